@@ -1,0 +1,170 @@
+"""Reverse-mode automatic differentiation over NumPy arrays.
+
+The whole idea fits on one screen, as in micrograd:
+
+* An op computes its output with NumPy. If any of its inputs is a `Tensor`
+  that wants a gradient, the op wraps the output in a new `Tensor` that
+  remembers its parents and a small `backward_fn` turning the output's
+  gradient into one gradient per parent.
+* `Tensor.backward()` sorts the recorded graph topologically and walks it in
+  reverse, adding up the gradients that reach each tensor.
+
+When nothing wants a gradient (inference, `predict`) the ops return plain
+NumPy arrays and nothing is recorded, so the forward pass costs no more than
+the NumPy it runs. The gradient rules themselves live in `kerastutor.ops`.
+"""
+
+import contextlib
+
+import numpy as np
+
+__all__ = ["Tensor", "Variable", "data_of", "record", "watch", "unbroadcast"]
+
+
+class Tensor:
+    """A NumPy array that remembers how it was computed.
+
+    Args:
+        data: the value, a NumPy array.
+        parents: the op's inputs (tensors or plain arrays), in argument order.
+        backward_fn: maps the gradient of this tensor to a tuple with one
+            gradient (or None) per parent.
+        op: the op's name, shown in the repr to help debugging.
+    """
+
+    def __init__(self, data, parents=(), backward_fn=None, op=""):
+        self.data = data
+        self.grad = None
+        self.parents = parents
+        self.backward_fn = backward_fn
+        self.op = op
+        self.requires_grad = True
+
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    def numpy(self):
+        return self.data
+
+    def backward(self, grad=None):
+        """Fill `.grad` of every tensor this one depends on.
+
+        Args:
+            grad: the gradient of the final quantity with respect to this
+                tensor; defaults to ones (this tensor is the loss).
+        """
+        order = []
+        seen = set()
+
+        def visit(tensor):
+            if id(tensor) in seen:
+                return
+            seen.add(id(tensor))
+            for parent in tensor.parents:
+                if isinstance(parent, Tensor) and parent.requires_grad:
+                    visit(parent)
+            order.append(tensor)
+
+        visit(self)
+        self.grad = np.ones_like(self.data) if grad is None else grad
+        for tensor in reversed(order):
+            if tensor.backward_fn is None or tensor.grad is None:
+                continue
+            parent_grads = tensor.backward_fn(tensor.grad)
+            for parent, parent_grad in zip(tensor.parents, parent_grads):
+                if parent_grad is None or not isinstance(parent, Tensor):
+                    continue
+                if not parent.requires_grad:
+                    continue
+                parent_grad = unbroadcast(parent_grad, parent.data.shape)
+                if parent.grad is None:
+                    parent.grad = parent_grad
+                else:
+                    parent.grad = parent.grad + parent_grad
+
+    def __repr__(self):
+        return f"Tensor(shape={self.data.shape}, dtype={self.data.dtype}, op={self.op!r})"
+
+
+class Variable(Tensor):
+    """A layer weight: a named leaf of the graph that an optimizer updates.
+
+    A variable only records gradients while it is being watched (see
+    `watch`), so inference with trained weights stays plain NumPy.
+    """
+
+    def __init__(self, value, name, trainable=True):
+        super().__init__(np.asarray(value))
+        self.name = name
+        self.trainable = trainable
+        self.requires_grad = False
+
+    def assign(self, value):
+        """Replace the value in place, keeping dtype and shape."""
+        value = np.asarray(value, dtype=self.data.dtype)
+        if value.shape != self.data.shape:
+            raise ValueError(
+                f"Cannot assign a value of shape {value.shape} to variable "
+                f"{self.name!r} of shape {self.data.shape}."
+            )
+        self.data = value.copy()
+
+    def __repr__(self):
+        return (
+            f"<Variable {self.name!r} shape={self.data.shape} dtype={self.data.dtype} "
+            f"trainable={self.trainable}>"
+        )
+
+
+def data_of(x):
+    """The NumPy array behind `x` (a Tensor, a Variable or array-like)."""
+    if isinstance(x, Tensor):
+        return x.data
+    return np.asarray(x)
+
+
+def record(out, parents, backward_fn, op):
+    """Wrap an op's output so gradients can flow back, if anyone wants them."""
+    for parent in parents:
+        if isinstance(parent, Tensor) and parent.requires_grad:
+            return Tensor(out, tuple(parents), backward_fn, op)
+    return out
+
+
+@contextlib.contextmanager
+def watch(variables):
+    """Record gradients for `variables` inside the block.
+
+    Example:
+        >>> with watch(layer.trainable_weights):
+        ...     loss = ops.mean(layer(x))
+        ...     loss.backward()
+        >>> grads = [v.grad for v in layer.trainable_weights]
+    """
+    variables = list(variables)
+    for variable in variables:
+        variable.requires_grad = True
+        variable.grad = None
+    try:
+        yield variables
+    finally:
+        for variable in variables:
+            variable.requires_grad = False
+
+
+def unbroadcast(grad, shape):
+    """Sum `grad` down to `shape`, undoing NumPy broadcasting."""
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra > 0:
+        grad = grad.sum(axis=tuple(range(extra)))
+    axes = tuple(i for i, size in enumerate(shape) if size == 1 and grad.shape[i] != 1)
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    return grad

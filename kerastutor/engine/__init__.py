@@ -1,0 +1,1 @@
+"""The graph machinery: symbolic tensors, nodes, the Layer base class, functional models."""

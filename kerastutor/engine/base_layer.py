@@ -1,0 +1,536 @@
+"""The Layer base class: weights, calls, nodes.
+
+A layer owns weights and knows how to compute. Calling it does one of two
+things:
+
+* on symbolic tensors (from `Input`): builds the weights on the first call,
+  works out the output shape, records a `Node` and returns symbolic outputs;
+* on NumPy arrays: builds if needed and computes the output with `call`.
+
+Subclasses follow Keras's method order: `__init__` (validate and store the
+configuration), `build` (create weights with `add_weight`), `call` (the
+computation, written with `kerastutor.ops`), `compute_output_shape`,
+`get_config`.
+
+Example:
+    >>> import numpy as np
+    >>> from kerastutor import ops
+    >>> from kerastutor.layers import Layer
+    >>> class Scale(Layer):
+    ...     def build(self, input_shape):
+    ...         self.scale = self.add_weight(name="scale", shape=(input_shape[-1],),
+    ...                                      initializer="ones")
+    ...     def call(self, inputs):
+    ...         return ops.multiply(inputs, self.scale)
+    >>> Scale()(np.ones((2, 3))).shape
+    (2, 3)
+"""
+
+import functools
+import inspect
+
+import numpy as np
+
+from kerastutor import config, initializers
+from kerastutor.autodiff import Tensor, Variable, data_of
+from kerastutor.engine import naming
+from kerastutor.engine.input_spec import check_input_spec
+from kerastutor.engine.keras_tensor import KerasTensor
+from kerastutor.engine.node import Node
+from kerastutor.engine.tree import flatten, map_structure
+
+__all__ = ["Layer", "get_layer_class"]
+
+# Every Layer subclass, by class name: how `from_config` and `load_model` find
+# classes without importing anything named in a file.
+_LAYER_CLASSES = {}
+
+ALLOWED_KWARGS = (
+    "input_shape",
+    "batch_input_shape",
+    "batch_size",
+    "dtype",
+    "name",
+    "trainable",
+    "weights",
+    "input_dtype",
+)
+
+_KERAS3_NOTE = (
+    " (Keras 3 no longer raises here: it silently answers with node 0's {what}, "
+    "which hides the question.)"
+)
+
+
+def _is_single_shape(shape):
+    """True for one shape like (None, 3); False for a list of shapes."""
+    return isinstance(shape, tuple) and all(d is None or isinstance(d, int) for d in shape)
+
+
+class Layer:
+    """Base class of every layer, and of Model.
+
+    Args (keyword only, as in Keras 2's base Layer):
+        input_shape: shape of the input without the batch axis; on a first
+            layer it makes Sequential create an Input for it.
+        batch_input_shape: the same with the batch axis, e.g. (None, 3).
+        batch_size: fixed batch size to go with `input_shape`.
+        dtype: the dtype of the layer's weights and outputs ('float32').
+        name: a unique name; by default the class name in snake case,
+            numbered as in Keras: 'dense', 'dense_1', ...
+        trainable: whether fit may change the weights.
+        weights: a list of arrays set as the weights when the layer is built
+            (overrides the initializers).
+
+    Raises:
+        TypeError: for any other keyword argument:
+            `TypeError('Keyword argument not understood:', name)`.
+    """
+
+    # Inputs are cast to the layer's float dtype before `call`; Embedding
+    # turns this off because its inputs are indices.
+    _cast_inputs = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _LAYER_CLASSES[cls.__name__] = cls
+
+    def __init__(self, **kwargs):
+        for kwarg in kwargs:
+            if kwarg not in ALLOWED_KWARGS:
+                raise TypeError("Keyword argument not understood:", kwarg)
+        name = kwargs.get("name")
+        if name is None:
+            name = naming.unique_name(naming.to_snake_case(type(self).__name__))
+        elif not isinstance(name, str) or not name:
+            raise TypeError(f"A layer's name must be a non-empty string, received {name!r}.")
+        self.name = name
+        self._trainable = bool(kwargs.get("trainable", True))
+        self.dtype = str(np.dtype(kwargs.get("dtype") or kwargs.get("input_dtype") or config.floatx()))
+        if "batch_input_shape" in kwargs:
+            self._batch_input_shape = tuple(kwargs["batch_input_shape"])
+        elif "input_shape" in kwargs:
+            input_shape = kwargs["input_shape"]
+            if isinstance(input_shape, int):
+                input_shape = (input_shape,)
+            self._batch_input_shape = (kwargs.get("batch_size"),) + tuple(input_shape)
+        self._initial_weights = kwargs.get("weights")
+        self.built = False
+        self.input_spec = None
+        self.supports_masking = False
+        self._variables = []
+        self._inbound_nodes = []
+        self._outbound_nodes = []
+        self._node_listeners = []
+
+    # ------------------------------------------------------------ to override
+
+    def build(self, input_shape):
+        """Create the weights, now that the input shape is known."""
+        self.built = True
+
+    def call(self, inputs, *args, **kwargs):
+        """The computation. The base layer passes its input through."""
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        """The output shape for `input_shape` (batch axis included).
+
+        The default runs `call` on small zero arrays and reads the result,
+        which serves custom layers that do not override this.
+        """
+        return self._trace_output_shape(input_shape)
+
+    def compute_mask(self, inputs, mask=None):
+        """The output mask. Layers that support masking pass it through."""
+        if not self.supports_masking:
+            return None
+        return mask
+
+    def get_config(self):
+        """The constructor arguments that rebuild this layer (without weights)."""
+        layer_config = {"name": self.name, "trainable": self.trainable}
+        if hasattr(self, "_batch_input_shape"):
+            layer_config["batch_input_shape"] = self._batch_input_shape
+        layer_config["dtype"] = self.dtype
+        return layer_config
+
+    @classmethod
+    def from_config(cls, layer_config):
+        return cls(**layer_config)
+
+    # ------------------------------------------------------------ weights
+
+    def add_weight(self, name=None, shape=None, dtype=None, initializer=None, trainable=True):
+        """Create a weight, keep track of it and return it.
+
+        Args:
+            name: e.g. 'kernel'; Keras's names keep `get_weights()` readable.
+            shape: a tuple of ints.
+            dtype: defaults to the layer's dtype.
+            initializer: a name ('glorot_uniform', 'zeros', ...) or an
+                initializer; defaults to glorot_uniform.
+            trainable: False for weights that fit must never change.
+        """
+        if shape is None:
+            raise ValueError(f"add_weight on layer '{self.name}' needs a shape, received None.")
+        shape = tuple(int(d) for d in shape)
+        name = name or f"variable_{len(self._variables)}"
+        initializer = initializers.get(initializer or "glorot_uniform")
+        value = initializer(shape, dtype=dtype or self.dtype)
+        variable = Variable(value, name=f"{self.name}/{name}", trainable=trainable)
+        self._variables.append(variable)
+        return variable
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+
+    @property
+    def weights(self):
+        """Every weight, trainable ones first, each group in creation order."""
+        return [v for v in self._variables if v.trainable] + [
+            v for v in self._variables if not v.trainable
+        ]
+
+    @property
+    def trainable_weights(self):
+        if not self.trainable:
+            return []
+        return [v for v in self._variables if v.trainable]
+
+    @property
+    def non_trainable_weights(self):
+        if not self.trainable:
+            return self.weights
+        return [v for v in self._variables if not v.trainable]
+
+    def get_weights(self):
+        """Copies of the weights as NumPy arrays, in Keras's order."""
+        return [v.data.copy() for v in self.weights]
+
+    def set_weights(self, weights):
+        """Replace the weights. Every shape is checked before anything changes.
+
+        Raises:
+            ValueError: for the wrong number of arrays or a wrong shape.
+        """
+        own = self.weights
+        weights = list(weights)
+        if len(weights) != len(own):
+            expected = ", ".join(f"{v.name.split('/')[-1]} {v.shape}" for v in own) or "none"
+            raise ValueError(
+                f"You called `set_weights(weights)` on layer '{self.name}' with a list of "
+                f"{len(weights)} arrays, but the layer has {len(own)} weights ({expected})."
+            )
+        arrays = []
+        for variable, value in zip(own, weights):
+            value = np.asarray(value)
+            if value.shape != variable.shape:
+                raise ValueError(
+                    f"Layer '{self.name}': weight '{variable.name.split('/')[-1]}' has shape "
+                    f"{variable.shape}, but the array given for it has shape {value.shape}."
+                )
+            arrays.append(value)
+        for variable, value in zip(own, arrays):
+            variable.assign(value)
+
+    def count_params(self):
+        """How many numbers the weights hold, trainable or not."""
+        if not self.built:
+            raise ValueError(
+                f"You tried to call `count_params` on layer '{self.name}', but the layer "
+                "isn't built yet: its weight shapes depend on the input shape. Call it on an "
+                f"input first, or build it manually via `{self.name}.build(batch_input_shape)`."
+            )
+        return int(sum(v.data.size for v in self.weights))
+
+    # ------------------------------------------------------------ calling
+
+    def __call__(self, inputs, *args, **kwargs):
+        leaves = flatten([inputs, list(args), kwargs])
+        if any(isinstance(x, KerasTensor) for x in leaves):
+            return self._call_symbolic(inputs, args, kwargs)
+        return self._call_eager(inputs, args, kwargs)
+
+    def _call_symbolic(self, inputs, args, kwargs):
+        node_index = len(self._inbound_nodes)
+        input_tensors = flatten(inputs)
+        for x in input_tensors:
+            if not isinstance(x, KerasTensor):
+                raise TypeError(
+                    f"Layer '{self.name}' was called on a mix of symbolic tensors and "
+                    f"concrete data ({type(x).__name__}). Call it on symbolic tensors to "
+                    "build a model, or on arrays to compute numbers, not both."
+                )
+        input_shape = map_structure(lambda t: t.shape, inputs)
+        self._maybe_build(input_shape)
+        self._check_input_compatibility(input_tensors, node_index)
+        output_shape = self.compute_output_shape(input_shape)
+        if _is_single_shape(output_shape):
+            outputs = KerasTensor(output_shape, dtype=self._output_dtype())
+        else:
+            outputs = [KerasTensor(shape, dtype=self._output_dtype()) for shape in output_shape]
+        input_masks = [t._keras_mask for t in input_tensors]
+        mask = kwargs.get("mask", self._mask_argument(inputs, input_masks))
+        output_masks = self.compute_mask(inputs, mask)
+        output_list = flatten(outputs)
+        output_mask_list = (
+            list(output_masks) if isinstance(output_masks, (list, tuple)) else [output_masks]
+        )
+        if len(output_mask_list) != len(output_list):
+            output_mask_list = [output_mask_list[0]] * len(output_list)
+        for tensor, tensor_mask in zip(output_list, output_mask_list):
+            tensor._keras_mask = tensor_mask
+        node = Node(self, inputs, kwargs, outputs, input_masks, output_mask_list)
+        for listener in list(self._node_listeners):
+            listener(self, node)
+        return outputs
+
+    def _call_eager(self, inputs, args, kwargs):
+        inputs = map_structure(self._to_array, inputs)
+        input_list = flatten(inputs)
+        self._maybe_build(map_structure(lambda x: tuple(x.shape), inputs))
+        self._check_input_compatibility(input_list, node_index=None)
+        return self._call_with_options(inputs, *args, **kwargs)
+
+    def _call_with_options(self, inputs, *args, **kwargs):
+        """Call `call`, dropping `mask` / `training` if this layer's call has no such argument."""
+        accepted = _call_arguments(type(self))
+        for option in ("mask", "training"):
+            if option in kwargs and option not in accepted:
+                kwargs.pop(option)
+        return self.call(inputs, *args, **kwargs)
+
+    def _maybe_build(self, input_shape):
+        if self.built:
+            return
+        self.build(input_shape)
+        self.built = True
+        if self._initial_weights is not None:
+            try:
+                self.set_weights(self._initial_weights)
+            except ValueError as error:
+                raise ValueError(
+                    f"The `weights=` given to layer '{self.name}' do not fit the weights it "
+                    f"built for input shape {input_shape}: {error}"
+                ) from None
+            self._initial_weights = None
+
+    def _check_input_compatibility(self, inputs, node_index):
+        if self.input_spec is None:
+            return
+        specs = self.input_spec if isinstance(self.input_spec, list) else [self.input_spec]
+        shapes = [tuple(x.shape) for x in inputs[: len(specs)]]
+        check_input_spec(self, specs, shapes, node_index)
+
+    def _axis_explanation(self, axis, size):
+        """One sentence on why an axis size is fixed (used in shape errors)."""
+        if not self._variables:
+            return f"The layer was built for size {size} on that axis at its first call."
+        shapes = ", ".join(f"{v.name.split('/')[-1]} {v.shape}" for v in self._variables)
+        return (
+            f"Its weights were created for size {size} there when it was first built "
+            f"({shapes}); every call of the same layer reuses those same weights, so every "
+            f"input must bring size {size} on that axis."
+        )
+
+    def _rank_explanation(self, ndim):
+        return ""
+
+    def _mask_argument(self, inputs, input_masks):
+        if all(m is None for m in input_masks):
+            return None
+        return input_masks[0] if not isinstance(inputs, (list, tuple)) else input_masks
+
+    def _output_dtype(self):
+        return self.dtype
+
+    def _to_array(self, x):
+        if isinstance(x, Tensor):
+            return x
+        array = np.asarray(x)
+        if array.dtype == object:
+            raise TypeError(
+                f"Layer '{self.name}' expects numeric arrays, received an object array "
+                "(ragged lists or None values?). Pad sequences to the same length first."
+            )
+        if self._cast_inputs and array.dtype.kind in "biuf" and array.dtype != self.dtype:
+            array = array.astype(self.dtype)
+        return array
+
+    def _trace_output_shape(self, input_shape):
+        """Run `call` on zeros twice, with unknown sizes set to 2 and then 3.
+
+        An output axis whose size follows the filler is unknown (None) too.
+        """
+
+        def zeros(shape, fill):
+            return np.zeros(tuple(fill if d is None else d for d in shape), dtype=self.dtype)
+
+        def traced_shapes(fill):
+            if _is_single_shape(input_shape):
+                dummy = zeros(input_shape, fill)
+            else:
+                dummy = [zeros(shape, fill) for shape in input_shape]
+            outputs = self._call_with_options(dummy)
+            shapes = [tuple(np.shape(data_of(o))) for o in flatten(outputs)]
+            return shapes, isinstance(outputs, (list, tuple))
+
+        first, several = traced_shapes(2)
+        second, _ = traced_shapes(3)
+        shapes = [
+            tuple(a if a == b else None for a, b in zip(s1, s2)) for s1, s2 in zip(first, second)
+        ]
+        return shapes if several else shapes[0]
+
+    # ------------------------------------------------------------ nodes
+
+    def add_node_listener(self, callback):
+        """Call `callback(layer, node)` every time this layer gets a new node.
+
+        Widgets use this to update live when a learner calls the layer again.
+        """
+        self._node_listeners.append(callback)
+
+    def remove_node_listener(self, callback):
+        if callback in self._node_listeners:
+            self._node_listeners.remove(callback)
+
+    @property
+    def inbound_nodes(self):
+        """The nodes of this layer, one per call, in call order."""
+        return list(self._inbound_nodes)
+
+    def _node_at(self, node_index, what):
+        if not self._inbound_nodes:
+            raise RuntimeError(
+                f"The layer '{self.name}' has never been called and thus has no defined {what}."
+            )
+        if not isinstance(node_index, (int, np.integer)) or not (
+            0 <= node_index < len(self._inbound_nodes)
+        ):
+            raise ValueError(
+                f"Asked to get {what} at node {node_index}, but the layer has only "
+                f"{len(self._inbound_nodes)} inbound nodes."
+            )
+        return self._inbound_nodes[node_index]
+
+    @staticmethod
+    def _one_or_list(values):
+        return values[0] if len(values) == 1 else list(values)
+
+    def get_input_at(self, node_index):
+        """The input tensor(s) of the call that made node `node_index`."""
+        return self._one_or_list(self._node_at(node_index, "input").input_tensors)
+
+    def get_output_at(self, node_index):
+        """The output tensor(s) of node `node_index`."""
+        return self._one_or_list(self._node_at(node_index, "output").output_tensors)
+
+    def get_input_shape_at(self, node_index):
+        return self._one_or_list(self._node_at(node_index, "input shape").input_shapes)
+
+    def get_output_shape_at(self, node_index):
+        return self._one_or_list(self._node_at(node_index, "output shape").output_shapes)
+
+    def get_input_mask_at(self, node_index):
+        return self._one_or_list(self._node_at(node_index, "input mask").input_masks)
+
+    def get_output_mask_at(self, node_index):
+        return self._one_or_list(self._node_at(node_index, "output mask").output_masks)
+
+    def _only_node_value(self, getter, attribute, never_called):
+        if not self._inbound_nodes:
+            raise AttributeError(never_called)
+        if len(self._inbound_nodes) > 1:
+            raise AttributeError(
+                f"Layer {self.name} has multiple inbound nodes, hence the notion of "
+                f'"layer {attribute}" is ill-defined. Use `{getter}(node_index)` instead.'
+                + _KERAS3_NOTE.format(what=attribute)
+            )
+        return getattr(self, getter)(0)
+
+    def _agreed_shape(self, getter, attribute):
+        if not self._inbound_nodes:
+            raise AttributeError(
+                f"The layer {self.name} has never been called and thus has no defined "
+                f"{attribute}."
+            )
+        shapes = [getattr(self, getter)(i) for i in range(len(self._inbound_nodes))]
+        if any(shape != shapes[0] for shape in shapes):
+            raise AttributeError(
+                f'The layer "{self.name}" has multiple inbound nodes, with different '
+                f'{attribute}s. Hence the notion of "{attribute}" is ill-defined for the '
+                f"layer. Use `{getter}(node_index)` instead."
+                " (Keras 3 layers have no such property: `layer.input.shape` there silently "
+                "describes node 0.)"
+            )
+        return shapes[0]
+
+    @property
+    def input(self):
+        return self._only_node_value(
+            "get_input_at", "input", f"Layer {self.name} is not connected, no input to return."
+        )
+
+    @property
+    def output(self):
+        return self._only_node_value(
+            "get_output_at", "output", f"Layer {self.name} has no inbound nodes."
+        )
+
+    @property
+    def input_mask(self):
+        return self._only_node_value(
+            "get_input_mask_at", "input mask", f"Layer {self.name} is not connected."
+        )
+
+    @property
+    def output_mask(self):
+        return self._only_node_value(
+            "get_output_mask_at", "output mask", f"Layer {self.name} is not connected."
+        )
+
+    @property
+    def input_shape(self):
+        return self._agreed_shape("get_input_shape_at", "input shape")
+
+    @property
+    def output_shape(self):
+        return self._agreed_shape("get_output_shape_at", "output shape")
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def get_layer_class(class_name, custom_objects=None):
+    """The Layer subclass called `class_name` (custom_objects first).
+
+    Raises:
+        ValueError: for an unknown class, listing the known ones.
+    """
+    if custom_objects and class_name in custom_objects:
+        return custom_objects[class_name]
+    if class_name == "Layer":
+        return Layer
+    if class_name not in _LAYER_CLASSES:
+        raise ValueError(
+            f"Unknown layer class {class_name!r}. Known classes: "
+            f"{', '.join(sorted(_LAYER_CLASSES))}. For a custom layer, pass "
+            f"custom_objects={{{class_name!r}: YourClass}}."
+        )
+    return _LAYER_CLASSES[class_name]
+
+
+@functools.cache
+def _call_arguments(layer_class):
+    """The parameter names of `layer_class.call` (cached per class)."""
+    parameters = inspect.signature(layer_class.call).parameters
+    if any(p.kind == p.VAR_KEYWORD for p in parameters.values()):
+        return frozenset(parameters) | {"mask", "training"}
+    return frozenset(parameters)

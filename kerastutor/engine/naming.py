@@ -1,0 +1,27 @@
+"""Unique layer names as Keras gives them: dense, dense_1, dense_2, ..."""
+
+import re
+
+__all__ = ["to_snake_case", "unique_name", "reset_names"]
+
+_counts = {}
+
+
+def to_snake_case(class_name):
+    """'Conv2D' -> 'conv2d', 'InputLayer' -> 'input_layer', 'LSTM' -> 'lstm'."""
+    name = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", class_name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def unique_name(prefix, zero_based=True):
+    """The next free name for `prefix`: 'dense', then 'dense_1' (or 'input_1' first)."""
+    count = _counts.get(prefix, 0)
+    _counts[prefix] = count + 1
+    if zero_based:
+        return prefix if count == 0 else f"{prefix}_{count}"
+    return f"{prefix}_{count + 1}"
+
+
+def reset_names():
+    """Start naming afresh (what `kerastutor.backend.clear_session()` does)."""
+    _counts.clear()

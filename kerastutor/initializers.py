@@ -1,0 +1,280 @@
+"""Weight initializers with Keras's names, defaults and configs.
+
+An initializer is called with a shape and a dtype and returns a NumPy array.
+Unseeded initializers draw from kerastutor's shared generator, so
+`kerastutor.utils.set_random_seed(0)` makes every freshly built model the same.
+
+Example:
+    >>> from kerastutor import initializers
+    >>> init = initializers.get("glorot_uniform")
+    >>> init((3, 2)).shape
+    (3, 2)
+"""
+
+import math
+
+import numpy as np
+
+from kerastutor import config, random
+
+__all__ = [
+    "Initializer",
+    "Zeros",
+    "Ones",
+    "Constant",
+    "RandomUniform",
+    "RandomNormal",
+    "GlorotUniform",
+    "GlorotNormal",
+    "HeUniform",
+    "HeNormal",
+    "Orthogonal",
+    "get",
+    "serialize",
+    "deserialize",
+]
+
+
+def _fans(shape):
+    """Fan-in and fan-out as Keras computes them (conv kernels count the window)."""
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    if len(shape) == 2:
+        return shape[0], shape[1]
+    receptive_field = math.prod(shape[:-2])
+    return shape[-2] * receptive_field, shape[-1] * receptive_field
+
+
+class Initializer:
+    """Base class: subclasses implement `__call__(shape, dtype)` and `get_config`."""
+
+    def __call__(self, shape, dtype=None):
+        raise NotImplementedError
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config_dict):
+        return cls(**config_dict)
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.get_config()})"
+
+
+class Zeros(Initializer):
+    """All zeros: Keras's default for biases."""
+
+    def __call__(self, shape, dtype=None):
+        return np.zeros(shape, dtype=dtype or config.floatx())
+
+
+class Ones(Initializer):
+    """All ones."""
+
+    def __call__(self, shape, dtype=None):
+        return np.ones(shape, dtype=dtype or config.floatx())
+
+
+class Constant(Initializer):
+    """Every entry equal to `value`."""
+
+    def __init__(self, value=0.0):
+        self.value = value
+
+    def __call__(self, shape, dtype=None):
+        return np.full(shape, self.value, dtype=dtype or config.floatx())
+
+    def get_config(self):
+        return {"value": self.value}
+
+
+class RandomUniform(Initializer):
+    """Uniform on [minval, maxval): Keras's 'uniform', the Embedding default."""
+
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        self.minval = minval
+        self.maxval = maxval
+        self.seed = seed
+
+    def __call__(self, shape, dtype=None):
+        values = random.generator(self.seed).uniform(self.minval, self.maxval, size=shape)
+        return values.astype(dtype or config.floatx())
+
+    def get_config(self):
+        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
+
+
+class RandomNormal(Initializer):
+    """Normal with the given mean and standard deviation."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        self.mean = mean
+        self.stddev = stddev
+        self.seed = seed
+
+    def __call__(self, shape, dtype=None):
+        values = random.generator(self.seed).normal(self.mean, self.stddev, size=shape)
+        return values.astype(dtype or config.floatx())
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+class GlorotUniform(Initializer):
+    """Uniform on [-limit, limit], limit = sqrt(6 / (fan_in + fan_out)): the kernel default."""
+
+    def __init__(self, seed=None):
+        self.seed = seed
+
+    def __call__(self, shape, dtype=None):
+        fan_in, fan_out = _fans(shape)
+        limit = math.sqrt(6.0 / (fan_in + fan_out))
+        values = random.generator(self.seed).uniform(-limit, limit, size=shape)
+        return values.astype(dtype or config.floatx())
+
+    def get_config(self):
+        return {"seed": self.seed}
+
+
+class GlorotNormal(Initializer):
+    """Truncated normal with stddev sqrt(2 / (fan_in + fan_out))."""
+
+    def __init__(self, seed=None):
+        self.seed = seed
+
+    def __call__(self, shape, dtype=None):
+        fan_in, fan_out = _fans(shape)
+        return _truncated_normal(shape, math.sqrt(2.0 / (fan_in + fan_out)), self.seed, dtype)
+
+    def get_config(self):
+        return {"seed": self.seed}
+
+
+class HeUniform(Initializer):
+    """Uniform on [-limit, limit], limit = sqrt(6 / fan_in): suits relu layers."""
+
+    def __init__(self, seed=None):
+        self.seed = seed
+
+    def __call__(self, shape, dtype=None):
+        fan_in, _ = _fans(shape)
+        limit = math.sqrt(6.0 / fan_in)
+        values = random.generator(self.seed).uniform(-limit, limit, size=shape)
+        return values.astype(dtype or config.floatx())
+
+    def get_config(self):
+        return {"seed": self.seed}
+
+
+class HeNormal(Initializer):
+    """Truncated normal with stddev sqrt(2 / fan_in)."""
+
+    def __init__(self, seed=None):
+        self.seed = seed
+
+    def __call__(self, shape, dtype=None):
+        fan_in, _ = _fans(shape)
+        return _truncated_normal(shape, math.sqrt(2.0 / fan_in), self.seed, dtype)
+
+    def get_config(self):
+        return {"seed": self.seed}
+
+
+class Orthogonal(Initializer):
+    """A random orthogonal matrix: the LSTM's recurrent_kernel default.
+
+    Its columns are orthonormal, so repeatedly multiplying a state by it
+    neither blows up nor shrinks the state: useful across many timesteps.
+    """
+
+    def __init__(self, gain=1.0, seed=None):
+        self.gain = gain
+        self.seed = seed
+
+    def __call__(self, shape, dtype=None):
+        if len(shape) < 2:
+            raise ValueError(
+                f"Orthogonal initializer needs a shape of rank at least 2, received {shape}."
+            )
+        rows, cols = math.prod(shape[:-1]), shape[-1]
+        flat = random.generator(self.seed).normal(0.0, 1.0, size=(max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(flat)
+        q = q * np.sign(np.diag(r))
+        if rows < cols:
+            q = q.T
+        return (self.gain * q).reshape(shape).astype(dtype or config.floatx())
+
+    def get_config(self):
+        return {"gain": self.gain, "seed": self.seed}
+
+
+def _truncated_normal(shape, stddev, seed, dtype):
+    # Keras truncates at two standard deviations and rescales by 0.8796...
+    stddev = stddev / 0.87962566103423978
+    rng = random.generator(seed)
+    values = rng.normal(0.0, stddev, size=shape)
+    outside = np.abs(values) > 2 * stddev
+    while outside.any():
+        values[outside] = rng.normal(0.0, stddev, size=int(outside.sum()))
+        outside = np.abs(values) > 2 * stddev
+    return values.astype(dtype or config.floatx())
+
+
+_BY_NAME = {
+    "zeros": Zeros,
+    "ones": Ones,
+    "constant": Constant,
+    "uniform": RandomUniform,
+    "random_uniform": RandomUniform,
+    "normal": RandomNormal,
+    "random_normal": RandomNormal,
+    "glorot_uniform": GlorotUniform,
+    "glorot_normal": GlorotNormal,
+    "he_uniform": HeUniform,
+    "he_normal": HeNormal,
+    "orthogonal": Orthogonal,
+}
+_BY_CLASS_NAME = {cls.__name__: cls for cls in set(_BY_NAME.values())}
+
+
+def get(identifier):
+    """Turn a name, a config dict or an initializer into an initializer.
+
+    Raises:
+        ValueError: for an unknown name, listing the valid ones.
+    """
+    if isinstance(identifier, Initializer):
+        return identifier
+    if isinstance(identifier, str):
+        if identifier not in _BY_NAME:
+            raise ValueError(
+                f"Unknown initializer: {identifier!r}. Valid names are: "
+                f"{', '.join(sorted(_BY_NAME))}."
+            )
+        return _BY_NAME[identifier]()
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if callable(identifier):
+        return identifier
+    raise TypeError(
+        f"Could not interpret initializer identifier {identifier!r}: expected a name, "
+        "a config dict or an Initializer."
+    )
+
+
+def serialize(initializer):
+    """The `{'class_name': ..., 'config': ...}` dict that `get_config` shows."""
+    return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
+
+
+def deserialize(config_dict):
+    class_name = config_dict.get("class_name")
+    if class_name not in _BY_CLASS_NAME:
+        raise ValueError(
+            f"Unknown initializer class: {class_name!r}. Valid classes are: "
+            f"{', '.join(sorted(_BY_CLASS_NAME))}."
+        )
+    return _BY_CLASS_NAME[class_name].from_config(config_dict.get("config", {}))

@@ -1,0 +1,39 @@
+"""Keras's layers in NumPy, one per file, in Keras's method order.
+
+Example:
+    >>> from kerastutor.layers import Input, LSTM, Dense
+    >>> x = Input(shape=(280, 128))
+    >>> LSTM(32)(x).shape
+    (None, 32)
+"""
+
+from kerastutor.engine.base_layer import Layer
+from kerastutor.engine.input_layer import Input, InputLayer
+from kerastutor.engine.input_spec import InputSpec
+from kerastutor.layers.activation import Activation
+from kerastutor.layers.add import Add, add
+from kerastutor.layers.concatenate import Concatenate, concatenate
+from kerastutor.layers.conv2d import Conv2D
+from kerastutor.layers.dense import Dense
+from kerastutor.layers.dropout import Dropout
+from kerastutor.layers.embedding import Embedding
+from kerastutor.layers.flatten import Flatten
+from kerastutor.layers.lstm import LSTM
+
+__all__ = [
+    "Layer",
+    "InputSpec",
+    "Input",
+    "InputLayer",
+    "Dense",
+    "Embedding",
+    "LSTM",
+    "Conv2D",
+    "Flatten",
+    "Activation",
+    "Dropout",
+    "Concatenate",
+    "concatenate",
+    "Add",
+    "add",
+]

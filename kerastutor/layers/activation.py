@@ -1,0 +1,7 @@
+"""Placeholder: being written."""
+
+from kerastutor.engine.base_layer import Layer
+
+class Activation(Layer):
+    pass
+

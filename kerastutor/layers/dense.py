@@ -1,0 +1,114 @@
+"""Dense: `activation(inputs @ kernel + bias)` on the last axis."""
+
+from kerastutor import activations, initializers, ops
+from kerastutor.engine.base_layer import Layer
+from kerastutor.engine.input_spec import InputSpec
+
+__all__ = ["Dense"]
+
+
+class Dense(Layer):
+    """Just your regular densely-connected layer.
+
+    The kernel has shape (input_dim, units): one row per input feature, one
+    column per unit. Only the last axis of the input meets the kernel, so on
+    an input of shape (batch, timesteps, input_dim) the same kernel is
+    applied at every timestep and the output is (batch, timesteps, units).
+    That is why a Dense layer works after an LSTM with
+    `return_sequences=True`, and why `Dense(5)` on (7, 12) and on (12,) has
+    the same 12 * 5 + 5 = 65 parameters.
+
+    Example:
+        >>> import numpy as np
+        >>> from kerastutor.layers import Dense
+        >>> layer = Dense(5)
+        >>> layer(np.ones((2, 7, 12))).shape
+        (2, 7, 5)
+        >>> layer.count_params()
+        65
+
+    Args:
+        units: positive integer, the size of the output's last axis.
+        activation: a name ('relu', 'sigmoid', 'tanh', 'softmax', 'linear')
+            or a function; None means linear.
+        use_bias: whether to add a bias vector.
+        kernel_initializer: defaults to 'glorot_uniform'.
+        bias_initializer: defaults to 'zeros'.
+        **kwargs: the base Layer's arguments (`name`, `input_shape`, ...).
+
+    Input shape:
+        N-D array of shape (batch_size, ..., input_dim).
+
+    Output shape:
+        N-D array of shape (batch_size, ..., units).
+    """
+
+    def __init__(
+        self,
+        units,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
+            raise ValueError(
+                f"Received an invalid value for argument `units` of Dense layer '{self.name}': "
+                f"expected a positive integer, received {units!r}."
+            )
+        self.units = units
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.input_spec = InputSpec(min_ndim=2)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        input_dim = input_shape[-1]
+        if input_dim is None:
+            raise ValueError(
+                f"Dense layer '{self.name}' needs to know the size of the last axis of its "
+                f"input to create its kernel, but the input shape is {input_shape}."
+            )
+        self.kernel = self.add_weight(
+            name="kernel", shape=(input_dim, self.units), initializer=self.kernel_initializer
+        )
+        if self.use_bias:
+            self.bias = self.add_weight(
+                name="bias", shape=(self.units,), initializer=self.bias_initializer
+            )
+        else:
+            self.bias = None
+        self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
+        self.built = True
+
+    def call(self, inputs):
+        outputs = ops.matmul(inputs, self.kernel)
+        if self.use_bias:
+            outputs = ops.add(outputs, self.bias)
+        return self.activation(outputs)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (self.units,)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "units": self.units,
+                "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+            }
+        )
+        return config
+
+    def _axis_explanation(self, axis, size):
+        return (
+            f"Its kernel has shape {self.kernel.shape}: one row per input feature, so every "
+            f"call must bring {size} features on the last axis."
+        )

@@ -1,0 +1,141 @@
+"""Sequential: a stack of layers, each called on the previous one's output.
+
+`model.add(layer)` calls `layer` on the current output at once (one node per
+layer), provided the model knows its input shape, from an `Input` added first
+or from `input_shape=` on the first layer. Without either, the model is built
+the first time it sees data.
+"""
+
+import numpy as np
+
+from kerastutor.engine.base_layer import Layer, get_layer_class
+from kerastutor.engine.input_layer import Input, InputLayer
+from kerastutor.engine.keras_tensor import KerasTensor
+from kerastutor.models.model import Model
+
+__all__ = ["Sequential"]
+
+
+class Sequential(Model):
+    """A linear stack of layers.
+
+    Args:
+        layers: optional list of layers (an `Input(...)` may come first).
+        name: the model's name ('sequential', 'sequential_1', ...).
+
+    Example:
+        >>> from kerastutor.layers import Embedding
+        >>> from kerastutor.models import Sequential
+        >>> model = Sequential()
+        >>> model.add(Embedding(4, 5, input_length=7))
+        >>> model.output_shape
+        (None, 7, 5)
+    """
+
+    def __init__(self, layers=None, name=None, trainable=True):
+        Layer.__init__(self, name=name, trainable=trainable)
+        self._stack = []
+        self._input_tensor = None
+        self._output_tensor = None
+        self.built = False
+        for layer in layers or []:
+            self.add(layer)
+
+    def add(self, layer):
+        """Append `layer` and, when the input shape is known, call it on the current output."""
+        if isinstance(layer, KerasTensor) and isinstance(layer._keras_history.layer, InputLayer):
+            self._set_input(layer)
+            return
+        if isinstance(layer, InputLayer):
+            self._set_input(layer._inbound_nodes[0].output_tensors[0])
+            return
+        if not isinstance(layer, Layer):
+            raise TypeError(
+                "The added layer must be an instance of class Layer (or an Input). "
+                f"Received: {layer!r} of type {type(layer).__name__}."
+            )
+        if any(existing.name == layer.name for existing in self._stack):
+            raise ValueError(
+                f"All layers added to a Sequential model should have unique names. Name "
+                f"'{layer.name}' is already the name of a layer in this model. Pass a "
+                "different `name=` to the layer."
+            )
+        self._stack.append(layer)
+        if self._input_tensor is None and hasattr(layer, "_batch_input_shape"):
+            self._input_tensor = Input(batch_shape=layer._batch_input_shape)
+            self._output_tensor = self._input_tensor
+        if self._output_tensor is not None:
+            self._output_tensor = layer(self._output_tensor)
+            self._init_graph(self._input_tensor, self._output_tensor)
+
+    def _set_input(self, tensor):
+        if self._stack or self._input_tensor is not None:
+            raise ValueError(
+                "An Input can only be added to a Sequential model first, before any layer."
+            )
+        self._input_tensor = self._output_tensor = tensor
+
+    def build(self, input_shape=None):
+        """Create the model's Input from `input_shape` (batch axis included) and wire the layers."""
+        if self.built:
+            return
+        if input_shape is None:
+            raise ValueError(
+                f"Sequential model '{self.name}' cannot be built without an input shape: add an "
+                "Input first, give the first layer `input_shape=`, or call `build(input_shape)`."
+            )
+        self._input_tensor = Input(batch_shape=(None,) + tuple(input_shape)[1:])
+        output = self._input_tensor
+        for layer in self._stack:
+            output = layer(output)
+        self._output_tensor = output
+        self._init_graph(self._input_tensor, output)
+
+    def _require_built(self, what):
+        if not self.built:
+            raise ValueError(
+                f"This model has not yet been built, so it has no {what}. Build the model first "
+                "by calling `build(input_shape)`, by calling it on a batch of data, or by "
+                "giving its first layer an `input_shape=`."
+            )
+
+    def _call_eager(self, inputs, args, kwargs):
+        if not self.built:
+            self.build(np.shape(inputs))
+        return super()._call_eager(inputs, args, kwargs)
+
+    def predict(self, x, batch_size=32, verbose=0):
+        if not self.built:
+            self.build(np.shape(x))
+        return super().predict(x, batch_size=batch_size, verbose=verbose)
+
+    @property
+    def layers(self):
+        """The added layers (the automatic InputLayer is not listed, as in Keras)."""
+        return list(self._stack)
+
+    def summary(self, line_length=None, positions=None, print_fn=None):
+        self._require_built("summary")
+        super().summary(line_length, positions, print_fn)
+
+    def count_params(self):
+        self._require_built("parameter count")
+        return super().count_params()
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "layers": [
+                {"class_name": type(layer).__name__, "config": layer.get_config()}
+                for layer in self._stack
+            ],
+        }
+
+    @classmethod
+    def from_config(cls, model_config, custom_objects=None):
+        model = cls(name=model_config["name"])
+        for layer_config in model_config["layers"]:
+            layer_class = get_layer_class(layer_config["class_name"], custom_objects)
+            model.add(layer_class.from_config(layer_config["config"]))
+        return model
+

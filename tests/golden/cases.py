@@ -1,0 +1,791 @@
+"""The golden cases: small functional-API models that kerastutor must compute
+exactly like real Keras.
+
+This module imports nothing but NumPy, so it runs unchanged on both sides:
+
+* ``make_golden.py`` calls ``case.build(keras.layers, keras.models)`` in the
+  reference venv (Keras 3 + TensorFlow) to produce the fixtures;
+* the tests call ``case.build(kerastutor.layers, kerastutor.models)``.
+
+Every builder uses only API that is spelled the same in Keras 3 and in
+Keras 2 / tf.keras: ``L.Input(shape=..., dtype=...)``, ``M.Model(inputs,
+outputs)``, layer classes with keyword arguments, ``L.concatenate`` and
+``L.add``. No layer names, no ``input_length``, no ``input_shape=`` on layers.
+
+A forward case is a builder ``build(L, M) -> Model`` plus a list of input
+specs; ``case.make_inputs(rng)`` turns the specs into arrays (float32 from a
+standard normal, or int32 token ids for Embeddings).
+
+A training case (``TRAIN_CASES``) names a forward case, an optimizer (class
+name + keyword arguments, Keras defaults otherwise) and a loss string;
+``make_targets`` draws the ``y`` that matches the loss.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+__all__ = [
+    "BATCH",
+    "CASES",
+    "LOSSES",
+    "OPTIMIZERS",
+    "TRAIN_CASES",
+    "TRAIN_STEPS",
+    "Case",
+    "TrainCase",
+    "make_targets",
+]
+
+BATCH = 4
+TRAIN_STEPS = 3
+
+
+# --------------------------------------------------------------------------
+# Input specs: each is a callable ``spec(rng, batch) -> np.ndarray``.
+# --------------------------------------------------------------------------
+
+
+def floats(*shape):
+    """Float32 input of per-sample ``shape``, drawn from N(0, 1)."""
+
+    def make(rng, batch):
+        return rng.standard_normal((batch, *shape)).astype(np.float32)
+
+    make.spec = {"kind": "floats", "shape": list(shape)}
+    return make
+
+
+def token_ids(vocab, length):
+    """Int32 token ids in ``[0, vocab)`` (zeros included, no masking meaning)."""
+
+    def make(rng, batch):
+        return rng.integers(0, vocab, size=(batch, length)).astype(np.int32)
+
+    make.spec = {"kind": "token_ids", "vocab": vocab, "length": length}
+    return make
+
+
+def padded_ids(vocab, rows):
+    """Int32 token ids with zeros (padding) exactly where ``rows`` has a ``0``.
+
+    ``rows`` is a list of strings, one per sample, ``"x"`` for a real token and
+    ``"0"`` for padding: ``"xxx000"`` is padded after step 3, ``"x00xxx"`` has
+    zeros in the middle, ``"00xxxx"`` has leading zeros, ``"000000"`` is all
+    padding. Real tokens are drawn from ``[1, vocab)``. The batch size is
+    ``len(rows)``.
+    """
+
+    def make(rng, batch):
+        if batch != len(rows):
+            raise ValueError(f"padded_ids has {len(rows)} rows, batch is {batch}")
+        pattern = np.array([[c == "x" for c in row] for row in rows])
+        ids = rng.integers(1, vocab, size=pattern.shape)
+        return np.where(pattern, ids, 0).astype(np.int32)
+
+    make.spec = {"kind": "padded_ids", "vocab": vocab, "rows": list(rows)}
+    make.batch = len(rows)
+    return make
+
+
+# --------------------------------------------------------------------------
+# The registry.
+# --------------------------------------------------------------------------
+
+
+class Case:
+    """One forward golden case."""
+
+    def __init__(self, name, build, inputs, batch, description, tags):
+        self.name = name
+        self.build = build
+        self.inputs = inputs
+        self.batch = batch
+        self.description = description
+        self.tags = tags
+        # A per-case seed that does not move when cases are added or removed.
+        self.seed = zlib.crc32(name.encode("utf-8"))
+
+    def make_inputs(self, rng):
+        """The list of input arrays, in the order of the model's inputs."""
+        return [spec(rng, self.batch) for spec in self.inputs]
+
+    def __repr__(self):
+        return f"Case({self.name!r})"
+
+
+CASES: dict[str, Case] = {}
+
+
+def case(*inputs, tags=(), batch=None):
+    """Register ``build(L, M)`` as a forward case named after the function."""
+
+    def register(build):
+        name = build.__name__
+        if name in CASES:
+            raise ValueError(f"duplicate golden case {name!r}")
+        sizes = {getattr(spec, "batch", None) for spec in inputs} - {None}
+        if len(sizes) > 1:
+            raise ValueError(f"case {name!r}: inputs disagree on the batch size {sizes}")
+        n = batch or (sizes.pop() if sizes else BATCH)
+        doc = " ".join((build.__doc__ or "").split())
+        CASES[name] = Case(name, build, list(inputs), n, doc, tuple(tags))
+        return build
+
+    return register
+
+
+# Rows used by the masking cases (batch 4, 6 time steps):
+#   full sequence / padded after step 3 / zeros in the middle / padded after step 1
+MASK_ROWS = ["xxxxxx", "xxx000", "x00xx0", "x00000"]
+# For initial-state masking: leading padding and a row that is all padding.
+MASK_ROWS_LEADING = ["xxxxxx", "xxxx00", "00xxxx", "000000"]
+
+
+# ---------------------------------------------------------------- Dense ---
+
+
+@case(floats(5), tags=("dense",))
+def dense_linear(L, M):
+    """Dense(3) with the default linear activation on 2-D input."""
+    x = L.Input(shape=(5,))
+    y = L.Dense(3)(x)
+    return M.Model(x, y)
+
+
+@case(floats(6), tags=("dense",))
+def dense_relu(L, M):
+    """Dense(4, relu)."""
+    x = L.Input(shape=(6,))
+    y = L.Dense(4, activation="relu")(x)
+    return M.Model(x, y)
+
+
+@case(floats(4), tags=("dense",))
+def dense_sigmoid(L, M):
+    """Dense(3, sigmoid)."""
+    x = L.Input(shape=(4,))
+    y = L.Dense(3, activation="sigmoid")(x)
+    return M.Model(x, y)
+
+
+@case(floats(5), tags=("dense",))
+def dense_tanh(L, M):
+    """Dense(4, tanh)."""
+    x = L.Input(shape=(5,))
+    y = L.Dense(4, activation="tanh")(x)
+    return M.Model(x, y)
+
+
+@case(floats(6), tags=("dense",))
+def dense_softmax(L, M):
+    """Dense(5, softmax): a softmax regression."""
+    x = L.Input(shape=(6,))
+    y = L.Dense(5, activation="softmax")(x)
+    return M.Model(x, y)
+
+
+@case(floats(5), tags=("dense",))
+def dense_no_bias(L, M):
+    """Dense(3, use_bias=False): the kernel is the only weight."""
+    x = L.Input(shape=(5,))
+    y = L.Dense(3, use_bias=False)(x)
+    return M.Model(x, y)
+
+
+@case(floats(7, 12), batch=3, tags=("dense", "seed"))
+def dense_3d_seed(L, M):
+    """The learner's Dense(5) on (7, 12): applied per time step, 65 parameters."""
+    x = L.Input(shape=(7, 12))
+    y = L.Dense(5)(x)
+    return M.Model(x, y)
+
+
+@case(floats(4, 6), tags=("dense",))
+def dense_3d_softmax(L, M):
+    """Dense(3, softmax) on 3-D input: softmax over the last axis only."""
+    x = L.Input(shape=(4, 6))
+    y = L.Dense(3, activation="softmax")(x)
+    return M.Model(x, y)
+
+
+@case(floats(3, 4, 5), batch=3, tags=("dense",))
+def dense_4d(L, M):
+    """Dense(3, relu) on 4-D input (batch, 3, 4, 5): contracts the last axis."""
+    x = L.Input(shape=(3, 4, 5))
+    y = L.Dense(3, activation="relu")(x)
+    return M.Model(x, y)
+
+
+@case(floats(8), tags=("dense", "dropout"))
+def mlp_dropout(L, M):
+    """Dense-Dropout-Dense-Dropout-Dense: Dropout is the identity in predict()."""
+    x = L.Input(shape=(8,))
+    h = L.Dense(6, activation="relu")(x)
+    h = L.Dropout(0.5)(h)
+    h = L.Dense(4, activation="tanh")(h)
+    h = L.Dropout(0.25)(h)
+    y = L.Dense(3, activation="softmax")(h)
+    return M.Model(x, y)
+
+
+@case(floats(6), tags=("activation", "multi_output"))
+def activation_layers(L, M):
+    """One Dense feeding five Activation layers; five outputs, in order."""
+    x = L.Input(shape=(6,))
+    z = L.Dense(5)(x)
+    outputs = [
+        L.Activation("linear")(z),
+        L.Activation("relu")(z),
+        L.Activation("sigmoid")(z),
+        L.Activation("tanh")(z),
+        L.Activation("softmax")(z),
+    ]
+    return M.Model(x, outputs)
+
+
+@case(floats(5), tags=("dense", "train_base"))
+def mlp_regression(L, M):
+    """Dense(8, tanh) then Dense(2): a small regression network."""
+    x = L.Input(shape=(5,))
+    h = L.Dense(8, activation="tanh")(x)
+    y = L.Dense(2)(h)
+    return M.Model(x, y)
+
+
+@case(floats(6), tags=("dense", "train_base"))
+def binary_classifier(L, M):
+    """Dense(5, relu) then Dense(1, sigmoid)."""
+    x = L.Input(shape=(6,))
+    h = L.Dense(5, activation="relu")(x)
+    y = L.Dense(1, activation="sigmoid")(h)
+    return M.Model(x, y)
+
+
+# ------------------------------------------------------------ Embedding ---
+
+
+@case(token_ids(10, 7), tags=("embedding",))
+def embedding_lookup(L, M):
+    """Embedding(10, 4): a row lookup; equal ids give equal rows."""
+    x = L.Input(shape=(7,), dtype="int32")
+    y = L.Embedding(10, 4)(x)
+    return M.Model(x, y)
+
+
+@case(token_ids(6, 3), tags=("embedding", "frozen", "seed"))
+def embedding_frozen_seed(L, M):
+    """The learner's frozen Embedding(6, 2) on 3 ids: (None, 3, 2), 12 parameters."""
+    x = L.Input(shape=(3,), dtype="int32")
+    y = L.Embedding(6, 2, trainable=False)(x)
+    return M.Model(x, y)
+
+
+@case(padded_ids(8, ["xxxxx", "xx000", "x0x0x"]), tags=("embedding", "mask"))
+def embedding_mask_zero(L, M):
+    """Embedding(8, 3, mask_zero=True): id 0 still returns row 0 (it is not zeroed)."""
+    x = L.Input(shape=(5,), dtype="int32")
+    y = L.Embedding(8, 3, mask_zero=True)(x)
+    return M.Model(x, y)
+
+
+@case(token_ids(12, 5), tags=("embedding", "dense", "train_base"))
+def embedding_dense_softmax(L, M):
+    """Embedding(12, 5) then Dense(3, softmax) per position."""
+    x = L.Input(shape=(5,), dtype="int32")
+    h = L.Embedding(12, 5)(x)
+    y = L.Dense(3, activation="softmax")(h)
+    return M.Model(x, y)
+
+
+# ----------------------------------------------------------------- LSTM ---
+
+
+@case(floats(6, 5), tags=("lstm",))
+def lstm_last(L, M):
+    """LSTM(4): only the last output, (batch, 4)."""
+    x = L.Input(shape=(6, 5))
+    y = L.LSTM(4)(x)
+    return M.Model(x, y)
+
+
+@case(floats(6, 5), tags=("lstm",))
+def lstm_sequences(L, M):
+    """LSTM(4, return_sequences=True): every step, (batch, 6, 4)."""
+    x = L.Input(shape=(6, 5))
+    y = L.LSTM(4, return_sequences=True)(x)
+    return M.Model(x, y)
+
+
+@case(floats(6, 5), tags=("lstm", "multi_output"))
+def lstm_state(L, M):
+    """LSTM(4, return_state=True): outputs [last output, h, c]; output equals h."""
+    x = L.Input(shape=(6, 5))
+    y, h, c = L.LSTM(4, return_state=True)(x)
+    return M.Model(x, [y, h, c])
+
+
+@case(floats(6, 5), tags=("lstm", "multi_output"))
+def lstm_sequences_state(L, M):
+    """LSTM(4, return_sequences=True, return_state=True): [sequence, h, c]."""
+    x = L.Input(shape=(6, 5))
+    y, h, c = L.LSTM(4, return_sequences=True, return_state=True)(x)
+    return M.Model(x, [y, h, c])
+
+
+@case(floats(6, 5), floats(4), floats(4), tags=("lstm", "initial_state", "multi_output"))
+def lstm_initial_state_inputs(L, M):
+    """LSTM(4) started from initial_state=[h0, c0] fed by two extra Inputs."""
+    x = L.Input(shape=(6, 5))
+    h0 = L.Input(shape=(4,))
+    c0 = L.Input(shape=(4,))
+    y, h, c = L.LSTM(4, return_sequences=True, return_state=True)(x, initial_state=[h0, c0])
+    return M.Model([x, h0, c0], [y, h, c])
+
+
+@case(floats(5, 3), tags=("lstm",))
+def lstm_no_unit_forget_bias(L, M):
+    """LSTM(3, unit_forget_bias=False, return_sequences=True): same maths, other init."""
+    x = L.Input(shape=(5, 3))
+    y = L.LSTM(3, unit_forget_bias=False, return_sequences=True)(x)
+    return M.Model(x, y)
+
+
+@case(floats(6, 4), tags=("lstm", "dense"))
+def lstm_stacked_dense(L, M):
+    """LSTM(5, return_sequences=True) -> LSTM(3) -> Dense(2, softmax)."""
+    x = L.Input(shape=(6, 4))
+    h = L.LSTM(5, return_sequences=True)(x)
+    h = L.LSTM(3)(h)
+    y = L.Dense(2, activation="softmax")(h)
+    return M.Model(x, y)
+
+
+@case(floats(7, 3), batch=3, tags=("lstm", "variable_length"))
+def lstm_variable_length(L, M):
+    """Input(shape=(None, 3)): the time axis is unknown when the model is built."""
+    x = L.Input(shape=(None, 3))
+    y = L.LSTM(4, return_sequences=True)(x)
+    return M.Model(x, y)
+
+
+@case(padded_ids(10, MASK_ROWS), tags=("lstm", "mask", "train_base"))
+def lstm_mask_last(L, M):
+    """Embedding(mask_zero=True) -> LSTM(3): masked steps are skipped."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(10, 4, mask_zero=True)(x)
+    y = L.LSTM(3)(h)
+    return M.Model(x, y)
+
+
+@case(padded_ids(10, MASK_ROWS), tags=("lstm", "mask", "multi_output"))
+def lstm_mask_sequences_state(L, M):
+    """Masked LSTM(3, return_sequences, return_state): masked steps repeat the last output."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(10, 4, mask_zero=True)(x)
+    y, h_last, c_last = L.LSTM(3, return_sequences=True, return_state=True)(h)
+    return M.Model(x, [y, h_last, c_last])
+
+
+@case(
+    padded_ids(10, MASK_ROWS_LEADING),
+    floats(3),
+    floats(3),
+    tags=("lstm", "mask", "initial_state", "multi_output"),
+)
+def lstm_mask_initial_state(L, M):
+    """Masked LSTM from initial_state=[h0, c0]; rows with leading and with only padding."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h0 = L.Input(shape=(3,))
+    c0 = L.Input(shape=(3,))
+    e = L.Embedding(10, 4, mask_zero=True)(x)
+    y, h, c = L.LSTM(3, return_sequences=True, return_state=True)(e, initial_state=[h0, c0])
+    return M.Model([x, h0, c0], [y, h, c])
+
+
+@case(padded_ids(10, MASK_ROWS), tags=("lstm", "mask"))
+def lstm_mask_stacked(L, M):
+    """The mask travels through LSTM(return_sequences=True) into a second LSTM."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(10, 4, mask_zero=True)(x)
+    h = L.LSTM(4, return_sequences=True)(h)
+    y = L.LSTM(3)(h)
+    return M.Model(x, y)
+
+
+@case(padded_ids(10, MASK_ROWS), tags=("lstm", "mask", "dense", "train_base"))
+def lstm_mask_time_dense(L, M):
+    """Masked LSTM(4, return_sequences=True) -> Dense(3, softmax) per step."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(10, 4, mask_zero=True)(x)
+    h = L.LSTM(4, return_sequences=True)(h)
+    y = L.Dense(3, activation="softmax")(h)
+    return M.Model(x, y)
+
+
+@case(token_ids(10, 6), tags=("lstm", "embedding", "frozen", "train_base"))
+def embed_frozen_lstm(L, M):
+    """Frozen Embedding(10, 4, trainable=False) -> LSTM(3) -> Dense(3, softmax)."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(10, 4, trainable=False)(x)
+    h = L.LSTM(3)(h)
+    y = L.Dense(3, activation="softmax")(h)
+    return M.Model(x, y)
+
+
+# -------------------------------------------------------------- seq2seq ---
+
+
+@case(floats(5, 6), floats(4, 7), tags=("lstm", "seq2seq", "initial_state", "train_base"))
+def seq2seq(L, M):
+    """The seq2seq training model: encoder states become the decoder's initial_state."""
+    encoder_inputs = L.Input(shape=(None, 6))
+    _, state_h, state_c = L.LSTM(4, return_state=True)(encoder_inputs)
+    decoder_inputs = L.Input(shape=(None, 7))
+    decoder_lstm = L.LSTM(4, return_sequences=True, return_state=True)
+    decoder_outputs, _, _ = decoder_lstm(decoder_inputs, initial_state=[state_h, state_c])
+    decoder_outputs = L.Dense(7, activation="softmax")(decoder_outputs)
+    return M.Model([encoder_inputs, decoder_inputs], decoder_outputs)
+
+
+@case(floats(4, 7), floats(4), floats(4), tags=("lstm", "seq2seq", "multi_output"))
+def seq2seq_inference_decoder(L, M):
+    """The seq2seq inference decoder: [tokens, h, c] in, [probabilities, h, c] out."""
+    decoder_inputs = L.Input(shape=(None, 7))
+    state_h_in = L.Input(shape=(4,))
+    state_c_in = L.Input(shape=(4,))
+    decoder_lstm = L.LSTM(4, return_sequences=True, return_state=True)
+    outputs, state_h, state_c = decoder_lstm(
+        decoder_inputs, initial_state=[state_h_in, state_c_in]
+    )
+    outputs = L.Dense(7, activation="softmax")(outputs)
+    return M.Model([decoder_inputs, state_h_in, state_c_in], [outputs, state_h, state_c])
+
+
+@case(
+    padded_ids(9, ["xxxxx", "xxx00", "x0xx0", "xx000"]),
+    padded_ids(8, ["xxxx", "xxx0", "xx00", "x0x0"]),
+    tags=("lstm", "seq2seq", "mask", "embedding", "train_base"),
+)
+def seq2seq_embedding_mask(L, M):
+    """seq2seq with masked Embeddings on both sides; the mask reaches the output."""
+    encoder_inputs = L.Input(shape=(5,), dtype="int32")
+    e = L.Embedding(9, 4, mask_zero=True)(encoder_inputs)
+    _, state_h, state_c = L.LSTM(5, return_state=True)(e)
+    decoder_inputs = L.Input(shape=(4,), dtype="int32")
+    d = L.Embedding(8, 4, mask_zero=True)(decoder_inputs)
+    d, _, _ = L.LSTM(5, return_sequences=True, return_state=True)(
+        d, initial_state=[state_h, state_c]
+    )
+    y = L.Dense(8, activation="softmax")(d)
+    return M.Model([encoder_inputs, decoder_inputs], y)
+
+
+# --------------------------------------------------------------- Conv2D ---
+
+
+@case(floats(7, 7, 2), batch=3, tags=("conv",))
+def conv_valid_3x3(L, M):
+    """Conv2D(3, (3, 3), padding='valid', relu) on 7x7x2 -> 5x5x3."""
+    x = L.Input(shape=(7, 7, 2))
+    y = L.Conv2D(3, (3, 3), padding="valid", activation="relu")(x)
+    return M.Model(x, y)
+
+
+@case(floats(7, 7, 2), batch=3, tags=("conv", "same"))
+def conv_same_3x3_odd(L, M):
+    """Conv2D(3, (3, 3), padding='same', relu) on 7x7: one pixel of padding each side."""
+    x = L.Input(shape=(7, 7, 2))
+    y = L.Conv2D(3, (3, 3), padding="same", activation="relu")(x)
+    return M.Model(x, y)
+
+
+@case(floats(8, 8, 2), batch=3, tags=("conv", "same", "stride", "train_base"))
+def conv_same_3x3_stride2_even(L, M):
+    """Conv2D(4, (3, 3), strides=(2, 2), 'same') on 8x8: total padding 1, all of it after."""
+    x = L.Input(shape=(8, 8, 2))
+    y = L.Conv2D(4, (3, 3), strides=(2, 2), padding="same", activation="relu")(x)
+    return M.Model(x, y)
+
+
+@case(floats(7, 7, 2), batch=3, tags=("conv", "same", "stride"))
+def conv_same_3x3_stride2_odd(L, M):
+    """Conv2D(4, (3, 3), strides=(2, 2), 'same') on 7x7: total padding 2, one each side."""
+    x = L.Input(shape=(7, 7, 2))
+    y = L.Conv2D(4, (3, 3), strides=(2, 2), padding="same", activation="relu")(x)
+    return M.Model(x, y)
+
+
+@case(floats(6, 5, 3), batch=3, tags=("conv", "same"))
+def conv_same_2x3(L, M):
+    """Conv2D(2, (2, 3), 'same') on 6x5: rows padded (0 before, 1 after), columns (1, 1)."""
+    x = L.Input(shape=(6, 5, 3))
+    y = L.Conv2D(2, (2, 3), padding="same", activation="relu")(x)
+    return M.Model(x, y)
+
+
+@case(floats(7, 8, 1), batch=3, tags=("conv", "same", "stride"))
+def conv_same_2x3_stride2(L, M):
+    """Conv2D(3, (2, 3), strides=(2, 2), 'same') on 7x8 -> 4x4, padding (0, 1) on both axes."""
+    x = L.Input(shape=(7, 8, 1))
+    y = L.Conv2D(3, (2, 3), strides=(2, 2), padding="same", activation="relu")(x)
+    return M.Model(x, y)
+
+
+@case(floats(8, 9, 2), batch=3, tags=("conv", "stride"))
+def conv_valid_2x3_stride2(L, M):
+    """Conv2D(3, (2, 3), strides=(2, 2), 'valid', relu) on 8x9 -> 4x4."""
+    x = L.Input(shape=(8, 9, 2))
+    y = L.Conv2D(3, (2, 3), strides=(2, 2), padding="valid", activation="relu")(x)
+    return M.Model(x, y)
+
+
+@case(floats(6, 7, 1), batch=3, tags=("conv", "same", "stride"))
+def conv_int_args_no_bias(L, M):
+    """Conv2D(2, 3, strides=(2, 1), 'same', use_bias=False): int kernel_size, uneven strides."""
+    x = L.Input(shape=(6, 7, 1))
+    y = L.Conv2D(2, 3, strides=(2, 1), padding="same", use_bias=False)(x)
+    return M.Model(x, y)
+
+
+@case(floats(8, 8, 1), batch=3, tags=("conv", "flatten", "dense", "train_base"))
+def conv_stack_flatten_dense(L, M):
+    """Conv2D(same) -> Conv2D(stride 2, valid) -> Flatten -> Dense(5) -> Dense(3, softmax)."""
+    x = L.Input(shape=(8, 8, 1))
+    h = L.Conv2D(4, (3, 3), padding="same", activation="relu")(x)
+    h = L.Conv2D(3, (3, 3), strides=(2, 2), padding="valid", activation="relu")(h)
+    h = L.Flatten()(h)
+    h = L.Dense(5, activation="relu")(h)
+    y = L.Dense(3, activation="softmax")(h)
+    return M.Model(x, y)
+
+
+@case(floats(5, 5, 2), floats(6, 7, 2), batch=3, tags=("conv", "shared", "seed", "multi_output"))
+def shared_conv_two_sizes(L, M):
+    """The learner's shared Conv2D(padding='same') called on two image sizes."""
+    a = L.Input(shape=(5, 5, 2))
+    b = L.Input(shape=(6, 7, 2))
+    conv = L.Conv2D(3, (3, 3), padding="same")
+    return M.Model([a, b], [conv(a), conv(b)])
+
+
+# -------------------------------------------------------------- merging ---
+
+
+@case(floats(5), floats(3), tags=("merge",))
+def concat_last_axis(L, M):
+    """Concatenate(axis=-1) of (5,) and (3,) -> Dense(2)."""
+    a = L.Input(shape=(5,))
+    b = L.Input(shape=(3,))
+    h = L.Concatenate(axis=-1)([a, b])
+    y = L.Dense(2)(h)
+    return M.Model([a, b], y)
+
+
+@case(floats(4, 3), floats(2, 3), tags=("merge",))
+def concat_axis1_sequences(L, M):
+    """Concatenate(axis=1) of (4, 3) and (2, 3) along time -> (6, 3) -> Dense(2, tanh)."""
+    a = L.Input(shape=(4, 3))
+    b = L.Input(shape=(2, 3))
+    h = L.Concatenate(axis=1)([a, b])
+    y = L.Dense(2, activation="tanh")(h)
+    return M.Model([a, b], y)
+
+
+@case(floats(4, 3), floats(4, 2), tags=("merge",))
+def concatenate_function_3d(L, M):
+    """L.concatenate([a, b], axis=-1) on (4, 3) and (4, 2), then Dense(3, sigmoid)."""
+    a = L.Input(shape=(4, 3))
+    b = L.Input(shape=(4, 2))
+    h = L.concatenate([a, b], axis=-1)
+    y = L.Dense(3, activation="sigmoid")(h)
+    return M.Model([a, b], [h, y])
+
+
+@case(floats(5), floats(5), tags=("merge",))
+def add_layer(L, M):
+    """Add()([Dense(4)(a), Dense(4)(b)]) -> Activation('relu')."""
+    a = L.Input(shape=(5,))
+    b = L.Input(shape=(5,))
+    h = L.Add()([L.Dense(4)(a), L.Dense(4)(b)])
+    y = L.Activation("relu")(h)
+    return M.Model([a, b], y)
+
+
+@case(floats(4), floats(4), floats(4), tags=("merge",))
+def add_function_three(L, M):
+    """L.add of three inputs, then Dense(2)."""
+    a = L.Input(shape=(4,))
+    b = L.Input(shape=(4,))
+    c = L.Input(shape=(4,))
+    h = L.add([a, b, c])
+    y = L.Dense(2)(h)
+    return M.Model([a, b, c], y)
+
+
+@case(floats(6), tags=("merge", "train_base"))
+def residual_block(L, M):
+    """Two residual Dense blocks (L.add and Add()) then Dense(2)."""
+    x = L.Input(shape=(6,))
+    h = L.Dense(6, activation="relu")(x)
+    h = L.add([x, h])
+    g = L.Dense(6, activation="tanh")(h)
+    h = L.Add()([h, g])
+    y = L.Dense(2)(h)
+    return M.Model(x, y)
+
+
+@case(floats(5), tags=("merge", "weight_order"))
+def branch_order(L, M):
+    """Branches of unequal depth from one input: pins Keras's order of get_weights()."""
+    x = L.Input(shape=(5,))
+    short = L.Dense(3, activation="relu")(x)
+    long = L.Dense(4, activation="tanh")(x)
+    long = L.Dense(2)(long)
+    h = L.concatenate([short, long])
+    y = L.Dense(2)(h)
+    return M.Model(x, y)
+
+
+# --------------------------------------------------------- shared LSTM ---
+
+
+@case(floats(6, 5), floats(6, 5), tags=("lstm", "shared", "merge", "seed", "train_base"))
+def shared_lstm_tweets(L, M):
+    """The learner's two-tweets model: shared LSTM(4), concatenate, Dense(1, sigmoid)."""
+    tweet_a = L.Input(shape=(6, 5))
+    tweet_b = L.Input(shape=(6, 5))
+    shared_lstm = L.LSTM(4)
+    encoded_a = shared_lstm(tweet_a)
+    encoded_b = shared_lstm(tweet_b)
+    merged_vector = L.concatenate([encoded_a, encoded_b], axis=-1)
+    predictions = L.Dense(1, activation="sigmoid")(merged_vector)
+    return M.Model([tweet_a, tweet_b], predictions)
+
+
+@case(floats(6, 5), floats(4, 5), tags=("lstm", "shared", "seed", "multi_output"))
+def shared_lstm_two_lengths(L, M):
+    """The learner's shared LSTM(3) on (6, 5) and (4, 5): one set of weights, two calls."""
+    a = L.Input(shape=(6, 5))
+    b = L.Input(shape=(4, 5))
+    lstm = L.LSTM(3)
+    return M.Model([a, b], [lstm(a), lstm(b)])
+
+
+# --------------------------------------------------------------------------
+# Training cases.
+# --------------------------------------------------------------------------
+
+# name -> (optimizer class name, keyword arguments); Keras defaults otherwise.
+OPTIMIZERS = {
+    "sgd": ("SGD", {"learning_rate": 0.1}),
+    "momentum": ("SGD", {"learning_rate": 0.1, "momentum": 0.9}),
+    "nesterov": ("SGD", {"learning_rate": 0.1, "momentum": 0.9, "nesterov": True}),
+    "rmsprop": ("RMSprop", {}),
+    "adam": ("Adam", {}),
+    "adagrad": ("Adagrad", {}),
+}
+
+LOSSES = (
+    "mse",
+    "mae",
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "sparse_categorical_crossentropy",
+)
+
+
+class TrainCase:
+    """One training golden case: a forward case, an optimizer and a loss."""
+
+    def __init__(self, case_name, optimizer, loss, description=""):
+        if case_name not in CASES:
+            raise ValueError(f"unknown forward case {case_name!r}")
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {optimizer!r}; valid: {sorted(OPTIMIZERS)}")
+        if loss not in LOSSES:
+            raise ValueError(f"unknown loss {loss!r}; valid: {LOSSES}")
+        self.case = CASES[case_name]
+        self.optimizer_key = optimizer
+        self.optimizer, self.optimizer_kwargs = OPTIMIZERS[optimizer]
+        self.loss = loss
+        self.steps = TRAIN_STEPS
+        self.name = f"train_{case_name}_{optimizer}_{loss}"
+        self.description = description
+        self.seed = zlib.crc32(self.name.encode("utf-8"))
+
+    def __repr__(self):
+        return f"TrainCase({self.name!r})"
+
+
+_TRAIN = [
+    TrainCase("mlp_regression", "sgd", "mse", "plain SGD on a 2-layer regression"),
+    TrainCase("mlp_regression", "momentum", "mae", "momentum SGD, mean absolute error"),
+    TrainCase("binary_classifier", "nesterov", "binary_crossentropy", "Nesterov, sigmoid + BCE"),
+    TrainCase("dense_softmax", "rmsprop", "categorical_crossentropy", "RMSprop, one-hot targets"),
+    TrainCase("dense_softmax", "adagrad", "sparse_categorical_crossentropy", "Adagrad, int labels"),
+    TrainCase("residual_block", "adagrad", "mse", "gradients through two residual adds"),
+    TrainCase("conv_stack_flatten_dense", "adam", "categorical_crossentropy", "Adam on a CNN"),
+    TrainCase("conv_same_3x3_stride2_even", "sgd", "mse", "conv gradient, asymmetric padding"),
+    TrainCase(
+        "embedding_dense_softmax",
+        "nesterov",
+        "sparse_categorical_crossentropy",
+        "scce on a 3-D output, trainable Embedding",
+    ),
+    TrainCase(
+        "embed_frozen_lstm",
+        "momentum",
+        "sparse_categorical_crossentropy",
+        "the frozen Embedding must not move",
+    ),
+    TrainCase("lstm_mask_last", "adam", "mae", "masked LSTM; Adam on a trainable Embedding"),
+    TrainCase(
+        "lstm_mask_time_dense",
+        "rmsprop",
+        "sparse_categorical_crossentropy",
+        "the output mask weights the loss: padded steps do not count",
+    ),
+    TrainCase(
+        "shared_lstm_tweets",
+        "rmsprop",
+        "binary_crossentropy",
+        "the learner's compile(optimizer='rmsprop', loss='binary_crossentropy')",
+    ),
+    TrainCase("shared_lstm_tweets", "sgd", "binary_crossentropy", "gradients of a shared LSTM add up"),
+    TrainCase("seq2seq", "adam", "categorical_crossentropy", "seq2seq with one-hot targets"),
+    TrainCase(
+        "seq2seq_embedding_mask",
+        "momentum",
+        "sparse_categorical_crossentropy",
+        "masked seq2seq: decoder mask reaches the loss",
+    ),
+]
+
+TRAIN_CASES: dict[str, TrainCase] = {t.name: t for t in _TRAIN}
+if len(TRAIN_CASES) != len(_TRAIN):
+    raise ValueError("duplicate training case names")
+
+
+def make_targets(loss, output_shape, rng):
+    """Draw ``y`` for ``loss`` given the model's output shape (batch included).
+
+    * ``mse`` / ``mae``: float32 from N(0, 1), same shape as the output;
+    * ``binary_crossentropy``: float32 0/1, same shape as the output;
+    * ``categorical_crossentropy``: float32 one-hot over the last axis;
+    * ``sparse_categorical_crossentropy``: int32 class ids, shape ``output_shape[:-1]``.
+    """
+    output_shape = tuple(output_shape)
+    if loss in ("mse", "mae"):
+        return rng.standard_normal(output_shape).astype(np.float32)
+    if loss == "binary_crossentropy":
+        return rng.integers(0, 2, size=output_shape).astype(np.float32)
+    classes = output_shape[-1]
+    labels = rng.integers(0, classes, size=output_shape[:-1])
+    if loss == "sparse_categorical_crossentropy":
+        return labels.astype(np.int32)
+    if loss == "categorical_crossentropy":
+        return np.eye(classes, dtype=np.float32)[labels]
+    raise ValueError(f"unknown loss {loss!r}; valid: {LOSSES}")

@@ -1,0 +1,409 @@
+"""Regenerate the golden fixtures from real Keras. Run by hand, never in CI.
+
+Why: kerastutor promises to compute the same numbers as Keras. These fixtures
+are those numbers, produced once by Keras 3 (TensorFlow backend, CPU) and
+committed, so the test suite can check kerastutor without installing Keras.
+
+How (from the repository root, with the reference venv that has Keras)::
+
+    TF_CPP_MIN_LOG_LEVEL=3 /opt/kerasref/bin/python tests/golden/make_golden.py
+
+It rewrites ``tests/golden/fixtures/`` completely: one ``<case>.npz`` per
+forward case of ``cases.CASES``, one ``train_<...>.npz`` per training case of
+``cases.TRAIN_CASES``, and ``manifest.json``. Running it twice gives
+byte-identical files (everything is seeded, TensorFlow runs single-threaded
+with op determinism and without oneDNN, the zip entries carry a fixed date).
+Run it again whenever a case is added or changed, and commit the result.
+
+For each forward case: build the model with ``keras.layers`` / ``keras.models``,
+replace every weight (in ``model.get_weights()`` order) with seeded random
+values -- kernels, recurrent kernels and embeddings from N(0, s^2) with
+s = min(0.5, 1.5 / sqrt(fan_in)) (0.5 for embeddings), biases from U(-0.5, 0.5)
+-- then ``model.predict(inputs)``. For each training case: the same, then
+``compile(optimizer, loss)`` and three ``train_on_batch(x, y)`` steps, keeping
+the weights before and after every step, the gradients and the losses. Before
+writing anything the script re-derives each first loss and each optimizer step
+in NumPy, so a fixture never records something we misunderstand.
+The file layout is described in ``tests/golden/README.md``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import platform
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("PYTHONHASHSEED", "0")
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+tf.config.threading.set_intra_op_parallelism_threads(1)
+tf.config.threading.set_inter_op_parallelism_threads(1)
+tf.config.experimental.enable_op_determinism()
+
+import keras  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # so that ``golden`` is importable
+from golden import cases  # noqa: E402
+
+FIXTURES = HERE / "fixtures"
+COMMAND = "TF_CPP_MIN_LOG_LEVEL=3 /opt/kerasref/bin/python tests/golden/make_golden.py"
+MAX_TOTAL_BYTES = 1_500_000
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+# ------------------------------------------------------------------ files ---
+
+
+def save_npz(path, arrays):
+    """Like ``np.savez_compressed`` but byte-for-byte reproducible."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for key, array in arrays.items():
+            payload = io.BytesIO()
+            np.lib.format.write_array(payload, np.ascontiguousarray(array), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{key}.npy", date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, payload.getvalue(), compresslevel=9)
+    path.write_bytes(buffer.getvalue())
+
+
+def as_float32(array):
+    return np.asarray(array, dtype=np.float32)
+
+
+def as_input(array):
+    array = np.asarray(array)
+    return array.astype(np.int32) if array.dtype.kind in "iu" else as_float32(array)
+
+
+def jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (np.floating, np.integer, np.bool_)):
+        return value.item()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return repr(value)
+
+
+# ---------------------------------------------------------------- weights ---
+
+
+def random_weights(model, rng):
+    """Seeded stand-ins for every weight, in ``model.weights`` order."""
+    values = []
+    for weight in model.weights:
+        shape = tuple(weight.shape)
+        if len(shape) == 1:
+            values.append(rng.uniform(-0.5, 0.5, size=shape))
+            continue
+        fan_in = math.prod(shape[:-1])
+        if weight.path.endswith("embeddings"):
+            scale = 0.5
+        else:
+            scale = min(0.5, 1.5 / math.sqrt(fan_in))
+        values.append(rng.normal(0.0, scale, size=shape))
+    return [as_float32(v) for v in values]
+
+
+def weight_specs(model):
+    trainable = {id(w) for w in model.trainable_weights}
+    return [
+        {"path": w.path, "shape": list(w.shape), "trainable": id(w) in trainable}
+        for w in model.weights
+    ]
+
+
+def build(case, seed):
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(seed)
+    model = case.build(keras.layers, keras.models)
+    model.set_weights(random_weights(model, np.random.default_rng([seed, 1])))
+    inputs = [as_input(x) for x in case.make_inputs(np.random.default_rng([seed, 0]))]
+    return model, inputs
+
+
+def model_arg(inputs):
+    """Keras's convention: one array for one input, a list otherwise."""
+    return inputs[0] if len(inputs) == 1 else list(inputs)
+
+
+def as_list(outputs):
+    return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+
+
+def predict(model, inputs):
+    outputs = [as_float32(o) for o in as_list(model.predict(model_arg(inputs), verbose=0))]
+    # Cross-check predict() (a tf.function) against an eager call, and read masks.
+    eager = as_list(model(model_arg(inputs), training=False))
+    masks = []
+    for got, tensor in zip(outputs, eager, strict=True):
+        np.testing.assert_allclose(got, np.asarray(tensor), rtol=1e-6, atol=1e-6)
+        mask = getattr(tensor, "_keras_mask", None)
+        masks.append(None if mask is None else np.asarray(mask).astype(bool))
+    return outputs, masks
+
+
+def layer_list(model):
+    return [{"name": layer.name, "class": type(layer).__name__} for layer in model.layers]
+
+
+def common_entry(case, model, inputs, outputs, masks, seed):
+    return {
+        "description": case.description,
+        "tags": list(case.tags),
+        "seed": seed,
+        "batch": case.batch,
+        "inputs": [
+            {"shape": list(x.shape), "dtype": str(x.dtype), "spec": case.inputs[i].spec}
+            for i, x in enumerate(inputs)
+        ],
+        "outputs": [
+            {"shape": list(o.shape), "dtype": str(o.dtype), "has_mask": m is not None}
+            for o, m in zip(outputs, masks, strict=True)
+        ],
+        "weights": weight_specs(model),
+        "count_params": int(model.count_params()),
+        "trainable_params": int(sum(math.prod(w.shape) for w in model.trainable_weights)),
+        "layers": layer_list(model),
+    }
+
+
+def io_arrays(inputs, outputs, masks):
+    arrays = {}
+    for i, x in enumerate(inputs):
+        arrays[f"input_{i}"] = x
+    for i, (o, m) in enumerate(zip(outputs, masks, strict=True)):
+        arrays[f"output_{i}"] = o
+        if m is not None:
+            arrays[f"output_mask_{i}"] = m
+    return arrays
+
+
+# ---------------------------------------------------------------- forward ---
+
+
+def make_forward(case):
+    model, inputs = build(case, case.seed)
+    outputs, masks = predict(model, inputs)
+    arrays = io_arrays(inputs, outputs, masks)
+    for i, w in enumerate(model.get_weights()):
+        arrays[f"weight_{i}"] = as_float32(w)
+    entry = {"file": f"{case.name}.npz", **common_entry(case, model, inputs, outputs, masks, case.seed)}
+    return entry, arrays
+
+
+# --------------------------------------------------------------- training ---
+
+
+def numpy_loss(loss, y, p, mask):
+    """The Keras 3 loss, re-derived in NumPy from probabilities (float64)."""
+    y = np.asarray(y, dtype=np.float64)
+    p = np.asarray(p, dtype=np.float64)
+    eps = keras.backend.epsilon()
+    if loss == "mse":
+        per = np.mean((y - p) ** 2, axis=-1)
+    elif loss == "mae":
+        per = np.mean(np.abs(y - p), axis=-1)
+    elif loss == "binary_crossentropy":
+        q = np.clip(p, eps, 1 - eps)
+        per = np.mean(-(y * np.log(q) + (1 - y) * np.log(1 - q)), axis=-1)
+    elif loss == "categorical_crossentropy":
+        q = np.clip(p / p.sum(axis=-1, keepdims=True), eps, 1 - eps)
+        per = -np.sum(y * np.log(q), axis=-1)
+    elif loss == "sparse_categorical_crossentropy":
+        q = np.clip(p, eps, 1 - eps)
+        per = -np.log(np.take_along_axis(q, y.astype(int)[..., None], axis=-1)[..., 0])
+    else:
+        raise ValueError(loss)
+    if mask is None:
+        return per.mean()
+    mask = mask.astype(np.float64)
+    return (per * mask).sum() / mask.sum()
+
+
+class NumpyOptimizer:
+    """The update rules of keras/src/optimizers/{sgd,rmsprop,adam,adagrad}.py."""
+
+    def __init__(self, optimizer):
+        self.config = optimizer.get_config()
+        self.name = type(optimizer).__name__
+        self.slots = {}
+        self.iterations = 0
+
+    def step(self, index, w, g):
+        c = self.config
+        lr = c["learning_rate"]
+        s = self.slots.setdefault(index, {})
+        if self.name == "SGD":
+            if c["momentum"] == 0:
+                return w - lr * g
+            m = c["momentum"] * s.get("m", 0.0) - lr * g
+            s["m"] = m
+            if c["nesterov"]:
+                return w + c["momentum"] * m - lr * g
+            return w + m
+        if self.name == "RMSprop":
+            v = c["rho"] * s.get("v", 0.0) + (1 - c["rho"]) * g**2
+            s["v"] = v
+            return w - lr * g / np.sqrt(v + c["epsilon"])
+        if self.name == "Adam":
+            t = self.iterations + 1
+            b1, b2 = c["beta_1"], c["beta_2"]
+            alpha = lr * np.sqrt(1 - b2**t) / (1 - b1**t)
+            m = s.get("m", 0.0) + (g - s.get("m", 0.0)) * (1 - b1)
+            v = s.get("v", 0.0) + (g**2 - s.get("v", 0.0)) * (1 - b2)
+            s["m"], s["v"] = m, v
+            return w - alpha * m / (np.sqrt(v) + c["epsilon"])
+        if self.name == "Adagrad":
+            a = s.get("a", c["initial_accumulator_value"]) + g**2
+            s["a"] = a
+            return w - lr * g / np.sqrt(a + c["epsilon"])
+        raise ValueError(self.name)
+
+
+def make_train(train):
+    case = train.case
+    model, inputs = build(case, train.seed)
+    outputs, masks = predict(model, inputs)
+    if len(outputs) != 1:
+        raise ValueError(f"{train.name}: training cases must have one output")
+    if any(type(layer).__name__ == "Dropout" for layer in model.layers):
+        raise ValueError(f"{train.name}: Dropout makes training random")
+    y = cases.make_targets(train.loss, outputs[0].shape, np.random.default_rng([train.seed, 2]))
+
+    optimizer = getattr(keras.optimizers, train.optimizer)(**train.optimizer_kwargs)
+    model.compile(optimizer=optimizer, loss=train.loss, jit_compile=False)
+
+    trainable_index = [
+        i for i, w in enumerate(model.weights) if id(w) in {id(t) for t in model.trainable_weights}
+    ]
+    x_arg = model_arg(inputs)
+
+    @tf.function
+    def gradients(x, y):
+        # The same forward pass, loss and gradient as Keras's TF train_step.
+        with tf.GradientTape() as tape:
+            y_pred = model(x, training=True)
+            loss = model.compute_loss(x=x, y=y, y_pred=y_pred, training=True)
+        return loss, tape.gradient(loss, model.trainable_weights)
+
+    arrays = io_arrays(inputs, outputs, masks)
+    arrays["target_0"] = y
+    before = [as_float32(w) for w in model.get_weights()]
+    for i, w in enumerate(before):
+        arrays[f"weight_{i}"] = w
+
+    replay = NumpyOptimizer(optimizer)
+    losses = []
+    for step in range(1, train.steps + 1):
+        tape_loss, grads = gradients(
+            tf.nest.map_structure(tf.convert_to_tensor, x_arg), tf.convert_to_tensor(y)
+        )
+        grads = [as_float32(tf.convert_to_tensor(g)) for g in grads]
+        loss = float(model.train_on_batch(x_arg, y))
+        after = [as_float32(w) for w in model.get_weights()]
+        np.testing.assert_allclose(loss, float(tape_loss), rtol=1e-6, err_msg=train.name)
+
+        for j, i in enumerate(trainable_index):
+            arrays[f"step{step}_grad_{i}"] = grads[j]
+            expected = replay.step(i, before[i].astype(np.float64), grads[j].astype(np.float64))
+            np.testing.assert_allclose(
+                after[i], expected, rtol=1e-4, atol=1e-6,
+                err_msg=f"{train.name}: step {step}, {model.weights[i].path}",
+            )
+        replay.iterations += 1
+        for i in set(range(len(before))) - set(trainable_index):
+            np.testing.assert_array_equal(after[i], before[i], err_msg="frozen weight moved")
+        for i, w in enumerate(after):
+            arrays[f"step{step}_weight_{i}"] = w
+        losses.append(loss)
+        before = after
+
+    expected_loss = numpy_loss(train.loss, y, outputs[0], masks[0])
+    np.testing.assert_allclose(losses[0], expected_loss, rtol=1e-5, err_msg=train.name)
+    arrays["loss"] = as_float32(losses)
+
+    config = jsonable(optimizer.get_config())
+    entry = {
+        "file": f"{train.name}.npz",
+        "case": case.name,
+        "optimizer": {
+            "name": train.optimizer,
+            "kwargs": dict(train.optimizer_kwargs),
+            "config": config,
+        },
+        "loss": train.loss,
+        "steps": train.steps,
+        "losses": [float(v) for v in as_float32(losses)],
+        "trainable_weight_indices": trainable_index,
+        "target": {"shape": list(y.shape), "dtype": str(y.dtype)},
+        "train_description": train.description,
+        **common_entry(case, model, inputs, outputs, masks, train.seed),
+    }
+    return entry, arrays
+
+
+# ------------------------------------------------------------------- main ---
+
+
+def main():
+    if FIXTURES.exists():
+        shutil.rmtree(FIXTURES)
+    FIXTURES.mkdir(parents=True)
+    manifest = {
+        "format_version": 1,
+        "generated_by": "tests/golden/make_golden.py",
+        "command": COMMAND,
+        "keras_version": keras.__version__,
+        "tensorflow_version": tf.__version__,
+        "numpy_version": np.__version__,
+        "python_version": platform.python_version(),
+        "keras_backend": keras.backend.backend(),
+        "keras_epsilon": keras.backend.epsilon(),
+        "floatx": keras.backend.floatx(),
+        "tolerance": {"rtol": 1e-5, "atol": 1e-5},
+        "weight_init": (
+            "kernels/recurrent kernels ~ N(0, s^2), s = min(0.5, 1.5/sqrt(fan_in)); "
+            "embeddings ~ N(0, 0.25); biases ~ U(-0.5, 0.5); in model.get_weights() order"
+        ),
+        "forward": {},
+        "train": {},
+    }
+    for name, case in cases.CASES.items():
+        entry, arrays = make_forward(case)
+        save_npz(FIXTURES / entry["file"], arrays)
+        manifest["forward"][name] = entry
+        print(f"forward {name:34s} {len(arrays):3d} arrays")
+    for name, train in cases.TRAIN_CASES.items():
+        entry, arrays = make_train(train)
+        save_npz(FIXTURES / entry["file"], arrays)
+        manifest["train"][name] = entry
+        losses = ", ".join(f"{v:.5f}" for v in entry["losses"])
+        print(f"train   {name:60s} loss {losses}")
+    text = json.dumps(manifest, indent=1, sort_keys=False) + "\n"
+    (FIXTURES / "manifest.json").write_text(text, encoding="utf-8")
+
+    total = sum(p.stat().st_size for p in FIXTURES.iterdir())
+    print(f"{len(cases.CASES)} forward + {len(cases.TRAIN_CASES)} training cases, {total:,} bytes")
+    if total > MAX_TOTAL_BYTES:
+        raise SystemExit(f"fixtures are {total:,} bytes, over the {MAX_TOTAL_BYTES:,} budget")
+
+
+if __name__ == "__main__":
+    main()
