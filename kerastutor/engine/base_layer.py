@@ -190,24 +190,41 @@ class Layer:
     def trainable(self, value):
         self._trainable = bool(value)
 
+    def _sublayers(self):
+        """Layers stored as attributes of a custom layer (their weights count as ours)."""
+        found = []
+        for name, value in vars(self).items():
+            if name.startswith("_"):
+                continue
+            candidates = value if isinstance(value, (list, tuple)) else [value]
+            found.extend(item for item in candidates if isinstance(item, Layer))
+        return found
+
     @property
     def weights(self):
-        """Every weight, trainable ones first, each group in creation order."""
-        return [v for v in self._variables if v.trainable] + [
+        """Every weight, trainable ones first, each group in creation order.
+
+        Weights of layers kept as attributes of a custom layer come after the
+        layer's own, as in Keras.
+        """
+        own = [v for v in self._variables if v.trainable] + [
             v for v in self._variables if not v.trainable
         ]
+        return own + [w for layer in self._sublayers() for w in layer.weights]
 
     @property
     def trainable_weights(self):
         if not self.trainable:
             return []
-        return [v for v in self._variables if v.trainable]
+        own = [v for v in self._variables if v.trainable]
+        return own + [w for layer in self._sublayers() for w in layer.trainable_weights]
 
     @property
     def non_trainable_weights(self):
         if not self.trainable:
             return self.weights
-        return [v for v in self._variables if not v.trainable]
+        own = [v for v in self._variables if not v.trainable]
+        return own + [w for layer in self._sublayers() for w in layer.non_trainable_weights]
 
     def get_weights(self):
         """Copies of the weights as NumPy arrays, in Keras's order."""

@@ -244,6 +244,16 @@ class Functional(Layer):
     # ------------------------------------------------------------ describing
 
     @property
+    def input(self):
+        """The model's input tensor(s), as given to the constructor."""
+        return self._nested_inputs
+
+    @property
+    def output(self):
+        """The model's output tensor(s), as given to the constructor."""
+        return self._nested_outputs
+
+    @property
     def input_shape(self):
         shapes = [t.shape for t in self.inputs]
         return shapes[0] if len(shapes) == 1 else shapes
