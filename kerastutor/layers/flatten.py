@@ -1,7 +1,62 @@
-"""Placeholder: being written."""
+"""Flatten: (batch, d1, d2, ...) -> (batch, d1 * d2 * ...)."""
 
+import math
+
+from kerastutor import ops
 from kerastutor.engine.base_layer import Layer
+from kerastutor.engine.input_spec import InputSpec
+
+__all__ = ["Flatten"]
+
 
 class Flatten(Layer):
-    pass
+    """Flattens every axis but the batch axis into one.
 
+    The numbers are read in C order (the last axis changes fastest), as NumPy
+    and Keras do: an image of shape (height, width, channels) becomes the
+    channels of pixel (0, 0), then those of pixel (0, 1), and so on. This is
+    how a Conv2D's feature maps are handed to a Dense layer. An input of
+    shape (batch,) becomes (batch, 1).
+
+    Example:
+        >>> import numpy as np
+        >>> from kerastutor.layers import Flatten
+        >>> Flatten()(np.zeros((2, 4, 4, 3))).shape
+        (2, 48)
+
+    Args:
+        data_format: only 'channels_last' (or None) is supported.
+        **kwargs: the base Layer's arguments (`name`, `input_shape`, ...).
+
+    Input shape:
+        N-D array of shape (batch_size, ...), N >= 1.
+
+    Output shape:
+        2D array of shape (batch_size, product of the other sizes); the
+        product is None when any of them is None.
+    """
+
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        if data_format is not None and str(data_format).lower() != "channels_last":
+            raise ValueError(
+                f"Flatten layer '{self.name}' received data_format={data_format!r}, but "
+                "kerastutor only supports 'channels_last' (the channels are the last axis)."
+            )
+        self.data_format = "channels_last"
+        self.input_spec = InputSpec(min_ndim=1)
+
+    def call(self, inputs):
+        batch = inputs.shape[0]
+        return ops.reshape(inputs, (batch, math.prod(inputs.shape[1:])))
+
+    def compute_output_shape(self, input_shape):
+        sizes = input_shape[1:]
+        if any(size is None for size in sizes):
+            return (input_shape[0], None)
+        return (input_shape[0], math.prod(sizes))
+
+    def get_config(self):
+        config = super().get_config()
+        config["data_format"] = self.data_format
+        return config
