@@ -68,24 +68,32 @@ def token_ids(vocab, length):
     return make
 
 
-def padded_ids(vocab, rows):
+def padded_ids(vocab, rows, distinct=False):
     """Int32 token ids with zeros (padding) exactly where ``rows`` has a ``0``.
 
     ``rows`` is a list of strings, one per sample, ``"x"`` for a real token and
     ``"0"`` for padding: ``"xxx000"`` is padded after step 3, ``"x00xxx"`` has
     zeros in the middle, ``"00xxxx"`` has leading zeros, ``"000000"`` is all
-    padding. Real tokens are drawn from ``[1, vocab)``. The batch size is
-    ``len(rows)``.
+    padding. Real tokens are drawn from ``[1, vocab)``; with ``distinct=True``
+    no real token repeats in the batch (see the README: on the TensorFlow
+    backend, repeated ids change what Adam/RMSprop/Adagrad do to an Embedding).
+    The batch size is ``len(rows)``.
     """
 
     def make(rng, batch):
         if batch != len(rows):
             raise ValueError(f"padded_ids has {len(rows)} rows, batch is {batch}")
         pattern = np.array([[c == "x" for c in row] for row in rows])
-        ids = rng.integers(1, vocab, size=pattern.shape)
+        if distinct:
+            if pattern.sum() > vocab - 1:
+                raise ValueError(f"{pattern.sum()} distinct tokens do not fit in vocab {vocab}")
+            ids = np.zeros(pattern.shape, dtype=np.int64)
+            ids[pattern] = rng.permutation(np.arange(1, vocab))[: pattern.sum()]
+        else:
+            ids = rng.integers(1, vocab, size=pattern.shape)
         return np.where(pattern, ids, 0).astype(np.int32)
 
-    make.spec = {"kind": "padded_ids", "vocab": vocab, "rows": list(rows)}
+    make.spec = {"kind": "padded_ids", "vocab": vocab, "rows": list(rows), "distinct": distinct}
     make.batch = len(rows)
     return make
 
@@ -371,11 +379,11 @@ def lstm_variable_length(L, M):
     return M.Model(x, y)
 
 
-@case(padded_ids(10, MASK_ROWS), tags=("lstm", "mask", "train_base"))
+@case(padded_ids(16, MASK_ROWS, distinct=True), tags=("lstm", "mask", "train_base"))
 def lstm_mask_last(L, M):
     """Embedding(mask_zero=True) -> LSTM(3): masked steps are skipped."""
     x = L.Input(shape=(6,), dtype="int32")
-    h = L.Embedding(10, 4, mask_zero=True)(x)
+    h = L.Embedding(16, 4, mask_zero=True)(x)
     y = L.LSTM(3)(h)
     return M.Model(x, y)
 
@@ -393,15 +401,37 @@ def lstm_mask_sequences_state(L, M):
     padded_ids(10, MASK_ROWS_LEADING),
     floats(3),
     floats(3),
-    tags=("lstm", "mask", "initial_state", "multi_output"),
+    tags=("lstm", "mask", "initial_state", "multi_output", "keras3_initial_state_drops_mask"),
 )
 def lstm_mask_initial_state(L, M):
-    """Masked LSTM from initial_state=[h0, c0]; rows with leading and with only padding."""
+    """Keras 3 quirk: an LSTM called with initial_state= does NOT receive the
+    Embedding's mask (every step is processed), though its sequence output
+    still carries the mask downstream."""
     x = L.Input(shape=(6,), dtype="int32")
     h0 = L.Input(shape=(3,))
     c0 = L.Input(shape=(3,))
     e = L.Embedding(10, 4, mask_zero=True)(x)
     y, h, c = L.LSTM(3, return_sequences=True, return_state=True)(e, initial_state=[h0, c0])
+    return M.Model([x, h0, c0], [y, h, c])
+
+
+@case(
+    padded_ids(10, MASK_ROWS_LEADING),
+    floats(3),
+    floats(3),
+    tags=("lstm", "mask", "initial_state", "multi_output"),
+)
+def lstm_mask_initial_state_explicit(L, M):
+    """Masked LSTM from initial_state=[h0, c0] with mask= passed explicitly:
+    a leading padded step outputs zeros, an all-padding row keeps h0 and c0."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h0 = L.Input(shape=(3,))
+    c0 = L.Input(shape=(3,))
+    embedding = L.Embedding(10, 4, mask_zero=True)
+    e = embedding(x)
+    mask = embedding.compute_mask(x)
+    lstm = L.LSTM(3, return_sequences=True, return_state=True)
+    y, h, c = lstm(e, initial_state=[h0, c0], mask=mask)
     return M.Model([x, h0, c0], [y, h, c])
 
 
@@ -415,11 +445,11 @@ def lstm_mask_stacked(L, M):
     return M.Model(x, y)
 
 
-@case(padded_ids(10, MASK_ROWS), tags=("lstm", "mask", "dense", "train_base"))
+@case(padded_ids(16, MASK_ROWS, distinct=True), tags=("lstm", "mask", "dense", "train_base"))
 def lstm_mask_time_dense(L, M):
     """Masked LSTM(4, return_sequences=True) -> Dense(3, softmax) per step."""
     x = L.Input(shape=(6,), dtype="int32")
-    h = L.Embedding(10, 4, mask_zero=True)(x)
+    h = L.Embedding(16, 4, mask_zero=True)(x)
     h = L.LSTM(4, return_sequences=True)(h)
     y = L.Dense(3, activation="softmax")(h)
     return M.Model(x, y)
@@ -457,20 +487,31 @@ def seq2seq_inference_decoder(L, M):
     state_h_in = L.Input(shape=(4,))
     state_c_in = L.Input(shape=(4,))
     decoder_lstm = L.LSTM(4, return_sequences=True, return_state=True)
-    outputs, state_h, state_c = decoder_lstm(
-        decoder_inputs, initial_state=[state_h_in, state_c_in]
-    )
+    outputs, state_h, state_c = decoder_lstm(decoder_inputs, initial_state=[state_h_in, state_c_in])
     outputs = L.Dense(7, activation="softmax")(outputs)
     return M.Model([decoder_inputs, state_h_in, state_c_in], [outputs, state_h, state_c])
 
 
+SEQ2SEQ_ENCODER_ROWS = ["xxxxx", "xxx00", "x0xx0", "xx000"]
+SEQ2SEQ_DECODER_ROWS = ["xxxx", "xxx0", "xx00", "x0x0"]
+
+
 @case(
-    padded_ids(9, ["xxxxx", "xxx00", "x0xx0", "xx000"]),
-    padded_ids(8, ["xxxx", "xxx0", "xx00", "x0x0"]),
-    tags=("lstm", "seq2seq", "mask", "embedding", "train_base"),
+    padded_ids(9, SEQ2SEQ_ENCODER_ROWS),
+    padded_ids(8, SEQ2SEQ_DECODER_ROWS),
+    tags=(
+        "lstm",
+        "seq2seq",
+        "mask",
+        "embedding",
+        "train_base",
+        "keras3_initial_state_drops_mask",
+    ),
 )
 def seq2seq_embedding_mask(L, M):
-    """seq2seq with masked Embeddings on both sides; the mask reaches the output."""
+    """seq2seq with masked Embeddings on both sides. Keras 3 quirk: the encoder
+    is masked, the decoder LSTM (called with initial_state=) is not, yet the
+    decoder mask reaches the output (and the loss)."""
     encoder_inputs = L.Input(shape=(5,), dtype="int32")
     e = L.Embedding(9, 4, mask_zero=True)(encoder_inputs)
     _, state_h, state_c = L.LSTM(5, return_state=True)(e)
@@ -478,6 +519,28 @@ def seq2seq_embedding_mask(L, M):
     d = L.Embedding(8, 4, mask_zero=True)(decoder_inputs)
     d, _, _ = L.LSTM(5, return_sequences=True, return_state=True)(
         d, initial_state=[state_h, state_c]
+    )
+    y = L.Dense(8, activation="softmax")(d)
+    return M.Model([encoder_inputs, decoder_inputs], y)
+
+
+@case(
+    padded_ids(9, SEQ2SEQ_ENCODER_ROWS),
+    padded_ids(8, SEQ2SEQ_DECODER_ROWS),
+    tags=("lstm", "seq2seq", "mask", "embedding"),
+)
+def seq2seq_embedding_mask_explicit(L, M):
+    """seq2seq with masked Embeddings; the decoder mask is passed with mask=,
+    so both LSTMs skip padding."""
+    encoder_inputs = L.Input(shape=(5,), dtype="int32")
+    e = L.Embedding(9, 4, mask_zero=True)(encoder_inputs)
+    _, state_h, state_c = L.LSTM(5, return_state=True)(e)
+    decoder_inputs = L.Input(shape=(4,), dtype="int32")
+    decoder_embedding = L.Embedding(8, 4, mask_zero=True)
+    d = decoder_embedding(decoder_inputs)
+    decoder_mask = decoder_embedding.compute_mask(decoder_inputs)
+    d, _, _ = L.LSTM(5, return_sequences=True, return_state=True)(
+        d, initial_state=[state_h, state_c], mask=decoder_mask
     )
     y = L.Dense(8, activation="softmax")(d)
     return M.Model([encoder_inputs, decoder_inputs], y)
@@ -700,7 +763,7 @@ LOSSES = (
 class TrainCase:
     """One training golden case: a forward case, an optimizer and a loss."""
 
-    def __init__(self, case_name, optimizer, loss, description=""):
+    def __init__(self, case_name, optimizer, loss, description="", tf_sparse_quirk=False):
         if case_name not in CASES:
             raise ValueError(f"unknown forward case {case_name!r}")
         if optimizer not in OPTIMIZERS:
@@ -714,6 +777,9 @@ class TrainCase:
         self.steps = TRAIN_STEPS
         self.name = f"train_{case_name}_{optimizer}_{loss}"
         self.description = description
+        # True when the numbers depend on the TensorFlow backend's sparse
+        # Embedding gradients (repeated ids + Adam/RMSprop/Adagrad; README).
+        self.tf_sparse_quirk = tf_sparse_quirk
         self.seed = zlib.crc32(self.name.encode("utf-8"))
 
     def __repr__(self):
@@ -736,6 +802,13 @@ _TRAIN = [
         "scce on a 3-D output, trainable Embedding",
     ),
     TrainCase(
+        "embedding_dense_softmax",
+        "adam",
+        "sparse_categorical_crossentropy",
+        "repeated ids + Adam: Keras-on-TensorFlow squares each occurrence's gradient",
+        tf_sparse_quirk=True,
+    ),
+    TrainCase(
         "embed_frozen_lstm",
         "momentum",
         "sparse_categorical_crossentropy",
@@ -754,7 +827,9 @@ _TRAIN = [
         "binary_crossentropy",
         "the learner's compile(optimizer='rmsprop', loss='binary_crossentropy')",
     ),
-    TrainCase("shared_lstm_tweets", "sgd", "binary_crossentropy", "gradients of a shared LSTM add up"),
+    TrainCase(
+        "shared_lstm_tweets", "sgd", "binary_crossentropy", "gradients of a shared LSTM add up"
+    ),
     TrainCase("seq2seq", "adam", "categorical_crossentropy", "seq2seq with one-hot targets"),
     TrainCase(
         "seq2seq_embedding_mask",
