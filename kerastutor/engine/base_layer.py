@@ -285,8 +285,9 @@ class Layer:
                     "build a model, or on arrays to compute numbers, not both."
                 )
         input_shape = map_structure(lambda t: t.shape, inputs)
-        self._maybe_build(input_shape)
+        # Check before building, so a refused call leaves no weights of the wrong shape.
         self._check_input_compatibility(input_tensors, node_index)
+        self._maybe_build(input_shape)
         output_shape = self.compute_output_shape(input_shape)
         if _is_single_shape(output_shape):
             outputs = KerasTensor(output_shape, dtype=self._output_dtype())
@@ -311,8 +312,8 @@ class Layer:
     def _call_eager(self, inputs, args, kwargs):
         inputs = map_structure(self._to_array, inputs)
         input_list = flatten(inputs)
-        self._maybe_build(map_structure(lambda x: tuple(x.shape), inputs))
         self._check_input_compatibility(input_list, node_index=None)
+        self._maybe_build(map_structure(lambda x: tuple(x.shape), inputs))
         return self._call_with_options(inputs, *args, **kwargs)
 
     def _call_with_options(self, inputs, *args, **kwargs):
@@ -428,9 +429,13 @@ class Layer:
             raise RuntimeError(
                 f"The layer '{self.name}' has never been called and thus has no defined {what}."
             )
-        if not isinstance(node_index, (int, np.integer)) or not (
-            0 <= node_index < len(self._inbound_nodes)
-        ):
+        if not isinstance(node_index, (int, np.integer)) or isinstance(node_index, bool):
+            raise TypeError(
+                f"`node_index` must be an integer (0 for the first call of the layer, 1 for "
+                f"the second, ...), received {node_index!r} of type {type(node_index).__name__}."
+            )
+        # Negative indices count from the last call, as in Keras.
+        if not -len(self._inbound_nodes) <= node_index < len(self._inbound_nodes):
             raise ValueError(
                 f"Asked to get {what} at node {node_index}, but the layer has only "
                 f"{len(self._inbound_nodes)} inbound nodes."

@@ -66,6 +66,7 @@ class Functional(Layer):
         self._input_layers = [t._keras_history.layer for t in self.inputs]
         self._output_layers = [t._keras_history.layer for t in self.outputs]
         self._nodes, self._layers, self._nodes_by_depth = _map_graph(self.inputs, self.outputs)
+        _check_unique_names(self._layers)
         self._node_ids = {id(node) for node in self._nodes}
         self.input_spec = [
             InputSpec(ndim=len(t.shape), axes={i: d for i, d in enumerate(t.shape) if d is not None and i > 0})
@@ -141,6 +142,15 @@ class Functional(Layer):
     # ------------------------------------------------------------ running
 
     def call(self, inputs, training=None, mask=None):
+        outputs, _ = self._run_graph(inputs, training=training, mask=mask)
+        return outputs
+
+    def _run_graph(self, inputs, training=None, mask=None):
+        """Run every node on data; return the outputs and the mask of each output.
+
+        Training needs the output masks too: a padded timestep must not count
+        in the loss (see `kerastutor.losses`).
+        """
         arrays = flatten(inputs)
         values = {id(t): x for t, x in zip(self.inputs, arrays)}
         masks = dict.fromkeys(values)
@@ -159,13 +169,16 @@ class Functional(Layer):
             kwargs = map_structure(lookup, node.call_kwargs)
             input_masks = [masks.get(id(t)) for t in flatten(node.call_args)]
             node_mask = layer._mask_argument(node.call_args, input_masks)
-            if node_mask is not None and "mask" not in kwargs:
+            # As in Keras 3, `mask=` is filled in only for a call with one tensor
+            # argument: with more (an LSTM's `initial_state`) the layer computes
+            # unmasked, though its first input's mask still reaches its outputs.
+            if node_mask is not None and "mask" not in kwargs and not _has_tensor_kwargs(node):
                 kwargs["mask"] = node_mask
             if training is not None:
                 kwargs["training"] = training
             outputs = layer._call_eager(args, (), kwargs)
             output_list = flatten(outputs)
-            output_masks = layer.compute_mask(args, kwargs.get("mask"))
+            output_masks = layer.compute_mask(args, kwargs.get("mask", node_mask))
             output_masks = (
                 list(output_masks)
                 if isinstance(output_masks, (list, tuple))
@@ -174,7 +187,8 @@ class Functional(Layer):
             for tensor, value, value_mask in zip(node.output_tensors, output_list, output_masks):
                 values[id(tensor)] = value
                 masks[id(tensor)] = value_mask
-        return map_structure(lambda t: values[id(t)], self._nested_outputs)
+        outputs = map_structure(lambda t: values[id(t)], self._nested_outputs)
+        return outputs, [masks[id(t)] for t in self.outputs]
 
     def _call_eager(self, inputs, args, kwargs):
         inputs = self._standardize_inputs(inputs)
@@ -198,6 +212,9 @@ class Functional(Layer):
     def _axis_explanation(self, axis, size):
         shapes = ", ".join(f"'{t._keras_history.layer.name}' {t.shape}" for t in self.inputs)
         return f"The model's inputs were declared as {shapes}."
+
+    def _rank_explanation(self, ndim):
+        return self._axis_explanation(None, None)
 
     def compute_output_shape(self, input_shape):
         shapes = {id(t): s for t, s in zip(self.inputs, _shape_list(input_shape))}
@@ -228,6 +245,8 @@ class Functional(Layer):
         _check_same_length(self, arrays)
         _check_finite(self, arrays)
         count = len(arrays[0])
+        if batch_size is None:
+            batch_size = 32  # Keras's default when None is passed
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise ValueError(f"`batch_size` must be a positive integer, received {batch_size!r}.")
         pieces = []
@@ -396,6 +415,22 @@ def _decode_structure(decode, structure):
     if isinstance(structure, dict):
         return {k: _decode_structure(decode, v) for k, v in structure.items()}
     return structure
+
+
+def _check_unique_names(layers):
+    """`get_layer` and `from_config` find layers by name, so names must not repeat."""
+    names = [layer.name for layer in layers]
+    for name in names:
+        if names.count(name) > 1:
+            raise ValueError(
+                f'The name "{name}" is used {names.count(name)} times in the model. All layer '
+                "names should be unique: `get_layer` and `from_config` find layers by name."
+            )
+
+
+def _has_tensor_kwargs(node):
+    """Whether a call passed symbolic tensors by keyword (e.g. `initial_state=[h, c]`)."""
+    return any(isinstance(x, KerasTensor) for x in flatten(node.call_kwargs))
 
 
 def _shape_list(shape_or_shapes):

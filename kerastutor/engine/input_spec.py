@@ -56,10 +56,11 @@ def check_input_spec(layer, specs, shapes, node_index):
         which = f"input {input_index} " if len(shapes) > 1 else "its input "
         prefix = f"Layer '{layer.name}' ({type(layer).__name__}) cannot be called {where}: "
         if spec.ndim is not None and len(shape) != spec.ndim:
+            explanation = layer._rank_explanation(spec.ndim)
             raise ValueError(
                 prefix + f"expected {which}to have rank {spec.ndim} (batch axis included), "
-                f"found rank {len(shape)} with shape {_shape_str(shape)}. "
-                + layer._rank_explanation(spec.ndim)
+                f"found rank {len(shape)} with shape {_shape_str(shape)}."
+                + (f" {explanation}" if explanation else "")
             )
         if spec.min_ndim is not None and len(shape) < spec.min_ndim:
             raise ValueError(

@@ -1,8 +1,9 @@
 """Unique layer names as Keras gives them: dense, dense_1, dense_2, ..."""
 
+import contextlib
 import re
 
-__all__ = ["to_snake_case", "unique_name", "reset_names"]
+__all__ = ["to_snake_case", "unique_name", "reset_names", "fresh_names"]
 
 _counts = {}
 
@@ -25,3 +26,20 @@ def unique_name(prefix, zero_based=True):
 def reset_names():
     """Start naming afresh (what `kerastutor.backend.clear_session()` does)."""
     _counts.clear()
+
+
+@contextlib.contextmanager
+def fresh_names():
+    """Inside, names start afresh ('dense', 'lstm', ...); after, the old counts return.
+
+    For throwaway graphs (a widget rebuilding a model at every slider move):
+    their layers get the same names every time, and the learner's own next
+    layer is named as if the throwaway graph had never existed.
+    """
+    saved = dict(_counts)
+    _counts.clear()
+    try:
+        yield
+    finally:
+        _counts.clear()
+        _counts.update(saved)

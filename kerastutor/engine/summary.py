@@ -82,7 +82,10 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
         if len(nodes) > 1:
             shared.append((layer, nodes))
         for k, node in enumerate(nodes):
-            name = title if len(nodes) == 1 else f"{title} node {k}"
+            # The node's own index, so that rows match the `layer[node][tensor]`
+            # references in the Connected to column (a layer may also have
+            # nodes outside this model).
+            name = title if len(nodes) == 1 else f"{title} node {node.index}"
             param_field = params if k == 0 else "(shared)"
             fields = [name, _format_shape(node.output_shapes), param_field]
             if sequential_like:
@@ -105,8 +108,8 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
             f"Shared layer {layer.name}: {len(nodes)} nodes, one set of "
             f"{layer.count_params():,} weights."
         )
-        for k, node in enumerate(nodes):
+        for node in nodes:
             print_fn(
-                f"  node {k}: {_format_shape(node.input_shapes)} -> "
+                f"  node {node.index}: {_format_shape(node.input_shapes)} -> "
                 f"{_format_shape(node.output_shapes)}"
             )

@@ -1,0 +1,267 @@
+"""The shared layer test harness (STYLE.md principle 6).
+
+`check_layer(case)` puts one layer through the checks every layer must pass:
+
+1. the symbolic output shape (calling it on `Input`s) equals the eager output
+   shape on real arrays (None where the size depends on the data) and equals
+   `compute_output_shape`;
+2. the weights have the expected count, shapes and parameter total;
+3. `get_config` -> `from_config` rebuilds a layer with the same config that,
+   given the same weights, computes the same numbers;
+4. one gradient step on a squared-error loss lowers the loss (layers with
+   trainable weights only).
+
+A `LayerCase` says how to make the layer and what to feed it; `LAYER_CASES`
+covers every layer class and its main options.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kerastutor import autodiff, ops
+from kerastutor import layers as L
+from kerastutor.engine.base_layer import _LAYER_CLASSES
+
+__all__ = ["LayerCase", "LAYER_CASES", "check_layer", "make_data", "as_list"]
+
+BATCH = 3
+
+
+@dataclass
+class LayerCase:
+    """One layer configuration to check.
+
+    Args:
+        id: the pytest id.
+        make: a function returning a fresh layer.
+        input_shapes: one shape per input, without the batch axis (None for
+            any length: the eager data then uses `free_size`).
+        dtype: input dtype ('float32', or 'int32' for Embedding indices).
+        int_high: for int inputs, indices are drawn from [0, int_high).
+        weight_shapes: the expected shapes of `get_weights()`, in order.
+        free_size: the size eager data gets on axes the shape leaves open.
+        options: keyword arguments for the eager call (e.g. training=True).
+    """
+
+    id: str
+    make: object
+    input_shapes: list
+    weight_shapes: list = field(default_factory=list)
+    dtype: str = "float32"
+    int_high: int = 1
+    free_size: int = 4
+    options: dict = field(default_factory=dict)
+
+
+def as_list(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def make_data(case, rng, batch=BATCH):
+    """One array per input: standard normal floats, or indices in [0, int_high)."""
+    arrays = []
+    for shape in case.input_shapes:
+        full = (batch,) + tuple(case.free_size if d is None else d for d in shape)
+        if case.dtype.startswith("int"):
+            arrays.append(rng.integers(0, case.int_high, size=full).astype(case.dtype))
+        else:
+            arrays.append(rng.standard_normal(full).astype(case.dtype))
+    return arrays
+
+
+def _single_or_list(items):
+    return items[0] if len(items) == 1 else items
+
+
+def _shapes_agree(symbolic, eager):
+    """A symbolic shape fits an eager one: same rank, None or equal sizes."""
+    return len(symbolic) == len(eager) and all(
+        s is None or s == e for s, e in zip(symbolic, eager, strict=True)
+    )
+
+
+def check_shapes(case):
+    """Symbolic shape == eager shape == compute_output_shape."""
+    layer = case.make()
+    inputs = [L.Input(shape=shape, dtype=case.dtype) for shape in case.input_shapes]
+    symbolic = as_list(layer(_single_or_list(inputs)))
+    symbolic_shapes = [t.shape for t in symbolic]
+    batch_shapes = [(None,) + tuple(shape) for shape in case.input_shapes]
+    computed = layer.compute_output_shape(_single_or_list(batch_shapes))
+    computed_shapes = [tuple(s) for s in computed] if len(symbolic) > 1 else [tuple(computed)]
+    assert computed_shapes == symbolic_shapes, (computed_shapes, symbolic_shapes)
+
+    data = make_data(case, np.random.default_rng(0))
+    eager = as_list(layer(_single_or_list(data), **case.options))
+    eager_shapes = [np.shape(autodiff.data_of(x)) for x in eager]
+    assert len(eager_shapes) == len(symbolic_shapes)
+    for symbolic_shape, eager_shape in zip(symbolic_shapes, eager_shapes, strict=True):
+        assert symbolic_shape[0] is None, symbolic_shape
+        assert eager_shape[0] == BATCH
+        assert _shapes_agree(symbolic_shape, eager_shape), (symbolic_shape, eager_shape)
+    return layer, data
+
+
+def check_weights(case, layer):
+    weights = layer.get_weights()
+    assert [w.shape for w in weights] == [tuple(s) for s in case.weight_shapes]
+    assert all(w.dtype == np.float32 for w in weights)
+    expected = sum(int(np.prod(s)) for s in case.weight_shapes)
+    assert layer.count_params() == expected
+
+
+def check_config_round_trip(case, layer, data):
+    config = layer.get_config()
+    layer_class = _LAYER_CLASSES[type(layer).__name__]
+    assert layer_class is type(layer)
+    clone = layer_class.from_config(config)
+    assert clone.get_config() == config
+    assert clone.name == layer.name
+    clone(_single_or_list([np.copy(x) for x in data]), **case.options)
+    clone.set_weights(layer.get_weights())
+    if case.options.get("training"):
+        return  # random (Dropout): the numbers differ between calls by design
+    first = as_list(layer(_single_or_list(data)))
+    second = as_list(clone(_single_or_list(data)))
+    for a, b in zip(first, second, strict=True):
+        np.testing.assert_allclose(autodiff.data_of(a), autodiff.data_of(b), atol=1e-6)
+
+
+def _squared_error(layer, data, targets):
+    outputs = as_list(layer(_single_or_list(data)))
+    losses = [
+        ops.mean(ops.square(ops.subtract(o, t))) for o, t in zip(outputs, targets, strict=True)
+    ]
+    total = losses[0]
+    for loss in losses[1:]:
+        total = ops.add(total, loss)
+    return total
+
+
+def check_training_step(case, layer, data, learning_rate=0.05):
+    """One step of gradient descent on a squared error lowers it."""
+    variables = layer.trainable_weights
+    if not variables:
+        return
+    rng = np.random.default_rng(1)
+    targets = [
+        rng.standard_normal(np.shape(autodiff.data_of(o))).astype("float32")
+        for o in as_list(layer(_single_or_list(data)))
+    ]
+    with autodiff.watch(variables):
+        loss = _squared_error(layer, data, targets)
+        assert isinstance(loss, autodiff.Tensor), (
+            f"{layer.name}: the output does not depend on the watched weights; "
+            "`call` must compute through kerastutor.ops"
+        )
+        loss.backward()
+    before = float(autodiff.data_of(loss))
+    for variable in variables:
+        assert variable.grad is not None, variable.name
+        assert variable.grad.shape == variable.shape, variable.name
+        variable.assign(variable.data - learning_rate * variable.grad)
+    after = float(autodiff.data_of(_squared_error(layer, data, targets)))
+    assert after < before, (before, after)
+
+
+def check_layer(case):
+    layer, data = check_shapes(case)
+    check_weights(case, layer)
+    check_config_round_trip(case, layer, data)
+    check_training_step(case, layer, data)
+
+
+LAYER_CASES = [
+    LayerCase("dense", lambda: L.Dense(5), [(12,)], [(12, 5), (5,)]),
+    LayerCase("dense_3d", lambda: L.Dense(5, activation="relu"), [(7, 12)], [(12, 5), (5,)]),
+    LayerCase(
+        "dense_4d_no_bias",
+        lambda: L.Dense(3, activation="tanh", use_bias=False),
+        [(2, 3, 4)],
+        [(4, 3)],
+    ),
+    LayerCase("dense_softmax", lambda: L.Dense(4, activation="softmax"), [(6,)], [(6, 4), (4,)]),
+    LayerCase(
+        "dense_any_length", lambda: L.Dense(2, activation="sigmoid"), [(None, 3)], [(3, 2), (2,)]
+    ),
+    LayerCase(
+        "embedding",
+        lambda: L.Embedding(10, 4, input_length=6),
+        [(6,)],
+        [(10, 4)],
+        dtype="int32",
+        int_high=10,
+    ),
+    LayerCase(
+        "embedding_mask_zero_any_length",
+        lambda: L.Embedding(10, 3, mask_zero=True),
+        [(None,)],
+        [(10, 3)],
+        dtype="int32",
+        int_high=10,
+    ),
+    LayerCase("lstm", lambda: L.LSTM(4), [(5, 3)], [(3, 16), (4, 16), (16,)]),
+    LayerCase(
+        "lstm_sequences",
+        lambda: L.LSTM(4, return_sequences=True),
+        [(None, 3)],
+        [(3, 16), (4, 16), (16,)],
+    ),
+    LayerCase(
+        "lstm_state",
+        lambda: L.LSTM(2, return_state=True, unit_forget_bias=False),
+        [(5, 3)],
+        [(3, 8), (2, 8), (8,)],
+    ),
+    LayerCase(
+        "lstm_sequences_state",
+        lambda: L.LSTM(3, return_sequences=True, return_state=True),
+        [(4, 2)],
+        [(2, 12), (3, 12), (12,)],
+    ),
+    LayerCase(
+        "conv2d_same",
+        lambda: L.Conv2D(4, (3, 3), padding="same"),
+        [(6, 5, 2)],
+        [(3, 3, 2, 4), (4,)],
+    ),
+    LayerCase(
+        "conv2d_valid_strided",
+        lambda: L.Conv2D(3, 2, strides=2, activation="relu"),
+        [(7, 6, 1)],
+        [(2, 2, 1, 3), (3,)],
+    ),
+    LayerCase(
+        "conv2d_same_strided_no_bias",
+        lambda: L.Conv2D(2, (2, 3), strides=(2, 1), padding="same", use_bias=False),
+        [(5, 5, 3)],
+        [(2, 3, 3, 2)],
+    ),
+    LayerCase("flatten", lambda: L.Flatten(), [(3, 4, 2)]),
+    LayerCase("flatten_2d", lambda: L.Flatten(), [(5,)]),
+    *[
+        LayerCase(f"activation_{name}", lambda name=name: L.Activation(name), [(4, 3)])
+        for name in ("relu", "sigmoid", "tanh", "softmax", "linear")
+    ],
+    LayerCase("dropout_inference", lambda: L.Dropout(0.5), [(6,)]),
+    LayerCase("dropout_training", lambda: L.Dropout(0.3), [(4, 3)], options={"training": True}),
+    LayerCase("concatenate", lambda: L.Concatenate(), [(3,), (5,)]),
+    LayerCase("concatenate_axis1", lambda: L.Concatenate(axis=1), [(2, 4), (3, 4), (1, 4)]),
+    LayerCase("add", lambda: L.Add(), [(4, 2), (4, 2)]),
+    LayerCase("add_three", lambda: L.Add(), [(3,), (3,), (3,)]),
+]
+
+# Every public layer class must appear in at least one case (InputLayer is
+# checked in the engine tests: it cannot be called).
+COVERED_CLASSES = {
+    "Dense",
+    "Embedding",
+    "LSTM",
+    "Conv2D",
+    "Flatten",
+    "Activation",
+    "Dropout",
+    "Concatenate",
+    "Add",
+}
