@@ -18,7 +18,7 @@ import contextlib
 
 import numpy as np
 
-__all__ = ["Tensor", "Variable", "data_of", "record", "watch", "unbroadcast"]
+__all__ = ["Tensor", "Variable", "data_of", "record", "wants_grad", "watch", "unbroadcast"]
 
 
 class Tensor:
@@ -58,19 +58,24 @@ class Tensor:
             grad: the gradient of the final quantity with respect to this
                 tensor; defaults to ones (this tensor is the loss).
         """
+        # Depth-first, each tensor listed after its parents. A loop with an
+        # explicit stack, not recursion: an LSTM over 280 timesteps records
+        # graphs thousands of ops deep, beyond Python's recursion limit.
         order = []
         seen = set()
-
-        def visit(tensor):
+        stack = [(self, False)]
+        while stack:
+            tensor, parents_listed = stack.pop()
+            if parents_listed:
+                order.append(tensor)
+                continue
             if id(tensor) in seen:
-                return
+                continue
             seen.add(id(tensor))
+            stack.append((tensor, True))
             for parent in tensor.parents:
                 if isinstance(parent, Tensor) and parent.requires_grad:
-                    visit(parent)
-            order.append(tensor)
-
-        visit(self)
+                    stack.append((parent, False))
         self.grad = np.ones_like(self.data) if grad is None else grad
         for tensor in reversed(order):
             if tensor.backward_fn is None or tensor.grad is None:
@@ -128,11 +133,19 @@ def data_of(x):
     return np.asarray(x)
 
 
+def wants_grad(x):
+    """True if `x` is a tensor that gradients must reach.
+
+    Ops with costly gradients (matmul, conv2d) skip the ones nobody wants,
+    such as the gradient with respect to the input data.
+    """
+    return isinstance(x, Tensor) and x.requires_grad
+
+
 def record(out, parents, backward_fn, op):
     """Wrap an op's output so gradients can flow back, if anyone wants them."""
-    for parent in parents:
-        if isinstance(parent, Tensor) and parent.requires_grad:
-            return Tensor(out, tuple(parents), backward_fn, op)
+    if any(wants_grad(parent) for parent in parents):
+        return Tensor(out, tuple(parents), backward_fn, op)
     return out
 
 

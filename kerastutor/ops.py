@@ -17,7 +17,7 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from kerastutor.autodiff import data_of, record
+from kerastutor.autodiff import data_of, record, wants_grad
 
 __all__ = [
     "add",
@@ -92,9 +92,12 @@ def matmul(x, w):
     out = np.matmul(x_data, w_data)
 
     def backward(g):
-        grad_x = np.matmul(g, w_data.T)
-        flat_x = x_data.reshape(-1, x_data.shape[-1])
-        grad_w = flat_x.T @ g.reshape(-1, g.shape[-1])
+        grad_x = grad_w = None
+        if wants_grad(x):
+            grad_x = np.matmul(g, w_data.T)
+        if wants_grad(w):
+            flat_x = x_data.reshape(-1, x_data.shape[-1])
+            grad_w = flat_x.T @ g.reshape(-1, g.shape[-1])
         return grad_x, grad_w
 
     return record(out, (x, w), backward, "matmul")
@@ -164,6 +167,8 @@ def conv2d(x, kernel, strides=(1, 1), padding="valid"):
     def backward(g):
         g_rows = g.reshape(-1, filters)
         grad_kernel = (patches.T @ g_rows).reshape(kernel_data.shape)
+        if not wants_grad(x):
+            return None, grad_kernel
         grad_windows = (g_rows @ flat_kernel.T).reshape(
             batch, out_h, out_w, kernel_h, kernel_w, channels
         )

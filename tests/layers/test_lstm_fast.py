@@ -1,0 +1,103 @@
+"""The fused LSTM kernel (lstm_fast.py) against the readable loop (LSTM._step).
+
+The layer runs the fused op by default; `use_fused_kernel = False` runs the
+readable one. Both must give the same outputs and the same gradients for
+every option, and the fused op's own backward pass must match central
+differences.
+"""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from kerastutor import autodiff, ops
+from kerastutor.layers import LSTM
+from kerastutor.layers.lstm_fast import lstm_recurrence
+from kerastutor.utils import grad_check
+
+# Rows: all steps, zeros in the middle, a padded tail, leading padding, all padding.
+MASK = np.array(
+    [
+        [1, 1, 1, 1, 1],
+        [1, 0, 0, 1, 1],
+        [1, 1, 1, 0, 0],
+        [0, 0, 1, 1, 1],
+        [0, 0, 0, 0, 0],
+    ],
+    dtype=bool,
+)
+
+
+def _run(layer, x, mask, initial_state, fused):
+    """Outputs of `layer` and the gradients of a weighted sum of them."""
+    layer.use_fused_kernel = fused
+    state = None if initial_state is None else [autodiff.Tensor(s.copy()) for s in initial_state]
+    x_tensor = autodiff.Tensor(x.copy())
+    with autodiff.watch(layer.trainable_weights):
+        outputs = layer(x_tensor, mask=mask, initial_state=state)
+        outputs = outputs if isinstance(outputs, list) else [outputs]
+        rng = np.random.default_rng(1)
+        loss = ops.sum(
+            ops.concatenate(
+                [ops.reshape(ops.multiply(o, rng.normal(size=o.shape)), (-1,)) for o in outputs],
+                axis=0,
+            )
+        )
+        loss.backward()
+        grads = [w.grad.copy() for w in layer.trainable_weights] + [x_tensor.grad]
+        if state is not None:
+            grads += [s.grad for s in state]
+    return [o.data for o in outputs], grads
+
+
+@pytest.mark.parametrize(
+    "sequences, state, backwards, masked, initial",
+    list(itertools.product([False, True], repeat=5)),
+)
+def test_fused_kernel_equals_the_readable_loop(sequences, state, backwards, masked, initial):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(5, 5, 3)).astype("float32")
+    h0, c0 = (rng.normal(size=(5, 4)).astype("float32") for _ in range(2))
+    layer = LSTM(4, return_sequences=sequences, return_state=state, go_backwards=backwards)
+    layer.build((None, 5, 3))
+    layer.set_weights([rng.normal(scale=0.5, size=w.shape) for w in layer.get_weights()])
+    mask = MASK if masked else None
+    initial_state = [h0, c0] if initial else None
+
+    fused_outputs, fused_grads = _run(layer, x, mask, initial_state, fused=True)
+    loop_outputs, loop_grads = _run(layer, x, mask, initial_state, fused=False)
+
+    for fused, loop in zip(fused_outputs, loop_outputs, strict=True):
+        assert fused.dtype == np.float32
+        np.testing.assert_allclose(fused, loop, rtol=1e-5, atol=1e-6)
+    for fused, loop in zip(fused_grads, loop_grads, strict=True):
+        np.testing.assert_allclose(fused, loop, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("sequences", [False, True])
+@pytest.mark.parametrize("backwards", [False, True])
+def test_fused_op_backward_matches_central_differences(sequences, backwards):
+    rng = np.random.default_rng(0)
+    arguments = [
+        rng.normal(size=(5, 5, 12)),
+        rng.normal(scale=0.5, size=(3, 12)),
+        rng.normal(size=(5, 3)),
+        rng.normal(size=(5, 3)),
+    ]
+
+    def fused(z_x, recurrent_kernel, h0, c0):
+        return lstm_recurrence(
+            z_x, recurrent_kernel, h0, c0, mask=MASK, go_backwards=backwards,
+            return_sequences=sequences,
+        )
+
+    errors = grad_check(fused, arguments)
+    assert len(errors) == 4
+    assert max(errors.values()) < 1e-6
+
+
+def test_custom_activations_use_the_readable_loop():
+    layer = LSTM(3, activation="relu")
+    assert not layer._uses_fused_kernel()
+    assert LSTM(3)._uses_fused_kernel()
