@@ -2,5 +2,6 @@
 
 from kerastutor.models.model import Model
 from kerastutor.models.sequential import Sequential
+from kerastutor.saving import load_model, model_from_json
 
-__all__ = ["Model", "Sequential"]
+__all__ = ["Model", "Sequential", "load_model", "model_from_json"]

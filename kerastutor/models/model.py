@@ -2,15 +2,19 @@
 
 What a Model adds over a Layer (seed 000's question): it knows its layers
 (`model.layers`, `get_layer`), runs whole datasets in batches (`predict`),
-and prints its structure (`summary`).
+prints its structure (`summary`), learns from data (`compile`, `fit`,
+`evaluate`, from `kerastutor.training.Trainer`) and saves itself to one file
+(`save`, `save_weights`, `to_json`).
 """
 
+from kerastutor import saving
 from kerastutor.engine.functional import Functional
+from kerastutor.training.trainer import Trainer
 
 __all__ = ["Model"]
 
 
-class Model(Functional):
+class Model(Trainer, Functional):
     """`Model(inputs, outputs)`: the layers between input and output tensors.
 
     Example:
@@ -21,3 +25,22 @@ class Model(Functional):
         >>> model.count_params()
         65
     """
+
+    def save(self, filepath, overwrite=True, include_optimizer=True):
+        """Save architecture, weights and optimizer state to one file (see `kerastutor.saving`).
+
+        Load it back with `kerastutor.models.load_model(filepath)`.
+        """
+        saving.save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer)
+
+    def save_weights(self, filepath, overwrite=True):
+        """Save only the weights; `load_weights` puts them into a model of the same architecture."""
+        saving.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath):
+        """Set every weight from a file of `save_weights` or `save` (all checked first)."""
+        saving.load_weights(self, filepath)
+
+    def to_json(self, **kwargs):
+        """The architecture (no weights) as JSON; `model_from_json` rebuilds it."""
+        return saving.model_to_json(self, **kwargs)
