@@ -212,7 +212,7 @@ def test_no_bias():
 
 
 @pytest.mark.parametrize(
-    ("sequences", "state", "backwards", "initial"), itertools.product([False, True], repeat=4)
+    ("sequences", "state", "backwards", "initial"), list(itertools.product([False, True], repeat=4))
 )
 @pytest.mark.parametrize("timesteps", [7, None])
 def test_symbolic_shapes_equal_eager_shapes(sequences, state, backwards, initial, timesteps):
