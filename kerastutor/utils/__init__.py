@@ -5,19 +5,22 @@ import importlib
 from kerastutor.random import set_random_seed
 from kerastutor.utils.grad_check import grad_check
 
-__all__ = ["set_random_seed", "grad_check", "plot_model"]
+__all__ = ["set_random_seed", "grad_check", "plot_model", "GraphvizNotFoundError"]
 
 # Names whose modules load on first use, so that `import kerastutor.utils`
 # does not import graphviz: {name: module that defines it}.
-_LAZY = {"plot_model": "kerastutor.utils.plot_model"}
+# (plot_model lives in `vis_utils`, Keras 2's module name for it: a module
+# named `plot_model` would replace the function of the same name here.)
+_LAZY = {
+    "plot_model": "kerastutor.utils.vis_utils",
+    "GraphvizNotFoundError": "kerastutor.utils.vis_utils",
+}
 
 
 def __getattr__(name):
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
-        # Importing the submodule `plot_model` set this package's attribute
-        # `plot_model` to the module; the function is what users want.
-        globals()[name] = value
+        globals()[name] = value  # later look-ups skip __getattr__
         return value
     raise AttributeError(f"module 'kerastutor.utils' has no attribute {name!r}")
 

@@ -1,0 +1,29 @@
+"""Live notebook widgets that show what the engine does (needs ipywidgets 8).
+
+* `NodeInspector(layer)`: a layer's nodes (calls) and its one set of weights,
+  updated by itself when the layer is called again.
+* `ShapeFlow(build_fn, **controls)`: change input shapes and layer arguments
+  with controls and watch every tensor's shape, or a plain-language reason
+  why Keras would reject the wiring.
+* `EmbeddingLookup(embedding, indices)`: the lookup as rows of W, and as
+  one-hot(indices) x W.
+* `SequenceView(lstm_or_model)`: what `return_sequences`, `return_state` and
+  `initial_state` change, and a Dense applied at every timestep.
+
+Install with `pip install 'kerastutor[notebook]'` (ipywidgets and graphviz).
+"""
+
+try:
+    import ipywidgets  # noqa: F401 - checked here to give a helpful error
+except ImportError as error:
+    raise ImportError(
+        "kerastutor.widgets needs ipywidgets 8: pip install 'ipywidgets>=8' (or "
+        "pip install 'kerastutor[notebook]'), then restart the kernel."
+    ) from error
+
+from kerastutor.widgets.embedding_lookup import EmbeddingLookup
+from kerastutor.widgets.node_inspector import NodeInspector
+from kerastutor.widgets.sequence_view import SequenceView
+from kerastutor.widgets.shape_flow import ShapeFlow
+
+__all__ = ["NodeInspector", "ShapeFlow", "EmbeddingLookup", "SequenceView"]

@@ -1,0 +1,230 @@
+"""What every widget shares: a base class and small HTML/SVG drawing helpers.
+
+Each widget is an ipywidgets `VBox`: a row of ipywidgets controls on top and
+one `ipywidgets.HTML` view below. Every control change re-runs the widget's
+single `_render()` method, which returns an HTML string (tables and inline
+SVG). Styles are inline, so the pictures look the same in JupyterLab,
+Notebook 7, VS Code and Colab without any front-end code.
+
+A widget never lets an exception out: whatever `_render()` raises is shown
+inside the widget in plain words, and the next control change renders again.
+"""
+
+import contextlib
+import html
+
+import ipywidgets
+import numpy as np
+
+from kerastutor import random
+from kerastutor.engine import naming
+from kerastutor.utils.model_graph import NODE_COLOURS, NODE_TINTS, format_shapes
+
+__all__ = [
+    "WidgetBase",
+    "sandbox",
+    "esc",
+    "table",
+    "error_box",
+    "value_colour",
+    "number_cell",
+    "largest_magnitude",
+    "node_colour",
+    "node_tint",
+    "format_shapes",
+    "svg",
+    "svg_box",
+    "svg_arrow",
+    "svg_text",
+]
+
+FONT = "font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:13px;"
+MONO = "font-family:Menlo,Consolas,'DejaVu Sans Mono',monospace;"
+HIGHLIGHT = "#fff0a8"
+CHANGED = "#d8f5d0"
+
+
+class WidgetBase(ipywidgets.VBox):
+    """Controls on top, the rendered picture below, re-rendered on every change.
+
+    Subclasses build their controls, call `super().__init__(controls)`, and
+    implement `_render()` (returning HTML) and `__repr__` (plain, stable
+    text: lessons are regression-tested on it).
+    """
+
+    def __init__(self, controls=()):
+        self._quiet = False
+        self.view = ipywidgets.HTML()
+        self.controls = ipywidgets.HBox(list(controls), layout={"flex_flow": "row wrap"})
+        super().__init__([self.controls, self.view])
+        for control in controls:
+            control.observe(self._on_control_change, names="value")
+
+    @property
+    def html(self):
+        """The HTML currently shown (what the tests look at)."""
+        return self.view.value
+
+    def refresh(self):
+        """Render again, e.g. after training changed the weights."""
+        try:
+            body = self._render()
+        except Exception as error:  # the widget must stay alive, whatever went wrong
+            body = error_box(
+                "This view could not be drawn",
+                f"{type(error).__name__}: {error}",
+                "Change a control to try again.",
+            )
+        self.view.value = f'<div style="{FONT}">{body}</div>'
+
+    @contextlib.contextmanager
+    def quiet(self):
+        """Change several controls, then render once (the caller calls `refresh`)."""
+        self._quiet = True
+        try:
+            yield
+        finally:
+            self._quiet = False
+
+    def _on_control_change(self, change):
+        if not self._quiet:
+            self.refresh()
+
+    def _render(self):
+        raise NotImplementedError
+
+
+@contextlib.contextmanager
+def sandbox():
+    """Build throwaway layers without touching the learner's names or random numbers.
+
+    Inside, layer names start afresh ('lstm', 'dense', ...) and weights may be
+    drawn from the shared generator; afterwards the learner's name counts and
+    the generator's state are as they were.
+    """
+    generator = random.generator()
+    state = generator.bit_generator.state
+    with naming.fresh_names():
+        try:
+            yield
+        finally:
+            generator.bit_generator.state = state
+
+
+def esc(value):
+    """Text made safe to put inside HTML."""
+    return html.escape(str(value))
+
+
+def node_colour(index):
+    """The colour of node `index`, the same as in `plot_model`'s arrows."""
+    return NODE_COLOURS[index % len(NODE_COLOURS)]
+
+
+def node_tint(index):
+    return NODE_TINTS[index % len(NODE_TINTS)]
+
+
+def table(headers, rows, row_styles=None, row_classes=None, caption=None):
+    """An HTML table. `rows` hold HTML strings (escape text with `esc` first).
+
+    Args:
+        headers: column titles (plain text).
+        rows: one list of cell HTML strings per row.
+        row_styles: optional inline style per row (e.g. a highlight).
+        row_classes: optional class names per row, for tests and styling hooks.
+        caption: optional plain-text title above the table.
+    """
+    cell = "border:1px solid #ccc;padding:2px 6px;text-align:left;"
+    parts = ['<table style="border-collapse:collapse;margin:4px 8px 4px 0;">']
+    if caption:
+        parts.append(f'<caption style="text-align:left;font-weight:bold;">{esc(caption)}</caption>')
+    if headers:
+        parts.append(
+            "<tr>"
+            + "".join(f'<th style="{cell}background:#f0f0f0;">{esc(h)}</th>' for h in headers)
+            + "</tr>"
+        )
+    for i, row in enumerate(rows):
+        style = (row_styles[i] if row_styles else "") or ""
+        classes = (row_classes[i] if row_classes else "") or ""
+        class_attribute = f' class="{classes}"' if classes else ""
+        cells = "".join(f'<td style="{cell}">{value}</td>' for value in row)
+        parts.append(f'<tr{class_attribute} style="{style}">{cells}</tr>')
+    parts.append("</table>")
+    return "".join(parts)
+
+
+def error_box(title, message, hint=""):
+    """A red box with a plain-language explanation (never a traceback)."""
+    hint_html = f'<div style="margin-top:4px;color:#555;">{esc(hint)}</div>' if hint else ""
+    return (
+        '<div class="kt-error" style="border:2px solid #d62728;background:#fdecea;'
+        'padding:6px 10px;margin:4px 0;border-radius:4px;">'
+        f'<div style="font-weight:bold;color:#a31515;">{esc(title)}</div>'
+        f'<div style="white-space:pre-wrap;">{esc(message)}</div>{hint_html}</div>'
+    )
+
+
+def value_colour(value, largest):
+    """A background colour for a number: blue below zero, white at zero, red above."""
+    strength = 0.0 if largest <= 0 else min(abs(float(value)) / largest, 1.0)
+    fade = int(round(255 - 150 * strength))
+    if value < 0:
+        return f"#{fade:02x}{fade:02x}ff"
+    return f"#ff{fade:02x}{fade:02x}"
+
+
+def number_cell(value, largest, extra_style=""):
+    """A table cell's HTML for one number, coloured by sign and size."""
+    colour = value_colour(value, largest)
+    return (
+        f'<span style="display:block;background:{colour};{MONO}padding:0 3px;{extra_style}">'
+        f"{float(value):.3f}</span>"
+    )
+
+
+def largest_magnitude(array):
+    array = np.asarray(array)
+    return float(np.abs(array).max()) if array.size else 0.0
+
+
+def svg(width, height, elements):
+    """An inline SVG picture from a list of SVG element strings."""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" style="{FONT}">' + "".join(elements) + "</svg>"
+    )
+
+
+def svg_box(x, y, width, height, text, fill="#dbe9f6", stroke="#555", bold=False):
+    weight = "bold" if bold else "normal"
+    return (
+        f'<rect x="{x}" y="{y}" width="{width}" height="{height}" rx="5" fill="{fill}" '
+        f'stroke="{stroke}"/><text x="{x + width / 2}" y="{y + height / 2 + 4}" '
+        f'text-anchor="middle" font-size="12" font-weight="{weight}">{esc(text)}</text>'
+    )
+
+
+def svg_arrow(x1, y1, x2, y2, colour="#444", width=1.5, dashed=False):
+    """A line from (x1, y1) to (x2, y2) with an arrowhead at the end."""
+    dash = ' stroke-dasharray="4 3"' if dashed else ""
+    length = max(float(np.hypot(x2 - x1, y2 - y1)), 1e-9)
+    ux, uy = (x2 - x1) / length, (y2 - y1) / length
+    size = 4 + 2 * width
+    left = (x2 - size * ux - size * 0.5 * uy, y2 - size * uy + size * 0.5 * ux)
+    right = (x2 - size * ux + size * 0.5 * uy, y2 - size * uy - size * 0.5 * ux)
+    head = f"{x2:.1f},{y2:.1f} {left[0]:.1f},{left[1]:.1f} {right[0]:.1f},{right[1]:.1f}"
+    return (
+        f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2 - size * ux:.1f}" y2="{y2 - size * uy:.1f}" '
+        f'stroke="{colour}" stroke-width="{width}"{dash}/>'
+        f'<polygon points="{head}" fill="{colour}"/>'
+    )
+
+
+def svg_text(x, y, text, colour="#222", anchor="middle", size=11, bold=False):
+    weight = "bold" if bold else "normal"
+    return (
+        f'<text x="{x}" y="{y}" text-anchor="{anchor}" font-size="{size}" fill="{colour}" '
+        f'font-weight="{weight}">{esc(text)}</text>'
+    )

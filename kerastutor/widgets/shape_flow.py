@@ -1,0 +1,398 @@
+"""ShapeFlow: a wiring playground that shows every tensor's shape.
+
+The learner writes a small function that wires layers together from a few
+arguments (timesteps, features, units, return_sequences, ...). ShapeFlow
+turns each argument into a control; every change calls the function again,
+builds the graph for real, and lists every layer call with its input and
+output shapes (the ones that changed are marked). A wiring Keras would reject
+is explained inside the widget: which layer, which node, the shapes, and the
+layer's own reason. The widget keeps working, whatever the function raises.
+"""
+
+import traceback
+
+import ipywidgets
+
+from kerastutor.engine.base_layer import Layer
+from kerastutor.engine.functional import Functional
+from kerastutor.engine.input_layer import InputLayer
+from kerastutor.engine.input_spec import check_input_spec
+from kerastutor.engine.keras_tensor import KerasTensor
+from kerastutor.engine.tree import flatten, map_structure
+from kerastutor.utils.model_graph import collect_graph, describe_call
+from kerastutor.widgets._render import (
+    CHANGED,
+    MONO,
+    WidgetBase,
+    error_box,
+    esc,
+    format_shapes,
+    node_colour,
+    sandbox,
+    table,
+)
+
+__all__ = ["ShapeFlow"]
+
+
+class ShapeFlow(WidgetBase):
+    """Controls for a wiring's arguments, and the shapes that flow through it.
+
+    Example:
+        >>> from kerastutor.layers import Input, LSTM, Dense
+        >>> from kerastutor.widgets import ShapeFlow
+        >>> def wiring(timesteps, features, units, return_sequences):
+        ...     x = Input(shape=(timesteps, features))
+        ...     h = LSTM(units, return_sequences=return_sequences)(x)
+        ...     return Dense(5)(h)
+        >>> flow = ShapeFlow(wiring, timesteps=7, features=12, units=32,
+        ...                  return_sequences=True)
+        >>> flow.shapes["dense"]
+        [(None, 7, 5)]
+
+    Args:
+        build_fn: a function that takes the controls' values as keyword
+            arguments and returns the output tensor(s) or a Model. Or a Model:
+            then the controls are its inputs' sizes, and the model's layers
+            are checked against them without being changed.
+        **controls: one per argument of `build_fn`: an int (a slider around
+            it), a bool (a checkbox), a (min, max) or (min, max, step) tuple
+            (a slider starting at min), a list (a drop-down), a str (a text
+            box), or any ipywidgets control.
+    """
+
+    def __init__(self, build_fn, **controls):
+        self.model = build_fn if isinstance(build_fn, Functional) else None
+        if self.model is None and not callable(build_fn):
+            raise TypeError(
+                "ShapeFlow needs a function that wires layers (or a Model), received "
+                f"{type(build_fn).__name__}: {build_fn!r}."
+            )
+        self.build_fn = build_fn
+        if self.model is not None and not controls:
+            controls = _input_size_controls(self.model)
+        self.control_widgets = {
+            name: _make_control(name, value) for name, value in controls.items()
+        }
+        self.rows = []
+        self.shapes = {}
+        self.error = None
+        self.changed = set()
+        self._last_good_rows = []
+        super().__init__(list(self.control_widgets.values()))
+        self.refresh()
+
+    @property
+    def values(self):
+        """The controls' current values, by argument name."""
+        return {name: control.value for name, control in self.control_widgets.items()}
+
+    def set(self, **values):
+        """Change controls from code, as moving them would (one render per value)."""
+        for name, value in values.items():
+            if name not in self.control_widgets:
+                raise ValueError(
+                    f"ShapeFlow has no control {name!r}; its controls are "
+                    f"{', '.join(self.control_widgets)}."
+                )
+            self.control_widgets[name].value = value
+
+    def __repr__(self):
+        arguments = ", ".join(f"{k}={v!r}" for k, v in self.values.items())
+        state = "rejected" if self.error else f"{len(self.rows)} calls"
+        return f"ShapeFlow({arguments}: {state})"
+
+    # ------------------------------------------------------------ building
+
+    def _render(self):
+        previous = dict(self.shapes)
+        try:
+            if self.model is not None:
+                rows, failure = _dry_run(self.model, self.values)
+            else:
+                rows, failure = self._build()
+        except Exception as error:  # whatever the learner's function does, keep working
+            rows, failure = [], _describe_failure(error)
+        self.rows = rows
+        self.error = failure
+        self.shapes = {row["call"]: row["output_shapes"] for row in rows}
+        self.changed = {
+            call
+            for call, shapes in self.shapes.items()
+            if call in previous and previous[call] != shapes
+        }
+        if failure is None:
+            self._last_good_rows = rows
+            return self._flow_table(rows)
+        body = _failure_html(failure)
+        if rows:
+            body += self._flow_table(rows, caption="The calls that worked, up to the failing one")
+        elif self._last_good_rows:
+            body += self._flow_table(
+                self._last_good_rows, caption="The last wiring that worked", faded=True
+            )
+        return body
+
+    def _build(self):
+        """Call the learner's function in a sandbox; the rows of the graph, or a failure."""
+        with sandbox():
+            try:
+                result = self.build_fn(**self.values)
+            except Exception as error:
+                failure = _describe_failure(error)
+                partial = failure.pop("inputs", None)
+                rows = _rows(collect_graph(partial)) if partial else []
+                if "layer" in failure:
+                    rows.append(_rejected_row(failure))
+                return rows, failure
+            title = "The build function must return output tensors or a Model"
+            if isinstance(result, Layer) and not isinstance(result, Functional):
+                message = (
+                    "It returned a layer; return what calling it gave (its output tensor), "
+                    "e.g. `return Dense(5)(x)`."
+                )
+                return [], {"type": "TypeError", "title": title, "message": message}
+            try:
+                return _rows(collect_graph(result)), None
+            except (TypeError, ValueError) as error:
+                return [], {"type": type(error).__name__, "title": title, "message": str(error)}
+
+    # ------------------------------------------------------------ drawing
+
+    def _flow_table(self, rows, caption="Every layer call, in the order data flows", faded=False):
+        cells, styles, classes = [], [], []
+        for step, row in enumerate(rows):
+            changed = row["call"] in self.changed and not faded
+            rejected = row.get("rejected", False)
+            name = f"{row['layer']} ({row['class']})"
+            if row["shared"]:
+                name += f" node {row['node']}"
+            cells.append(
+                [
+                    str(step),
+                    f'<span style="color:{node_colour(row["node"]) if row["shared"] else "#222"};'
+                    f'font-weight:bold;">{esc(name)}</span>',
+                    f'<span style="{MONO}">{esc(row["called_on"] or "-")}</span>',
+                    esc(format_shapes(row["input_shapes"])),
+                    "rejected" if rejected else esc(format_shapes(row["output_shapes"])),
+                ]
+            )
+            style = f"background:{CHANGED};" if changed else ""
+            if rejected:
+                style = "background:#fdecea;color:#a31515;font-weight:bold;"
+            styles.append(style + ("opacity:0.5;" if faded else ""))
+            classes.append(
+                "kt-call kt-rejected"
+                if rejected
+                else "kt-call kt-changed"
+                if changed
+                else "kt-call"
+            )
+        headers = ["step", "layer call", "called on", "input shape", "output shape"]
+        return table(headers, cells, styles, classes, caption=caption)
+
+
+# ---------------------------------------------------------------- controls
+
+
+def _make_control(name, value):
+    if isinstance(value, ipywidgets.ValueWidget):
+        if not value.description:
+            value.description = name
+        return value
+    style = {"description_width": "initial"}
+    if isinstance(value, bool):
+        return ipywidgets.Checkbox(value=value, description=name, indent=False)
+    if isinstance(value, int):
+        return ipywidgets.IntSlider(
+            value=value, min=1, max=max(4 * value, 8), description=name, style=style
+        )
+    if isinstance(value, float):
+        return ipywidgets.FloatSlider(
+            value=value, min=0.0, max=max(2 * value, 1.0), description=name, style=style
+        )
+    if isinstance(value, tuple) and len(value) in (2, 3) and all(isinstance(v, int) for v in value):
+        step = value[2] if len(value) == 3 else 1
+        return ipywidgets.IntSlider(
+            value=value[0], min=value[0], max=value[1], step=step, description=name, style=style
+        )
+    if isinstance(value, list) and value:
+        return ipywidgets.Dropdown(options=value, value=value[0], description=name, style=style)
+    if isinstance(value, str):
+        return ipywidgets.Text(value=value, description=name, style=style)
+    raise TypeError(
+        f"ShapeFlow cannot make a control for `{name}={value!r}`: give an int, a bool, a "
+        "(min, max) tuple, a list of choices, a str, or an ipywidgets control."
+    )
+
+
+def _input_size_controls(model):
+    """One slider per axis of each model input (batch axis excluded)."""
+    controls = {}
+    for tensor in model.inputs:
+        layer_name = tensor._keras_history.layer.name
+        for axis, size in enumerate(tensor.shape[1:], start=1):
+            start = size if size is not None else 10
+            label = f"{layer_name} axis {axis}" + (" (None)" if size is None else "")
+            controls[f"{layer_name}_axis_{axis}"] = ipywidgets.IntSlider(
+                value=start,
+                min=1,
+                max=max(4 * start, 8),
+                description=label,
+                style={"description_width": "initial"},
+            )
+    return controls
+
+
+# ---------------------------------------------------------------- graph rows
+
+
+def _rows(graph):
+    """One dict per layer call of `graph`, in the order data reaches them."""
+    rows = []
+    for node in graph.nodes:
+        shared = graph.is_shared(node.layer)
+        rows.append(
+            {
+                "call": node.layer.name + (f"[{node.index}]" if shared else ""),
+                "layer": node.layer.name,
+                "class": type(node.layer).__name__,
+                "node": node.index,
+                "shared": shared,
+                "called_on": describe_call(node),
+                "input_shapes": list(node.input_shapes),
+                "output_shapes": list(node.output_shapes),
+            }
+        )
+    return rows
+
+
+def _dry_run(model, values):
+    """Work out every tensor's shape for new input sizes, without calling any layer.
+
+    Each node's layer checks the new input shape against its `input_spec`
+    (as a real call would) and computes its output shape; the model is not
+    changed.
+    """
+    shapes = {}
+    for tensor in model.inputs:
+        layer_name = tensor._keras_history.layer.name
+        shapes[id(tensor)] = (None,) + tuple(
+            values[f"{layer_name}_axis_{axis}"] for axis in range(1, len(tensor.shape))
+        )
+    rows = []
+    for node in model._nodes:
+        layer = node.layer
+        if isinstance(layer, InputLayer):
+            rows.append(_dry_row(node, [], [shapes[id(node.output_tensors[0])]]))
+            continue
+        input_shape = map_structure(lambda t: shapes[id(t)], node.call_args)
+        input_shapes = [shapes[id(t)] for t in flatten(node.call_args)]
+        try:
+            if layer.input_spec is not None:
+                specs = (
+                    layer.input_spec if isinstance(layer.input_spec, list) else [layer.input_spec]
+                )
+                check_input_spec(layer, specs, input_shapes[: len(specs)], node.index)
+            output_shape = layer.compute_output_shape(input_shape)
+        except Exception as error:
+            failure = _describe_failure(error)
+            failure.update(layer=layer.name, kind=type(layer).__name__, node=node.index)
+            failure["input_shapes"] = input_shapes
+            failure["called_on"] = describe_call(node)
+            failure.pop("inputs", None)
+            return rows + [_rejected_row(failure)], failure
+        output_shapes = [output_shape] if isinstance(output_shape, tuple) else list(output_shape)
+        for tensor, shape in zip(node.output_tensors, output_shapes):
+            shapes[id(tensor)] = tuple(shape)
+        rows.append(_dry_row(node, input_shapes, output_shapes))
+    return rows, None
+
+
+def _rejected_row(failure):
+    return {
+        "call": f"{failure['layer']}[{failure['node']}]",
+        "layer": failure["layer"],
+        "class": failure["kind"],
+        "node": failure["node"],
+        "shared": failure["node"] > 0,
+        "called_on": failure.get("called_on", ""),
+        "input_shapes": failure["input_shapes"],
+        "output_shapes": [],
+        "rejected": True,
+    }
+
+
+def _dry_row(node, input_shapes, output_shapes):
+    shared = len(node.layer.inbound_nodes) > 1
+    return {
+        "call": node.layer.name + (f"[{node.index}]" if shared else ""),
+        "layer": node.layer.name,
+        "class": type(node.layer).__name__,
+        "node": node.index,
+        "shared": shared,
+        "called_on": describe_call(node),
+        "input_shapes": [tuple(s) for s in input_shapes],
+        "output_shapes": [tuple(s) for s in output_shapes],
+    }
+
+
+# ---------------------------------------------------------------- failures
+
+
+def _describe_failure(error):
+    """What went wrong, for the learner: the message and, if found, the failing call.
+
+    The engine's errors already name the layer, the node, the shapes and the
+    reason. To lay them out (and to draw the calls that worked), the failing
+    call is found by reading the traceback: the innermost frame of a layer's
+    `__call__` knows the layer and the tensors it was called on.
+    """
+    failure = {"type": type(error).__name__, "message": str(error).strip() or repr(error)}
+    failing = None
+    raised_by_kerastutor = False
+    for frame, _ in traceback.walk_tb(error.__traceback__):
+        raised_by_kerastutor = frame.f_globals.get("__name__", "").startswith("kerastutor.")
+        layer = frame.f_locals.get("self")
+        if frame.f_code.co_name in ("__call__", "_call_symbolic") and isinstance(layer, Layer):
+            if failing is None or failing[0] is not layer:
+                failing = (layer, frame.f_locals.get("inputs"))
+    if raised_by_kerastutor and isinstance(error, (ValueError, TypeError)):
+        failure["title"] = "Keras would reject this wiring"
+    else:
+        failure["title"] = f"The build function raised {type(error).__name__}"
+    if failing is not None:
+        layer, inputs = failing
+        tensors = [t for t in flatten(inputs) if isinstance(t, KerasTensor)]
+        failure.update(
+            layer=layer.name,
+            kind=type(layer).__name__,
+            node=len(layer.inbound_nodes),
+            input_shapes=[t.shape for t in tensors],
+            called_on=", ".join(_reference(t) for t in tensors if t._keras_history is not None),
+        )
+        if tensors and all(t._keras_history is not None for t in tensors):
+            # What worked: the failing layer's earlier calls, and what fed this one.
+            earlier = [t for node in layer.inbound_nodes for t in node.output_tensors]
+            failure["inputs"] = earlier + tensors
+    return failure
+
+
+def _reference(tensor):
+    layer, node_index, tensor_index = tensor._keras_history
+    return f"{layer.name}[{node_index}][{tensor_index}]"
+
+
+def _failure_html(failure):
+    lines = []
+    if "layer" in failure:
+        lines.append(
+            f"Layer: {failure['layer']} ({failure['kind']}), as its node {failure['node']}"
+        )
+        lines.append(f"Called on shape: {format_shapes(failure['input_shapes'])}")
+    lines.append(f"Why: {failure['message']}")
+    return error_box(
+        failure["title"],
+        "\n".join(lines),
+        "Nothing is broken: change a control to try another wiring.",
+    )

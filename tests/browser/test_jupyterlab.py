@@ -1,0 +1,248 @@
+"""The widgets in a real browser: JupyterLab on 127.0.0.1, driven through Debian's chromium.
+
+The test starts JupyterLab (with a token, on a free port, in a temporary
+directory holding a copy of `fixtures/widgets.ipynb`), opens the notebook in
+headless chromium through Playwright, runs every cell, and then acts as a
+learner would:
+
+* calls the shared LSTM again in a new cell: the NodeInspector shown above
+  gets a third row by itself (the engine's node listener, through the
+  widget comm, to the page);
+* picks node 0 in the inspector's drop-down: the kernel re-renders and the
+  highlighted row and the code lines change;
+* moves the EmbeddingLookup's position slider with the keyboard: the
+  highlighted index, row of W and output change.
+
+A screenshot is kept in test-artifacts/ (gitignored). Needs: the pip
+packages jupyterlab, ipywidgets and playwright, and Debian's chromium
+(`apt-get install -y chromium`). Playwright's own browser download
+(`playwright install`) is not used.
+"""
+
+import base64
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURE = Path(__file__).parent / "fixtures" / "widgets.ipynb"
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# JupyterLab settings for the test: render every cell (no virtual scrolling, so
+# the widgets below the fold exist in the page) and never ask about news.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+}
+
+
+def chromium_path():
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(path):
+        pytest.fail(
+            "The real-browser test needs Debian's chromium: apt-get install -y chromium "
+            "fonts-dejavu-core (Playwright drives it through executable_path; do not run "
+            "`playwright install`)."
+        )
+    return path
+
+
+def run_all_cells(page, cells, expect):
+    """Run > Run All Cells, once the kernel is idle (before that the command can do nothing)."""
+    expect(page.get_by_text("Python 3 (ipykernel) | Idle")).to_be_visible(timeout=45_000)
+    first_prompt = cells.nth(1).locator(".jp-InputPrompt")
+    for _ in range(3):
+        page.locator(".lm-MenuBar-itemLabel").get_by_text("Run", exact=True).click()
+        page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+        try:
+            expect(first_prompt).not_to_have_text("[ ]:", timeout=10_000)
+            return
+        except AssertionError:
+            page.keyboard.press("Escape")  # close the menu if it is still open, and retry
+    pytest.fail("JupyterLab did not start running the cells after Run > Run All Cells.")
+
+
+def svg_of(data_uri):
+    """The SVG text of an <img src="data:image/svg+xml,..."> (JupyterLab draws SVG as images)."""
+    header, _, payload = data_uri.partition(",")
+    if header.endswith(";base64"):
+        return base64.b64decode(payload).decode()
+    return urllib.parse.unquote(payload)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_serving(url, process, log_path, timeout=45):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log = log_path.read_text()[-3000:]
+            pytest.fail(f"JupyterLab exited early with code {process.returncode}:\n{log}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.25)
+    log = log_path.read_text()[-3000:]
+    pytest.fail(f"JupyterLab did not answer on {url.split('?')[0]} within {timeout} s:\n{log}")
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    """A JupyterLab server on 127.0.0.1 serving a copy of the fixture notebook; stopped after."""
+    for module, package in (("jupyterlab", "jupyterlab"), ("ipywidgets", "ipywidgets")):
+        try:
+            __import__(module)
+        except ImportError:
+            pytest.fail(f"The real-browser test needs the pip package `{package}`.")
+    root = tmp_path / "notebooks"
+    root.mkdir()
+    shutil.copy(FIXTURE, root / "widgets.ipynb")
+    settings = tmp_path / "lab-settings"
+    for name, values in LAB_SETTINGS.items():
+        path = settings / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    port, token = free_port(), os.urandom(16).hex()
+    env = dict(os.environ)
+    env.update(
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
+        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+        JUPYTER_DATA_DIR=str(tmp_path / "data"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(settings),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
+        PYTHONWARNINGS="ignore",
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.news_url=",
+        "--LabApp.extension_manager=readonly",
+        "--ServerApp.terminals_enabled=False",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")  # CI containers run as root
+    log_path = tmp_path / "jupyterlab.log"
+    log = log_path.open("w")
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}/api/status?token={token}", server, log_path)
+        yield f"http://127.0.0.1:{port}/lab/tree/widgets.ipynb?token={token}"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+def test_widgets_update_in_jupyterlab(jupyterlab, tmp_path):
+    try:
+        from playwright.sync_api import expect, sync_playwright
+    except ImportError:
+        pytest.fail(
+            "The real-browser test needs the pip package `playwright` (pip install playwright; "
+            "its browser download, `playwright install`, is not needed: Debian's chromium is used)."
+        )
+    executable = chromium_path()
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "jupyterlab_widgets_failure.png").unlink(missing_ok=True)
+    expect.set_options(timeout=30_000)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"),
+            executable_path=executable,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 1000},
+        )
+        page = browser.new_page()
+        try:
+            page.set_default_timeout(30_000)
+            page.goto(jupyterlab)
+            cells = page.locator(".jp-Notebook .jp-Cell")
+            expect(cells).to_have_count(10)
+
+            run_all_cells(page, cells, expect)
+
+            inspector = cells.nth(2)
+            lookup = cells.nth(6)
+            expect(cells.nth(8)).to_contain_text("Keras would reject this wiring")
+            expect(inspector).to_contain_text("called 2 times, so 2 nodes")
+            expect(inspector).to_contain_text("(None, 250, 16)")
+            diagram = cells.nth(5).locator(".jp-RenderedSVG img")
+            expect(diagram).to_be_visible()
+            assert "lstm[1][0]" in svg_of(diagram.get_attribute("src"))
+            expect(lookup).to_contain_text("position 0 holds index 1, so output[0] = W[1]")
+            expect(cells.nth(7)).to_contain_text("output, state_h, state_c = LSTM(32")
+            page.screenshot(path=str(ARTIFACTS / "jupyterlab_widgets_before.png"))
+
+            # 1. Call the watched layer again in a new cell: the inspector above updates.
+            last = cells.nth(9)
+            last.locator(".cm-content").click()
+            page.keyboard.type("third = shared_lstm(Input(shape=(123, 16)))")
+            page.keyboard.press("Shift+Enter")
+            expect(inspector).to_contain_text("called 3 times, so 3 nodes")
+            expect(inspector.locator("tr.kt-selected")).to_contain_text("(None, 123, 16)")
+
+            # 2. Pick node 0 in the inspector's drop-down: the kernel re-renders.
+            inspector.locator("select").select_option(label="0: input_1[0][0]")
+            expect(inspector.locator("tr.kt-selected")).to_contain_text("input_1[0][0]")
+            expect(inspector).to_contain_text("lstm.get_input_shape_at(0)   # (None, 280, 16)")
+            inspector.scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / "jupyterlab_node_inspector.png"))
+
+            # 3. Move the EmbeddingLookup's position slider one step with the keyboard.
+            lookup.locator(".noUi-handle").first.focus()
+            page.keyboard.press("ArrowRight")
+            expect(lookup).to_contain_text("position 1 holds index 2, so output[1] = W[2]")
+            expect(lookup.locator("tr.kt-position.kt-selected")).to_contain_text("1")
+            expect(lookup.locator("tr.kt-row.kt-selected")).to_contain_text("looked up")
+            expect(lookup.locator("tr.kt-row.kt-selected")).to_contain_text("2")
+
+            lookup.scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / "jupyterlab_widgets.png"))
+        except (Exception, pytest.fail.Exception):
+            page.screenshot(path=str(ARTIFACTS / "jupyterlab_widgets_failure.png"))
+            raise
+        finally:
+            browser.close()
+    for name in ("jupyterlab_node_inspector.png", "jupyterlab_widgets.png"):
+        assert (ARTIFACTS / name).stat().st_size > 10_000
