@@ -1,0 +1,585 @@
+"""Check functions for the lessons' exercises: a verdict in one sentence.
+
+Each lesson in `lessons/` ends with a short exercise. The learner writes an
+answer (a shape, a parameter count, a list of layer names) and calls one of
+the functions below. Whatever the answer, it does not raise and does not say
+only "wrong": it returns a `Verdict` whose text says what the right answer
+is, where it comes from, and, for the common mistakes, what the answer given
+would have meant.
+
+Where the answer is about a layer the learner built, the check reads the
+truth from that layer (`get_input_shape_at`, `model.layers`). Where it is
+about arithmetic (parameter counts, output shapes), the check states the
+rule with the numbers filled in; `tests/test_exercises.py` checks each rule
+against what the engine computes.
+
+Example:
+    >>> from kerastutor.layers import Input, LSTM
+    >>> from kerastutor.exercises import check_input_shape_at
+    >>> lstm = LSTM(32)
+    >>> _ = lstm(Input(shape=(280, 128)))
+    >>> _ = lstm(Input(shape=(250, 128)))
+    >>> verdict = check_input_shape_at(lstm, 1, (None, 280, 128))
+    >>> bool(verdict)
+    False
+    >>> verdict.message.split(";")[0]
+    'Not quite: node 1 of lstm was called on input_2, whose shape is (None, 250, 128)'
+"""
+
+import math
+
+import numpy as np
+
+from kerastutor.engine.input_layer import InputLayer
+
+__all__ = [
+    "Verdict",
+    "check_input_shape_at",
+    "check_output_shape_at",
+    "check_embedding_params",
+    "check_dot_shape",
+    "check_model_layers",
+    "check_lstm_params",
+    "check_conv2d_output_shape",
+    "check_dense_params",
+    "check_dense_output_shape",
+]
+
+RIGHT = "right"
+WRONG = "wrong"
+UNANSWERED = "unanswered"
+
+
+class Verdict:
+    """The outcome of a check: right, wrong or not answered, and why.
+
+    A notebook shows a Verdict as its message (it is the last value of the
+    cell); `bool(verdict)` is True only for a right answer.
+
+    Attributes:
+        status: 'right', 'wrong' or 'unanswered'.
+        message: one or two sentences starting with 'Right:', 'Not quite:'
+            or 'No answer yet:'.
+    """
+
+    def __init__(self, status, message):
+        self.status = status
+        self.message = message
+
+    @property
+    def passed(self):
+        return self.status == RIGHT
+
+    def __bool__(self):
+        return self.passed
+
+    def __repr__(self):
+        return self.message
+
+    def _repr_pretty_(self, printer, cycle):
+        printer.text(self.message)
+
+
+def _right(text):
+    return Verdict(RIGHT, f"Right: {text}")
+
+
+def _wrong(text):
+    return Verdict(WRONG, f"Not quite: {text}")
+
+
+def _unanswered(text):
+    return Verdict(UNANSWERED, f"No answer yet: {text}")
+
+
+def _is_missing(answer):
+    return answer is None or answer is Ellipsis
+
+
+def _is_count(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _as_shape(answer):
+    """The answer as a tuple of ints and None, or None if it is not a shape."""
+    if not isinstance(answer, (tuple, list)):
+        return None
+    shape = []
+    for size in answer:
+        if size is None:
+            shape.append(None)
+        elif _is_count(size) and size >= 0:
+            shape.append(int(size))
+        else:
+            return None
+    return tuple(shape)
+
+
+def _not_a_shape(answer, example):
+    return _wrong(
+        f"a shape is a tuple of sizes such as {example}, with None for a size that is not "
+        f"known yet; you answered {answer!r} ({type(answer).__name__})."
+    )
+
+
+def _not_a_count(answer):
+    return _wrong(f"a parameter count is a whole number; you answered {answer!r}.")
+
+
+def _batch_axis_hint(shape, truth):
+    if truth and truth[0] is None and shape == truth[1:]:
+        return (
+            " You left out the batch axis: these shapes start with None, the batch size, "
+            "which is not known until data arrives."
+        )
+    return ""
+
+
+# ---------------------------------------------------------------- lesson 1: nodes
+
+
+def _single(values):
+    return values[0] if len(values) == 1 else list(values)
+
+
+def _tensor_names(tensors):
+    """'input_2' for a tensor an Input made; 'lstm[1][0]' for a layer's output."""
+    names = []
+    for tensor in tensors:
+        history = tensor._keras_history
+        if history is None:
+            names.append(tensor.name or "a symbolic tensor")
+        elif isinstance(history.layer, InputLayer):
+            names.append(history.layer.name)
+        else:
+            names.append(f"{history.layer.name}[{history.node_index}][{history.tensor_index}]")
+    return ", ".join(names)
+
+
+def _check_node_shape(layer, node_index, answer, side):
+    layer.get_input_shape_at(node_index)  # the engine's own error for a node that does not exist
+    node = layer.inbound_nodes[node_index]
+    truths = node.input_shapes if side == "input" else node.output_shapes
+    truth = _single(truths)
+    whose = "whose shapes are" if isinstance(truth, list) else "whose shape is"
+    if side == "input":
+        fact = (
+            f"node {node_index} of {layer.name} was called on "
+            f"{_tensor_names(node.input_tensors)}, {whose} {_shape_text(truth)}"
+        )
+        getter = "get_input_shape_at"
+    else:
+        fact = (
+            f"node {node_index} of {layer.name} returned {_tensor_names(node.output_tensors)}, "
+            f"{whose} {_shape_text(truth)}"
+        )
+        getter = "get_output_shape_at"
+    if _is_missing(answer):
+        return _unanswered(
+            f"replace ... with the {side} shape of node {node_index} of {layer.name}, a tuple "
+            f"such as (None, 10, 3). (`{layer.name}.{getter}({node_index})` would tell you; "
+            "try to work it out first.)"
+        )
+    if isinstance(truth, list):
+        shape = [_as_shape(item) for item in answer] if isinstance(answer, (list, tuple)) else None
+        if shape is None or any(item is None for item in shape):
+            return _wrong(
+                f"{fact}: {len(truth)} tensors, so the answer is a list of {len(truth)} shapes; "
+                f"you answered {answer!r}."
+            )
+    else:
+        shape = _as_shape(answer)
+    if shape is None:
+        return _not_a_shape(answer, _shape_text(truth))
+    if shape == truth:
+        return _right(
+            f"{fact}. Every call of a layer is a node with its own shapes; the weights "
+            "belong to the layer and are the same for every node."
+        )
+    hint = _batch_axis_hint(shape, truth) if isinstance(truth, tuple) else ""
+    if not hint:
+        for other in layer.inbound_nodes:
+            shapes = other.input_shapes if side == "input" else other.output_shapes
+            if other.index != node_index and _single(shapes) == shape:
+                hint = (
+                    f" That is node {other.index}'s {side} shape: each call of a shared "
+                    "layer keeps its own shapes."
+                )
+                break
+    return _wrong(f"{fact}; you answered {_shape_text(shape)}.{hint}")
+
+
+def _shape_text(shape):
+    if isinstance(shape, list):
+        return "[" + ", ".join(str(s) for s in shape) + "]"
+    return str(shape)
+
+
+def check_input_shape_at(layer, node_index, answer):
+    """Check an answer for `layer.get_input_shape_at(node_index)`.
+
+    Args:
+        layer: a layer called at least `node_index + 1` times on symbolic tensors.
+        node_index: which call: 0 for the first, 1 for the second, ...
+        answer: the learner's shape, e.g. (None, 250, 128); `...` for none yet.
+    """
+    return _check_node_shape(layer, node_index, answer, "input")
+
+
+def check_output_shape_at(layer, node_index, answer):
+    """Check an answer for `layer.get_output_shape_at(node_index)` (see check_input_shape_at)."""
+    return _check_node_shape(layer, node_index, answer, "output")
+
+
+# ---------------------------------------------------------------- lesson 2: Embedding
+
+
+def check_embedding_params(input_dim, output_dim, answer, input_length=None):
+    """Check a parameter count for `Embedding(input_dim, output_dim, input_length=...)`.
+
+    The only weight is W, of shape (input_dim, output_dim).
+    """
+    truth = input_dim * output_dim
+    rule = (
+        f"an Embedding's only weight is W, of shape (input_dim, output_dim) = "
+        f"({input_dim}, {output_dim}): {truth:,} numbers"
+    )
+    if _is_missing(answer):
+        return _unanswered(
+            f"replace ... with the number of parameters of Embedding({input_dim}, {output_dim}"
+            + (f", input_length={input_length}" if input_length else "")
+            + ")."
+        )
+    if not _is_count(answer):
+        return _not_a_count(answer)
+    if answer == truth:
+        return _right(
+            f"{rule}, one row of {output_dim} numbers per index of the vocabulary."
+            + (
+                f" input_length={input_length} only fixes the input shape: every position "
+                "looks its row up in the same W."
+                if input_length
+                else ""
+            )
+        )
+    hint = ""
+    if input_length and answer == truth * input_length:
+        hint = (
+            f" You multiplied by input_length={input_length}, but the positions do not get "
+            "weights of their own: each one looks its row up in the same W."
+        )
+    elif answer in ((input_dim + 1) * output_dim, truth + output_dim):
+        hint = " An Embedding has no bias: looking a row up adds nothing to it."
+    elif answer == (input_dim - 1) * output_dim:
+        hint = " Index 0 has a row too: input_dim is the largest index + 1."
+    return _wrong(f"{rule}; you answered {answer:,}.{hint}")
+
+
+# ---------------------------------------------------------------- lesson 3: K.dot
+
+
+def _dot_shape(x_shape, y_shape):
+    """np.dot's rule, or None when the axes that are summed over differ."""
+    if len(x_shape) == 0 or len(y_shape) == 0:
+        return None
+    y_axis = -2 if len(y_shape) >= 2 else -1
+    x_size, y_size = x_shape[-1], y_shape[y_axis]
+    if x_size is not None and y_size is not None and x_size != y_size:
+        return None
+    y_kept = y_shape[:-2] + y_shape[-1:] if len(y_shape) >= 2 else ()
+    return tuple(x_shape[:-1]) + tuple(y_kept)
+
+
+def check_dot_shape(x_shape, y_shape, answer):
+    """Check the shape of `K.dot(x, y)` for x and y of the given shapes.
+
+    If the product is impossible (the summed axes differ), the right answer
+    is the string 'error'.
+    """
+    x_shape, y_shape = tuple(x_shape), tuple(y_shape)
+    truth = _dot_shape(x_shape, y_shape)
+    if _is_missing(answer):
+        return _unanswered(
+            f"replace ... with the shape of K.dot(x, y) for x of shape {x_shape} and y of shape "
+            f"{y_shape} (or 'error' if they cannot be multiplied)."
+        )
+    if truth is None:
+        why = (
+            f"K.dot sums over the last axis of x (size {x_shape[-1]}) and the "
+            f"{'second-to-last' if len(y_shape) >= 2 else 'only'} axis of y (size "
+            f"{y_shape[-2] if len(y_shape) >= 2 else y_shape[-1]}), so they must be equal"
+        )
+        if isinstance(answer, str) and answer.strip().lower() == "error":
+            return _right(f"{why}, and here they are not: K.dot raises a ValueError.")
+        return _wrong(
+            f"{why}, and here they are not: K.dot raises a ValueError; you answered {answer!r}."
+        )
+    y_kept = y_shape[:-2] + y_shape[-1:] if len(y_shape) >= 2 else ()
+    rule = (
+        f"K.dot of {x_shape} and {y_shape} sums over x's last axis and y's "
+        f"{'second-to-last' if len(y_shape) >= 2 else 'only'} axis (both {x_shape[-1]}); the "
+        f"result keeps x's other axes, {x_shape[:-1]}, then y's other axes, {y_kept}: {truth}"
+    )
+    shape = _as_shape(answer)
+    if shape is None:
+        if isinstance(answer, str) and answer.strip().lower() == "error":
+            return _wrong(f"these shapes can be multiplied: {rule}.")
+        return _not_a_shape(answer, str(truth))
+    if shape == truth:
+        return _right(f"{rule}.")
+    hint = _batch_axis_hint(shape, truth)
+    if not hint and shape == tuple(x_shape) + tuple(y_shape[-1:]):
+        hint = " The axis that is summed over disappears from the result."
+    return _wrong(f"{rule}; you answered {shape}.{hint}")
+
+
+# ---------------------------------------------------------------- lesson 4: Model vs Layer
+
+
+def _and_list(items):
+    """'a', 'a and b', 'a, b and c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def check_model_layers(model, answer):
+    """Check a list of the names in `model.layers`, in order."""
+    truth = [layer.name for layer in model.layers]
+    if _is_missing(answer):
+        return _unanswered(f"replace ... with the list of names in {model.name}.layers, in order.")
+    if not isinstance(answer, (list, tuple)) or not all(isinstance(n, str) for n in answer):
+        return _wrong(f"give a list of layer names such as {truth[:2]!r}; you answered {answer!r}.")
+    answer = list(answer)
+    fact = f"{model.name}.layers is {truth}"
+    if answer == truth:
+        return _right(
+            f"{fact}: the model's own layers, inputs first, in the order data reaches them. "
+            "A nested model is one entry, however many layers it holds."
+        )
+    nested = {
+        inner.name: layer.name for layer in model.layers for inner in getattr(layer, "layers", [])
+    }
+    inside = [name for name in answer if name in nested and name not in truth]
+    if inside:
+        owners = sorted({nested[name] for name in inside})
+        names = _and_list([repr(n) for n in inside])
+        verb = "belongs" if len(inside) == 1 else "belong"
+        hint = (
+            f" {names} {verb} to the nested model {_and_list([repr(o) for o in owners])}: "
+            f"{model.name}.layers lists a nested model as one entry; its own layers are in "
+            f"{owners[0]}.layers."
+        )
+    elif sorted(answer) == sorted(truth):
+        hint = " The names are right but not the order: inputs first, then the order data reaches the layers."
+    elif len(set(answer)) < len(answer):
+        hint = " A layer called several times (shared) is listed once: its calls are nodes, not layers."
+    else:
+        missing = [n for n in truth if n not in answer]
+        extra = [n for n in answer if n not in truth]
+        parts = []
+        if missing:
+            parts.append(f"missing {missing}")
+        if extra:
+            parts.append(f"not in the model: {extra}")
+        hint = f" ({'; '.join(parts)}.)" if parts else ""
+    return _wrong(f"{fact}; you answered {answer}.{hint}")
+
+
+# ---------------------------------------------------------------- lesson 5: shared LSTM
+
+
+def check_lstm_params(units, features, answer, calls=1):
+    """Check the parameter count of an LSTM(units) on `features` per timestep.
+
+    Args:
+        units: the LSTM's units.
+        features: the size of the input's last axis.
+        answer: the learner's count.
+        calls: how many times the layer is called (shared); it does not matter.
+    """
+    truth = 4 * (features + units + 1) * units
+    rule = (
+        f"LSTM({units}) on {features} features has kernel ({features}, {4 * units}), "
+        f"recurrent_kernel ({units}, {4 * units}) and bias ({4 * units},): "
+        f"4 gates x ({features} + {units} + 1) x {units} = {truth:,} parameters"
+    )
+    if _is_missing(answer):
+        return _unanswered(
+            f"replace ... with the number of parameters of the LSTM({units}) shared by "
+            f"{calls} input(s) of {features} features."
+        )
+    if not _is_count(answer):
+        return _not_a_count(answer)
+    if answer == truth:
+        extra = (
+            f", once: calling it on {calls} inputs adds {calls} nodes, not more weights"
+            if calls > 1
+            else ""
+        )
+        return _right(f"{rule}{extra}.")
+    hint = ""
+    if calls > 1 and answer == truth * calls:
+        hint = (
+            f" That is {calls} x {truth:,}: but calling the layer {calls} times adds nodes, "
+            "not weights. Every call uses the same kernel, recurrent_kernel and bias."
+        )
+    elif answer == 4 * (features + units) * units:
+        hint = " You left out the bias: 4 x units more numbers."
+    elif answer == (features + units + 1) * units:
+        hint = " An LSTM has 4 gates (i, f, c, o), each with its own columns: multiply by 4."
+    elif answer == 4 * (features + 1) * units:
+        hint = " You left out the recurrent_kernel, which multiplies h of the previous step."
+    return _wrong(f"{rule}; you answered {answer:,}.{hint}")
+
+
+# ---------------------------------------------------------------- lesson 6: Conv2D
+
+
+def _pair(value):
+    return (value, value) if _is_count(value) else tuple(value)
+
+
+def _conv_length(length, kernel, stride, padding):
+    if length is None:
+        return None
+    if padding == "same":
+        return math.ceil(length / stride)
+    return math.ceil((length - kernel + 1) / stride) if length >= kernel else 0
+
+
+def _axis_text(length, kernel, padding, what):
+    """'64 rows', '64 - 3 + 1 = 62 rows', or 'an unknown number of rows (None)'."""
+    if length is None:
+        return f"an unknown number of {what} (None)"
+    if padding == "same":
+        return f"{length} {what}"
+    return f"{length} - {kernel} + 1 = {length - kernel + 1} {what}"
+
+
+def check_conv2d_output_shape(input_shape, filters, kernel_size, padding, answer, strides=(1, 1)):
+    """Check the output shape of `Conv2D(filters, kernel_size, padding=..., strides=...)`.
+
+    Args:
+        input_shape: (batch, height, width, channels), e.g. (None, 64, 64, 3).
+        filters, kernel_size, padding, strides: the Conv2D's arguments.
+        answer: the learner's shape.
+    """
+    kernel_size, strides = _pair(kernel_size), _pair(strides)
+    batch, height, width, channels = input_shape
+    out_height = _conv_length(height, kernel_size[0], strides[0], padding)
+    out_width = _conv_length(width, kernel_size[1], strides[1], padding)
+    truth = (batch, out_height, out_width, filters)
+    rows = _axis_text(height, kernel_size[0], padding, "rows")
+    columns = _axis_text(width, kernel_size[1], padding, "columns")
+    window = f"{kernel_size[0]}x{kernel_size[1]}"
+    if padding == "same":
+        how = (
+            f"padding='same' adds zeros around the image so the {window} kernel can be centred "
+            f"on every pixel, which keeps {rows} and {columns}"
+        )
+    else:
+        how = (
+            f"padding='valid' only places the {window} kernel where it fits inside the image: "
+            f"{rows} and {columns}"
+        )
+    if strides != (1, 1):
+        how += f", then strides {strides} keep every {strides[0]}th row and {strides[1]}th column"
+    rule = f"{how}, and the last axis is the {filters} filters: {truth}"
+    if _is_missing(answer):
+        stride_text = f", strides={strides}" if strides != (1, 1) else ""
+        return _unanswered(
+            f"replace ... with the output shape of Conv2D({filters}, {kernel_size}"
+            f"{stride_text}, padding={padding!r}) on input shape {tuple(input_shape)}."
+        )
+    shape = _as_shape(answer)
+    if shape is None:
+        return _not_a_shape(answer, str(truth))
+    if shape == truth:
+        return _right(f"{rule}.")
+    hint = _batch_axis_hint(shape, truth)
+    other = "valid" if padding == "same" else "same"
+    other_truth = (
+        batch,
+        _conv_length(height, kernel_size[0], strides[0], other),
+        _conv_length(width, kernel_size[1], strides[1], other),
+        filters,
+    )
+    if not hint and shape == other_truth:
+        hint = f" That would be padding={other!r}."
+    elif not hint and len(shape) == 4 and shape[-1] == channels and channels != filters:
+        hint = (
+            f" The last axis is not the input's {channels} channels: each of the {filters} "
+            "filters gives one output channel."
+        )
+    return _wrong(f"{rule}; you answered {shape}.{hint}")
+
+
+# ---------------------------------------------------------------- lesson 7: Dense on 3-D
+
+
+def check_dense_params(input_shape, units, answer):
+    """Check the parameter count of `Dense(units)` on inputs of `input_shape`."""
+    input_shape = tuple(input_shape)
+    features = input_shape[-1]
+    truth = features * units + units
+    middle = input_shape[1:-1]
+    rule = (
+        f"Dense({units}) on {input_shape} has kernel ({features}, {units}) and bias "
+        f"({units},): {features} x {units} + {units} = {truth:,} parameters"
+    )
+    if _is_missing(answer):
+        return _unanswered(
+            f"replace ... with the number of parameters of Dense({units}) on inputs of shape "
+            f"{input_shape}."
+        )
+    if not _is_count(answer):
+        return _not_a_count(answer)
+    if answer == truth:
+        extra = (
+            f". The kernel only meets the last axis ({features}), so the same "
+            f"{truth:,} numbers serve each of the {_product_text(middle)} timesteps"
+            if middle
+            else ""
+        )
+        return _right(f"{rule}{extra}.")
+    hint = ""
+    steps = math.prod(d for d in middle if d is not None) if middle else 1
+    if middle and answer in (truth * steps, features * units * steps + units):
+        hint = (
+            f" You multiplied by the {_product_text(middle)} timesteps, but Dense has one "
+            "kernel for the last axis only: every timestep uses the same one."
+        )
+    elif answer == features * units:
+        hint = f" You left out the bias: {units} more numbers, one per unit."
+    return _wrong(f"{rule}; you answered {answer:,}.{hint}")
+
+
+def _product_text(sizes):
+    return " x ".join(str(s) for s in sizes)
+
+
+def check_dense_output_shape(input_shape, units, answer):
+    """Check the output shape of `Dense(units)` on inputs of `input_shape`."""
+    input_shape = tuple(input_shape)
+    truth = input_shape[:-1] + (units,)
+    rule = (
+        f"Dense({units}) replaces the last axis ({input_shape[-1]}) by {units} and keeps the "
+        f"others: {input_shape} -> {truth}"
+    )
+    if _is_missing(answer):
+        return _unanswered(
+            f"replace ... with the output shape of Dense({units}) on inputs of shape {input_shape}."
+        )
+    shape = _as_shape(answer)
+    if shape is None:
+        return _not_a_shape(answer, str(truth))
+    if shape == truth:
+        return _right(f"{rule}.")
+    hint = _batch_axis_hint(shape, truth)
+    if not hint and shape == (input_shape[0], units):
+        hint = (
+            " Dense does not flatten or drop the timesteps: it is applied at every timestep, "
+            "so that axis stays."
+        )
+    return _wrong(f"{rule}; you answered {shape}.{hint}")
