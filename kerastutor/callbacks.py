@@ -133,6 +133,14 @@ class History(Callback):
         for key, value in (logs or {}).items():
             self.history.setdefault(key, []).append(value)
 
+    def __repr__(self):
+        # Stable text (no memory address), so `model.fit(...)` as a notebook
+        # cell's last line shows something a lesson can store and compare.
+        if not self.epoch:
+            return "<History: no epochs yet>"
+        last = ", ".join(f"{key}={values[-1]:.4g}" for key, values in self.history.items())
+        return f"<History: {len(self.epoch)} epoch(s); last epoch {last}>"
+
 
 class EarlyStopping(Callback):
     """Stop training when a monitored value has stopped improving.

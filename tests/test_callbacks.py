@@ -255,3 +255,14 @@ def _root():
     from pathlib import Path
 
     return Path(__file__).resolve().parent.parent
+
+
+def test_history_repr_is_stable_text():
+    from kerastutor.callbacks import History
+
+    history = History()
+    assert repr(history) == "<History: no epochs yet>"
+    history.on_train_begin()
+    history.on_epoch_end(0, {"loss": 0.5, "accuracy": 0.75})
+    history.on_epoch_end(1, {"loss": 0.25, "accuracy": 1.0})
+    assert repr(history) == "<History: 2 epoch(s); last epoch loss=0.25, accuracy=1>"

@@ -12,7 +12,6 @@ the model, which is how models nest.
 import numpy as np
 
 from kerastutor.autodiff import data_of
-
 from kerastutor.engine import summary as summary_lib
 from kerastutor.engine.base_layer import Layer, get_layer_class
 from kerastutor.engine.input_layer import InputLayer
