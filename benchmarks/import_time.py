@@ -15,8 +15,7 @@ import sys
 def time_import(statement, repeats):
     """Median seconds of `statement` in fresh interpreters, timed inside each one."""
     program = (
-        "import time; start = time.perf_counter(); "
-        f"{statement}; print(time.perf_counter() - start)"
+        f"import time; start = time.perf_counter(); {statement}; print(time.perf_counter() - start)"
     )
     times = []
     for _ in range(repeats):

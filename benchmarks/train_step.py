@@ -145,8 +145,10 @@ def main():
     print(f"model: seed 002, 2 x ({TIMESTEPS}, {FEATURES}) -> shared LSTM({UNITS}), batch {BATCH}")
     print(f"machine float32 matmul throughput: {throughput:.1f} GFLOP/s")
     print(f"matmul-only lower bound per step:   {step_flops() / throughput / 1e9:.3f} s")
-    print(f"kerastutor: {seconds:.3f} s/step, peak memory {peak / 2**20:.1f} MiB, "
-          f"{achieved:.1f} GFLOP/s ({achieved / throughput:.0%} of matmul throughput)")
+    print(
+        f"kerastutor: {seconds:.3f} s/step, peak memory {peak / 2**20:.1f} MiB, "
+        f"{achieved:.1f} GFLOP/s ({achieved / throughput:.0%} of matmul throughput)"
+    )
 
     for name, bench in (("keras", bench_keras), ("torch", bench_torch)):
         try:

@@ -89,7 +89,12 @@ def lstm_recurrence(
         np.tanh(a, out=a)
         a *= mult
         a += shift
-        i, f, g, o = a[:, :units], a[:, units : 2 * units], a[:, 2 * units : 3 * units], a[:, 3 * units :]
+        i, f, g, o = (
+            a[:, :units],
+            a[:, units : 2 * units],
+            a[:, 2 * units : 3 * units],
+            a[:, 3 * units :],
+        )
         c_new = cells[k + 1]
         np.multiply(f, cells[k], out=c_new)
         c_new += i * g
@@ -111,45 +116,52 @@ def lstm_recurrence(
     packed = np.concatenate([outputs, hiddens[-1][:, None], cells[-1][:, None]], axis=1)
 
     def backward(grad):
-        # Everything that does not depend on the incoming gradient is computed
-        # for all steps at once: how each gate's pre-activation moves with dc
-        # (or, for the output gate, with dh). The loop is then a few small ops.
-        gates4 = gates.reshape(timesteps, batch, 4, units)
-        i, f, g, o = gates4[:, :, 0], gates4[:, :, 1], gates4[:, :, 2], gates4[:, :, 3]
-        local = np.empty_like(gates4)
-        local[:, :, 0] = g * i * (1 - i)  # dz_i = dc * g * sigmoid'
-        local[:, :, 1] = cells[:-1] * f * (1 - f)  # dz_f = dc * c_prev * sigmoid'
-        local[:, :, 2] = i * (1 - g * g)  # dz_c = dc * i * tanh'
-        local[:, :, 3] = tanh_cells * o * (1 - o)  # dz_o = dh * tanh(c) * sigmoid'
-        dc_from_dh = o * (1 - tanh_cells * tanh_cells)  # dc += dh * o * tanh'(c)
-
         d_outputs = grad[:, :-2]
         dh = grad[:, -2].copy()
         dc = grad[:, -1].copy()
         d_out_carry = d_outputs[:, 0].copy() if not return_sequences else 0
         dz = np.empty((timesteps, batch, 4, units), dtype=dtype)
         kernel_t = np.ascontiguousarray(kernel.T)
+        # Small buffers reused at every step, so the loop stays in cache.
+        derivative = np.empty((batch, 4, units), dtype=dtype)
+        dc_total = np.empty((batch, units), dtype=dtype)
         for k in range(timesteps - 1, -1, -1):
+            a = gates[k].reshape(batch, 4, units)
+            i, f, g, o = a[:, 0], a[:, 1], a[:, 2], a[:, 3]
+            tanh_c = tanh_cells[k]
             d_out = d_out_carry + d_outputs[:, k] if return_sequences else d_out_carry
             if masks is None:
                 dh_new = dh + d_out
                 dc_new = dc
-                dh_keep = dc_keep = None
                 d_out_carry = 0
             else:
                 # A masked step passed h, c and the output through unchanged.
                 m = step_masks[k]
+                dh_keep, dc_keep = np.where(m, 0, dh), np.where(m, 0, dc)
                 dh_new = np.where(m, dh + d_out, 0)
                 dc_new = np.where(m, dc, 0)
-                dh_keep, dc_keep = np.where(m, 0, dh), np.where(m, 0, dc)
                 d_out_carry = 0 if zero_output_for_mask else np.where(m, 0, d_out)
-            dc_total = dh_new * dc_from_dh[k]
+            # h = o * tanh(c), so c also receives dh * o * (1 - tanh(c)^2).
+            np.multiply(tanh_c, tanh_c, out=dc_total)
+            np.subtract(1, dc_total, out=dc_total)
+            dc_total *= o
+            dc_total *= dh_new
             dc_total += dc_new
-            np.multiply(dc_total[:, None, :], local[k, :, :3], out=dz[k, :, :3])
-            np.multiply(dh_new, local[k, :, 3], out=dz[k, :, 3])
-            dh = dz[k].reshape(batch, four_units) @ kernel_t
-            dc = dc_total * f[k]
-            if dh_keep is not None:
+            # Gradients of the gate activations i, f, g, o ...
+            d = dz[k]
+            np.multiply(dc_total, g, out=d[:, 0])
+            np.multiply(dc_total, cells[k], out=d[:, 1])
+            np.multiply(dc_total, i, out=d[:, 2])
+            np.multiply(dh_new, tanh_c, out=d[:, 3])
+            # ... times the activations' derivatives: sigmoid' = s (1 - s), tanh' = 1 - t^2.
+            np.subtract(1, a, out=derivative)
+            derivative *= a
+            np.multiply(g, g, out=derivative[:, 2])
+            np.subtract(1, derivative[:, 2], out=derivative[:, 2])
+            d *= derivative
+            dh = d.reshape(batch, four_units) @ kernel_t
+            dc = dc_total * f
+            if masks is not None:
                 dh += dh_keep
                 dc += dc_keep
         dz = dz.reshape(timesteps, batch, four_units)

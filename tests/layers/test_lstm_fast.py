@@ -88,7 +88,12 @@ def test_fused_op_backward_matches_central_differences(sequences, backwards):
 
     def fused(z_x, recurrent_kernel, h0, c0):
         return lstm_recurrence(
-            z_x, recurrent_kernel, h0, c0, mask=MASK, go_backwards=backwards,
+            z_x,
+            recurrent_kernel,
+            h0,
+            c0,
+            mask=MASK,
+            go_backwards=backwards,
             return_sequences=sequences,
         )
 
