@@ -389,4 +389,3 @@ def take(params, indices):
         return (grad,)
 
     return record(out, (params,), backward, "take")
-

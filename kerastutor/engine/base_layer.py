@@ -106,7 +106,9 @@ class Layer:
             raise TypeError(f"A layer's name must be a non-empty string, received {name!r}.")
         self.name = name
         self._trainable = bool(kwargs.get("trainable", True))
-        self.dtype = str(np.dtype(kwargs.get("dtype") or kwargs.get("input_dtype") or config.floatx()))
+        self.dtype = str(
+            np.dtype(kwargs.get("dtype") or kwargs.get("input_dtype") or config.floatx())
+        )
         if "batch_input_shape" in kwargs:
             self._batch_input_shape = tuple(kwargs["batch_input_shape"])
         elif "input_shape" in kwargs:
@@ -480,8 +482,7 @@ class Layer:
     def _agreed_shape(self, getter, attribute):
         if not self._inbound_nodes:
             raise AttributeError(
-                f"The layer {self.name} has never been called and thus has no defined "
-                f"{attribute}."
+                f"The layer {self.name} has never been called and thus has no defined {attribute}."
             )
         shapes = [getattr(self, getter)(i) for i in range(len(self._inbound_nodes))]
         if any(shape != shapes[0] for shape in shapes):

@@ -68,7 +68,10 @@ class Functional(Layer):
         _check_unique_names(self._layers)
         self._node_ids = {id(node) for node in self._nodes}
         self.input_spec = [
-            InputSpec(ndim=len(t.shape), axes={i: d for i, d in enumerate(t.shape) if d is not None and i > 0})
+            InputSpec(
+                ndim=len(t.shape),
+                axes={i: d for i, d in enumerate(t.shape) if d is not None and i > 0},
+            )
             for t in self.inputs
         ]
         self.built = True
@@ -220,9 +223,11 @@ class Functional(Layer):
         for node in self._nodes:
             if isinstance(node.layer, InputLayer):
                 continue
-            node_shape = map_structure(lambda t: shapes[id(t)], node.call_args) if isinstance(
-                node.call_args, (list, tuple)
-            ) else shapes[id(node.call_args)]
+            node_shape = (
+                map_structure(lambda t: shapes[id(t)], node.call_args)
+                if isinstance(node.call_args, (list, tuple))
+                else shapes[id(node.call_args)]
+            )
             out = node.layer.compute_output_shape(node_shape)
             for tensor, shape in zip(node.output_tensors, _shape_list(out)):
                 shapes[id(tensor)] = shape

@@ -70,7 +70,14 @@ class InputLayer(Layer):
         self.sparse = False
         self.built = True
         tensor = KerasTensor(batch_input_shape, dtype=self.dtype)
-        Node(self, call_args=None, call_kwargs={}, outputs=tensor, input_masks=[], output_masks=[None])
+        Node(
+            self,
+            call_args=None,
+            call_kwargs={},
+            outputs=tensor,
+            input_masks=[],
+            output_masks=[None],
+        )
 
     def __call__(self, *args, **kwargs):
         raise TypeError(

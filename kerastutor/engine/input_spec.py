@@ -27,9 +27,7 @@ class InputSpec:
 
     def __repr__(self):
         parts = [
-            f"{name}={value!r}"
-            for name, value in vars(self).items()
-            if value not in (None, {})
+            f"{name}={value!r}" for name, value in vars(self).items() if value not in (None, {})
         ]
         return f"InputSpec({', '.join(parts)})"
 
@@ -47,9 +45,7 @@ def check_input_spec(layer, specs, shapes, node_index):
         shapes: the shape of each input, batch axis included.
         node_index: the node this call would become, or None for an eager call.
     """
-    where = (
-        f"as its node {node_index}" if node_index is not None else "on concrete data"
-    )
+    where = f"as its node {node_index}" if node_index is not None else "on concrete data"
     for input_index, (spec, shape) in enumerate(zip(specs, shapes)):
         if spec is None:
             continue

@@ -138,4 +138,3 @@ class Sequential(Model):
             layer_class = get_layer_class(layer_config["class_name"], custom_objects)
             model.add(layer_class.from_config(layer_config["config"]))
         return model
-
