@@ -83,21 +83,8 @@ def test_seed_002_two_tweets_model_learns():
     assert history.history["accuracy"][-1] >= 0.75
 
 
-def test_seed_001_frozen_embedding_is_unchanged_after_fit():
-    input_array = np.array([[1, 2, 3], [2, 1, 0], [1, 0, 0], [3, 2, 1]])
-    g_word_embedding_matrix = np.eye(6, 2)
-    model = Sequential()
-    model.add(
-        Embedding(
-            6,
-            2,
-            embeddings_initializer="uniform",
-            weights=[g_word_embedding_matrix],
-            input_length=3,
-            trainable=False,
-            name="embedding",
-        )
-    )
+def test_seed_001_frozen_embedding_is_unchanged_after_fit(seed001):
+    model, input_array = seed001.model, seed001.input_array
     model.add(LSTM(3))
     model.add(Dense(1))
     model.compile("rmsprop", "mse")

@@ -39,7 +39,7 @@ from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.node import Node
 from kerastutor.engine.tree import flatten, map_structure
 
-__all__ = ["Layer", "get_layer_class"]
+__all__ = ["Layer", "get_layer_class", "mask_per_output"]
 
 # Every Layer subclass, by class name: how `from_config` and `load_model` find
 # classes without importing anything named in a file.
@@ -297,13 +297,8 @@ class Layer:
             outputs = [KerasTensor(shape, dtype=self._output_dtype()) for shape in output_shape]
         input_masks = [t._keras_mask for t in input_tensors]
         mask = kwargs.get("mask", self._mask_argument(inputs, input_masks))
-        output_masks = self.compute_mask(inputs, mask)
         output_list = flatten(outputs)
-        output_mask_list = (
-            list(output_masks) if isinstance(output_masks, (list, tuple)) else [output_masks]
-        )
-        if len(output_mask_list) != len(output_list):
-            output_mask_list = [output_mask_list[0]] * len(output_list)
+        output_mask_list = mask_per_output(self.compute_mask(inputs, mask), len(output_list))
         for tensor, tensor_mask in zip(output_list, output_mask_list):
             tensor._keras_mask = tensor_mask
         node = Node(self, inputs, kwargs, outputs, input_masks, output_mask_list)
@@ -529,6 +524,15 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def mask_per_output(output_masks, count):
+    """`compute_mask`'s answer as one mask per output (one mask may serve them all)."""
+    if isinstance(output_masks, (list, tuple)) and len(output_masks) == count:
+        return list(output_masks)
+    if isinstance(output_masks, (list, tuple)):
+        return [output_masks[0]] * count
+    return [output_masks] * count
 
 
 def get_layer_class(class_name, custom_objects=None):

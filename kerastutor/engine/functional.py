@@ -13,7 +13,7 @@ import numpy as np
 
 from kerastutor.autodiff import data_of
 from kerastutor.engine import summary as summary_lib
-from kerastutor.engine.base_layer import Layer, get_layer_class
+from kerastutor.engine.base_layer import Layer, get_layer_class, mask_per_output
 from kerastutor.engine.input_layer import InputLayer
 from kerastutor.engine.input_spec import InputSpec, check_input_spec
 from kerastutor.engine.keras_tensor import KerasTensor
@@ -159,14 +159,14 @@ class Functional(Layer):
         if mask is not None:
             for tensor, tensor_mask in zip(self.inputs, flatten(mask)):
                 masks[id(tensor)] = tensor_mask
+
+        def lookup(x):
+            return values[id(x)] if isinstance(x, KerasTensor) else x
+
         for node in self._nodes:
             layer = node.layer
             if isinstance(layer, InputLayer):
                 continue
-
-            def lookup(x, table=values):
-                return table[id(x)] if isinstance(x, KerasTensor) else x
-
             args = map_structure(lookup, node.call_args)
             kwargs = map_structure(lookup, node.call_kwargs)
             input_masks = [masks.get(id(t)) for t in flatten(node.call_args)]
@@ -180,11 +180,8 @@ class Functional(Layer):
                 kwargs["training"] = training
             outputs = layer._call_eager(args, (), kwargs)
             output_list = flatten(outputs)
-            output_masks = layer.compute_mask(args, kwargs.get("mask", node_mask))
-            output_masks = (
-                list(output_masks)
-                if isinstance(output_masks, (list, tuple))
-                else [output_masks] * len(output_list)
+            output_masks = mask_per_output(
+                layer.compute_mask(args, kwargs.get("mask", node_mask)), len(output_list)
             )
             for tensor, value, value_mask in zip(node.output_tensors, output_list, output_masks):
                 values[id(tensor)] = value
@@ -198,9 +195,12 @@ class Functional(Layer):
 
     def _standardize_inputs(self, inputs):
         """Arrays in the order of `self.inputs`, checked against the Input shapes."""
-        arrays = inputs if isinstance(inputs, (list, tuple)) else [inputs]
         if isinstance(inputs, dict):
             arrays = [inputs[layer.name] for layer in self._input_layers]
+        elif isinstance(inputs, (list, tuple)):
+            arrays = list(inputs)
+        else:
+            arrays = [inputs]
         if len(arrays) != len(self.inputs):
             names = ", ".join(layer.name for layer in self._input_layers)
             raise ValueError(

@@ -7,12 +7,11 @@ weights but compute nothing) and smaller where a test runs data through.
 
 import types
 
-import numpy as np
 import pytest
 
 import kerastutor as keras
-from kerastutor.layers import LSTM, Dense, Embedding, Input
-from kerastutor.models import Model, Sequential
+from kerastutor.layers import LSTM, Dense, Input
+from kerastutor.models import Model
 
 
 @pytest.fixture
@@ -28,28 +27,6 @@ def siamese():
     model = Model(inputs=[tweet_a, tweet_b], outputs=predictions)
     return types.SimpleNamespace(
         model=model, lstm=shared_lstm, outputs=[predictions], tweet_a=tweet_a, tweet_b=tweet_b
-    )
-
-
-@pytest.fixture
-def seed001():
-    """Seed 001: a frozen Embedding whose weights are np.eye(6, 2)."""
-    input_array = np.array([[1, 2, 3], [2, 1, 0], [1, 0, 0], [3, 2, 1]])
-    g_word_embedding_matrix = np.eye(6, 2)
-    model = Sequential()
-    model.add(
-        Embedding(
-            6,
-            2,
-            embeddings_initializer="uniform",
-            weights=[g_word_embedding_matrix],
-            input_length=3,
-            trainable=False,
-            name="embedding",
-        )
-    )
-    return types.SimpleNamespace(
-        model=model, layer=model.get_layer("embedding"), input_array=input_array
     )
 
 
