@@ -8,7 +8,7 @@ from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.input_spec import InputSpec
 from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.tree import flatten
-from kerastutor.layers.lstm_fast import lstm_recurrence
+from kerastutor.layers.lstm_fast import lstm_sequence
 
 __all__ = ["LSTM"]
 
@@ -178,15 +178,14 @@ class LSTM(Layer):
         if mask is not None:
             mask = self._checked_mask(mask, (batch, timesteps))
 
-        # The input's share of every gate, for all timesteps in one matmul;
-        # only h @ recurrent_kernel must wait for the previous step.
-        projected = ops.matmul(inputs, self.kernel)
-        if self.use_bias:
-            projected = ops.add(projected, self.bias)
-
         if self._uses_fused_kernel():
-            output, h, c = self._fused_recurrence(projected, h, c, mask)
+            output, h, c = self._fused_sequence(inputs, h, c, mask)
         else:
+            # The input's share of every gate, for all timesteps in one matmul;
+            # only h @ recurrent_kernel must wait for the previous step.
+            projected = ops.matmul(inputs, self.kernel)
+            if self.use_bias:
+                projected = ops.add(projected, self.bias)
             outputs, h, c = self._recurrence(projected, h, c, mask)
             output = ops.stack(outputs, axis=1) if self.return_sequences else outputs[-1]
         if self.return_state:
@@ -207,11 +206,13 @@ class LSTM(Layer):
             and self.recurrent_activation is activations.sigmoid
         )
 
-    def _fused_recurrence(self, projected, h, c, mask):
-        """The whole time loop as one op; returns (output, h, c) like `call` needs them."""
-        packed = lstm_recurrence(
-            projected,
+    def _fused_sequence(self, inputs, h, c, mask):
+        """The whole layer as one op; returns (output, h, c) like `call` needs them."""
+        packed = lstm_sequence(
+            inputs,
+            self.kernel,
             self.recurrent_kernel,
+            self.bias,
             h,
             c,
             mask=mask,

@@ -1,174 +1,211 @@
-"""The LSTM's time loop as one fused op, for speed.
+"""The whole LSTM layer, input to last state, as one fused op: for speed.
 
 `LSTM._step` in lstm.py is the readable cell: one timestep built from
 `kerastutor.ops`, each op recording its own gradient. Run over 280 timesteps
-that makes thousands of small recorded ops. This file runs the same equations
-over the whole sequence as a single op with a hand-written backward pass
-(backpropagation through time), reusing preallocated float32 buffers. The
-tests check that both give the same outputs and the same gradients.
+that makes thousands of small recorded ops. This file computes the same
+numbers as one op with a hand-written backward pass (backpropagation through
+time). The tests check that both give the same outputs and the same
+gradients, and check this op against central differences.
 
-What stays outside this op: the input projection `x @ kernel + bias` for all
-timesteps at once, one large `ops.matmul` done by the layer before the loop.
+Where the time goes, and what this file does about it:
 
-Gate order i, f, c, o as in Keras; sigmoid for i, f, o and tanh for c.
-sigmoid(z) is computed as 0.5 * tanh(z / 2) + 0.5 (the same function, and it
-lets one `np.tanh` call activate all four gates).
+* The input's share of every gate, `x @ kernel + bias`, does not depend on
+  the previous step, so it is one large matmul for all timesteps before the
+  loop. Only `h @ recurrent_kernel` has to wait for the previous step.
+* The loop reads one timestep at a time, so the sequence is laid out
+  time-major, (timesteps, batch, ...): each step's rows sit next to each
+  other in memory. `go_backwards` just reverses the time axis in that copy.
+* Each step is a handful of NumPy calls writing into preallocated arrays
+  (`out=`), with no temporaries to allocate.
+* The columns are reordered from Keras's i, f, c, o to i, f, o, c, so the
+  three sigmoid gates sit side by side, and
+  sigmoid(z) = 0.5 + 0.5 * tanh(z / 2) lets one `np.tanh` call activate all
+  four gates: the forward weights for the sigmoid columns are halved once,
+  before the loop, and a multiply-add per step finishes the sigmoids.
+* float32 in, float32 throughout.
 """
 
 import numpy as np
 
-from kerastutor.autodiff import data_of, record
+from kerastutor.autodiff import data_of, record, wants_grad
 
-__all__ = ["lstm_recurrence"]
-
-
-def _gate_constants(units, dtype):
-    """Per-column factors so that tanh(z * scale) * mult + shift applies every gate's activation."""
-    scale = np.full(4 * units, 0.5, dtype=dtype)
-    mult = np.full(4 * units, 0.5, dtype=dtype)
-    shift = np.full(4 * units, 0.5, dtype=dtype)
-    candidate = slice(2 * units, 3 * units)
-    scale[candidate], mult[candidate], shift[candidate] = 1.0, 1.0, 0.0
-    return scale, mult, shift
+__all__ = ["lstm_sequence"]
 
 
-def lstm_recurrence(
-    z_x,
+def _loop_columns(units):
+    """Column order inside the loop, as indices into Keras's i, f, c, o columns."""
+    i, f, c, o = (np.arange(gate * units, (gate + 1) * units) for gate in range(4))
+    return np.concatenate([i, f, o, c])
+
+
+def _gate_blocks(a, units):
+    """Views of the i, f, o and c blocks of a (batch, 4 * units) array in loop order."""
+    return tuple(a[:, gate * units : (gate + 1) * units] for gate in range(4))
+
+
+def lstm_sequence(
+    inputs,
+    kernel,
     recurrent_kernel,
+    bias,
     h0,
     c0,
     mask=None,
     go_backwards=False,
     return_sequences=False,
-    zero_output_for_mask=False,
 ):
-    """Run the LSTM cell over time, given the input projection of every step.
+    """Run an LSTM with the default activations over a whole sequence.
 
     Args:
-        z_x: (batch, timesteps, 4 * units), `x @ kernel + bias`.
-        recurrent_kernel: (units, 4 * units).
+        inputs: (batch, timesteps, features).
+        kernel: (features, 4 * units), recurrent_kernel: (units, 4 * units),
+            bias: (4 * units,) or None; columns in Keras's order i, f, c, o.
         h0, c0: (batch, units) initial states.
         mask: optional (batch, timesteps) booleans; at a masked step the
             states carry over and the output repeats the previous output
             (zeros before the first step), as in Keras.
         go_backwards: process the timesteps in reverse order.
         return_sequences: whether the caller wants every step's output.
-        zero_output_for_mask: output zeros instead at masked steps.
 
     Returns:
         One array (or Tensor) of shape (batch, steps + 2, units): the outputs
-        (every step's, or only the last, so steps is timesteps or 1), then the
-        final h, then the final c. The layer slices it apart with ops, so
-        gradients reach this op through one tensor.
+        (every step's in processing order, or only the last, so steps is
+        timesteps or 1), then the final h, then the final c. The layer slices
+        it apart with ops, so gradients reach this op through one tensor.
     """
-    zx = data_of(z_x)
-    kernel = data_of(recurrent_kernel)
-    batch, timesteps, four_units = zx.shape
-    units = four_units // 4
-    dtype = zx.dtype
-    scale, mult, shift = _gate_constants(units, dtype)
-    order = range(timesteps - 1, -1, -1) if go_backwards else range(timesteps)
-    masks = None if mask is None else np.asarray(mask, dtype=bool)
+    x, w_x, w_h = data_of(inputs), data_of(kernel), data_of(recurrent_kernel)
+    batch, timesteps, features = x.shape
+    units = w_h.shape[0]
+    dtype = np.result_type(x.dtype, w_x.dtype, w_h.dtype)
+    columns = _loop_columns(units)
+    b = np.zeros(4 * units, dtype) if bias is None else data_of(bias)[columns]
 
-    # Saved for the backward pass, indexed by processing step k.
-    gates = np.empty((timesteps, batch, four_units), dtype=dtype)
-    cells = np.empty((timesteps + 1, batch, units), dtype=dtype)
-    hiddens = np.empty((timesteps + 1, batch, units), dtype=dtype)
-    tanh_cells = np.empty((timesteps, batch, units), dtype=dtype)
-    hiddens[0] = data_of(h0)
-    cells[0] = data_of(c0)
-    outputs = np.zeros((batch, timesteps if return_sequences else 1, units), dtype=dtype)
-    previous_output = np.zeros((batch, units), dtype=dtype)
-    step_masks = []
+    # Forward weights with the sigmoid columns halved (see the module docstring).
+    # After np.tanh, `a * half + offset` is 0.5 + 0.5 * tanh for i, f, o and tanh for c.
+    sigmoid_columns = np.arange(4 * units) < 3 * units
+    half = np.where(sigmoid_columns, 0.5, 1.0).astype(dtype)
+    offset = np.where(sigmoid_columns, 0.5, 0.0).astype(dtype)
+    w_x_loop = w_x[:, columns] * half
+    w_h_loop = np.ascontiguousarray(w_h[:, columns] * half)
+    b_loop = b * half
 
-    for k, t in enumerate(order):
+    # Time-major copy of the inputs, in processing order.
+    time_order = slice(None, None, -1) if go_backwards else slice(None)
+    x_steps = np.ascontiguousarray(x.transpose(1, 0, 2)[time_order], dtype=dtype)
+    # gates[k] starts as step k's input share, then becomes its activations.
+    gates = (x_steps.reshape(-1, features) @ w_x_loop).reshape(timesteps, batch, 4 * units)
+    gates += b_loop
+    step_masks = None
+    if mask is not None:
+        step_masks = np.asarray(mask, dtype=bool).T[time_order, :, None]  # (timesteps, batch, 1)
+
+    # States before step k sit at index k; saved for the backward pass.
+    hiddens = np.empty((timesteps + 1, batch, units), dtype)
+    cells = np.empty((timesteps + 1, batch, units), dtype)
+    tanh_cells = np.empty((timesteps, batch, units), dtype)
+    hiddens[0], cells[0] = data_of(h0), data_of(c0)
+    outputs = np.zeros((timesteps if return_sequences else 1, batch, units), dtype)
+    recurrent_share = np.empty((batch, 4 * units), dtype)
+    input_times_candidate = np.empty((batch, units), dtype)
+    output = outputs[0]
+
+    for k in range(timesteps):
         a = gates[k]
-        np.matmul(hiddens[k], kernel, out=a)
-        a += zx[:, t]
-        a *= scale
+        np.matmul(hiddens[k], w_h_loop, out=recurrent_share)
+        a += recurrent_share
         np.tanh(a, out=a)
-        a *= mult
-        a += shift
-        i, f, g, o = (
-            a[:, :units],
-            a[:, units : 2 * units],
-            a[:, 2 * units : 3 * units],
-            a[:, 3 * units :],
-        )
-        c_new = cells[k + 1]
-        np.multiply(f, cells[k], out=c_new)
-        c_new += i * g
-        np.tanh(c_new, out=tanh_cells[k])
-        h_new = hiddens[k + 1]
-        np.multiply(o, tanh_cells[k], out=h_new)
-        output = h_new
-        if masks is not None:
-            m = masks[:, t : t + 1]
-            step_masks.append(m)
-            output = np.where(m, h_new, 0 if zero_output_for_mask else previous_output)
-            np.copyto(h_new, hiddens[k], where=~m)
-            np.copyto(c_new, cells[k], where=~m)
-            previous_output = output
+        a *= half
+        a += offset
+        i, f, o, g = _gate_blocks(a, units)
+        c = cells[k + 1]
+        np.multiply(f, cells[k], out=c)
+        np.multiply(i, g, out=input_times_candidate)
+        c += input_times_candidate
+        np.tanh(c, out=tanh_cells[k])
+        h = hiddens[k + 1]
+        np.multiply(o, tanh_cells[k], out=h)
+        if step_masks is None:
+            output = h
+        else:
+            # A padded step changes nothing: states and output carry over.
+            keep = step_masks[k]
+            output = np.where(keep, h, output)
+            np.copyto(h, hiddens[k], where=~keep)
+            np.copyto(c, cells[k], where=~keep)
         if return_sequences:
-            outputs[:, k] = output
+            outputs[k] = output
     if not return_sequences:
-        outputs[:, 0] = output if timesteps else previous_output
-    packed = np.concatenate([outputs, hiddens[-1][:, None], cells[-1][:, None]], axis=1)
+        outputs[0] = output
+    packed = np.concatenate([outputs, hiddens[-1:], cells[-1:]]).transpose(1, 0, 2)
+    packed = np.ascontiguousarray(packed)
 
     def backward(grad):
-        d_outputs = grad[:, :-2]
-        dh = grad[:, -2].copy()
-        dc = grad[:, -1].copy()
-        d_out_carry = d_outputs[:, 0].copy() if not return_sequences else 0
-        dz = np.empty((timesteps, batch, 4, units), dtype=dtype)
-        kernel_t = np.ascontiguousarray(kernel.T)
-        # Small buffers reused at every step, so the loop stays in cache.
-        derivative = np.empty((batch, 4, units), dtype=dtype)
-        dc_total = np.empty((batch, units), dtype=dtype)
+        grad = grad.transpose(1, 0, 2)  # time-major, like everything here
+        d_outputs = grad[:-2]
+        dh, dc = grad[-2].copy(), grad[-1].copy()
+        # Without return_sequences the only output is the last step's.
+        last_output_grad = np.zeros((batch, units), dtype) if return_sequences else d_outputs[0]
+        if step_masks is None:
+            dh += last_output_grad
+        else:
+            # A masked step repeats the previous output, so the gradient of its
+            # output belongs to an earlier step: carried back until a kept step.
+            d_output_carry = last_output_grad
+        w_h_back = np.ascontiguousarray(w_h[:, columns].T)
+        # d_gates[k]: gradient with respect to step k's gate pre-activations z.
+        d_gates = np.empty((timesteps, batch, 4 * units), dtype)
+        derivative = np.empty((batch, 4 * units), dtype)
+        shifted = np.empty((batch, 4 * units), dtype)
+        # For a sigmoid s the derivative is (1 - s) * s; for tanh g it is (1 - g) * (1 + g).
+        derivative_shift = np.where(sigmoid_columns, 0.0, 1.0).astype(dtype)
+        dc_total = np.empty((batch, units), dtype)
         for k in range(timesteps - 1, -1, -1):
-            a = gates[k].reshape(batch, 4, units)
-            i, f, g, o = a[:, 0], a[:, 1], a[:, 2], a[:, 3]
-            tanh_c = tanh_cells[k]
-            d_out = d_out_carry + d_outputs[:, k] if return_sequences else d_out_carry
-            if masks is None:
-                dh_new = dh + d_out
-                dc_new = dc
-                d_out_carry = 0
+            a = gates[k]
+            i, f, o, g = _gate_blocks(a, units)
+            if step_masks is None:
+                if return_sequences:
+                    dh += d_outputs[k]
             else:
-                # A masked step passed h, c and the output through unchanged.
-                m = step_masks[k]
-                dh_keep, dc_keep = np.where(m, 0, dh), np.where(m, 0, dc)
-                dh_new = np.where(m, dh + d_out, 0)
-                dc_new = np.where(m, dc, 0)
-                d_out_carry = 0 if zero_output_for_mask else np.where(m, 0, d_out)
+                d_output = d_output_carry + d_outputs[k] if return_sequences else d_output_carry
+                keep = step_masks[k]
+                dh_skip, dc_skip = np.where(keep, 0, dh), np.where(keep, 0, dc)
+                dh = np.where(keep, dh + d_output, 0)
+                dc = np.where(keep, dc, 0)
+                d_output_carry = np.where(keep, 0, d_output)
             # h = o * tanh(c), so c also receives dh * o * (1 - tanh(c)^2).
+            tanh_c = tanh_cells[k]
             np.multiply(tanh_c, tanh_c, out=dc_total)
             np.subtract(1, dc_total, out=dc_total)
             dc_total *= o
-            dc_total *= dh_new
-            dc_total += dc_new
-            # Gradients of the gate activations i, f, g, o ...
-            d = dz[k]
-            np.multiply(dc_total, g, out=d[:, 0])
-            np.multiply(dc_total, cells[k], out=d[:, 1])
-            np.multiply(dc_total, i, out=d[:, 2])
-            np.multiply(dh_new, tanh_c, out=d[:, 3])
-            # ... times the activations' derivatives: sigmoid' = s (1 - s), tanh' = 1 - t^2.
+            dc_total *= dh
+            dc_total += dc
+            # Gradients of the gate activations i, f, o, c ...
+            d = d_gates[k]
+            np.multiply(dc_total, g, out=d[:, :units])
+            np.multiply(dc_total, cells[k], out=d[:, units : 2 * units])
+            np.multiply(dh, tanh_c, out=d[:, 2 * units : 3 * units])
+            np.multiply(dc_total, i, out=d[:, 3 * units :])
+            # ... times the activations' derivatives.
             np.subtract(1, a, out=derivative)
-            derivative *= a
-            np.multiply(g, g, out=derivative[:, 2])
-            np.subtract(1, derivative[:, 2], out=derivative[:, 2])
+            np.add(a, derivative_shift, out=shifted)
+            derivative *= shifted
             d *= derivative
-            dh = d.reshape(batch, four_units) @ kernel_t
-            dc = dc_total * f
-            if masks is not None:
-                dh += dh_keep
-                dc += dc_keep
-        dz = dz.reshape(timesteps, batch, four_units)
-        d_kernel = hiddens[:-1].reshape(-1, units).T @ dz.reshape(-1, four_units)
-        d_zx = np.empty_like(zx)
-        for k, t in enumerate(order):
-            d_zx[:, t] = dz[k]
-        return d_zx, d_kernel, dh, dc
+            np.matmul(d, w_h_back, out=dh)
+            np.multiply(dc_total, f, out=dc)
+            if step_masks is not None:
+                dh += dh_skip
+                dc += dc_skip
 
-    return record(packed, (z_x, recurrent_kernel, h0, c0), backward, "lstm_recurrence")
+        d_flat = d_gates.reshape(-1, 4 * units)
+        keras_columns = np.argsort(columns)
+        d_kernel = (x_steps.reshape(-1, features).T @ d_flat)[:, keras_columns]
+        d_recurrent = (hiddens[:-1].reshape(-1, units).T @ d_flat)[:, keras_columns]
+        d_bias = None if bias is None else d_flat.sum(axis=0)[keras_columns]
+        d_inputs = None
+        if wants_grad(inputs):
+            d_steps = (d_flat @ w_x[:, columns].T).reshape(timesteps, batch, features)
+            d_inputs = np.ascontiguousarray(d_steps[time_order].transpose(1, 0, 2))
+        return d_inputs, d_kernel, d_recurrent, d_bias, dh, dc
+
+    parents = (inputs, kernel, recurrent_kernel, bias, h0, c0)
+    return record(packed, parents, backward, "lstm_sequence")

@@ -13,7 +13,7 @@ import pytest
 
 from kerastutor import autodiff, ops
 from kerastutor.layers import LSTM
-from kerastutor.layers.lstm_fast import lstm_recurrence
+from kerastutor.layers.lstm_fast import lstm_sequence
 from kerastutor.utils import grad_check
 
 # Rows: all steps, zeros in the middle, a padded tail, leading padding, all padding.
@@ -75,30 +75,53 @@ def test_fused_kernel_equals_the_readable_loop(sequences, state, backwards, mask
         np.testing.assert_allclose(fused, loop, rtol=1e-4, atol=1e-5)
 
 
+@pytest.mark.parametrize("masked", [False, True])
+def test_fused_kernel_without_bias_equals_the_readable_loop(masked):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(5, 5, 3)).astype("float32")
+    layer = LSTM(4, use_bias=False, return_sequences=True)
+    layer.build((None, 5, 3))
+    layer.set_weights([rng.normal(scale=0.5, size=w.shape) for w in layer.get_weights()])
+    mask = MASK if masked else None
+
+    fused_outputs, fused_grads = _run(layer, x, mask, None, fused=True)
+    loop_outputs, loop_grads = _run(layer, x, mask, None, fused=False)
+
+    assert len(fused_grads) == 3  # kernel, recurrent kernel, inputs: no bias
+    np.testing.assert_allclose(fused_outputs[0], loop_outputs[0], rtol=1e-5, atol=1e-6)
+    for fused, loop in zip(fused_grads, loop_grads, strict=True):
+        np.testing.assert_allclose(fused, loop, rtol=1e-4, atol=1e-5)
+
+
 @pytest.mark.parametrize("sequences", [False, True])
 @pytest.mark.parametrize("backwards", [False, True])
-def test_fused_op_backward_matches_central_differences(sequences, backwards):
+@pytest.mark.parametrize("masked", [False, True])
+def test_fused_op_backward_matches_central_differences(sequences, backwards, masked):
     rng = np.random.default_rng(0)
     arguments = [
-        rng.normal(size=(5, 5, 12)),
-        rng.normal(scale=0.5, size=(3, 12)),
-        rng.normal(size=(5, 3)),
-        rng.normal(size=(5, 3)),
+        rng.normal(size=(5, 5, 2)),  # inputs
+        rng.normal(scale=0.5, size=(2, 12)),  # kernel
+        rng.normal(scale=0.5, size=(3, 12)),  # recurrent kernel
+        rng.normal(size=(12,)),  # bias
+        rng.normal(size=(5, 3)),  # h0
+        rng.normal(size=(5, 3)),  # c0
     ]
 
-    def fused(z_x, recurrent_kernel, h0, c0):
-        return lstm_recurrence(
-            z_x,
+    def fused(inputs, kernel, recurrent_kernel, bias, h0, c0):
+        return lstm_sequence(
+            inputs,
+            kernel,
             recurrent_kernel,
+            bias,
             h0,
             c0,
-            mask=MASK,
+            mask=MASK if masked else None,
             go_backwards=backwards,
             return_sequences=sequences,
         )
 
     errors = grad_check(fused, arguments)
-    assert len(errors) == 4
+    assert len(errors) == 6
     assert max(errors.values()) < 1e-6
 
 
