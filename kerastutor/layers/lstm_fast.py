@@ -40,7 +40,7 @@ def _loop_columns(units):
 
 def _gate_blocks(a, units):
     """Views of the i, f, o and c blocks of a (batch, 4 * units) array in loop order."""
-    return tuple(a[:, gate * units : (gate + 1) * units] for gate in range(4))
+    return a[:, :units], a[:, units : 2 * units], a[:, 2 * units : 3 * units], a[:, 3 * units :]
 
 
 def lstm_sequence(
