@@ -3,14 +3,19 @@
 The model: two inputs of 280 timesteps x 256 features, one shared LSTM(64),
 concatenate, Dense(1, sigmoid); rmsprop and binary crossentropy; batch 32.
 
-Prints, for kerastutor: seconds per step (median of the timed steps), peak
-memory of the step (tracemalloc sees NumPy's buffers), and achieved GFLOP/s
-against this machine's own float32 matmul throughput. When Keras or PyTorch
-can be imported in the same Python, times the same model there too and prints
-the ratios.
+Prints, for kerastutor: seconds per step, peak memory of the step
+(tracemalloc sees NumPy's buffers), and achieved GFLOP/s against this
+machine's own float32 matmul throughput. When Keras or PyTorch can be
+imported in the same Python, times the same model there too and prints the
+ratios.
+
+The frameworks take turns: each round times a few steps of each, and the
+ratio is taken within a round, so a slow spell of a shared machine slows both
+sides of a ratio alike. Seconds per step are medians over all timed steps;
+the ratio is the median of the per-round ratios, with their range.
 
 Usage:
-    python benchmarks/train_step.py [--steps 10] [--warmup 3]
+    python benchmarks/train_step.py [--rounds 5] [--steps 4] [--warmup 3]
 """
 
 import argparse
@@ -57,18 +62,17 @@ def matmul_gflops(repeats=20):
     return 2 * x.shape[0] * FEATURES * 4 * UNITS / seconds / 1e9
 
 
-def time_steps(step, steps, warmup):
-    for _ in range(warmup):
-        step()
+def time_steps(step, steps):
+    """Seconds of each of `steps` calls of `step`."""
     times = []
     for _ in range(steps):
         start = time.perf_counter()
         step()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return times
 
 
-def bench_kerastutor(data, steps, warmup):
+def kerastutor_step(data):
     from kerastutor import layers, models
     from kerastutor.utils import set_random_seed
 
@@ -85,15 +89,19 @@ def bench_kerastutor(data, steps, warmup):
     def step():
         model.train_on_batch([a, b], y)
 
-    seconds = time_steps(step, steps, warmup)
+    return step
+
+
+def peak_memory(step):
+    """Peak bytes NumPy allocates during one call of `step`."""
     tracemalloc.start()
     step()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return seconds, peak
+    return peak
 
 
-def bench_keras(data, steps, warmup):
+def keras_step(data):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import keras
 
@@ -106,10 +114,10 @@ def bench_keras(data, steps, warmup):
     model = keras.Model(inputs=[tweet_a, tweet_b], outputs=predictions)
     model.compile(optimizer="rmsprop", loss="binary_crossentropy")
     a, b, y = data
-    return time_steps(lambda: model.train_on_batch([a, b], y), steps, warmup)
+    return lambda: model.train_on_batch([a, b], y)
 
 
-def bench_torch(data, steps, warmup):
+def torch_step(data):
     import torch
 
     torch.manual_seed(0)
@@ -129,34 +137,55 @@ def bench_torch(data, steps, warmup):
         loss.backward()
         optimizer.step()
 
-    return time_steps(step, steps, warmup)
+    return step
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--steps", type=int, default=4, help="timed steps per framework per round")
     parser.add_argument("--warmup", type=int, default=3)
     args = parser.parse_args()
     data = make_data()
 
     throughput = matmul_gflops()
-    seconds, peak = bench_kerastutor(data, args.steps, args.warmup)
+    steps = {"kerastutor": kerastutor_step(data)}
+    for name, make_step in (("keras", keras_step), ("torch", torch_step)):
+        try:
+            steps[name] = make_step(data)
+        except ImportError:
+            print(f"{name}: not installed, skipped")
+    for step in steps.values():
+        for _ in range(args.warmup):
+            step()
+    times = {name: [] for name in steps}
+    round_medians = {name: [] for name in steps}
+    for _ in range(args.rounds):
+        for name, step in steps.items():
+            seconds = time_steps(step, args.steps)
+            times[name] += seconds
+            round_medians[name].append(statistics.median(seconds))
+
+    seconds = statistics.median(times["kerastutor"])
     achieved = step_flops() / seconds / 1e9
     print(f"model: seed 002, 2 x ({TIMESTEPS}, {FEATURES}) -> shared LSTM({UNITS}), batch {BATCH}")
     print(f"machine float32 matmul throughput: {throughput:.1f} GFLOP/s")
     print(f"matmul-only lower bound per step:   {step_flops() / throughput / 1e9:.3f} s")
     print(
-        f"kerastutor: {seconds:.3f} s/step, peak memory {peak / 2**20:.1f} MiB, "
+        f"kerastutor: {seconds:.3f} s/step, peak memory {peak_memory(steps['kerastutor']) / 2**20:.1f} MiB, "
         f"{achieved:.1f} GFLOP/s ({achieved / throughput:.0%} of matmul throughput)"
     )
-
-    for name, bench in (("keras", bench_keras), ("torch", bench_torch)):
-        try:
-            other = bench(data, args.steps, args.warmup)
-        except ImportError:
-            print(f"{name}: not installed, skipped")
+    for name in steps:
+        if name == "kerastutor":
             continue
-        print(f"{name}: {other:.3f} s/step; kerastutor / {name} = {seconds / other:.2f}x")
+        ratios = [
+            ours / theirs
+            for ours, theirs in zip(round_medians["kerastutor"], round_medians[name], strict=True)
+        ]
+        print(
+            f"{name}: {statistics.median(times[name]):.3f} s/step; kerastutor / {name} = "
+            f"{statistics.median(ratios):.2f}x (rounds: {min(ratios):.2f}x to {max(ratios):.2f}x)"
+        )
 
 
 if __name__ == "__main__":
