@@ -9,6 +9,8 @@
   one-hot(indices) x W.
 * `SequenceView(lstm_or_model)`: what `return_sequences`, `return_state` and
   `initial_state` change, and a Dense applied at every timestep.
+* `LossCurve(metrics=[...])`: a callback for `fit` that draws the loss and
+  the metrics you name after every epoch, live.
 
 Install with `pip install 'kerastutor[notebook]'` (ipywidgets and graphviz).
 """
@@ -22,8 +24,9 @@ except ImportError as error:
     ) from error
 
 from kerastutor.widgets.embedding_lookup import EmbeddingLookup
+from kerastutor.widgets.loss_curve import LossCurve
 from kerastutor.widgets.node_inspector import NodeInspector
 from kerastutor.widgets.sequence_view import SequenceView
 from kerastutor.widgets.shape_flow import ShapeFlow
 
-__all__ = ["NodeInspector", "ShapeFlow", "EmbeddingLookup", "SequenceView"]
+__all__ = ["NodeInspector", "ShapeFlow", "EmbeddingLookup", "SequenceView", "LossCurve"]

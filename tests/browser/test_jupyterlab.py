@@ -2,8 +2,10 @@
 
 The test starts JupyterLab (with a token, on a free port, in a temporary
 directory holding a copy of `fixtures/widgets.ipynb`), opens the notebook in
-headless chromium through Playwright, runs every cell, and then acts as a
-learner would:
+headless chromium through Playwright, runs every cell, checks what training
+drew (`fit(..., verbose=1)`: one progress widget per epoch, finished, with
+the epoch's loss and metrics; a LossCurve: an SVG chart with one line per
+logged value), and then acts as a learner would:
 
 * calls the shared LSTM again in a new cell: the NodeInspector shown above
   gets a third row by itself (the engine's node listener, through the
@@ -13,7 +15,7 @@ learner would:
 * moves the EmbeddingLookup's position slider with the keyboard: the
   highlighted index, row of W and output change.
 
-A screenshot is kept in test-artifacts/ (gitignored). Needs: the pip
+Screenshots are kept in test-artifacts/ (gitignored). Needs: the pip
 packages jupyterlab, ipywidgets and playwright, and Debian's chromium
 (`apt-get install -y chromium`). Playwright's own browser download
 (`playwright install`) is not used.
@@ -22,6 +24,7 @@ packages jupyterlab, ipywidgets and playwright, and Debian's chromium
 import base64
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -198,7 +201,7 @@ def test_widgets_update_in_jupyterlab(jupyterlab, tmp_path):
             page.set_default_timeout(30_000)
             page.goto(jupyterlab)
             cells = page.locator(".jp-Notebook .jp-Cell")
-            expect(cells).to_have_count(10)
+            expect(cells).to_have_count(11)
 
             run_all_cells(page, cells, expect)
 
@@ -214,8 +217,32 @@ def test_widgets_update_in_jupyterlab(jupyterlab, tmp_path):
             expect(cells.nth(7)).to_contain_text("output, state_h, state_c = LSTM(32")
             page.screenshot(path=str(ARTIFACTS / "jupyterlab_widgets_before.png"))
 
+            # fit(..., verbose=1): a progress widget per epoch, each finished (green) and
+            # labelled with the epoch's running means; 48 training samples, batch 16: 3 steps.
+            training = cells.nth(9)
+            bars = training.locator(".widget-hbox").filter(has=page.locator(".widget-hprogress"))
+            expect(bars).to_have_count(2)
+            expect(training.locator(".progress-bar-success")).to_have_count(2)
+            expect(bars.nth(0)).to_contain_text("Epoch 1/2")
+            number = r"\d\.\d{4}"
+            expect(bars.nth(1)).to_contain_text(
+                re.compile(
+                    rf"Epoch 2/2\s*3/3 \d+(s|ms|us)/step - accuracy: {number} - loss: {number} - "
+                    rf"val_accuracy: {number} - val_loss: {number}"
+                )
+            )
+            # LossCurve: shown when training began, redrawn after each epoch.
+            lines = training.locator(".kt-loss-curve svg polyline.kt-line")
+            expect(lines).to_have_count(4)
+            keys = [lines.nth(i).get_attribute("data-key") for i in range(4)]
+            assert keys == ["loss", "val_loss", "accuracy", "val_accuracy"]
+            assert len(lines.first.get_attribute("points").split()) == 2  # one point per epoch
+            expect(training.locator(".kt-loss-curve svg")).to_be_visible()
+            training.scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / "jupyterlab_training.png"))
+
             # 1. Call the watched layer again in a new cell: the inspector above updates.
-            last = cells.nth(9)
+            last = cells.nth(10)
             last.locator(".cm-content").click()
             page.keyboard.type("third = shared_lstm(Input(shape=(123, 16)))")
             page.keyboard.press("Shift+Enter")
@@ -244,5 +271,9 @@ def test_widgets_update_in_jupyterlab(jupyterlab, tmp_path):
             raise
         finally:
             browser.close()
-    for name in ("jupyterlab_node_inspector.png", "jupyterlab_widgets.png"):
+    for name in (
+        "jupyterlab_node_inspector.png",
+        "jupyterlab_widgets.png",
+        "jupyterlab_training.png",
+    ):
         assert (ARTIFACTS / name).stat().st_size > 10_000
