@@ -249,22 +249,10 @@ def _input_size_controls(model):
 
 def _rows(graph):
     """One dict per layer call of `graph`, in the order data reaches them."""
-    rows = []
-    for node in graph.nodes:
-        shared = graph.is_shared(node.layer)
-        rows.append(
-            {
-                "call": node.layer.name + (f"[{node.index}]" if shared else ""),
-                "layer": node.layer.name,
-                "class": type(node.layer).__name__,
-                "node": node.index,
-                "shared": shared,
-                "called_on": describe_call(node),
-                "input_shapes": list(node.input_shapes),
-                "output_shapes": list(node.output_shapes),
-            }
-        )
-    return rows
+    return [
+        _row(node, graph.is_shared(node.layer), node.input_shapes, node.output_shapes)
+        for node in graph.nodes
+    ]
 
 
 def _dry_run(model, values):
@@ -324,7 +312,11 @@ def _rejected_row(failure):
 
 
 def _dry_row(node, input_shapes, output_shapes):
-    shared = len(node.layer.inbound_nodes) > 1
+    return _row(node, len(node.layer.inbound_nodes) > 1, input_shapes, output_shapes)
+
+
+def _row(node, shared, input_shapes, output_shapes):
+    """The table row of one layer call: who was called on what, shapes in and out."""
     return {
         "call": node.layer.name + (f"[{node.index}]" if shared else ""),
         "layer": node.layer.name,
@@ -332,8 +324,8 @@ def _dry_row(node, input_shapes, output_shapes):
         "node": node.index,
         "shared": shared,
         "called_on": describe_call(node),
-        "input_shapes": [tuple(s) for s in input_shapes],
-        "output_shapes": [tuple(s) for s in output_shapes],
+        "input_shapes": [tuple(shape) for shape in input_shapes],
+        "output_shapes": [tuple(shape) for shape in output_shapes],
     }
 
 

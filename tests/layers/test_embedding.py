@@ -11,43 +11,6 @@ from kerastutor.layers import LSTM, Embedding, Input
 from kerastutor.layers.embedding import EmbeddingIndexError
 from kerastutor.models import Model, Sequential
 
-SEED_001_CONFIG = {
-    "name": "embedding",
-    "trainable": False,
-    "batch_input_shape": (None, 3),
-    "dtype": "float32",
-    "input_dim": 6,
-    "output_dim": 2,
-    "embeddings_initializer": {
-        "class_name": "RandomUniform",
-        "config": {"minval": -0.05, "maxval": 0.05, "seed": None},
-    },
-    "embeddings_regularizer": None,
-    "activity_regularizer": None,
-    "embeddings_constraint": None,
-    "mask_zero": False,
-    "input_length": 3,
-}
-
-
-def seed_001_model():
-    model = Sequential()
-    model.add(
-        Embedding(
-            6,
-            2,
-            embeddings_initializer="uniform",
-            weights=[np.eye(6, 2)],
-            input_length=3,
-            trainable=False,
-            name="embedding",
-        )
-    )
-    return model
-
-
-# ------------------------------------------------------------ the lookup
-
 
 def test_lookup_returns_rows_of_the_matrix():
     layer = Embedding(10, 4)
@@ -106,29 +69,12 @@ def test_whole_floats_are_accepted_as_indices():
     np.testing.assert_array_equal(layer(ints.astype(np.float32)), layer(ints))
 
 
-def test_symbolic_float_input_from_sequential_works():
-    model = seed_001_model()
+def test_symbolic_float_input_from_sequential_works(seed001):
+    # The seed's own config, get_config() and weights are tested in tests/seeds/test_seed_001.py.
+    model = seed001.model
     assert model.inputs[0].dtype == "float32"
     out = model.predict(np.array([[1.0, 2.0, 3.0]]))
     np.testing.assert_array_equal(out[0], np.eye(6, 2, dtype=np.float32)[[1, 2, 3]])
-
-
-# ------------------------------------------------------------ seed 001
-
-
-def test_seed_001_weights_override_config_and_freezing():
-    model = seed_001_model()
-    layer = model.get_layer("embedding")
-    output = model.predict(np.array([[1, 2, 3], [2, 1, 0], [1, 0, 0], [3, 2, 1]]))
-    assert output.shape == (4, 3, 2)
-    assert layer.get_config() == SEED_001_CONFIG
-    assert list(layer.get_config()) == list(SEED_001_CONFIG)  # printed in the seed's order
-    weights = layer.get_weights()
-    assert len(weights) == 1 and weights[0].dtype == np.float32
-    np.testing.assert_array_equal(weights[0], np.eye(6, 2))
-    assert model.output_shape == (None, 3, 2)
-    assert layer.count_params() == 12
-    assert layer.trainable_weights == [] and len(layer.non_trainable_weights) == 1
 
 
 def test_frozen_embedding_gets_no_trainable_weights_in_a_model():
