@@ -3,4 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh notebook
-exec .venv/bin/jupyter lab lessons/ "$@"
+# Jupyter refuses to run as root unless told; containers and cloud machines often are root.
+root_flag=()
+if [ "$(id -u)" -eq 0 ]; then root_flag=(--allow-root); fi
+exec .venv/bin/jupyter lab lessons/ "${root_flag[@]}" "$@"
