@@ -15,10 +15,63 @@ the NumPy it runs. The gradient rules themselves live in `kerastutor.ops`.
 """
 
 import contextlib
+import functools
 
 import numpy as np
 
-__all__ = ["Tensor", "Variable", "data_of", "record", "wants_grad", "watch", "unbroadcast"]
+__all__ = [
+    "Symbolic",
+    "symbolic_aware",
+    "Tensor",
+    "Variable",
+    "data_of",
+    "record",
+    "wants_grad",
+    "watch",
+    "unbroadcast",
+]
+
+
+class Symbolic:
+    """Base of values that have a shape but no numbers yet (the engine's KerasTensor).
+
+    An op in `kerastutor.ops` that meets a `Symbolic` argument does not
+    compute; it hands the whole call to `apply_op`, which records a node in
+    the graph instead. This keeps the ops free of graph ideas: they only
+    need to know that such values exist.
+    """
+
+    def apply_op(self, function, args, kwargs):
+        raise NotImplementedError
+
+
+def _symbolic_argument(args, kwargs):
+    """The first symbolic value among the arguments (one list level deep), or None."""
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, Symbolic):
+            return value
+        if isinstance(value, (list, tuple)):
+            for item in value:
+                if isinstance(item, Symbolic):
+                    return item
+    return None
+
+
+def symbolic_aware(function):
+    """Decorate an op so that, given a symbolic tensor, it records a graph node instead.
+
+    On arrays and tensors the op runs as written; on a `Symbolic` argument
+    the whole call goes to that argument's `apply_op`.
+    """
+
+    @functools.wraps(function)
+    def op(*args, **kwargs):
+        symbolic = _symbolic_argument(args, kwargs)
+        if symbolic is not None:
+            return symbolic.apply_op(op, args, kwargs)
+        return function(*args, **kwargs)
+
+    return op
 
 
 class Tensor:

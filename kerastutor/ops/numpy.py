@@ -1,4 +1,4 @@
-"""The NumPy operations that layers are made of, each with its gradient rule.
+"""Array operations (Keras's `keras.ops.numpy`), each with its gradient rule.
 
 Every op follows the same pattern:
 
@@ -8,16 +8,13 @@ Every op follows the same pattern:
    one gradient per input.
 
 `record` returns a plain array unless an input is being watched for
-gradients, so the same code serves `predict` and `fit`. The table of gradient
-rules is this file; nothing else in kerastutor differentiates anything.
+gradients, so the same code serves `predict` and `fit`. Learners call these
+through `kerastutor.ops`, which also accepts symbolic tensors.
 """
 
-import math
-
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
-from kerastutor.autodiff import data_of, record, wants_grad
+from kerastutor.autodiff import data_of, record, symbolic_aware, wants_grad
 
 __all__ = [
     "add",
@@ -26,62 +23,62 @@ __all__ = [
     "divide",
     "negative",
     "matmul",
-    "conv2d",
-    "conv_padding",
-    "relu",
-    "sigmoid",
     "tanh",
-    "softplus",
-    "softmax",
     "exp",
     "log",
     "square",
     "sqrt",
     "abs",
     "clip",
+    "maximum",
+    "where",
     "sum",
     "mean",
-    "maximum",
     "reshape",
     "transpose",
     "concatenate",
     "split",
-    "take",
-    "where",
-    "stack",
     "slice_axis",
+    "stack",
+    "take",
 ]
 
 
 # ---------------------------------------------------------------- arithmetic
 
 
+@symbolic_aware
 def add(a, b):
     out = data_of(a) + data_of(b)
     return record(out, (a, b), lambda g: (g, g), "add")
 
 
+@symbolic_aware
 def subtract(a, b):
     out = data_of(a) - data_of(b)
     return record(out, (a, b), lambda g: (g, -g), "subtract")
 
 
+@symbolic_aware
 def multiply(a, b):
     a_data, b_data = data_of(a), data_of(b)
     out = a_data * b_data
     return record(out, (a, b), lambda g: (g * b_data, g * a_data), "multiply")
 
 
+@symbolic_aware
 def divide(a, b):
     a_data, b_data = data_of(a), data_of(b)
     out = a_data / b_data
     return record(out, (a, b), lambda g: (g / b_data, -g * out / b_data), "divide")
 
 
+@symbolic_aware
 def negative(a):
     return record(-data_of(a), (a,), lambda g: (-g,), "negative")
 
 
+@symbolic_aware
 def matmul(x, w):
     """`x @ w` for `x` of any rank >= 1 and a 2-D `w` (Dense's kernel).
 
@@ -103,163 +100,46 @@ def matmul(x, w):
     return record(out, (x, w), backward, "matmul")
 
 
-# ---------------------------------------------------------------- convolution
-
-
-def conv_padding(length, kernel_size, stride, padding):
-    """Zeros added (before, after) along one spatial axis, as TensorFlow pads.
-
-    'valid' adds none: the window only visits positions where it fits whole.
-    'same' adds just enough for ceil(length / stride) outputs: a total of
-    max((ceil(length / stride) - 1) * stride + kernel_size - length, 0), with
-    the odd one out going after (bottom/right), exactly as Keras does.
-    """
-    if padding == "valid":
-        return 0, 0
-    if padding != "same":
-        raise ValueError(f"`padding` must be 'valid' or 'same', received {padding!r}.")
-    out_length = math.ceil(length / stride)
-    total = max((out_length - 1) * stride + kernel_size - length, 0)
-    return total // 2, total - total // 2
-
-
-def conv2d(x, kernel, strides=(1, 1), padding="valid"):
-    """2-D convolution of channels-last images, as one matrix product (im2col).
-
-    Like Keras (and every deep-learning library) this is a cross-correlation:
-    the kernel is not flipped. Each output pixel is the dot product of one
-    kernel-sized window of the (padded) input with each filter.
-
-    Args:
-        x: images of shape (batch, height, width, in_channels).
-        kernel: shape (kernel_height, kernel_width, in_channels, filters).
-        strides: (row step, column step) between windows.
-        padding: 'valid' or 'same' (see `conv_padding`).
-
-    Returns:
-        shape (batch, out_height, out_width, filters).
-
-    How: `sliding_window_view` lists every window without copying; laying the
-    windows out as rows of a matrix `patches` ((batch * out_height *
-    out_width) x (kh * kw * in_channels)) turns the convolution into
-    `patches @ kernel.reshape(kh * kw * in_channels, filters)`. The gradient
-    runs the same mapping backwards: the kernel's gradient is `patches.T @ g`,
-    and each window's gradient is added back onto the pixels it was read from.
-    """
-    x_data, kernel_data = data_of(x), data_of(kernel)
-    batch, height, width, channels = x_data.shape
-    kernel_h, kernel_w, _, filters = kernel_data.shape
-    stride_h, stride_w = strides
-    top, bottom = conv_padding(height, kernel_h, stride_h, padding)
-    left, right = conv_padding(width, kernel_w, stride_w, padding)
-    padded = np.pad(x_data, ((0, 0), (top, bottom), (left, right), (0, 0)))
-
-    # Every kernel-sized window (a view, no copy), then keep one every `stride`:
-    # shape (batch, out_h, out_w, channels, kernel_h, kernel_w).
-    windows = sliding_window_view(padded, (kernel_h, kernel_w), axis=(1, 2))
-    windows = windows[:, ::stride_h, ::stride_w]
-    out_h, out_w = windows.shape[1], windows.shape[2]
-    # One row per output pixel, its numbers in the kernel's (kh, kw, channels) order.
-    patches = windows.transpose(0, 1, 2, 4, 5, 3).reshape(-1, kernel_h * kernel_w * channels)
-    flat_kernel = kernel_data.reshape(-1, filters)
-    out = (patches @ flat_kernel).reshape(batch, out_h, out_w, filters)
-
-    def backward(g):
-        g_rows = g.reshape(-1, filters)
-        grad_kernel = (patches.T @ g_rows).reshape(kernel_data.shape)
-        if not wants_grad(x):
-            return None, grad_kernel
-        grad_windows = (g_rows @ flat_kernel.T).reshape(
-            batch, out_h, out_w, kernel_h, kernel_w, channels
-        )
-        # Kernel offsets first, so that each offset's gradients are one contiguous block.
-        grad_windows = np.ascontiguousarray(grad_windows.transpose(3, 4, 0, 1, 2, 5))
-        # Kernel offset (i, j) read the pixels padded[:, i::stride_h, j::stride_w]
-        # (out_h x out_w of them): send each window's gradient back there.
-        grad_padded = np.zeros(padded.shape, dtype=g.dtype)
-        for i in range(kernel_h):
-            for j in range(kernel_w):
-                rows = slice(i, i + stride_h * out_h, stride_h)
-                cols = slice(j, j + stride_w * out_w, stride_w)
-                grad_padded[:, rows, cols, :] += grad_windows[i, j]
-        grad_x = grad_padded[:, top : top + height, left : left + width, :]
-        return grad_x, grad_kernel
-
-    return record(out, (x, kernel), backward, "conv2d")
-
-
 # ---------------------------------------------------------------- elementwise
 
 
-def relu(x):
-    x_data = data_of(x)
-    out = np.maximum(x_data, 0)
-    return record(out, (x,), lambda g: (g * (x_data > 0),), "relu")
-
-
-def _stable_sigmoid(x):
-    # exp(-|x|) never overflows, so this is safe for large |x| in float32.
-    z = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype, copy=False)
-
-
-def sigmoid(x):
-    out = _stable_sigmoid(data_of(x))
-    return record(out, (x,), lambda g: (g * out * (1 - out),), "sigmoid")
-
-
+@symbolic_aware
 def tanh(x):
     out = np.tanh(data_of(x))
     return record(out, (x,), lambda g: (g * (1 - out * out),), "tanh")
 
 
-def softplus(x):
-    """log(1 + exp(x)), computed without overflow; its gradient is sigmoid(x).
-
-    Losses use it for `from_logits=True`: log(sigmoid(x)) = -softplus(-x).
-    """
-    x_data = data_of(x)
-    # max(x, 0) + log1p(exp(-|x|)) equals log(1 + exp(x)) and never overflows.
-    out = np.maximum(x_data, 0) + np.log1p(np.exp(-np.abs(x_data)))
-    return record(out, (x,), lambda g: (g * _stable_sigmoid(x_data),), "softplus")
-
-
-def softmax(x, axis=-1):
-    x_data = data_of(x)
-    shifted = np.exp(x_data - x_data.max(axis=axis, keepdims=True))
-    out = shifted / shifted.sum(axis=axis, keepdims=True)
-
-    def backward(g):
-        return (out * (g - (g * out).sum(axis=axis, keepdims=True)),)
-
-    return record(out, (x,), backward, "softmax")
-
-
+@symbolic_aware
 def exp(x):
     out = np.exp(data_of(x))
     return record(out, (x,), lambda g: (g * out,), "exp")
 
 
+@symbolic_aware
 def log(x):
     x_data = data_of(x)
     return record(np.log(x_data), (x,), lambda g: (g / x_data,), "log")
 
 
+@symbolic_aware
 def square(x):
     x_data = data_of(x)
     return record(x_data * x_data, (x,), lambda g: (2 * g * x_data,), "square")
 
 
+@symbolic_aware
 def sqrt(x):
     out = np.sqrt(data_of(x))
     return record(out, (x,), lambda g: (g / (2 * out),), "sqrt")
 
 
+@symbolic_aware
 def abs(x):  # noqa: A001 - mirrors numpy's name
     x_data = data_of(x)
     return record(np.abs(x_data), (x,), lambda g: (g * np.sign(x_data),), "abs")
 
 
+@symbolic_aware
 def clip(x, low, high):
     """Clip to [low, high]; the gradient is zero where the value was clipped."""
     x_data = data_of(x)
@@ -268,6 +148,7 @@ def clip(x, low, high):
     return record(out, (x,), lambda g: (g * inside,), "clip")
 
 
+@symbolic_aware
 def maximum(a, b):
     a_data, b_data = data_of(a), data_of(b)
     out = np.maximum(a_data, b_data)
@@ -275,6 +156,7 @@ def maximum(a, b):
     return record(out, (a, b), lambda g: (g * a_wins, g * ~a_wins), "maximum")
 
 
+@symbolic_aware
 def where(condition, a, b):
     """Pick from `a` where `condition` holds, else from `b` (masking uses this)."""
     condition = data_of(condition)
@@ -291,6 +173,7 @@ def _expand_reduced(g, shape, axis, keepdims):
     return np.broadcast_to(g, shape)
 
 
+@symbolic_aware
 def sum(x, axis=None, keepdims=False):  # noqa: A001 - mirrors numpy's name
     x_data = data_of(x)
     out = np.asarray(x_data.sum(axis=axis, keepdims=keepdims))
@@ -301,6 +184,7 @@ def sum(x, axis=None, keepdims=False):  # noqa: A001 - mirrors numpy's name
     return record(out, (x,), backward, "sum")
 
 
+@symbolic_aware
 def mean(x, axis=None, keepdims=False):
     x_data = data_of(x)
     out = np.asarray(x_data.mean(axis=axis, keepdims=keepdims))
@@ -315,18 +199,21 @@ def mean(x, axis=None, keepdims=False):
 # ---------------------------------------------------------------- shapes
 
 
+@symbolic_aware
 def reshape(x, shape):
     x_data = data_of(x)
     out = x_data.reshape(shape)
     return record(out, (x,), lambda g: (g.reshape(x_data.shape),), "reshape")
 
 
+@symbolic_aware
 def transpose(x, axes=None):
     out = np.transpose(data_of(x), axes)
     inverse = None if axes is None else np.argsort(axes)
     return record(out, (x,), lambda g: (np.transpose(g, inverse),), "transpose")
 
 
+@symbolic_aware
 def concatenate(tensors, axis=-1):
     arrays = [data_of(t) for t in tensors]
     out = np.concatenate(arrays, axis=axis)
@@ -348,6 +235,7 @@ def split(x, sizes, axis=-1):
     return pieces
 
 
+@symbolic_aware
 def slice_axis(x, start, stop, axis=-1):
     """`x[..., start:stop, ...]` along one axis."""
     x_data = data_of(x)
@@ -364,6 +252,7 @@ def slice_axis(x, start, stop, axis=-1):
     return record(out, (x,), backward, "slice_axis")
 
 
+@symbolic_aware
 def stack(tensors, axis=0):
     out = np.stack([data_of(t) for t in tensors], axis=axis)
 
@@ -373,6 +262,7 @@ def stack(tensors, axis=0):
     return record(out, tuple(tensors), backward, "stack")
 
 
+@symbolic_aware
 def take(params, indices):
     """Rows of `params` picked by integer `indices`: the Embedding lookup.
 
