@@ -839,6 +839,34 @@ _TRAIN = [
     ),
 ]
 
+
+# --------------------------------------------------------------------------
+# The wider layer set: one section per area, each adding forward cases with
+# ``@case`` and training cases with ``_TRAIN += [...]``.
+# --------------------------------------------------------------------------
+
+# ------------------------------------------------ Keras surface (issue 9) ---
+# Tensor arithmetic on symbolic tensors, keras.ops nodes, dict inputs/outputs,
+# activations, the functional-API and sequential-model guides.
+
+
+# ---------------------------------------------- recurrent wing (issue 10) ---
+# SimpleRNN, GRU, LSTM options, RNN(cell), Bidirectional, TimeDistributed,
+# RepeatVector, Masking.
+
+
+# ------------------------------------- convolution and pooling (issue 11) ---
+# Conv1D, dilated and grouped Conv2D, Conv2DTranspose, DepthwiseConv2D,
+# SeparableConv2D, the pooling layers.
+
+
+# ------------------------- shape, normalization and merging (issue 11) ---
+# Reshape, Permute, UpSampling, ZeroPadding, Cropping, BatchNormalization,
+# LayerNormalization, UnitNormalization, the merge layers, regularizers.
+
+
+# --------------------------------------------------------------------------
+
 TRAIN_CASES: dict[str, TrainCase] = {t.name: t for t in _TRAIN}
 if len(TRAIN_CASES) != len(_TRAIN):
     raise ValueError("duplicate training case names")
