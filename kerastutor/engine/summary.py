@@ -66,9 +66,10 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
     if positions[-1] <= 1:
         positions = [int(line_length * p) for p in positions]
 
-    layers = model.layers
     if type(model).__name__ == "Sequential":
-        layers = [layer for layer in layers if layer is not model._input_layers[0]]
+        layers = [layer for layer in model.layers if layer is not model._input_layers[0]]
+    else:
+        layers = model.operations  # op nodes (`x + y`) get rows too, as in Keras 3
 
     print_fn("_" * line_length)
     _print_row(headers, positions, print_fn)
@@ -77,7 +78,7 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
     shared = []
     for i, layer in enumerate(layers):
         nodes = model._relevant_nodes(layer)
-        title = f"{layer.name} ({type(layer).__name__})"
+        title = f"{layer.name} ({getattr(layer, 'type_label', type(layer).__name__)})"
         params = layer.count_params() if layer.built else 0
         if len(nodes) > 1:
             shared.append((layer, nodes))

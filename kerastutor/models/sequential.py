@@ -114,6 +114,10 @@ class Sequential(Model):
         """The added layers (the automatic InputLayer is not listed, as in Keras)."""
         return list(self._stack)
 
+    @property
+    def operations(self):
+        return super().operations if self.built else list(self._stack)
+
     def summary(self, line_length=None, positions=None, print_fn=None):
         self._require_built("summary")
         super().summary(line_length, positions, print_fn)
