@@ -310,8 +310,7 @@ class Functional(Layer):
             raise ValueError(f"`batch_size` must be a positive integer, received {batch_size!r}.")
         if _is_generator(x):
             batches = (
-                self._standardize_inputs(item[0] if isinstance(item, tuple) else item)
-                for item in x
+                self._standardize_inputs(item[0] if isinstance(item, tuple) else item) for item in x
             )
         else:
             arrays = self._standardize_inputs(x)
