@@ -135,6 +135,10 @@ class KerasTensor(Symbolic):
     def __getitem__(self, key):
         return ops.get_item(self, key)
 
+    @property
+    def T(self):  # noqa: N802 - NumPy's name
+        return ops.transpose(self)
+
     def __array__(self, dtype=None, copy=None):
         raise TypeError(
             f"{self!r} is symbolic: it has a shape but no values yet. Build a Model from "
