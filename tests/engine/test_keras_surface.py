@@ -13,7 +13,6 @@ import pytest
 import kerastutor as keras
 from kerastutor import layers
 
-
 # ------------------------------------------------------------ the namespace
 
 

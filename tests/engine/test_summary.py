@@ -1,7 +1,6 @@
 """`model.summary()`: Keras's table, plus one row per node for shared layers."""
 
 import numpy as np
-import pytest
 
 import kerastutor as keras
 from kerastutor.layers import LSTM, Add, Dense, Input
