@@ -177,3 +177,260 @@ class TestLogSoftmax:
     def test_matches_log_of_softmax(self):
         x = np.random.default_rng(1).normal(size=(4, 5))
         np.testing.assert_allclose(ops.log_softmax(x), np.log(ops.softmax(x)))
+
+
+# ---------------------------------------------------------------- arithmetic
+
+
+def test_power_values_and_the_gradient_for_the_exponent():
+    np.testing.assert_array_equal(ops.power(np.array([1, 2, 3]), 2), [1, 4, 9])
+    base = watched([2.0, 3.0])
+    exponent = watched([3.0, 0.5])
+    with watch([base, exponent]):
+        ops.sum(ops.power(base, exponent)).backward()
+    np.testing.assert_allclose(base.grad, [12.0, 0.5 / np.sqrt(3.0)])
+    np.testing.assert_allclose(exponent.grad, [8 * np.log(2.0), np.sqrt(3.0) * np.log(3.0)])
+
+
+def test_power_skips_the_exponent_gradient_nobody_wants():
+    # x1 < 0 has no real log, but with a constant exponent it is never computed.
+    np.testing.assert_allclose(grad_of(ops.power, [-2.0], 3.0), [12.0])
+
+
+def test_floor_divide_and_mod_follow_pythons_signs():
+    # Keras's numpy_test.py: floor division and mod round towards minus infinity.
+    x = np.array([5.0, -5.0, 7.5])
+    np.testing.assert_array_equal(ops.floor_divide(x, 2), [2.0, -3.0, 3.0])
+    np.testing.assert_array_equal(ops.mod(x, 3), [2.0, 1.0, 1.5])
+    np.testing.assert_array_equal(ops.mod(np.array([5, -5]), 3), [2, 1])
+    assert ops.floor_divide(np.array([5, -5]), 2).dtype.kind == "i"
+
+
+def test_mod_gradient():
+    np.testing.assert_allclose(grad_of(ops.mod, [5.5, -1.0], 2.0), [1.0, 1.0])
+
+
+class TestEinsum:
+    # Keras's numpy_test.py cases, against NumPy.
+    x = np.arange(24.0).reshape(2, 3, 4)
+    y = np.arange(24.0).reshape(2, 4, 3)
+
+    @pytest.mark.parametrize(
+        "subscripts", ["ijk,lkj->il", "ijk,ikj->i", "i...,j...k->...ijk", "ijk,ikj", "ijk,ikl->ijl"]
+    )
+    def test_values_match_numpy(self, subscripts):
+        np.testing.assert_allclose(
+            ops.einsum(subscripts, self.x, self.y), np.einsum(subscripts, self.x, self.y)
+        )
+
+    def test_a_scalar_operand(self):
+        np.testing.assert_allclose(ops.einsum(",ijk", 5, self.y), 5 * self.y)
+
+    def test_batched_matmul_gradient_equals_matmuls(self):
+        a = np.random.default_rng(0).normal(size=(2, 3, 4))
+        b = np.random.default_rng(1).normal(size=(2, 4, 5))
+        av, bv = watched(a), watched(b)
+        with watch([av, bv]):
+            ops.sum(ops.einsum("bij,bjk->bik", av, bv)).backward()
+        np.testing.assert_allclose(av.grad, np.ones((2, 3, 5)) @ b.transpose(0, 2, 1))
+        np.testing.assert_allclose(bv.grad, a.transpose(0, 2, 1) @ np.ones((2, 3, 5)))
+
+    def test_gradient_through_broadcast_ellipsis(self):
+        rng = np.random.default_rng(2)
+        grad_check(
+            ops.einsum,
+            ["...ij,...jk->...ik", rng.normal(size=(2, 1, 3, 4)), rng.normal(size=(5, 4, 2))],
+        )
+
+    def test_a_diagonal_computes_but_has_no_gradient_rule(self):
+        np.testing.assert_allclose(ops.einsum("ii->i", np.eye(3) * 2), [2.0, 2.0, 2.0])
+        with pytest.raises(ValueError, match=r"einsum 'ii->i': operand 0 repeats a letter"):
+            grad_of(lambda x: ops.einsum("ii->i", x), np.eye(3))
+
+
+# ---------------------------------------------------------------- elementwise
+
+
+def test_minimum_gives_ties_to_the_first_argument():
+    np.testing.assert_array_equal(ops.minimum(np.array([1.0, 5.0]), 3.0), [1.0, 3.0])
+    a, b = watched([1.0, 2.0, 3.0]), watched([2.0, 2.0, 2.0])
+    with watch([a, b]):
+        ops.sum(ops.minimum(a, b)).backward()
+    np.testing.assert_array_equal(a.grad, [1.0, 1.0, 0.0])
+    np.testing.assert_array_equal(b.grad, [0.0, 0.0, 1.0])
+
+
+def test_sign_log1p_expm1():
+    np.testing.assert_array_equal(ops.sign(np.array([-2, 0, 3])), [-1, 0, 1])
+    tiny = np.array([1e-10])
+    np.testing.assert_allclose(ops.log1p(tiny), tiny, rtol=1e-9)
+    np.testing.assert_allclose(ops.expm1(tiny), tiny, rtol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["exp", "log", "sqrt", "tanh", "log1p", "expm1"])
+def test_float_valued_ops_give_float32_for_ints_as_keras(name):
+    op = getattr(ops, name)
+    assert op(np.array([1, 2])).dtype == np.float32
+    assert op(np.array([1.0, 2.0])).dtype == np.float64
+
+
+@pytest.mark.parametrize("name", ["square", "abs", "negative", "sign"])
+def test_integer_valued_ops_keep_ints_as_keras(name):
+    assert getattr(ops, name)(np.array([1, -2])).dtype == np.int64
+
+
+# ---------------------------------------------------------------- comparisons
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("equal", [False, True, False]),
+        ("not_equal", [True, False, True]),
+        ("greater", [False, False, True]),
+        ("greater_equal", [False, True, True]),
+        ("less", [True, False, False]),
+        ("less_equal", [True, True, False]),
+    ],
+)
+def test_comparisons_return_bool_arrays(name, expected):
+    out = getattr(ops, name)(np.array([1, 2, 3]), 2)
+    assert out.dtype == bool
+    np.testing.assert_array_equal(out, expected)
+
+
+def test_logical_ops_treat_non_zero_as_true():
+    a, b = np.array([1, 0, 2, 0]), np.array([1.0, 1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(ops.logical_and(a, b), [True, False, False, False])
+    np.testing.assert_array_equal(ops.logical_or(a, b), [True, True, True, False])
+    np.testing.assert_array_equal(ops.logical_xor(a, b), [False, True, True, False])
+    np.testing.assert_array_equal(ops.logical_not(a), [False, True, False, True])
+
+
+def test_a_comparison_of_a_watched_tensor_is_a_plain_mask():
+    x = watched([1.0, -1.0])
+    mask = ops.greater(x, 0)
+    assert isinstance(mask, np.ndarray) and mask.dtype == bool
+
+
+# ---------------------------------------------------------------- reductions
+
+X23 = np.array([[1, 2, 3], [3, 2, 1]])
+
+
+@pytest.mark.parametrize("name", ["max", "min", "prod", "sum"])
+@pytest.mark.parametrize(
+    "kwargs",
+    [{}, {"axis": 0}, {"axis": 1}, {"axis": (0, 1)}, {"axis": ()}, {"axis": 1, "keepdims": True}],
+)
+def test_reductions_match_numpy(name, kwargs):
+    # Keras's numpy_test.py: the same axis forms, including () (reduce nothing).
+    out = getattr(ops, name)(X23, **kwargs)
+    expected = getattr(np, name)(X23, **kwargs)
+    assert isinstance(out, np.ndarray) and out.dtype == expected.dtype
+    np.testing.assert_array_equal(out, expected)
+
+
+def test_a_full_reduction_is_a_zero_d_array_not_a_python_number():
+    for name in ["max", "min", "prod", "sum", "mean", "std", "var", "norm", "any", "all"]:
+        out = getattr(ops, name)(X23)
+        assert isinstance(out, np.ndarray) and out.shape == (), name
+
+
+def test_max_and_min_with_initial():
+    assert ops.max(X23, initial=4) == 4
+    assert ops.min(X23, initial=0) == 0
+    np.testing.assert_array_equal(ops.max(np.array([[]]), initial=1, keepdims=True), [[1.0]])
+
+
+def test_max_of_an_empty_array_without_initial_explains():
+    with pytest.raises(ValueError, match=r"`max` of an empty array \(shape \(0,\)\).*initial="):
+        ops.max(np.zeros(0))
+
+
+def test_max_sends_the_gradient_to_the_first_of_tied_values():
+    x = np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]])
+    np.testing.assert_array_equal(grad_of(ops.max, x, axis=1), [[0, 1, 0], [1, 0, 0]])
+    np.testing.assert_array_equal(grad_of(ops.max, x), [[0, 1, 0], [0, 0, 0]])
+    np.testing.assert_array_equal(grad_of(ops.min, x, axis=0), [[1, 0, 0], [0, 1, 1]])
+
+
+def test_max_with_a_winning_initial_sends_no_gradient():
+    np.testing.assert_array_equal(
+        grad_of(ops.max, [[1.0, 2.0], [5.0, 0.0]], axis=1, initial=3.0), [[0, 0], [1, 0]]
+    )
+
+
+def test_prod_gradient_with_zeros():
+    # d prod / d x_i is the product of the others, also where x has zeros.
+    np.testing.assert_array_equal(grad_of(ops.prod, [2.0, 0.0, 3.0]), [0.0, 6.0, 0.0])
+    np.testing.assert_array_equal(grad_of(ops.prod, [0.0, 0.0, 3.0]), [0.0, 0.0, 0.0])
+
+
+def test_prod_dtype_argument():
+    assert ops.prod(np.array([1, 2], dtype=np.int32)).dtype == np.int32
+    assert ops.prod(np.array([1, 2]), dtype="float32").dtype == np.float32
+
+
+def test_mean_std_var_give_float32_for_ints_and_divide_by_n():
+    for name in ["mean", "std", "var"]:
+        assert getattr(ops, name)(X23, axis=0).dtype == np.float32, name
+    np.testing.assert_allclose(ops.var(np.array([1.0, 2.0, 3.0, 4.0])), 1.25)
+    np.testing.assert_allclose(ops.std(X23, axis=0), [1.0, 0.0, 1.0])
+    np.testing.assert_allclose(ops.var(X23, axis=1, keepdims=True), [[2 / 3], [2 / 3]], rtol=1e-6)
+
+
+class TestNorm:
+    x = np.array([[3.0, 4.0], [0.0, 0.0]])
+
+    def test_euclidean_by_default(self):
+        assert ops.norm(self.x) == 5.0
+        np.testing.assert_array_equal(ops.norm(self.x, axis=1), [5.0, 0.0])
+        np.testing.assert_array_equal(ops.norm(self.x, axis=0, keepdims=True), [[3.0, 4.0]])
+
+    def test_other_orders_for_vectors(self):
+        np.testing.assert_array_equal(ops.norm(self.x, ord=1, axis=1), [7.0, 0.0])
+        np.testing.assert_array_equal(ops.norm(self.x, ord=np.inf, axis=1), [4.0, 0.0])
+        assert ops.norm(np.array([3.0, 4.0]), ord=2) == 5.0
+
+    def test_ints_give_float32(self):
+        assert ops.norm(np.array([3, 4])).dtype == np.float32
+
+    def test_matrix_orders_are_refused_with_the_supported_ones(self):
+        with pytest.raises(
+            ValueError, match=r"`norm` supports ord=None.*received ord=2 with axis=None"
+        ):
+            ops.norm(self.x, ord=2)
+
+
+def test_argmax_and_argmin_are_int32_first_position():
+    # Keras's numpy_test.py cases; Keras returns int32 where NumPy returns int64.
+    x = np.array([[1, 2, 3], [3, 2, 1], [4, 5, 6]])
+    for kwargs in [{}, {"axis": 1}, {"axis": 1, "keepdims": True}, {"keepdims": True}]:
+        np.testing.assert_array_equal(ops.argmax(x, **kwargs), np.argmax(x, **kwargs))
+        np.testing.assert_array_equal(ops.argmin(x, **kwargs), np.argmin(x, **kwargs))
+        assert ops.argmax(x, **kwargs).dtype == np.int32
+    assert ops.argmax(np.array([2, 7, 7])) == 1
+
+
+def test_any_and_all():
+    x = np.array([[1, 0], [0, 0]])
+    np.testing.assert_array_equal(ops.any(x, axis=1), [True, False])
+    assert not ops.all(x) and ops.any(x)
+    np.testing.assert_array_equal(ops.all(x > -1, axis=0, keepdims=True), [[True, True]])
+
+
+def test_cumsum():
+    x = np.array([[1, 2], [3, 4]])
+    np.testing.assert_array_equal(ops.cumsum(x), [1, 3, 6, 10])
+    np.testing.assert_array_equal(ops.cumsum(x, axis=0), [[1, 2], [4, 6]])
+    assert ops.cumsum(x, dtype="float32").dtype == np.float32
+    # each input counts in its own running sum and every later one
+    np.testing.assert_array_equal(grad_of(ops.cumsum, [1.0, 1.0, 1.0]), [3.0, 2.0, 1.0])
+
+
+def test_reduction_axis_out_of_range():
+    with pytest.raises(
+        ValueError, match=r"axis=2 for an array of shape \(2, 3\): axis must be in \[-2, 1\]"
+    ):
+        ops.max(X23, axis=2)
