@@ -182,6 +182,23 @@ class TestLogSoftmax:
 # ---------------------------------------------------------------- arithmetic
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["add", "subtract", "multiply", "divide", "power", "floor_divide", "mod", "maximum", "minimum"],
+)
+def test_a_python_number_does_not_widen_float32(name):
+    # Keras: float32 array (op) 2 is float32. NumPy 2 would widen to float64 if the 2 became an array.
+    x = np.array([1.5, 2.5], dtype=np.float32)
+    assert getattr(ops, name)(x, 2).dtype == np.float32
+    assert getattr(ops, name)(3.0, x).dtype == np.float32
+
+
+def test_where_with_a_python_number_keeps_float32():
+    x = np.array([1.5, -2.5], dtype=np.float32)
+    np.testing.assert_array_equal(ops.where(x > 0, x, 0), [1.5, 0.0])
+    assert ops.where(x > 0, x, 0).dtype == np.float32
+
+
 def test_power_values_and_the_gradient_for_the_exponent():
     np.testing.assert_array_equal(ops.power(np.array([1, 2, 3]), 2), [1, 4, 9])
     base = watched([2.0, 3.0])
@@ -434,3 +451,280 @@ def test_reduction_axis_out_of_range():
         ValueError, match=r"axis=2 for an array of shape \(2, 3\): axis must be in \[-2, 1\]"
     ):
         ops.max(X23, axis=2)
+
+
+# ---------------------------------------------------------------- shapes
+
+
+class TestExpandDimsAndSqueeze:
+    # Keras's numpy_test.py axis forms, against NumPy.
+    @pytest.mark.parametrize("axis", [0, 1, -2, (1, 2), (-1, -2), (-1, 1)])
+    def test_expand_dims(self, axis):
+        x = np.ones((2, 3, 4))
+        assert ops.expand_dims(x, axis).shape == np.expand_dims(x, axis).shape
+
+    @pytest.mark.parametrize("axis", [None, 0, (1, 2), (-1, -2), (1, 2, 3), (-1, 1)])
+    def test_squeeze(self, axis):
+        x = np.ones((1, 3, 1, 5)) if axis in (None, 0) else np.ones((2, 1, 1, 1))
+        assert ops.squeeze(x, axis).shape == np.squeeze(x, axis).shape
+
+    def test_squeezing_an_axis_that_is_not_1_names_it_and_the_shape(self):
+        with pytest.raises(
+            ValueError,
+            match=r"Cannot squeeze axis 1 of an array of shape \(2, 3\): its size is 3, not 1",
+        ):
+            ops.squeeze(np.zeros((2, 3)), axis=1)
+
+    def test_axis_out_of_range(self):
+        with pytest.raises(
+            ValueError, match=r"`expand_dims` received axis=5 .* \(the result has 3 axes\)"
+        ):
+            ops.expand_dims(np.zeros((2, 3)), 5)
+        with pytest.raises(
+            ValueError, match=r"`squeeze` received axis=-3 for an array of shape \(2, 1\)"
+        ):
+            ops.squeeze(np.zeros((2, 1)), -3)
+
+    def test_gradients_take_the_input_shape(self):
+        assert grad_of(ops.expand_dims, np.ones((2, 3)), (0, 2)).shape == (2, 3)
+        assert grad_of(ops.squeeze, np.ones((1, 3, 1))).shape == (1, 3, 1)
+
+
+def test_flip():
+    x = np.array([[1, 2, 3], [3, 2, 1]])
+    for axis in [None, 0, 1, (0, 1)]:
+        np.testing.assert_array_equal(ops.flip(x, axis), np.flip(x, axis))
+    np.testing.assert_array_equal(grad_of(ops.flip, [[1.0, 2.0]], 1), [[1.0, 1.0]])
+
+
+@pytest.mark.parametrize("repeats", [2, (2, 1), (1, 2), (2, 1, 3)])
+def test_tile_matches_numpy_and_its_gradient_counts_the_copies(repeats):
+    x = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    np.testing.assert_array_equal(ops.tile(x, repeats), np.tile(x, repeats))
+    copies = np.prod(repeats)
+    np.testing.assert_array_equal(grad_of(ops.tile, x, repeats), np.full(x.shape, copies))
+
+
+def test_repeat():
+    x = np.array([[1, 2], [3, 4]])
+    np.testing.assert_array_equal(ops.repeat(x, 2), [1, 1, 2, 2, 3, 3, 4, 4])
+    np.testing.assert_array_equal(ops.repeat(x, [1, 2], axis=0), [[1, 2], [3, 4], [3, 4]])
+    np.testing.assert_array_equal(ops.repeat(x, 3, axis=-1), np.repeat(x, 3, axis=-1))
+    np.testing.assert_array_equal(grad_of(ops.repeat, [1.0, 1.0, 1.0], [2, 0, 3]), [2.0, 0.0, 3.0])
+
+
+class TestPad:
+    x = (np.arange(6).reshape(2, 3) % 5).astype("float32")
+
+    @pytest.mark.parametrize("mode", ["constant", "reflect", "symmetric", "edge", "wrap"])
+    @pytest.mark.parametrize("pad_width", [((1, 1), (2, 2)), 1, ((0, 0), (1, 0))])
+    def test_matches_numpy(self, mode, pad_width):
+        # Keras's numpy_test.py: the modes every backend supports, plus NumPy's edge and wrap.
+        out = ops.pad(self.x, pad_width, mode=mode)
+        assert out.dtype == np.float32
+        np.testing.assert_array_equal(out, np.pad(self.x, pad_width, mode=mode))
+
+    def test_constant_values(self):
+        out = ops.pad(self.x, ((1, 0), (0, 2)), constant_values=7)
+        np.testing.assert_array_equal(out, np.pad(self.x, ((1, 0), (0, 2)), constant_values=7))
+
+    def test_constant_values_with_another_mode_is_refused_as_in_keras(self):
+        with pytest.raises(
+            ValueError, match=r"can only be provided when `mode == 'constant'`.*mode='reflect'"
+        ):
+            ops.pad(self.x, 1, mode="reflect", constant_values=2)
+
+    def test_unsupported_mode_lists_the_supported_ones(self):
+        with pytest.raises(
+            ValueError, match=r"`pad` supports mode in \('constant', 'reflect'.*mode='mean'"
+        ):
+            ops.pad(self.x, 1, mode="mean")
+
+    def test_reflect_gradient_counts_each_copy(self):
+        # reflect [a, b, c] by 1 on each side: [b, a, b, c, b]
+        np.testing.assert_array_equal(
+            grad_of(ops.pad, [1.0, 2.0, 3.0], 1, mode="reflect"), [1.0, 3.0, 1.0]
+        )
+        np.testing.assert_array_equal(grad_of(ops.pad, [1.0, 2.0], 2), [1.0, 1.0])
+
+
+# ---------------------------------------------------------------- indexing
+
+
+class TestTakeAlongAxis:
+    # Keras's numpy_test.py cases, against NumPy.
+    def test_broadcast_indices(self):
+        x = np.arange(24).reshape(1, 2, 3, 4)
+        indices = np.ones((1, 4, 1, 1), dtype=np.int32)
+        np.testing.assert_array_equal(
+            ops.take_along_axis(x, indices, axis=1), np.take_along_axis(x, indices, axis=1)
+        )
+
+    def test_axis_none_flattens(self):
+        x = np.arange(12).reshape(1, 1, 3, 4)
+        indices = np.array([1, 2, 3])
+        np.testing.assert_array_equal(ops.take_along_axis(x, indices), [1, 2, 3])
+
+    def test_negative_indices(self):
+        x = np.arange(12).reshape(1, 1, 3, 4)
+        indices = np.full((1, 4, 1, 1), -1)
+        np.testing.assert_array_equal(
+            ops.take_along_axis(x, indices, axis=2), np.take_along_axis(x, indices, axis=2)
+        )
+
+    def test_gradient_adds_up_repeated_picks_and_broadcasts(self):
+        x = np.zeros((2, 3))
+        np.testing.assert_array_equal(
+            grad_of(ops.take_along_axis, x, np.array([[0, 0], [2, 1]]), axis=1),
+            [[2, 0, 0], [0, 1, 1]],
+        )
+        grad = grad_of(ops.take_along_axis, x, np.array([[1]]), axis=1)  # one index for both rows
+        np.testing.assert_array_equal(grad, [[0, 1, 0], [0, 1, 0]])
+
+
+class TestOneHot:
+    # Keras's nn_test.py cases.
+    def test_1d_2d_and_lists(self):
+        np.testing.assert_array_equal(ops.one_hot(np.array([0, 1, 2, 3]), 4), np.eye(4))
+        np.testing.assert_array_equal(ops.one_hot([0, 1, 2, 3], 4, axis=0), np.eye(4))
+        ids = np.array([[0, 1], [2, 3]])
+        np.testing.assert_array_equal(ops.one_hot(ids, 4), np.eye(4)[ids])
+        np.testing.assert_array_equal(
+            ops.one_hot(ids, 4, axis=1), np.eye(4)[ids].transpose(0, 2, 1)
+        )
+        column = np.array([[0], [1], [2], [3]])
+        np.testing.assert_array_equal(
+            ops.one_hot(column, 4, axis=0), np.eye(4)[column].swapaxes(1, 2)
+        )
+
+    def test_ids_outside_the_classes_give_zeros(self):
+        np.testing.assert_array_equal(
+            ops.one_hot(np.array([0, -1, 3, 4]), 4),
+            [[1, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 1], [0, 0, 0, 0]],
+        )
+
+    def test_dtype(self):
+        assert ops.one_hot(np.array([0, 1]), 3).dtype == np.float32
+        assert ops.one_hot(np.array([0, 1]), 3, dtype="int32").dtype == np.int32
+        np.testing.assert_array_equal(ops.one_hot(np.array([0.0, 2.0]), 3), [[1, 0, 0], [0, 0, 1]])
+
+    def test_float_ids_are_truncated_as_keras_casts_them(self):
+        np.testing.assert_array_equal(ops.one_hot(np.array([0.5, 1.7]), 3), [[1, 0, 0], [0, 1, 0]])
+
+    def test_sparse_is_refused(self):
+        with pytest.raises(ValueError, match="sparse=False"):
+            ops.one_hot(np.array([0]), 3, sparse=True)
+
+
+def test_sort_and_argsort():
+    x = np.array([[3, 1, 2], [0, 5, 5]])
+    np.testing.assert_array_equal(ops.sort(x), np.sort(x))
+    np.testing.assert_array_equal(ops.sort(x, axis=0), np.sort(x, axis=0))
+    np.testing.assert_array_equal(ops.argsort(x), [[1, 2, 0], [0, 1, 2]])
+    np.testing.assert_array_equal(
+        ops.argsort(x, axis=None), np.argsort(x, axis=None, kind="stable")
+    )
+    assert ops.argsort(x).dtype == np.int32
+    # the smallest value's gradient goes back to where it came from
+    weights = np.array([10.0, 20.0, 30.0])
+    np.testing.assert_array_equal(
+        grad_of(lambda v: ops.multiply(ops.sort(v), weights), [3.0, 1.0, 2.0]), [30, 10, 20]
+    )
+
+
+# ---------------------------------------------------------------- creation
+
+
+def test_creation_defaults_to_float32_as_keras():
+    # Keras's numpy_test.py: zeros, ones, full and arange, with Keras's dtypes.
+    assert ops.zeros((2, 3)).dtype == np.float32 and ops.zeros(3).shape == (3,)
+    assert ops.ones((2,), dtype="int32").dtype == np.int32
+    np.testing.assert_array_equal(ops.full((2,), 3), [3.0, 3.0])
+    assert ops.full((2,), 3).dtype == np.float32
+
+
+def test_like_functions_keep_the_dtype_of_x():
+    x = np.array([1, 2])
+    assert (
+        ops.zeros_like(x).dtype == np.int64
+        and ops.ones_like(x, dtype="float32").dtype == np.float32
+    )
+    np.testing.assert_array_equal(ops.full_like(np.array([1.0, 2.0]), 3), [3.0, 3.0])
+    assert ops.full_like(np.array([1.0, 2.0]), 3).dtype == np.float64
+    assert ops.zeros_like(watched([[1.0, 2.0]])).shape == (1, 2)
+
+
+def test_arange():
+    np.testing.assert_array_equal(ops.arange(5), [0, 1, 2, 3, 4])
+    assert ops.arange(5).dtype == np.int32
+    np.testing.assert_array_equal(ops.arange(1, 5, 2), [1, 3])
+    np.testing.assert_array_equal(ops.arange(0, 1, 0.25), [0.0, 0.25, 0.5, 0.75])
+    assert ops.arange(0, 1, 0.25).dtype == np.float32 and ops.arange(5.0).dtype == np.float32
+    assert ops.arange(3, dtype="float64").dtype == np.float64
+
+
+# ---------------------------------------------------------------- core
+
+
+class TestCast:
+    def test_values_and_dtypes(self):
+        out = ops.cast(np.array([1.7, -1.7]), "int32")
+        assert out.dtype == np.int32
+        np.testing.assert_array_equal(out, [1, -1])  # towards zero, as Keras
+        assert ops.cast([1, 2], "float16").dtype == np.float16
+
+    def test_float_to_float_passes_the_gradient_in_xs_dtype(self):
+        x = Variable(np.array([1.0, 2.0]), name="x")
+        with watch([x]):
+            out = ops.cast(x, "float32")
+            assert out.dtype == np.float32
+            ops.sum(out).backward()
+        assert x.grad.dtype == np.float64
+        np.testing.assert_array_equal(x.grad, [1.0, 1.0])
+
+    def test_to_int_records_nothing(self):
+        assert not isinstance(ops.cast(watched([1.5]), "int32"), Tensor)
+
+    def test_invalid_dtype(self):
+        with pytest.raises(ValueError, match=r"`cast` received an invalid dtype: 'foo'"):
+            ops.cast(np.array([1.0]), "foo")
+
+
+class TestConvertToTensor:
+    @pytest.mark.parametrize(
+        "value, dtype",
+        [
+            (1.5, "float32"),
+            (2, "int32"),
+            (True, "bool"),
+            ([1.0, 2.0], "float32"),
+            ([1, 2], "int32"),
+            (np.array([1.0, 2.0]), "float64"),
+            (np.array([1, 2]), "int64"),
+            (np.float64(3), "float64"),
+        ],
+    )
+    def test_dtypes_as_keras(self, value, dtype):
+        # Keras 3 turns Python numbers and lists into 32-bit values; NumPy values keep theirs.
+        out = ops.convert_to_tensor(value)
+        assert isinstance(out, np.ndarray) and out.dtype == dtype
+
+    def test_a_tensor_stays_itself_so_gradients_flow(self):
+        x = watched([1.0])
+        assert ops.convert_to_tensor(x) is x
+        assert ops.convert_to_tensor(x, dtype="float32").dtype == np.float32
+
+    def test_dtype_argument_and_sparse(self):
+        assert ops.convert_to_tensor([1, 2], dtype="float64").dtype == np.float64
+        with pytest.raises(ValueError, match="no sparse or ragged tensors"):
+            ops.convert_to_tensor([1], sparse=True)
+
+
+def test_convert_to_numpy_and_shape():
+    x = watched([[1.0, 2.0]])
+    out = ops.convert_to_numpy(x)
+    assert type(out) is np.ndarray and not isinstance(out, Tensor)
+    out[0, 0] = 5.0  # a copy: the tensor is untouched
+    assert x.data[0, 0] == 1.0
+    assert ops.shape(x) == (1, 2) and ops.shape(np.zeros((2, 3))) == (2, 3) and ops.shape(3.0) == ()
+    assert isinstance(ops.shape(x), tuple)

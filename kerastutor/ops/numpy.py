@@ -98,29 +98,41 @@ __all__ = [
 # ---------------------------------------------------------------- arithmetic
 
 
+def _operand(x):
+    """The value behind one operand of elementwise arithmetic.
+
+    Python numbers stay Python numbers: NumPy then lets the array decide
+    the dtype (float32 * 2 stays float32, as in Keras), where a NumPy array
+    made from the 2 would make the result float64.
+    """
+    if isinstance(x, (bool, int, float)):
+        return x
+    return data_of(x)
+
+
 @symbolic_aware
 def add(a, b):
-    out = data_of(a) + data_of(b)
+    out = np.asarray(_operand(a) + _operand(b))
     return record(out, (a, b), lambda g: (g, g), "add")
 
 
 @symbolic_aware
 def subtract(a, b):
-    out = data_of(a) - data_of(b)
+    out = np.asarray(_operand(a) - _operand(b))
     return record(out, (a, b), lambda g: (g, -g), "subtract")
 
 
 @symbolic_aware
 def multiply(a, b):
-    a_data, b_data = data_of(a), data_of(b)
-    out = a_data * b_data
+    a_data, b_data = _operand(a), _operand(b)
+    out = np.asarray(a_data * b_data)
     return record(out, (a, b), lambda g: (g * b_data, g * a_data), "multiply")
 
 
 @symbolic_aware
 def divide(a, b):
-    a_data, b_data = data_of(a), data_of(b)
-    out = a_data / b_data
+    a_data, b_data = _operand(a), _operand(b)
+    out = np.asarray(a_data / b_data)
     return record(out, (a, b), lambda g: (g / b_data, -g * out / b_data), "divide")
 
 
@@ -158,8 +170,8 @@ def power(x1, x2):
     The gradient for x1 is x2 * x1 ** (x2 - 1); for x2 it is x1 ** x2 * log(x1),
     only computed when x2 is being watched (it needs x1 > 0).
     """
-    x1_data, x2_data = data_of(x1), data_of(x2)
-    out = np.power(x1_data, x2_data)
+    x1_data, x2_data = _operand(x1), _operand(x2)
+    out = np.asarray(np.power(x1_data, x2_data))
 
     def backward(g):
         grad_x1 = g * x2_data * np.power(x1_data, x2_data - 1) if wants_grad(x1) else None
@@ -176,7 +188,7 @@ def floor_divide(x1, x2):
     A step function: its slope is zero wherever it is defined, so it records
     no gradient.
     """
-    return np.asarray(np.floor_divide(data_of(x1), data_of(x2)))
+    return np.asarray(np.floor_divide(_operand(x1), _operand(x2)))
 
 
 @symbolic_aware
@@ -186,7 +198,7 @@ def mod(x1, x2):
     x1 % x2 = x1 - x2 * floor(x1 / x2), so the slope is 1 for x1 and
     -floor(x1 / x2) for x2 (away from the jumps).
     """
-    x1_data, x2_data = data_of(x1), data_of(x2)
+    x1_data, x2_data = _operand(x1), _operand(x2)
     out = np.asarray(np.mod(x1_data, x2_data))
     return record(out, (x1, x2), lambda g: (g, -g * np.floor(x1_data / x2_data)), "mod")
 
@@ -310,7 +322,7 @@ def clip(x, low, high):
 
 @symbolic_aware
 def maximum(a, b):
-    a_data, b_data = data_of(a), data_of(b)
+    a_data, b_data = _operand(a), _operand(b)
     out = np.maximum(a_data, b_data)
     a_wins = a_data >= b_data
     return record(out, (a, b), lambda g: (g * a_wins, g * ~a_wins), "maximum")
@@ -320,14 +332,14 @@ def maximum(a, b):
 def where(condition, a, b):
     """Pick from `a` where `condition` holds, else from `b` (masking uses this)."""
     condition = data_of(condition)
-    out = np.where(condition, data_of(a), data_of(b))
+    out = np.where(condition, _operand(a), _operand(b))
     return record(out, (a, b), lambda g: (g * condition, g * ~condition), "where")
 
 
 @symbolic_aware
 def minimum(x1, x2):
     """The smaller of x1 and x2, elementwise; where they tie, x1 gets the gradient."""
-    x1_data, x2_data = data_of(x1), data_of(x2)
+    x1_data, x2_data = _operand(x1), _operand(x2)
     out = np.minimum(x1_data, x2_data)
     x1_wins = x1_data <= x2_data
     return record(out, (x1, x2), lambda g: (g * x1_wins, g * ~x1_wins), "minimum")
@@ -934,13 +946,7 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     """
     if sparse:
         raise ValueError("kerastutor has no sparse tensors: `one_hot` needs sparse=False.")
-    ids = data_of(x)
-    if ids.dtype.kind == "f" and np.any(ids != np.floor(ids)):
-        raise ValueError(
-            f"`one_hot` needs whole-number class ids; received {ids.dtype} values such as "
-            f"{ids[ids != np.floor(ids)].flat[0]!r}."
-        )
-    ids = ids.astype(np.int64)
+    ids = data_of(x).astype(np.int64)  # float ids are truncated (1.7 -> 1), as Keras casts them
     out = (ids[..., None] == np.arange(num_classes)).astype(dtype or floatx())
     return np.moveaxis(out, -1, axis)
 
