@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from kerastutor import ops
-from kerastutor.autodiff import Tensor, Variable, watch
+from kerastutor.autodiff import Tensor, Variable, data_of, watch
 from kerastutor.utils import grad_check
 
 
@@ -728,3 +728,56 @@ def test_convert_to_numpy_and_shape():
     assert x.data[0, 0] == 1.0
     assert ops.shape(x) == (1, 2) and ops.shape(np.zeros((2, 3))) == (2, 3) and ops.shape(3.0) == ()
     assert isinstance(ops.shape(x), tuple)
+
+
+@pytest.mark.parametrize(
+    "value, dtype, expected",
+    [
+        # Keras's core_test.py table (floatx float32)
+        ((), None, "float32"),
+        ([], None, "float32"),
+        (False, None, "bool"),
+        (0, None, "int32"),
+        (0.0, None, "float32"),
+        (1, "bool", "bool"),
+        (1.0, "int32", "int32"),
+        ([False, True], None, "bool"),
+        ([1, 2, 3], None, "int32"),
+        ([1, 2.0, 3], None, "float32"),
+        ([[1], [2.0], [3]], None, "float32"),
+        ((1, np.array(2), 3), None, "int32"),
+        (np.array(0, dtype="uint8"), None, "uint8"),
+        ([[1, 0, 1], [1, 1, 0]], "float16", "float16"),
+        (7, "int16", "int16"),
+        (True, "float32", "float32"),
+    ],
+)
+def test_convert_to_tensor_dtypes_from_keras_core_test(value, dtype, expected):
+    assert ops.convert_to_tensor(value, dtype=dtype).dtype == expected
+
+
+def test_stop_gradient_keeps_the_values_and_blocks_the_gradient():
+    # Keras's core_test.py: w behind stop_gradient gets no gradient, b does.
+    x = np.ones((2, 4))
+    w, b = Variable(np.array([0.5]), name="w"), Variable(np.array([0.0]), name="b")
+    with watch([w, b]):
+        y = ops.add(ops.multiply(x, ops.stop_gradient(w)), b)
+        ops.sum(y).backward()
+    np.testing.assert_array_equal(data_of(y), np.full((2, 4), 0.5))
+    assert w.grad is None
+    np.testing.assert_array_equal(b.grad, [8.0])
+
+
+def test_concatenate_defaults_to_the_first_axis_as_keras():
+    a, b = np.zeros((2, 3)), np.ones((1, 3))
+    assert ops.concatenate([a, b]).shape == (3, 3)
+
+
+def test_batched_matmul_gradients():
+    rng = np.random.default_rng(3)
+    q, k = rng.normal(size=(2, 4, 3)), rng.normal(size=(2, 5, 3))
+    qv, kv = watched(q), watched(k)
+    with watch([qv, kv]):
+        ops.sum(ops.matmul(qv, ops.transpose(kv, (0, 2, 1)))).backward()
+    np.testing.assert_allclose(qv.grad, np.ones((2, 4, 5)) @ k)
+    np.testing.assert_allclose(kv.grad, np.ones((2, 5, 4)) @ q)

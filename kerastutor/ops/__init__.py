@@ -25,7 +25,7 @@ Example:
     (2, 4)
 """
 
-from kerastutor.ops.core import cast, convert_to_numpy, convert_to_tensor, shape
+from kerastutor.ops.core import cast, convert_to_numpy, convert_to_tensor, shape, stop_gradient
 from kerastutor.ops.nn import (
     conv2d,
     conv_padding,
@@ -211,4 +211,5 @@ __all__ = [
     "convert_to_numpy",
     "convert_to_tensor",
     "shape",
+    "stop_gradient",
 ]

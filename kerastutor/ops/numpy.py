@@ -143,21 +143,32 @@ def negative(a):
 
 @symbolic_aware
 def matmul(x, w):
-    """`x @ w` for `x` of any rank >= 1 and a 2-D `w` (Dense's kernel).
+    """`x @ w`: Dense's `inputs @ kernel`, and batched products such as `q @ k^T`.
 
-    The last axis of `x` meets the rows of `w`; every other axis of `x` is
-    carried along, which is why a Dense layer works on (batch, timesteps, dim).
+    The last axis of `x` meets the second-to-last of `w`; the axes before
+    those two are batch axes and broadcast (a 2-D kernel serves every
+    (batch, timesteps) row). A 1-D `x` is a row vector, a 1-D `w` a column.
+    The gradients are g @ w^T and x^T @ g, summed over broadcast batch axes.
     """
     x_data, w_data = data_of(x), data_of(w)
     out = np.matmul(x_data, w_data)
 
     def backward(g):
+        # Treat 1-D operands as a (1, n) row and an (n, 1) column, like np.matmul does.
+        x_2d = x_data[None, :] if x_data.ndim == 1 else x_data
+        w_2d = w_data[:, None] if w_data.ndim == 1 else w_data
+        g = g[..., None] if w_data.ndim == 1 else g
+        g = g[..., None, :] if x_data.ndim == 1 else g
         grad_x = grad_w = None
         if wants_grad(x):
-            grad_x = np.matmul(g, w_data.T)
-        if wants_grad(w):
-            flat_x = x_data.reshape(-1, x_data.shape[-1])
-            grad_w = flat_x.T @ g.reshape(-1, g.shape[-1])
+            grad_x = np.matmul(g, np.swapaxes(w_2d, -1, -2))
+            grad_x = grad_x[..., 0, :] if x_data.ndim == 1 else grad_x
+        if wants_grad(w) and w_data.ndim == 2:
+            # Dense's kernel: one product over every row of every batch entry.
+            grad_w = x_2d.reshape(-1, x_2d.shape[-1]).T @ g.reshape(-1, g.shape[-1])
+        elif wants_grad(w):
+            grad_w = np.matmul(np.swapaxes(x_2d, -1, -2), g)
+            grad_w = grad_w[..., 0] if w_data.ndim == 1 else grad_w
         return grad_x, grad_w
 
     return record(out, (x, w), backward, "matmul")
@@ -671,7 +682,7 @@ def transpose(x, axes=None):
 
 
 @symbolic_aware
-def concatenate(tensors, axis=-1):
+def concatenate(tensors, axis=0):
     arrays = [data_of(t) for t in tensors]
     out = np.concatenate(arrays, axis=axis)
     boundaries = np.cumsum([a.shape[axis] for a in arrays])[:-1]
