@@ -10,6 +10,14 @@ Every op follows the same pattern:
 `record` returns a plain array unless an input is being watched for
 gradients, so the same code serves `predict` and `fit`. Learners call these
 through `kerastutor.ops`, which also accepts symbolic tensors.
+
+Ops that only compare, count or create (`greater`, `argmax`, `zeros`, ...)
+return plain arrays: no gradient flows through them.
+
+The sections, in order: arithmetic, elementwise, comparisons, reductions,
+shapes, indexing, creation. This module defines `sum`, `max`, `min`, `abs`,
+`any` and `all` under Keras's names, so Python's own functions of those
+names are written `builtins.max` and so on here.
 """
 
 import builtins
@@ -215,11 +223,11 @@ def mod(x1, x2):
 
 
 def _einsum_parts(subscripts, arrays):
-    """('ij,jk->ik', shapes) as (['ij', 'jk'], 'ik'), with `...` spelt as letters.
+    """('ij,jk->ik', arrays) as (['ij', 'jk'], 'ik'), with `...` spelt as letters.
 
     Implicit output (no '->') is made explicit the NumPy way: the `...` axes,
     then the letters used once, in alphabetical order. Each `...` becomes
-    as many unused letters as it covers, lined up from the right as
+    as many unused capital letters as it covers, lined up from the right as
     broadcasting lines them up.
     """
     subscripts = subscripts.replace(" ", "")
@@ -229,16 +237,14 @@ def _einsum_parts(subscripts, arrays):
         letters = inputs.replace(",", "").replace(".", "")
         once = sorted(c for c in set(letters) if letters.count(c) == 1)
         output = ("..." if "..." in inputs else "") + "".join(once)
-    spare = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in subscripts]
-    widest = builtins.max(
-        (a.ndim - len(t.replace("...", "")) for t, a in zip(terms, arrays) if "..." in t),
-        default=0,
-    )
-    ellipsis = "".join(spare[:widest])
-    terms = [
-        t.replace("...", ellipsis[widest - (a.ndim - len(t.replace("...", ""))) :])
-        for t, a in zip(terms, arrays)
-    ]
+
+    def covered(term, array):  # how many axes the term's `...` stands for
+        return array.ndim - len(term.replace("...", "")) if "..." in term else 0
+
+    widest = builtins.max((covered(t, a) for t, a in zip(terms, arrays)), default=0)
+    spare = "".join(c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in subscripts)
+    ellipsis = spare[:widest]
+    terms = [t.replace("...", ellipsis[widest - covered(t, a) :]) for t, a in zip(terms, arrays)]
     return terms, output.replace("...", ellipsis)
 
 
@@ -525,12 +531,12 @@ def _extreme(x, axis, keepdims, initial, reduce, pick, name):
         )
     start = {} if initial is None else {"initial": initial}
     out = np.asarray(reduce(x_data, axis=axis, keepdims=keepdims, **start))
-    winners = _first_extreme(x_data, axis, pick)
-    if initial is not None:
-        # Where `initial` beat every value, no entry of x gets the gradient.
-        winners &= x_data == reduce(x_data, axis=axis, keepdims=True, **start)
 
     def backward(g):
+        winners = _first_extreme(x_data, axis, pick)
+        if initial is not None:
+            # Where `initial` beat every value, no entry of x gets the gradient.
+            winners &= x_data == reduce(x_data, axis=axis, keepdims=True, **start)
         return (_expand_reduced(g, x_data.shape, axis, keepdims) * winners,)
 
     return record(out, (x,), backward, name)
@@ -604,7 +610,9 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 - Keras's argume
     Supported: `ord=None` (sqrt of the sum of squares, over all values or
     along `axis`; 'fro' says the same for two axes), `ord=1` (sum of |x|)
     and `ord=np.inf` (largest |x|) for vectors. Other orders (matrix
-    2-norms, nuclear norms) are not in kerastutor.
+    2-norms, nuclear norms) are not in kerastutor. Built from `sqrt`, `sum`
+    and `square` (or `abs`, `max`), so the gradient comes from theirs; at
+    an all-zero vector the Euclidean norm has no slope and gives NaN.
     """
     x = _floating(x)
     ndim = len(_reduced_axes(data_of(x), axis, "norm"))
