@@ -102,6 +102,7 @@ OP_CASES = [
     ("transpose", ops.transpose, [normal(2, 3, 4), (2, 0, 1)], {}),
     ("concatenate", ops.concatenate, [[normal(2, 3), normal(2, 1)]], {"axis": 1}),
     ("split", ops.split, [normal(2, 5), [2, 3]], {"axis": -1}),
+    ("split", ops.split, [normal(2, 6), 3], {"axis": 1}),
     ("take", ops.take, [normal(5, 3), np.array([[0, 4], [4, 2]])], {}),
     ("where", ops.where, [normal(3, 4) > 0, normal(3, 4), normal(3, 4)], {}),
     ("stack", ops.stack, [[normal(2, 3), normal(2, 3)]], {"axis": 1}),

@@ -781,3 +781,14 @@ def test_batched_matmul_gradients():
         ops.sum(ops.matmul(qv, ops.transpose(kv, (0, 2, 1)))).backward()
     np.testing.assert_allclose(qv.grad, np.ones((2, 4, 5)) @ k)
     np.testing.assert_allclose(kv.grad, np.ones((2, 5, 4)) @ q)
+
+
+def test_split_into_equal_pieces_or_listed_sizes():
+    x = np.arange(12.0).reshape(2, 6)
+    pieces = ops.split(x, 3, axis=-1)
+    assert [p.shape for p in pieces] == [(2, 2)] * 3
+    np.testing.assert_array_equal(pieces[1], x[:, 2:4])
+    assert [p.shape for p in ops.split(x, [1, 5], axis=1)] == [(2, 1), (2, 5)]
+    assert [p.shape for p in ops.split(x, 2)] == [(1, 6), (1, 6)]  # axis 0 by default, as Keras
+    with pytest.raises(ValueError, match=r"cannot cut axis 1 \(size 6\) .* into 4 equal pieces"):
+        ops.split(x, 4, axis=1)

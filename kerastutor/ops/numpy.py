@@ -701,8 +701,23 @@ def concatenate(tensors, axis=0):
     return record(out, tuple(tensors), backward, "concatenate")
 
 
-def split(x, sizes, axis=-1):
-    """Cut `x` along `axis` into pieces of the given sizes (LSTM gates use this)."""
+def split(x, sizes, axis=0):
+    """Cut `x` along `axis`: into `sizes` equal pieces (an int), or pieces of the sizes listed.
+
+    `split(z, 4, axis=-1)` gives LSTM's four gates. Note: Keras reads a
+    list as the positions to cut at (`[2, 5]` cuts before 2 and before 5);
+    kerastutor reads it as the sizes of the pieces. An int means the same
+    in both.
+    """
+    if isinstance(sizes, (int, np.integer)):
+        length = data_of(x).shape[axis]
+        if sizes <= 0 or length % sizes:
+            raise ValueError(
+                f"`split` cannot cut axis {axis} (size {length}) of an array of shape "
+                f"{data_of(x).shape} into {sizes} equal pieces: {length} is not a multiple "
+                f"of {sizes}."
+            )
+        sizes = [length // sizes] * sizes
     pieces = []
     start = 0
     for size in sizes:
