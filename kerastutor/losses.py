@@ -33,6 +33,7 @@ import numpy as np
 
 from kerastutor import config, ops
 from kerastutor.autodiff import data_of
+from kerastutor.engine.validation import first_non_finite
 
 __all__ = [
     "Loss",
@@ -453,10 +454,10 @@ def _check_same_shape(name, y_true, output_shape, where):
 
 
 def _check_finite(name, values, where):
-    if values.dtype.kind == "f" and not np.isfinite(values).all():
-        position = tuple(int(i) for i in np.argwhere(~np.isfinite(values))[0])
+    bad = first_non_finite(values)
+    if bad is not None:
         raise ValueError(
-            f"The targets y for {where} contain NaN or infinity, first at index {position}. "
+            f"The targets y for {where} contain NaN or infinity, first at index {bad[0]}. "
             f"Loss '{name}' would be NaN and every weight would become NaN."
         )
 

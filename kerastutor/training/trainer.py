@@ -32,6 +32,7 @@ from kerastutor.callbacks import (
 )
 from kerastutor.engine.functional import _check_finite, _check_same_length
 from kerastutor.engine.tree import flatten
+from kerastutor.engine.validation import first_non_finite, positive_int
 from kerastutor.training.progress import ProgressBar, TextBar
 
 __all__ = ["Trainer"]
@@ -182,11 +183,11 @@ class Trainer:
             self.outputs, names, self._loss_objects, y_arrays, strict=True
         ):
             where = f"output '{name}' (shape {tensor.shape})"
-            if array.dtype.kind == "f" and not np.isfinite(array).all():
-                position = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+            bad = first_non_finite(array)
+            if bad is not None:
                 raise ValueError(
                     f"The targets y for {where} contain NaN or infinity, first at index "
-                    f"{position}. The loss would be NaN and every weight would become NaN."
+                    f"{bad[0]}. The loss would be NaN and every weight would become NaN."
                 )
             if loss is not None:
                 loss.check_targets(array, tensor.shape, where)
@@ -384,8 +385,8 @@ class Trainer:
                 before compile.
             FloatingPointError: when the loss becomes NaN or infinite.
         """
-        batch_size = _check_positive_int("batch_size", 32 if batch_size is None else batch_size)
-        epochs = _check_positive_int("epochs", epochs, allow_zero=True)
+        batch_size = positive_int("fit()", "batch_size", 32 if batch_size is None else batch_size)
+        epochs = positive_int("fit()", "epochs", epochs, allow_zero=True)
         verbose = _check_verbose(verbose)
         if not isinstance(validation_split, (int, float)) or not 0 <= validation_split < 1:
             raise ValueError(
@@ -472,7 +473,9 @@ class Trainer:
             list [loss, each output's loss, each metric] (see
             `metrics_names`), or a dict with `return_dict=True`.
         """
-        batch_size = _check_positive_int("batch_size", 32 if batch_size is None else batch_size)
+        batch_size = positive_int(
+            "evaluate()", "batch_size", 32 if batch_size is None else batch_size
+        )
         verbose = _check_verbose(verbose)
         x_arrays, y_arrays = self._prepare(x, y, "evaluate")
         steps = math.ceil(len(x_arrays[0]) / batch_size)
@@ -541,17 +544,6 @@ def _batches(count, batch_size, order):
             yield slice(start, start + batch_size)
         else:
             yield order[start : start + batch_size]
-
-
-def _check_positive_int(name, value, allow_zero=False):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, np.integer))
-        or value < (0 if allow_zero else 1)
-    ):
-        kind = "a non-negative" if allow_zero else "a positive"
-        raise ValueError(f"`{name}` must be {kind} integer, received {value!r}.")
-    return int(value)
 
 
 def _check_verbose(verbose):
