@@ -11,9 +11,10 @@ three kinds of values:
   call becomes a node of the graph, shown in `summary()` and `plot_model`
   and replayed with real arrays when the model runs (`symbolic_aware`).
 
-The code lives in `kerastutor.ops.numpy` (array operations) and
-`kerastutor.ops.nn` (convolution and activations), each forward computation
-beside its gradient rule. The fused LSTM (`kerastutor.layers.lstm_fast`) is
+The code lives in `kerastutor.ops.numpy` (array operations),
+`kerastutor.ops.nn` (convolution and activations) and `kerastutor.ops.core`
+(dtypes, shapes, conversions), each forward computation beside its gradient
+rule. The fused LSTM (`kerastutor.layers.lstm_fast`) is
 the one other place that differentiates; its tests check it against these
 rules.
 
@@ -24,7 +25,24 @@ Example:
     (2, 4)
 """
 
-from kerastutor.ops.nn import conv2d, conv_padding, relu, sigmoid, softmax, softplus
+from kerastutor.ops.core import cast, convert_to_numpy, convert_to_tensor, shape
+from kerastutor.ops.nn import (
+    conv2d,
+    conv_padding,
+    elu,
+    gelu,
+    hard_sigmoid,
+    leaky_relu,
+    log_softmax,
+    relu,
+    selu,
+    sigmoid,
+    silu,
+    softmax,
+    softplus,
+    softsign,
+    swish,
+)
 from kerastutor.ops.numpy import (
     abs,
     add,
@@ -32,6 +50,7 @@ from kerastutor.ops.numpy import (
     concatenate,
     divide,
     exp,
+    get_item,
     log,
     matmul,
     maximum,
@@ -78,6 +97,7 @@ __all__ = [
     "slice_axis",
     "stack",
     "take",
+    "get_item",
     # kerastutor.ops.nn
     "conv_padding",
     "conv2d",
@@ -85,4 +105,18 @@ __all__ = [
     "sigmoid",
     "softplus",
     "softmax",
+    "gelu",
+    "silu",
+    "swish",
+    "elu",
+    "selu",
+    "leaky_relu",
+    "softsign",
+    "hard_sigmoid",
+    "log_softmax",
+    # kerastutor.ops.core
+    "cast",
+    "convert_to_numpy",
+    "convert_to_tensor",
+    "shape",
 ]
