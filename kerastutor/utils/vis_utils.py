@@ -292,7 +292,7 @@ class _DotWriter:
         producer, node_index, tensor_index = tensor._keras_history
         lines = []
         if self.show_node_indices:
-            reference = f"{producer.name}[{node_index}][{tensor_index}]"
+            reference = str(tensor._keras_history)
             if graph.is_shared(node.layer):
                 reference += f" \u2192 node {node.index}"
             lines.append(reference)
