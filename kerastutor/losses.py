@@ -521,7 +521,7 @@ def get(identifier):
         loss_class = _BY_NAME[identifier]
         return loss_class(name=identifier) if identifier.islower() else loss_class()
     if isinstance(identifier, dict) and identifier.get("class_name") in _BY_NAME:
-        return _BY_NAME[identifier["class_name"]].from_config(identifier.get("config", {}))
+        return deserialize(identifier)
     if identifier in _BY_FUNCTION:
         return _BY_FUNCTION[identifier](name=identifier.__name__)
     if callable(identifier):
@@ -537,6 +537,28 @@ def serialize(loss):
     if type(loss) in _BY_FUNCTION.values():
         return {"class_name": type(loss).__name__, "config": loss.get_config()}
     return None
+
+
+def deserialize(config):
+    """The built-in Loss that `serialize` described, with its arguments (e.g. from_logits).
+
+    Raises:
+        ValueError: for a class that is not a built-in loss, or a malformed config.
+    """
+    known = sorted(name for name in _BY_NAME if not name.islower())
+    if (
+        not isinstance(config, dict)
+        or config.get("class_name") not in known
+        or not isinstance(config.get("config", {}), dict)
+    ):
+        raise ValueError(
+            f"Cannot rebuild a loss from {config!r}: expected {{'class_name': ..., 'config': "
+            f"{{...}}}} with one of the built-in classes {', '.join(known)}."
+        )
+    try:
+        return _BY_NAME[config["class_name"]].from_config(config.get("config", {}))
+    except TypeError as error:
+        raise ValueError(f"Malformed {config['class_name']} config: {error}") from None
 
 
 def _snake_case(class_name):

@@ -36,7 +36,7 @@ import zlib
 
 import numpy as np
 
-from kerastutor import optimizers
+from kerastutor import losses, optimizers
 from kerastutor.engine.base_layer import get_layer_class
 
 __all__ = [
@@ -348,13 +348,28 @@ def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Ker
     return model
 
 
+def _saved_loss(config):
+    """Compile's `loss` from its saved form: Loss configs become Loss objects again.
+
+    A saved loss is a name, a built-in Loss's `{'class_name', 'config'}`, or a
+    list or dict (by output name) of those.
+    """
+    if isinstance(config, dict) and set(config) == {"class_name", "config"}:
+        return losses.deserialize(config)
+    if isinstance(config, dict):
+        return {name: _saved_loss(item) for name, item in config.items()}
+    if isinstance(config, list):
+        return [_saved_loss(item) for item in config]
+    return config
+
+
 def _compile_saved(model, compile_config, state, arrays, path):
     _expect(isinstance(compile_config, dict), path, "the compile arguments are malformed")
     try:
         optimizer = optimizers.deserialize(compile_config.get("optimizer"))
         model.compile(
             optimizer=optimizer,
-            loss=compile_config.get("loss"),
+            loss=_saved_loss(compile_config.get("loss")),
             loss_weights=compile_config.get("loss_weights"),
             metrics=compile_config.get("metrics"),
         )

@@ -523,12 +523,7 @@ class Trainer:
         if not self.compiled:
             return None
         arguments = dict(self._compile_arguments)
-        loss = arguments["loss"]
-        if isinstance(loss, losses.Loss):
-            loss = losses.serialize(loss)
-            if loss is None:
-                return None
-        arguments["loss"] = loss
+        arguments["loss"] = _loss_config(arguments["loss"])
         if not _is_plain_data(arguments):
             return None
         return {"optimizer": optimizers.serialize(self.optimizer), **arguments}
@@ -552,6 +547,21 @@ def _check_verbose(verbose):
     if verbose not in (0, 1, 2) or isinstance(verbose, bool):
         raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2, received {verbose!r}.")
     return int(verbose)
+
+
+def _loss_config(loss):
+    """Compile's `loss` with every built-in Loss object as its config (saving.py reads it back).
+
+    Per-output lists and dicts are walked; names stay names. A custom Loss
+    stays an object, so the compile arguments are not plain data and are not saved.
+    """
+    if isinstance(loss, losses.Loss):
+        return losses.serialize(loss) or loss
+    if isinstance(loss, dict):
+        return {name: _loss_config(item) for name, item in loss.items()}
+    if isinstance(loss, (list, tuple)):
+        return [_loss_config(item) for item in loss]
+    return loss
 
 
 def _is_plain_data(value):
