@@ -296,7 +296,7 @@ def load_weights(model, filepath):
 def _build_model(description, custom_objects, where):
     """Rebuild a Model or Sequential from `{'class_name', 'config'}` using the registry only."""
     # Importing the packages registers every built-in Layer and Model class.
-    import kerastutor.layers  # noqa: F401
+    import kerastutor.layers
     import kerastutor.models  # noqa: F401
     from kerastutor.engine.functional import Functional
 
@@ -318,7 +318,7 @@ def _build_model(description, custom_objects, where):
         ) from None
 
 
-def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Keras's name
+def load_model(filepath, custom_objects=None, compile=True):  # `compile`: Keras's name
     """Rebuild a model saved with `model.save`, with its weights (and optimizer state).
 
     Args:

@@ -94,7 +94,7 @@ class InputLayer(Layer):
         }
 
 
-def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=False, batch_shape=None):  # noqa: N802 - Keras's name
+def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=False, batch_shape=None):
     """A symbolic tensor to build a model from.
 
     Args:
