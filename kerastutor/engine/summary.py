@@ -15,7 +15,7 @@ Keras 2 wraps), and a column too narrow for one whole word or shape is
 widened.
 """
 
-__all__ = ["print_summary", "type_name"]
+__all__ = ["print_summary", "print_unbuilt_summary", "type_name"]
 
 
 def type_name(layer):
@@ -27,6 +27,9 @@ def type_name(layer):
     the class itself, so that a learner's `class Encoder(Model)` shows as
     'Encoder').
     """
+    label = getattr(layer, "type_label", None)  # an op node: 'Add' for `x + y`, as in Keras 3
+    if label is not None:
+        return label
     return vars(type(layer)).get("_type_name", type(layer).__name__)
 
 
@@ -90,6 +93,24 @@ def _print_row(cells, widths, print_fn):
         print_fn(line)
 
 
+def _print_table(headers, blocks, line_length, positions, print_fn):
+    """The header, then each block of rows between rules; returns the line length used.
+
+    Each row is a list of cells, each cell a list of unbreakable pieces.
+    """
+    header = [header.split(" ") for header in headers]
+    widths = _widths([header] + [row for rows in blocks for row in rows], positions)
+    line_length = max(line_length, sum(widths))
+    print_fn("_" * line_length)
+    _print_row(header, widths, print_fn)
+    print_fn("=" * line_length)
+    for i, rows in enumerate(blocks):
+        for cells in rows:
+            _print_row(cells, widths, print_fn)
+        print_fn(("=" if i == len(blocks) - 1 else "_") * line_length)
+    return line_length
+
+
 def _is_sequential_like(model):
     """A chain: one node per depth with one input, each layer used once."""
     if type(model).__name__ == "Sequential":
@@ -126,9 +147,10 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
     if positions[-1] <= 1:
         positions = [int(line_length * p) for p in positions]
 
-    layers = model.layers
     if type(model).__name__ == "Sequential":
-        layers = [layer for layer in layers if layer is not model._input_layers[0]]
+        layers = [layer for layer in model.layers if layer is not model._input_layers[0]]
+    else:
+        layers = model.operations  # op nodes (`x + y`) get rows too, as in Keras 3
 
     # First every row (each cell a list of unbreakable pieces), then the widths they need.
     blocks, shared = [], []
@@ -153,17 +175,7 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
             rows.append(cells + [connections[:1]])
             rows.extend([[], [], [], [connection]] for connection in connections[1:])
         blocks.append(rows)
-    header = [header.split(" ") for header in headers]
-    widths = _widths([header] + [row for rows in blocks for row in rows], positions)
-    line_length = max(line_length, sum(widths))
-
-    print_fn("_" * line_length)
-    _print_row(header, widths, print_fn)
-    print_fn("=" * line_length)
-    for i, rows in enumerate(blocks):
-        for cells in rows:
-            _print_row(cells, widths, print_fn)
-        print_fn(("=" if i == len(blocks) - 1 else "_") * line_length)
+    line_length = _print_table(headers, blocks, line_length, positions, print_fn)
 
     trainable = sum(w.data.size for w in model.trainable_weights)
     total = model.count_params()
@@ -181,3 +193,26 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
                 f"  node {node.index}: {_format_shape(node.input_shapes)} -> "
                 f"{_format_shape(node.output_shapes)}"
             )
+
+
+def print_unbuilt_summary(model, line_length=None, positions=None, print_fn=None):
+    """The table of a Sequential that has not seen its input shape: shapes '?', no weights."""
+    print_fn = print_fn or print
+    line_length = line_length or 65
+    positions = positions or [0.45, 0.75, 1.0]
+    if positions[-1] <= 1:
+        positions = [int(line_length * p) for p in positions]
+    blocks = [
+        [
+            [
+                f"{layer.name} ({type_name(layer)})".split(" "),
+                ["?"],
+                [str(layer.count_params()) if layer.built else "0 (unbuilt)"],
+            ]
+        ]
+        for layer in model.layers
+    ]
+    headers = ["Layer (type)", "Output Shape", "Param #"]
+    line_length = _print_table(headers, blocks, line_length, positions, print_fn)
+    print_fn("Total params: 0 (the model is not built yet: its weights depend on its input shape)")
+    print_fn("_" * line_length)
