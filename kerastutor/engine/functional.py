@@ -18,6 +18,7 @@ from kerastutor.engine.input_layer import InputLayer
 from kerastutor.engine.input_spec import InputSpec, check_input_spec
 from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.tree import flatten, map_structure, pack_like
+from kerastutor.engine.validation import first_non_finite, positive_int
 
 __all__ = ["Functional"]
 
@@ -309,8 +310,7 @@ class Functional(Layer):
         """
         if batch_size is None:
             batch_size = 32  # Keras's default when None is passed
-        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"`batch_size` must be a positive integer, received {batch_size!r}.")
+        batch_size = positive_int("predict()", "batch_size", batch_size)
         if _is_generator(x):
             batches = (
                 self._standardize_inputs(item[0] if isinstance(item, tuple) else item) for item in x
@@ -592,12 +592,12 @@ def _check_same_length(model, arrays):
 
 def _check_finite(model, arrays):
     for layer, array in zip(model._input_layers, arrays):
-        array = data_of(array)
-        if array.dtype.kind == "f" and not np.isfinite(array).all():
-            position = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+        bad = first_non_finite(data_of(array))
+        if bad is not None:
+            position, value = bad
             raise ValueError(
                 f"Model '{model.name}': input '{layer.name}' contains NaN or infinity, first at "
-                f"index {position} (value {array[position]}). Clean or impute the data first; "
+                f"index {position} (value {value}). Clean or impute the data first; "
                 "a NaN would silently turn every output it touches into NaN."
             )
 

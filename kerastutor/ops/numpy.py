@@ -323,7 +323,7 @@ def sqrt(x):
 
 
 @symbolic_aware
-def abs(x):  # noqa: A001 - mirrors numpy's name
+def abs(x):  # numpy's name, shadowing the builtin
     x_data = data_of(x)
     return record(np.abs(x_data), (x,), lambda g: (g * np.sign(x_data),), "abs")
 
@@ -447,7 +447,7 @@ def _expand_reduced(g, shape, axis, keepdims):
 
 
 @symbolic_aware
-def sum(x, axis=None, keepdims=False):  # noqa: A001 - mirrors numpy's name
+def sum(x, axis=None, keepdims=False):  # numpy's name, shadowing the builtin
     x_data = data_of(x)
     out = np.asarray(x_data.sum(axis=axis, keepdims=keepdims))
 
