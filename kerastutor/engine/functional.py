@@ -13,7 +13,12 @@ import numpy as np
 
 from kerastutor.autodiff import data_of
 from kerastutor.engine import summary as summary_lib
-from kerastutor.engine.base_layer import Layer, _is_single_shape, get_layer_class, mask_per_output
+from kerastutor.engine.base_layer import (
+    Layer,
+    _is_single_shape,
+    get_layer_class,
+    mask_per_output,
+)
 from kerastutor.engine.input_layer import InputLayer
 from kerastutor.engine.input_spec import InputSpec, check_input_spec
 from kerastutor.engine.keras_tensor import KerasTensor
@@ -294,6 +299,12 @@ class Functional(Layer):
     def compute_mask(self, inputs, mask=None):
         return None
 
+    def _symbolic_outputs(self, output_shape):
+        # Each output keeps its own dtype (a float16 and an int32 output stay so).
+        shapes = _leaves(output_shape, _is_single_shape)
+        tensors = [KerasTensor(shape, dtype=t.dtype) for shape, t in zip(shapes, self.outputs)]
+        return pack_like(self._nested_outputs, tensors)
+
     def predict(self, x, batch_size=32, verbose=0):
         """Run the model on `x` in batches and return NumPy arrays.
 
@@ -389,10 +400,13 @@ class Functional(Layer):
         return [node for node in layer._inbound_nodes if self._is_relevant(node)]
 
     def _structure_refs(self, nested, tensors):
-        """Tensor references for the config: a dict by key for dict inputs/outputs, else a list."""
-        if isinstance(nested, dict):
-            return {key: self._tensor_ref(nested[key]) for key in nested}
-        return [self._tensor_ref(t) for t in tensors]
+        """Tensor references for the config, nested as the inputs/outputs were given.
+
+        A lone tensor is written as a list of one reference, as Keras 2 wrote it.
+        """
+        if isinstance(nested, KerasTensor):
+            return [self._tensor_ref(nested)]
+        return map_structure(self._tensor_ref, nested)
 
     def _tensor_ref(self, tensor):
         for model_input, input_layer in zip(self.inputs, self._input_layers):
@@ -469,10 +483,13 @@ class Functional(Layer):
                 )
 
         def structure(refs):
+            if _is_tensor_ref(refs):
+                return tensors[tuple(refs)]
             if isinstance(refs, dict):
-                return {key: tensors[tuple(ref)] for key, ref in refs.items()}
-            found = [tensors[tuple(ref)] for ref in refs]
-            return found[0] if len(found) == 1 else found
+                return {key: structure(ref) for key, ref in refs.items()}
+            found = type(refs)(structure(ref) for ref in refs)
+            is_lone_tensor = isinstance(refs, list) and len(refs) == 1 and _is_tensor_ref(refs[0])
+            return found[0] if is_lone_tensor else found
 
         return cls(
             inputs=structure(model_config["input_layers"]),
@@ -557,6 +574,16 @@ def _as_input_array(tensor, layer, x):
         if not (array.dtype.kind == "f" and target.kind in "biu"):
             array = array.astype(target)
     return array
+
+
+def _is_tensor_ref(value):
+    """`[layer_name, node_index, tensor_index]` in a config."""
+    return (
+        isinstance(value, (list, tuple))
+        and len(value) == 3
+        and isinstance(value[0], str)
+        and all(isinstance(i, int) for i in value[1:])
+    )
 
 
 def _leaves(structure, is_leaf):
