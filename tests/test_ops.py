@@ -792,3 +792,50 @@ def test_split_into_equal_pieces_or_listed_sizes():
     assert [p.shape for p in ops.split(x, 2)] == [(1, 6), (1, 6)]  # axis 0 by default, as Keras
     with pytest.raises(ValueError, match=r"cannot cut axis 1 \(size 6\) .* into 4 equal pieces"):
         ops.split(x, 4, axis=1)
+
+
+# ---------------------------------------------------------------- dtypes as Keras promotes them
+
+
+@pytest.mark.parametrize(
+    "x1, x2, expected",
+    [
+        (np.ones(2, "float32"), np.ones(2, "int64"), "float32"),  # NumPy: float64
+        (np.ones(2, "float16"), np.ones(2, "int32"), "float16"),
+        (np.ones(2, "int32"), 2.5, "float32"),
+        (np.ones(2, "int32"), np.float32(2), "float32"),
+        (np.ones(2, "float32"), np.ones(2, "float64"), "float64"),
+        (np.ones(2, "int32"), np.ones(2, "int64"), "int64"),
+    ],
+)
+@pytest.mark.parametrize("name", ["add", "multiply", "subtract", "maximum", "minimum", "power"])
+def test_integers_never_widen_a_float(name, x1, x2, expected):
+    assert getattr(ops, name)(x1, x2).dtype == expected
+    assert getattr(ops, name)(x2, x1).dtype == expected
+
+
+def test_dividing_integers_gives_float32():
+    assert ops.divide(np.array([1, 2]), 2).dtype == np.float32
+    assert ops.divide(np.array([1, 2]), np.array([2, 4])).dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    "dtype, expected",
+    [
+        ("int32", "int32"),
+        ("int8", "int32"),
+        ("uint8", "uint32"),
+        ("bool", "int32"),
+        ("float16", "float16"),
+    ],
+)
+def test_sums_and_products_count_in_32_bits_as_keras(dtype, expected):
+    x = np.ones((2, 3), dtype=dtype)
+    assert ops.sum(x).dtype == expected
+    assert ops.prod(x, axis=0).dtype == expected
+
+
+def test_cumsum_keeps_the_integer_dtype():
+    assert ops.cumsum(np.ones(3, "int32")).dtype == np.int32
+    assert ops.cumsum(np.ones(3, "int8")).dtype == np.int8
+    assert ops.cumsum(np.ones(3, bool)).dtype == np.int32

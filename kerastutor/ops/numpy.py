@@ -118,29 +118,45 @@ def _operand(x):
     return data_of(x)
 
 
+def _keras_float(out, *operands):
+    """`out` in the float dtype Keras 3 gives it, where NumPy would widen to float64.
+
+    Keras promotes as JAX does: an integer or bool array meeting a float
+    array takes the float's dtype (float32 + int64 stays float32, NumPy
+    makes float64), and integers that the op itself turns into floats
+    (int / int, int + 2.5) become `floatx()`, float32.
+    """
+    if out.dtype.kind != "f":
+        return out
+    arrays = [_operand(x) for x in operands]
+    floats = [a.dtype for a in arrays if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+    target = np.result_type(*floats) if floats else np.dtype(floatx())
+    return out if out.dtype == target else out.astype(target)
+
+
 @symbolic_aware
 def add(a, b):
-    out = np.asarray(_operand(a) + _operand(b))
+    out = _keras_float(np.asarray(_operand(a) + _operand(b)), a, b)
     return record(out, (a, b), lambda g: (g, g), "add")
 
 
 @symbolic_aware
 def subtract(a, b):
-    out = np.asarray(_operand(a) - _operand(b))
+    out = _keras_float(np.asarray(_operand(a) - _operand(b)), a, b)
     return record(out, (a, b), lambda g: (g, -g), "subtract")
 
 
 @symbolic_aware
 def multiply(a, b):
     a_data, b_data = _operand(a), _operand(b)
-    out = np.asarray(a_data * b_data)
+    out = _keras_float(np.asarray(a_data * b_data), a, b)
     return record(out, (a, b), lambda g: (g * b_data, g * a_data), "multiply")
 
 
 @symbolic_aware
 def divide(a, b):
     a_data, b_data = _operand(a), _operand(b)
-    out = np.asarray(a_data / b_data)
+    out = _keras_float(np.asarray(a_data / b_data), a, b)
     return record(out, (a, b), lambda g: (g / b_data, -g * out / b_data), "divide")
 
 
@@ -190,7 +206,7 @@ def power(x1, x2):
     only computed when x2 is being watched (it needs x1 > 0).
     """
     x1_data, x2_data = _operand(x1), _operand(x2)
-    out = np.asarray(np.power(x1_data, x2_data))
+    out = _keras_float(np.asarray(np.power(x1_data, x2_data)), x1, x2)
 
     def backward(g):
         grad_x1 = g * x2_data * np.power(x1_data, x2_data - 1) if wants_grad(x1) else None
@@ -207,7 +223,7 @@ def floor_divide(x1, x2):
     A step function: its slope is zero wherever it is defined, so it records
     no gradient.
     """
-    return np.asarray(np.floor_divide(_operand(x1), _operand(x2)))
+    return _keras_float(np.asarray(np.floor_divide(_operand(x1), _operand(x2))), x1, x2)
 
 
 @symbolic_aware
@@ -218,7 +234,7 @@ def mod(x1, x2):
     -floor(x1 / x2) for x2 (away from the jumps).
     """
     x1_data, x2_data = _operand(x1), _operand(x2)
-    out = np.asarray(np.mod(x1_data, x2_data))
+    out = _keras_float(np.asarray(np.mod(x1_data, x2_data)), x1, x2)
     return record(out, (x1, x2), lambda g: (g, -g * np.floor(x1_data / x2_data)), "mod")
 
 
@@ -340,7 +356,7 @@ def clip(x, low, high):
 @symbolic_aware
 def maximum(a, b):
     a_data, b_data = _operand(a), _operand(b)
-    out = np.maximum(a_data, b_data)
+    out = _keras_float(np.asarray(np.maximum(a_data, b_data)), a, b)
     a_wins = a_data >= b_data
     return record(out, (a, b), lambda g: (g * a_wins, g * ~a_wins), "maximum")
 
@@ -349,7 +365,7 @@ def maximum(a, b):
 def where(condition, a, b):
     """Pick from `a` where `condition` holds, else from `b` (masking uses this)."""
     condition = data_of(condition)
-    out = np.where(condition, _operand(a), _operand(b))
+    out = _keras_float(np.asarray(np.where(condition, _operand(a), _operand(b))), a, b)
     return record(out, (a, b), lambda g: (g * condition, g * ~condition), "where")
 
 
@@ -357,7 +373,7 @@ def where(condition, a, b):
 def minimum(x1, x2):
     """The smaller of x1 and x2, elementwise; where they tie, x1 gets the gradient."""
     x1_data, x2_data = _operand(x1), _operand(x2)
-    out = np.minimum(x1_data, x2_data)
+    out = _keras_float(np.asarray(np.minimum(x1_data, x2_data)), x1, x2)
     x1_wins = x1_data <= x2_data
     return record(out, (x1, x2), lambda g: (g * x1_wins, g * ~x1_wins), "minimum")
 
@@ -440,6 +456,19 @@ def logical_not(x):
 # ---------------------------------------------------------------- reductions
 
 
+def _total_dtype(dtype):
+    """Keras's dtype for sums and products: bools and small ints count in 32 bits.
+
+    NumPy would give int64 even for int32 input; Keras keeps int32 (and
+    float types as they are).
+    """
+    if dtype.kind == "b" or (dtype.kind == "i" and dtype.itemsize < 4):
+        return np.dtype("int32")
+    if dtype.kind == "u" and dtype.itemsize < 4:
+        return np.dtype("uint32")
+    return dtype
+
+
 def _expand_reduced(g, shape, axis, keepdims):
     if axis is not None and not keepdims:
         g = np.expand_dims(g, axis)
@@ -449,7 +478,7 @@ def _expand_reduced(g, shape, axis, keepdims):
 @symbolic_aware
 def sum(x, axis=None, keepdims=False):  # noqa: A001 - mirrors numpy's name
     x_data = data_of(x)
-    out = np.asarray(x_data.sum(axis=axis, keepdims=keepdims))
+    out = np.asarray(x_data.sum(axis=axis, keepdims=keepdims, dtype=_total_dtype(x_data.dtype)))
 
     def backward(g):
         return (_expand_reduced(g, x_data.shape, axis, keepdims),)
@@ -566,8 +595,8 @@ def prod(x, axis=None, keepdims=False, dtype=None):
     from the left and from the right of each position instead.
     """
     x_data = data_of(x) if dtype is None else data_of(x).astype(dtype)
-    # x's own dtype, as in Keras (NumPy would widen int32 to int64).
-    out = np.asarray(np.prod(x_data, axis=axis, keepdims=keepdims, dtype=x_data.dtype))
+    total_dtype = _total_dtype(x_data.dtype)
+    out = np.asarray(np.prod(x_data, axis=axis, keepdims=keepdims, dtype=total_dtype))
 
     def backward(g):
         axes = _reduced_axes(x_data, axis)
@@ -662,6 +691,8 @@ def cumsum(x, axis=None, dtype=None):
     cumulative sum run backwards.
     """
     x_data = data_of(x)
+    # Keras keeps x's dtype (bools count in int32); NumPy would widen ints to int64.
+    dtype = dtype or ("int32" if x_data.dtype.kind == "b" else x_data.dtype)
     out = np.cumsum(x_data, axis=axis, dtype=dtype)
     along = 0 if axis is None else axis
 
