@@ -8,7 +8,9 @@ Keras's own keras/src/ops/numpy_test.py, core_test.py and nn_test.py.
 
 import numpy as np
 import pytest
+from test_grad_check import OP_CASES
 
+import kerastutor as keras
 from kerastutor import ops
 from kerastutor.autodiff import Tensor, Variable, data_of, watch
 from kerastutor.utils import grad_check
@@ -839,3 +841,41 @@ def test_cumsum_keeps_the_integer_dtype():
     assert ops.cumsum(np.ones(3, "int32")).dtype == np.int32
     assert ops.cumsum(np.ones(3, "int8")).dtype == np.int8
     assert ops.cumsum(np.ones(3, bool)).dtype == np.int32
+
+
+# ---------------------------------------------------------------- on symbolic tensors
+
+
+def _symbolic_version(inputs):
+    """The op's arguments with the first float array replaced by an Input of the same shape."""
+    args = list(inputs) if isinstance(inputs, list) else [inputs]
+    for i, arg in enumerate(args):
+        if isinstance(arg, np.ndarray) and arg.dtype.kind == "f":
+            args[i] = keras.Input(batch_shape=arg.shape, dtype="float64")
+            return args
+        if isinstance(arg, list) and isinstance(arg[0], np.ndarray):
+            args[i] = [keras.Input(batch_shape=arg[0].shape, dtype="float64"), *arg[1:]]
+            return args
+    raise AssertionError("no float array to make symbolic")
+
+
+@pytest.mark.parametrize(
+    "name, op, inputs, kwargs", OP_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(OP_CASES)]
+)
+def test_each_op_on_a_symbolic_tensor_gives_the_eager_shape(name, op, inputs, kwargs):
+    eager = op(*inputs, **kwargs) if isinstance(inputs, list) else op(inputs, **kwargs)
+    symbolic = op(*_symbolic_version(inputs), **kwargs)
+
+    def as_list(v):
+        return list(v) if isinstance(v, (list, tuple)) else [v]
+
+    assert [tuple(s.shape) for s in as_list(symbolic)] == [np.shape(e) for e in as_list(eager)]
+
+
+def test_split_into_equal_pieces_needs_a_known_size():
+    x = keras.Input(shape=(None, 4))
+    assert [p.shape for p in ops.split(x, 2, axis=-1)] == [(None, None, 2)] * 2
+    with pytest.raises(
+        ValueError, match=r"cannot cut axis 1 of a tensor of shape \(None, None, 4\)"
+    ):
+        ops.split(x, 2, axis=1)

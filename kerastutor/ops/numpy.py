@@ -26,6 +26,7 @@ import numpy as np
 
 from kerastutor.autodiff import Tensor, data_of, record, symbolic_aware, wants_grad
 from kerastutor.config import floatx
+from kerastutor.ops import core
 from kerastutor.ops.core import float_data_of
 
 __all__ = [
@@ -741,12 +742,18 @@ def split(x, sizes, axis=0):
     in both.
     """
     if isinstance(sizes, (int, np.integer)):
-        length = data_of(x).shape[axis]
+        x_shape = core.shape(x)  # works for symbolic tensors too
+        length = x_shape[axis]
+        if length is None:
+            raise ValueError(
+                f"`split` cannot cut axis {axis} of a tensor of shape {x_shape} into {sizes} "
+                "equal pieces: the size of that axis is not known until the model runs. "
+                "Give the sizes as a list instead."
+            )
         if sizes <= 0 or length % sizes:
             raise ValueError(
                 f"`split` cannot cut axis {axis} (size {length}) of an array of shape "
-                f"{data_of(x).shape} into {sizes} equal pieces: {length} is not a multiple "
-                f"of {sizes}."
+                f"{x_shape} into {sizes} equal pieces: {length} is not a multiple of {sizes}."
             )
         sizes = [length // sizes] * sizes
     pieces = []
