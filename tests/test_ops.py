@@ -879,3 +879,51 @@ def test_split_into_equal_pieces_needs_a_known_size():
         ValueError, match=r"cannot cut axis 1 of a tensor of shape \(None, None, 4\)"
     ):
         ops.split(x, 2, axis=1)
+
+
+# ---------------------------------------------------------------- Keras's argument names
+
+
+def test_keras_keyword_arguments():
+    x = np.array([-2.0, 0.5, 3.0])
+    np.testing.assert_array_equal(ops.clip(x, x_min=0.0, x_max=1.0), [0.0, 0.5, 1.0])
+    assert ops.reshape(np.zeros(6), newshape=(2, 3)).shape == (2, 3)
+    np.testing.assert_array_equal(ops.add(x1=x, x2=1.0), x + 1)
+    np.testing.assert_array_equal(ops.maximum(x1=x, x2=0.0), [0.0, 0.5, 3.0])
+
+
+class TestTake:
+    x = np.arange(12.0).reshape(3, 4)
+
+    def test_rows_by_default_and_other_axes(self):
+        np.testing.assert_array_equal(ops.take(self.x, [2, 0]), self.x[[2, 0]])
+        np.testing.assert_array_equal(
+            ops.take(self.x, [[1, 1]], axis=1), np.take(self.x, [[1, 1]], axis=1)
+        )
+        np.testing.assert_array_equal(ops.take(self.x, [-1], axis=-1), self.x[:, [-1]])
+
+    def test_axis_none_picks_from_the_flattened_array_as_keras_defaults_to(self):
+        np.testing.assert_array_equal(ops.take(self.x, [0, 11], axis=None), [0.0, 11.0])
+
+    def test_gradient_adds_up_repeated_reads_along_the_axis(self):
+        grad = grad_of(ops.take, np.zeros((2, 3)), np.array([2, 2, 0]), axis=1)
+        np.testing.assert_array_equal(grad, [[1, 0, 2], [1, 0, 2]])
+
+
+class TestWhere:
+    def test_with_only_a_condition_gives_positions_as_numpy(self):
+        x = np.array([1, 2, 3])
+        rows = ops.where(x > 1)
+        assert isinstance(rows, tuple) and len(rows) == 1
+        np.testing.assert_array_equal(rows[0], [1, 2])
+
+    def test_one_of_two_values_missing(self):
+        with pytest.raises(ValueError, match="`x1` and `x2` either both should be `None`"):
+            ops.where(np.array([True]), np.array([1.0]), None)
+
+    def test_gradient_goes_to_the_picked_side(self):
+        a, b = watched([1.0, 2.0]), watched([3.0, 4.0])
+        with watch([a, b]):
+            ops.sum(ops.where(np.array([True, False]), a, b)).backward()
+        np.testing.assert_array_equal(a.grad, [1, 0])
+        np.testing.assert_array_equal(b.grad, [0, 1])
