@@ -104,8 +104,12 @@ KERAS_ACTIVATIONS = [
     ("elu", {"alpha": 0.5}, [-0.31606027, 0, 1, 2, 3]),
     ("selu", {}, [-1.1113307, 0.0, 1.050701, 2.101402, 3.152103]),
     ("gelu", {}, [-0.15880796, 0.0, 0.841192, 1.9545977, 2.9963627]),
-    # keras.ops.gelu(x, approximate=False), from Keras 3.15.1
+    ("log_sigmoid", {}, [-1.3132616, -0.6931472, -0.31326166, -0.126928, -0.04858732]),
+    # printed by Keras 3.15.1 (keras.ops on the same float32 x)
     ("gelu", {"approximate": False}, [-0.15865526, 0.0, 0.8413447, 1.9544997, 2.9959502]),
+    ("hard_silu", {}, [-0.33333334, 0.0, 0.6666667, 1.6666667, 3.0]),
+    ("hard_swish", {}, [-0.33333334, 0.0, 0.6666667, 1.6666667, 3.0]),
+    ("relu6", {}, [0.0, 0.0, 1.0, 2.0, 3.0]),
 ]
 
 
@@ -118,7 +122,19 @@ def test_activation_values_match_keras(name, kwargs, expected):
 
 
 @pytest.mark.parametrize(
-    "name", ["gelu", "silu", "elu", "selu", "leaky_relu", "softsign", "hard_sigmoid", "log_softmax"]
+    "name",
+    [
+        "gelu",
+        "silu",
+        "elu",
+        "selu",
+        "leaky_relu",
+        "softsign",
+        "hard_sigmoid",
+        "log_softmax",
+        "hard_silu",
+        "log_sigmoid",
+    ],
 )
 def test_activations_keep_float64_and_turn_ints_into_float32(name):
     op = getattr(ops, name)
