@@ -13,7 +13,12 @@ import numpy as np
 
 from kerastutor.autodiff import data_of
 from kerastutor.engine import summary as summary_lib
-from kerastutor.engine.base_layer import Layer, get_layer_class, mask_per_output
+from kerastutor.engine.base_layer import (
+    Layer,
+    _is_single_shape,
+    get_layer_class,
+    mask_per_output,
+)
 from kerastutor.engine.input_layer import InputLayer
 from kerastutor.engine.input_spec import InputSpec, check_input_spec
 from kerastutor.engine.keras_tensor import KerasTensor
@@ -226,45 +231,47 @@ class Functional(Layer):
         Accepts the structure the model was built with (a dict by key for dict
         inputs), a list in `model.inputs` order, or a dict by input name.
         """
-        if isinstance(self._nested_inputs, dict) and isinstance(inputs, dict):
-            keys = sorted(self._nested_inputs)
-            missing = [key for key in keys if key not in inputs]
-            if missing:
-                raise ValueError(
-                    f"Model '{self.name}' takes a dict of inputs with keys {keys}; the dict "
-                    f"received has no {missing} (it has {sorted(inputs)})."
-                )
-            arrays = [inputs[key] for key in keys]
-        elif isinstance(inputs, dict):
-            names = self.input_names
-            missing = [name for name in names if name not in inputs]
-            if missing:
-                raise ValueError(
-                    f"Model '{self.name}' got a dict of inputs without {missing}: a dict must "
-                    f"have one entry per input name ({names}); it has {sorted(inputs)}."
-                )
-            arrays = [inputs[name] for name in names]
-        elif isinstance(self._nested_inputs, dict) and len(self.inputs) > 1:
-            raise ValueError(
-                f"Model '{self.name}' was built with a dict of inputs, so call it with a dict "
-                f"with the keys {sorted(self._nested_inputs)}, received {type(inputs).__name__}."
-            )
-        elif isinstance(inputs, (list, tuple)):
-            arrays = list(inputs)
-        else:
-            arrays = [inputs]
-        if len(arrays) != len(self.inputs):
-            names = ", ".join(self.input_names)
-            raise ValueError(
-                f"Model '{self.name}' expects {len(self.inputs)} input(s) ({names}), "
-                f"but received {len(arrays)}. Pass a list with one array per input, in that order."
-            )
+        arrays = self._in_input_order(inputs, _is_one_array)
         arrays = [
             _as_input_array(t, layer, x)
             for t, layer, x in zip(self.inputs, self._input_layers, arrays)
         ]
         check_input_spec(self, self.input_spec, [tuple(np.shape(data_of(x))) for x in arrays], None)
         return arrays
+
+    def _in_input_order(self, values, is_single):
+        """`values` (one per input, in any structure Keras 3 accepts) as a list in input order."""
+        if isinstance(values, dict) and isinstance(self._nested_inputs, dict):
+            keys = sorted(self._nested_inputs)
+            missing = [key for key in keys if key not in values]
+            if missing:
+                raise ValueError(
+                    f"Model '{self.name}' takes a dict of inputs with keys {keys}; the dict "
+                    f"received has no {missing} (it has {sorted(values)})."
+                )
+            return [values[key] for key in keys]
+        if isinstance(values, dict):
+            names = self.input_names
+            missing = [name for name in names if name not in values]
+            if missing:
+                raise ValueError(
+                    f"Model '{self.name}' got a dict of inputs without {missing}: a dict must "
+                    f"have one entry per input name ({names}); it has {sorted(values)}."
+                )
+            return [values[name] for name in names]
+        if isinstance(self._nested_inputs, dict) and len(self.inputs) > 1:
+            raise ValueError(
+                f"Model '{self.name}' was built with a dict of inputs, so call it with a dict "
+                f"with the keys {sorted(self._nested_inputs)}, received {type(values).__name__}."
+            )
+        found = _leaves(values, is_single)
+        if len(found) != len(self.inputs):
+            names = ", ".join(self.input_names)
+            raise ValueError(
+                f"Model '{self.name}' expects {len(self.inputs)} input(s) ({names}), "
+                f"but received {len(found)}. Pass a list with one array per input, in that order."
+            )
+        return found
 
     def _axis_explanation(self, axis, size):
         shapes = ", ".join(f"'{t._keras_history.layer.name}' {t.shape}" for t in self.inputs)
@@ -274,7 +281,8 @@ class Functional(Layer):
         return self._axis_explanation(None, None)
 
     def compute_output_shape(self, input_shape):
-        shapes = {id(t): s for t, s in zip(self.inputs, _shape_list(input_shape))}
+        given = self._in_input_order(input_shape, _is_single_shape)
+        shapes = {id(t): tuple(shape) for t, shape in zip(self.inputs, given)}
         for node in self._nodes:
             if isinstance(node.layer, InputLayer) or id(node.output_tensors[0]) in shapes:
                 continue
@@ -290,6 +298,12 @@ class Functional(Layer):
 
     def compute_mask(self, inputs, mask=None):
         return None
+
+    def _symbolic_outputs(self, output_shape):
+        # Each output keeps its own dtype (a float16 and an int32 output stay so).
+        shapes = _leaves(output_shape, _is_single_shape)
+        tensors = [KerasTensor(shape, dtype=t.dtype) for shape, t in zip(shapes, self.outputs)]
+        return pack_like(self._nested_outputs, tensors)
 
     def predict(self, x, batch_size=32, verbose=0):
         """Run the model on `x` in batches and return NumPy arrays.
@@ -386,10 +400,13 @@ class Functional(Layer):
         return [node for node in layer._inbound_nodes if self._is_relevant(node)]
 
     def _structure_refs(self, nested, tensors):
-        """Tensor references for the config: a dict by key for dict inputs/outputs, else a list."""
-        if isinstance(nested, dict):
-            return {key: self._tensor_ref(nested[key]) for key in nested}
-        return [self._tensor_ref(t) for t in tensors]
+        """Tensor references for the config, nested as the inputs/outputs were given.
+
+        A lone tensor is written as a list of one reference, as Keras 2 wrote it.
+        """
+        if isinstance(nested, KerasTensor):
+            return [self._tensor_ref(nested)]
+        return map_structure(self._tensor_ref, nested)
 
     def _tensor_ref(self, tensor):
         for model_input, input_layer in zip(self.inputs, self._input_layers):
@@ -466,10 +483,13 @@ class Functional(Layer):
                 )
 
         def structure(refs):
+            if _is_tensor_ref(refs):
+                return tensors[tuple(refs)]
             if isinstance(refs, dict):
-                return {key: tensors[tuple(ref)] for key, ref in refs.items()}
-            found = [tensors[tuple(ref)] for ref in refs]
-            return found[0] if len(found) == 1 else found
+                return {key: structure(ref) for key, ref in refs.items()}
+            found = type(refs)(structure(ref) for ref in refs)
+            is_lone_tensor = isinstance(refs, list) and len(refs) == 1 and _is_tensor_ref(refs[0])
+            return found[0] if is_lone_tensor else found
 
         return cls(
             inputs=structure(model_config["input_layers"]),
@@ -554,6 +574,33 @@ def _as_input_array(tensor, layer, x):
         if not (array.dtype.kind == "f" and target.kind in "biu"):
             array = array.astype(target)
     return array
+
+
+def _is_tensor_ref(value):
+    """`[layer_name, node_index, tensor_index]` in a config."""
+    return (
+        isinstance(value, (list, tuple))
+        and len(value) == 3
+        and isinstance(value[0], str)
+        and all(isinstance(i, int) for i in value[1:])
+    )
+
+
+def _leaves(structure, is_leaf):
+    """`flatten` that stops at what `is_leaf` says is one value (an array, or a shape)."""
+    if is_leaf(structure):
+        return [structure]
+    if isinstance(structure, dict):
+        return [leaf for key in sorted(structure) for leaf in _leaves(structure[key], is_leaf)]
+    return [leaf for item in structure for leaf in _leaves(item, is_leaf)]
+
+
+def _is_one_array(x):
+    """An array, or nested lists of plain numbers (one input's data written out by hand)."""
+    if not isinstance(x, (list, tuple, dict)):
+        return True
+    leaves = flatten(x)
+    return not isinstance(x, dict) and all(isinstance(v, (bool, int, float)) for v in leaves)
 
 
 def _is_generator(x):

@@ -1,7 +1,8 @@
 """Core operations (Keras's `keras.ops.core`): dtypes, shapes and conversions.
 
 These do no arithmetic. `cast` is the one that can carry a gradient (from
-floats to floats); the others only look at or convert values.
+floats to floats); the others only look at or convert values, and
+`stop_gradient` exists to block gradients.
 """
 
 import numpy as np
@@ -9,7 +10,14 @@ import numpy as np
 from kerastutor.autodiff import Symbolic, Tensor, data_of, record, symbolic_aware
 from kerastutor.config import floatx
 
-__all__ = ["cast", "convert_to_numpy", "convert_to_tensor", "shape", "float_data_of"]
+__all__ = [
+    "cast",
+    "convert_to_numpy",
+    "convert_to_tensor",
+    "shape",
+    "stop_gradient",
+    "float_data_of",
+]
 
 
 def _python_dtype(value):
@@ -99,3 +107,13 @@ def shape(x):
     if isinstance(x, (Tensor, Symbolic)):
         return tuple(x.shape)
     return np.shape(x)
+
+
+@symbolic_aware
+def stop_gradient(variable):
+    """The same values, with no gradient flowing back through them.
+
+    Example: `x * ops.stop_gradient(w)` trains through `x` but leaves `w` as
+    it is (a target network, the straight-through trick).
+    """
+    return np.array(data_of(variable))
