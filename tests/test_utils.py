@@ -88,6 +88,8 @@ def test_pad_sequences_empty_rows_items_and_dtypes():
     np.testing.assert_array_equal(vectors[1], [[0, 0], [5, 6]])
     words = utils.pad_sequences([["a", "b"], ["c"]], dtype=object, value="<pad>")
     assert words.tolist() == [["a", "b"], ["<pad>", "c"]]
+    words = utils.pad_sequences([["1"], ["1", "2"]], padding="post", value="pad", dtype="<U3")
+    assert words.tolist() == [["1", "pad"], ["1", "2"]]
     assert utils.pad_sequences([]).shape == (0, 0)
 
 
@@ -98,7 +100,7 @@ def test_pad_sequences_empty_rows_items_and_dtypes():
         ((SEQUENCES,), {"truncating": "both"}, "`truncating` must be 'pre' or 'post'"),
         ((SEQUENCES,), {"maxlen": 0}, "`maxlen` of pad_sequences"),
         (([1, 2, 3],), {}, "item 0 is 1. For one sequence, pass"),
-        (([["a"]],), {"value": "x"}, "pass dtype=object"),
+        (([["a"]],), {"value": "x"}, "`dtype` int32 is not compatible with .* Pass dtype=object"),
         (([[[1, 2]], [[3]]],), {}, "Sequence 1 has items of shape"),
     ],
 )
