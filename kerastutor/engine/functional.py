@@ -208,7 +208,8 @@ class Functional(Layer):
             # unmasked, though its first input's mask still reaches its outputs.
             if node_mask is not None and "mask" not in kwargs and not _has_tensor_kwargs(node):
                 kwargs["mask"] = node_mask
-            if training is not None:
+            # `training=` given when the layer was called in the graph wins, as in Keras.
+            if training is not None and "training" not in kwargs:
                 kwargs["training"] = training
             outputs = layer._call_eager(args, (), kwargs)
             output_list = flatten(outputs)
@@ -443,12 +444,14 @@ class Functional(Layer):
                 layer = layer_class.from_config(layer_config["config"], custom_objects)
             else:
                 layer = layer_class.from_config(layer_config["config"])
+            # A custom layer's get_config may leave out its name: the entry's name rules.
+            layer.name = layer_config.get("name", layer.name)
             created[layer.name] = layer
             if isinstance(layer, InputLayer):
                 tensors[(layer.name, 0, 0)] = layer._inbound_nodes[0].output_tensors[0]
             for node_config in layer_config["inbound_nodes"]:
-                if node_config is not None:
-                    pending.append((layer, node_config))
+                if node_config:
+                    pending.append((layer, _node_config_from_keras_2(node_config)))
 
         def decode(x):
             return tensors[tuple(x["keras_tensor"])]
@@ -476,11 +479,7 @@ class Functional(Layer):
                 pending.remove(item)
                 progressed = True
             if not progressed:
-                names = ", ".join(layer.name for layer, _ in pending)
-                raise ValueError(
-                    f"The model config cannot be replayed: the inputs of {names} never become "
-                    "available. The config is corrupt or was edited by hand."
-                )
+                raise ValueError(_why_stuck(pending, created))
 
         def structure(refs):
             if _is_tensor_ref(refs):
@@ -497,6 +496,32 @@ class Functional(Layer):
             name=model_config["name"],
             trainable=model_config.get("trainable", True),
         )
+
+
+def _node_config_from_keras_2(node_config):
+    """A node entry in kerastutor's form; Keras 2 wrote `[[layer, node, tensor, kwargs], ...]`."""
+    if isinstance(node_config, dict):
+        return node_config
+    refs = [{"keras_tensor": list(entry[:3])} for entry in node_config]
+    kwargs = node_config[0][3] if len(node_config[0]) > 3 else {}
+    return {"args": refs[0] if len(refs) == 1 else refs, "kwargs": dict(kwargs)}
+
+
+def _why_stuck(pending, created):
+    """The error for a config whose calls cannot all be replayed: a missing layer, or a loop."""
+    for layer, node_config in pending:
+        for ref in _tensor_refs([node_config["args"], node_config["kwargs"]]):
+            if ref[0] not in created:
+                return (
+                    f"The model config cannot be rebuilt: layer '{layer.name}' is called on the "
+                    f"output of '{ref[0]}', which is not in the config. The config is corrupt "
+                    "or was edited by hand."
+                )
+    names = ", ".join(f"'{layer.name}'" for layer, _ in pending)
+    return (
+        f"The model config cannot be rebuilt: the calls of {names} wait on each other's "
+        "outputs in a loop, so none can run first. The config is corrupt or was edited by hand."
+    )
 
 
 def _tensor_refs(structure):
@@ -569,6 +594,12 @@ def _as_input_array(tensor, layer, x):
     array = layer._to_array(x)
     if not isinstance(array, np.ndarray):
         return array
+    # A missing or extra trailing axis of size 1 is added or dropped, as Keras 3 does:
+    # data of shape (batch,) fits an Input of shape (None, 1).
+    if array.ndim == len(tensor.shape) - 1 and tensor.shape[-1] == 1:
+        array = array[..., None]
+    elif array.ndim == len(tensor.shape) + 1 and array.shape[-1] == 1:
+        array = array[..., 0]
     target = np.dtype(tensor.dtype)
     if array.dtype != target and array.dtype.kind in "biuf" and target.kind in "biuf":
         if not (array.dtype.kind == "f" and target.kind in "biu"):
