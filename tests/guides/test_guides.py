@@ -14,8 +14,9 @@ table below:
   ``test_needed_layers_are_still_missing`` fails as soon as one lands, so the
   table must then be updated and the section runs.
 * ``PENDING``: the section fails because the engine side of issue 9 is not
-  merged yet (its first error is in ``PENDING.md``). Run them anyway with
-  ``KERASTUTOR_GUIDES_PENDING=1``.
+  merged yet (its first error is here and in ``PENDING.md``). It runs as a
+  strict expected failure: once it matches Keras, the run fails (XPASS) and
+  the entry must go. ``KERASTUTOR_GUIDES_PENDING=1`` runs them as plain tests.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from keras_ports.pending import PENDING as PORTS_PENDING
 
 import kerastutor as keras
 from guides import functional_api_sections, sequential_model_sections
@@ -71,63 +73,63 @@ PENDING = {
     (
         "functional_api",
         "introduction",
-    ): "`inputs = keras.Input(shape=(784,))`: AttributeError: module 'kerastutor' has no attribute 'Input'",
+    ): "AttributeError: module 'kerastutor' has no attribute 'Input'",
     (
         "functional_api",
         "training_evaluation_inference",
-    ): "`inputs = keras.Input(shape=(784,))`: AttributeError: module 'kerastutor' has no attribute 'Input'",
+    ): "AttributeError: module 'kerastutor' has no attribute 'Input'",
     (
         "functional_api",
         "save_and_serialize",
-    ): "`inputs = keras.Input(shape=(784,))`: AttributeError: module 'kerastutor' has no attribute 'Input'",
+    ): "AttributeError: module 'kerastutor' has no attribute 'Input'",
     (
         "functional_api",
         "multiple_inputs_and_outputs",
-    ): "`title_input = keras.Input(shape=(None,), name=\"title\")`: AttributeError: module 'kerastutor' has no attribute 'Input'",
+    ): "AttributeError: module 'kerastutor' has no attribute 'Input'",
     (
         "functional_api",
         "shared_layers",
-    ): "`text_input_a = keras.Input(shape=(None,), dtype=\"int32\")`: AttributeError: module 'kerastutor' has no attribute 'Input'",
+    ): "AttributeError: module 'kerastutor' has no attribute 'Input'",
     (
         "functional_api",
         "extract_and_reuse_nodes_small",
-    ): "`image = keras.Input(shape=(12, 12, 3), name=\"image\")`: AttributeError: module 'kerastutor' has no attribute 'Input'",
+    ): "AttributeError: module 'kerastutor' has no attribute 'Input'",
     (
         "functional_api",
         "custom_layers",
-    ): "`inputs = keras.Input((4,))`: AttributeError: module 'kerastutor' has no attribute 'Input'",
+    ): "AttributeError: module 'kerastutor' has no attribute 'Input'",
     (
         "functional_api",
         "subclassed_mlp",
-    ): "`class MLP(keras.Model):`: AttributeError: module 'kerastutor' has no attribute 'Model'",
+    ): "AttributeError: module 'kerastutor' has no attribute 'Model'",
     (
         "functional_api",
         "custom_rnn_eager",
-    ): "`_ = rnn_model(ops.zeros((1, 10, 5)))`: AttributeError: module 'kerastutor.ops' has no attribute 'zeros'",
+    ): "AttributeError: module 'kerastutor.ops' has no attribute 'zeros'",
     (
         "sequential_model",
         "when_to_use",
-    ): "`model = keras.Sequential(`: AttributeError: module 'kerastutor' has no attribute 'Sequential'",
+    ): "AttributeError: module 'kerastutor' has no attribute 'Sequential'",
     (
         "sequential_model",
         "creating",
-    ): "`model = keras.Sequential(`: AttributeError: module 'kerastutor' has no attribute 'Sequential'",
+    ): "AttributeError: module 'kerastutor' has no attribute 'Sequential'",
     (
         "sequential_model",
         "specifying_input_shape",
-    ): "`x = ops.ones((1, 4))`: AttributeError: module 'kerastutor.ops' has no attribute 'ones'",
+    ): "AttributeError: module 'kerastutor.ops' has no attribute 'ones'",
     (
         "sequential_model",
         "feature_extraction",
-    ): "`initial_model = keras.Sequential(`: AttributeError: module 'kerastutor' has no attribute 'Sequential'",
+    ): "AttributeError: module 'kerastutor' has no attribute 'Sequential'",
     (
         "sequential_model",
         "transfer_learning_freeze",
-    ): "`model = keras.Sequential(`: AttributeError: module 'kerastutor' has no attribute 'Sequential'",
+    ): "AttributeError: module 'kerastutor' has no attribute 'Sequential'",
     (
         "sequential_model",
         "transfer_learning_base_model",
-    ): "`image = keras.Input(shape=(16, 16, 3))`: AttributeError: module 'kerastutor' has no attribute 'Input'",
+    ): "AttributeError: module 'kerastutor' has no attribute 'Input'",
 }
 
 RUN_PENDING = os.environ.get("KERASTUTOR_GUIDES_PENDING") == "1"
@@ -140,22 +142,17 @@ def _fixture(guide):
 FIXTURES = {guide: _fixture(guide) for guide in GUIDES}
 
 
-def _sections(selected):
+def _sections():
+    """Every section not waiting for another issue; pending ones as strict expected failures."""
     for guide, module in GUIDES.items():
         for section in module.SECTIONS:
-            if selected((guide, section.__name__)):
-                yield pytest.param(guide, section, id=f"{guide}.{section.__name__}")
-
-
-RUNNABLE = list(_sections(lambda key: key not in NEEDS and (RUN_PENDING or key not in PENDING)))
-STILL_PENDING = list(_sections(lambda key: key in PENDING and not RUN_PENDING))
-
-
-def _run(guide, section, tmp_path):
-    """Run one section with kerastutor; the list of its differences from Keras 3."""
-    run = GuideRun(keras, tmp_path)
-    section(keras, run)
-    return _differences(FIXTURES[guide][section.__name__], run)
+            key = (guide, section.__name__)
+            if key in NEEDS:
+                continue
+            marks = []
+            if key in PENDING and not RUN_PENDING:
+                marks = [pytest.mark.xfail(strict=True, reason=PENDING[key])]
+            yield pytest.param(guide, section, id=f"{guide}.{section.__name__}", marks=marks)
 
 
 def _differences(expected, run):
@@ -186,30 +183,13 @@ def _differences(expected, run):
     return problems
 
 
-if RUNNABLE:  # (an empty parameter list would be a skipped test)
-
-    @pytest.mark.parametrize(("guide", "section"), RUNNABLE)
-    def test_section_matches_keras(guide, section, tmp_path, capsys):
-        problems = _run(guide, section, tmp_path)
-        capsys.readouterr()  # fit's progress bars and summaries, as the learner sees them
-        assert not problems, f"{guide}.{section.__name__} differs from Keras 3:\n" + "\n".join(
-            problems
-        )
-
-
-if STILL_PENDING:
-
-    @pytest.mark.parametrize(("guide", "section"), STILL_PENDING)
-    def test_pending_section_still_differs(guide, section, tmp_path, capsys):
-        # Keeps PENDING honest: once main makes a section match Keras, this fails
-        # and the section moves from PENDING (and PENDING.md) to the run above.
-        try:
-            problems = _run(guide, section, tmp_path)
-        except Exception:  # noqa: BLE001 - any error means "still pending"
-            return
-        finally:
-            capsys.readouterr()
-        assert problems, f"{guide}.{section.__name__} now matches Keras 3: remove it from PENDING"
+@pytest.mark.parametrize(("guide", "section"), list(_sections()))
+def test_section_matches_keras(guide, section, tmp_path, capsys):
+    run = GuideRun(keras, tmp_path)
+    section(keras, run)
+    capsys.readouterr()  # fit's progress bars and summaries, as the learner sees them
+    problems = _differences(FIXTURES[guide][section.__name__], run)
+    assert not problems, f"{guide}.{section.__name__} differs from Keras 3:\n" + "\n".join(problems)
 
 
 def _has(path):
@@ -238,7 +218,8 @@ def test_every_section_has_a_fixture_and_a_known_status():
     assert not set(NEEDS) & set(PENDING)
 
 
-def test_pending_md_lists_the_pending_sections():
+def test_pending_md_lists_every_pending_test():
     text = (HERE / "PENDING.md").read_text()
-    listed = set(re.findall(r"^\| `(\w+)\.(\w+)` \|", text, flags=re.MULTILINE))
-    assert listed == set(PENDING)
+    listed = set(re.findall(r"^\| `([^`]+)` \|", text, flags=re.MULTILINE))
+    expected = {f"{guide}.{section}" for guide, section in PENDING} | set(PORTS_PENDING)
+    assert listed == expected, "PENDING.md and the PENDING tables disagree"
