@@ -125,9 +125,9 @@ def test_sequential_inside_sequential():
 def test_a_second_input_is_refused():
     model = Sequential()
     model.add(Input(shape=(2,), batch_size=3))
-    with pytest.raises(ValueError, match=r"\(3, 2\)"):
+    with pytest.raises(ValueError, match="Input"):
         model.add(Input(shape=(2,), batch_size=3))
-    with pytest.raises(ValueError, match=r"\(3, 2\)"):
+    with pytest.raises(ValueError, match="Input"):
         model.add(InputLayer(shape=(2,), batch_size=3))
 
 
