@@ -528,3 +528,36 @@ def test_from_config_names_a_missing_node():
     config = _config_with([_dense_fed_by("node_a", "node_b")], ["node_a", 0, 0])
     with pytest.raises(ValueError, match="node_b"):
         Model.from_config(config)
+
+
+def test_an_extra_dict_key_is_ignored_with_a_warning():
+    input_a = Input(shape=(3,), batch_size=2, name="a")
+    model = Model({"a": input_a}, input_a * 5 + 2)
+    with pytest.warns(UserWarning, match="structure"):
+        out = model({"a": _random(2, 3), "b": _random(2, 1)})
+    assert out.shape == (2, 3)
+
+
+def test_a_list_for_a_dict_model_warns_in_predict():
+    i1, i2 = Input((2,)), Input((2,))
+    model = Model({"i1": i1, "i2": i2}, layers.Add()([i1, i2]))
+    with pytest.warns(UserWarning, match="structure"):
+        model.predict([np.ones((2, 2)), np.zeros((2, 2))], verbose=0)
+
+
+def test_a_tuple_for_a_list_model_is_fine():
+    i1, i2 = Input((2,)), Input((2,))
+    model = Model([i1, i2], layers.Add()([i1, i2]))
+    out = model.predict((np.ones((2, 2)), np.zeros((2, 2))), verbose=0)
+    np.testing.assert_allclose(out, np.ones((2, 2)))
+
+
+def test_a_manual_input_spec_is_checked():
+    from kerastutor.layers import InputSpec
+
+    inputs = Input(shape=(None, 3))
+    model = Model(inputs, layers.Dense(2)(inputs))
+    model.input_spec = InputSpec(shape=(None, 4, 3))
+    with pytest.raises(ValueError, match=r"\(2, 3, 3\)"):
+        model(np.zeros((2, 3, 3)))
+    assert model(np.zeros((2, 4, 3))).shape == (2, 4, 2)

@@ -227,3 +227,33 @@ def test_layers_cannot_be_assigned():
     model = Sequential()
     with pytest.raises(AttributeError, match=r"add\(\)"):
         model.layers = [layers.Dense(4)]
+
+
+def test_a_pickled_sequential_keeps_its_layers():
+    import pickle
+
+    model = Sequential(name="seq")
+    model.add(layers.Dense(4))
+    assert len(pickle.loads(pickle.dumps(model)).layers) == 1
+
+
+def test_a_layer_needing_two_positional_arguments_is_refused_at_build():
+    class NeedsTraining(layers.Layer):
+        def call(self, inputs, training):
+            return inputs
+
+    model = Sequential(name="seq")
+    model.add(NeedsTraining())
+    with pytest.raises(ValueError, match="positional"):
+        model.build((None, 2))
+
+
+def test_a_layer_without_shape_inference_still_runs():
+    class AddOne(layers.Layer):
+        def call(self, inputs):
+            return inputs + 1.0
+
+    model = Sequential([AddOne()])
+    x = _random(3, 2)
+    np.testing.assert_allclose(model(x), x + 1)
+    model.summary(print_fn=_quiet)
