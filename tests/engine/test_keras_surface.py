@@ -104,7 +104,7 @@ def test_input_can_wrap_an_existing_symbolic_tensor():
     wrapped = keras.Input(tensor=existing, name="wrapped")
     assert wrapped is existing
     assert wrapped._keras_history.layer.name == "wrapped"
-    with pytest.raises(TypeError, match="symbolic tensor"):
+    with pytest.raises(ValueError, match="`input_tensor` must be a KerasTensor"):
         keras.Input(tensor=np.ones((2, 3)))
 
 
