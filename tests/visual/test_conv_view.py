@@ -1,0 +1,183 @@
+"""ConvView: the window, the kernel and the sum of one output cell, checked against the layer."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from kerastutor import random
+from kerastutor.layers import Conv2D, Dense, Flatten, Input
+from kerastutor.models import Model
+from kerastutor.utils import set_random_seed
+from kerastutor.widgets import ConvView
+
+
+def numbered_conv():
+    """The docstring's example: a 5x5 image of 0..24 and one all-ones 3x3 kernel."""
+    conv = Conv2D(1, (3, 3), kernel_initializer="ones")
+    return conv, np.arange(25.0).reshape(5, 5, 1)
+
+
+def random_conv(**options):
+    """A Conv2D with random kernel and bias, on a batch of two 6x7 RGB images."""
+    rng = np.random.default_rng(7)
+    conv = Conv2D(3, (3, 2), **options)
+    images = rng.normal(size=(2, 6, 7, 3)).astype("float32")
+    conv.build(images.shape)
+    conv.set_weights([rng.normal(size=(3, 2, 3, 3)), rng.normal(size=(3,))])
+    return conv, images
+
+
+def test_the_docstring_example_and_a_stable_repr():
+    view = ConvView(*numbered_conv())
+    assert view.output_shape == (3, 3, 1)
+    assert repr(view) == (
+        "ConvView(conv2d: Conv2D, padding='valid', strides=(1, 1): "
+        "(5, 5, 1) -> (3, 3, 1), output[0, 0, 0] = 54.000)"
+    )
+    view.row, view.col = 1, 2
+    assert view.taps == [(r, c) for r in (1, 2, 3) for c in (2, 3, 4)]
+    assert view.engine_value == 117.0 == view.cell_value  # 5 * (5 + 10 + 15) / 5 * 3 + 27
+    assert view.products_sum == 117.0 and view.bias == 0.0
+    assert np.array(view.window)[:, :, 0].tolist() == [[7, 8, 9], [12, 13, 14], [17, 18, 19]]
+
+
+@pytest.mark.parametrize(
+    ("padding", "strides"), list(itertools.product(["valid", "same"], [(1, 1), (2, 2), (3, 3)]))
+)
+def test_the_sum_shown_is_the_layers_output_at_every_cell(padding, strides):
+    conv, images = random_conv()
+    view = ConvView(conv, images)
+    view.padding, view.strides = padding, strides
+    # An independent layer with these settings and the same weights: the engine's truth.
+    reference = Conv2D(3, (3, 2), padding=padding, strides=strides)
+    reference.build(images.shape)
+    reference.set_weights(conv.get_weights())
+    expected = np.asarray(reference(images))
+    assert view.output_shape == expected.shape[1:]
+    kernel, bias = conv.get_weights()
+    for sample, row, col, filter_index in itertools.product(
+        range(2), range(expected.shape[1]), range(expected.shape[2]), range(3)
+    ):
+        view.select(row=row, col=col, filter=filter_index, sample=sample)
+        np.testing.assert_array_equal(view.kernel_window, kernel[..., filter_index])
+        window_times_kernel = (np.array(view.window) * np.array(view.kernel_window)).sum()
+        assert view.products_sum == pytest.approx(window_times_kernel, abs=1e-6)
+        assert view.bias == pytest.approx(bias[filter_index])
+        cell = expected[sample, row, col, filter_index]
+        assert view.products_sum + view.bias == pytest.approx(cell, abs=1e-5)
+        assert view.engine_value == pytest.approx(cell, abs=1e-6)
+        assert view.cell_value == pytest.approx(cell, abs=1e-5)
+
+
+def test_same_padding_reads_zeros_outside_the_image():
+    conv, images = random_conv(padding="same")
+    view = ConvView(conv, images)
+    assert view.pads == ((1, 1), (0, 1))  # kernel (3, 2): the odd column of padding goes right
+    view.select(row=5, col=6)
+    assert view.taps == [(4, 6), (4, 7), (5, 6), (5, 7), (6, 6), (6, 7)]
+    window = np.array(view.window)
+    assert not window[2].any() and not window[:, 1].any()  # row 6 and column 7 are padding
+    np.testing.assert_array_equal(window[0, 0], images[0, 4, 6])
+
+
+def test_switches_explain_why_the_output_is_smaller_or_the_same():
+    view = ConvView(*numbered_conv())
+    assert view.size_reason == (
+        "rows and columns: padding='valid' adds nothing, so a window 3 wide fits at "
+        "((5 - 3) // 1) + 1 = 3 places, smaller than the input (5)."
+    )
+    view.padding = "same"
+    assert view.output_shape == (5, 5, 1)
+    assert view.size_reason.startswith("rows and columns: padding='same' adds 1 zero(s) before")
+    assert view.size_reason.endswith("ceil(5 / 1) = 5 places, the same as the input (5).")
+    view.strides = (2, 2)
+    assert view.output_shape == (3, 3, 1)
+    assert "ceil(5 / 2) = 3 places, smaller than the input (5)." in view.size_reason
+
+
+def test_output_position_sliders_follow_the_output_size():
+    view = ConvView(*numbered_conv())
+    view.padding = "same"
+    view.select(row=4, col=4)
+    assert (view.row_slider.max, view.col_slider.max) == (4, 4)
+    view.strides_picker.value = (3, 3)  # the control changes the trait ...
+    assert view.strides == (3, 3) and view.output_shape == (2, 2, 1)
+    assert (view.row, view.col) == (1, 1)  # ... and the chosen cell moves inside the output
+    view.row = 0  # the trait moves its slider
+    assert view.row_slider.value == 0
+    assert view.engine_value == view.cell_value
+
+
+def test_a_trained_layer_shows_its_trained_weights_and_refresh_reads_new_ones():
+    set_random_seed(3)
+    images = np.random.default_rng(0).normal(size=(16, 6, 6, 1)).astype("float32")
+    targets = images.mean(axis=(1, 2, 3))[:, None]
+    inputs = Input(shape=(6, 6, 1))
+    conv = Conv2D(2, 3, activation="relu")
+    features = conv(inputs)
+    model = Model(inputs, Dense(1)(Flatten()(features)))
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(images, targets, epochs=3, verbose=0)
+    conv_outputs = Model(inputs, features).predict(images[:2], verbose=0)
+
+    view = ConvView(conv, images[:2])
+    view.select(row=2, col=3, filter=1, sample=1)
+    np.testing.assert_array_equal(view.kernel_window, conv.get_weights()[0][..., 1])
+    assert view.cell_value == pytest.approx(conv_outputs[1, 2, 3, 1], abs=1e-5)
+    assert view.engine_value == pytest.approx(conv_outputs[1, 2, 3, 1], abs=1e-6)
+    assert max(view.products_sum + view.bias, 0.0) == pytest.approx(view.cell_value, abs=1e-5)
+
+    model.fit(images, targets, epochs=2, verbose=0)
+    assert view.kernel_window != conv.get_weights()[0][..., 1].tolist()
+    view.refresh()
+    np.testing.assert_array_equal(view.kernel_window, conv.get_weights()[0][..., 1])
+
+
+def test_an_unbuilt_layer_is_built_deterministically_without_using_the_learners_randomness():
+    set_random_seed(0)
+    expected_next = random.generator().random()
+    set_random_seed(0)
+    first = ConvView(Conv2D(2, 3))
+    assert random.generator().random() == expected_next
+    set_random_seed(0)
+    second = ConvView(Conv2D(2, 3))
+    assert first.window == second.window and first.kernel_window == second.kernel_window
+    assert first.input_shape == (7, 7, 1)  # the default image: whole numbers 0-9, seeded
+    assert np.array(first.input_maps[0]).max() <= 9
+    assert ConvView(Conv2D(2, 3), seed=1).window != first.window
+
+
+def test_settings_keras_refuses_are_explained_inside_the_widget():
+    conv = Conv2D(1, (3, 3))
+    view = ConvView(conv, np.ones((2, 4, 1)))
+    assert "cannot slide its (3, 3) kernel" in view.error and "padding='same'" in view.error
+    assert "kt-error" in view.html and "cannot slide its (3, 3) kernel" in view.html
+    assert repr(view) == "ConvView(conv2d: Conv2D, padding='valid', strides=(1, 1): rejected)"
+    view.padding = "same"  # the widget keeps working
+    assert view.error is None and view.output_shape == (2, 4, 1)
+    assert "kt-error" not in view.html
+
+
+def test_html_draws_the_window_the_products_and_the_check():
+    view = ConvView(*numbered_conv())
+    view.select(row=1, col=2)
+    html = view.html
+    assert html.count('class="kt-tap"') == 9 + 1  # the 9 window cells and the output cell
+    assert "window, channel 0" in html and "kernel[..., 0, 0]" in html
+    assert "output[1, 2, 0] = sum(window &times; kernel) + bias[0] = 117.000 + 0.000" in html
+    assert "the sum worked out above is equal (difference 0.0e+00)" in html
+    assert "<b>conv2d</b> (Conv2D, 1 filter(s), each a 3x3 window over all 1 input" in html
+
+
+def test_a_frozen_layer_says_so():
+    conv, image = numbered_conv()
+    conv.trainable = False
+    assert "frozen (trainable=False)" in ConvView(conv, image).html
+
+
+def test_constructor_arguments_are_checked():
+    with pytest.raises(TypeError, match="ConvView explains one of Conv2D"):
+        ConvView(Dense(3))
+    with pytest.raises(ValueError, match=r"received an array of shape \(5, 5\)"):
+        ConvView(Conv2D(1, 3), np.zeros((5, 5)))
