@@ -250,6 +250,21 @@ LAYER_CASES = [
     LayerCase("concatenate_axis1", lambda: L.Concatenate(axis=1), [(2, 4), (3, 4), (1, 4)]),
     LayerCase("add", lambda: L.Add(), [(4, 2), (4, 2)]),
     LayerCase("add_three", lambda: L.Add(), [(3,), (3,), (3,)]),
+    # ---- convolution and pooling (issue 11)
+    LayerCase("max_pooling1d", lambda: L.MaxPooling1D(), [(7, 3)]),
+    LayerCase("max_pooling1d_same_strided", lambda: L.MaxPooling1D(3, 2, "same"), [(None, 2)]),
+    LayerCase("max_pooling2d", lambda: L.MaxPooling2D(), [(6, 5, 2)]),
+    LayerCase("max_pooling2d_same", lambda: L.MaxPooling2D((3, 2), (2, 1), "same"), [(5, 5, 3)]),
+    LayerCase("average_pooling1d", lambda: L.AveragePooling1D(2, 1), [(5, 4)]),
+    LayerCase("average_pooling2d_same", lambda: L.AveragePooling2D(3, padding="same"), [(7, 4, 2)]),
+    LayerCase("global_max_pooling1d", lambda: L.GlobalMaxPooling1D(), [(None, 3)]),
+    LayerCase(
+        "global_max_pooling2d_keepdims", lambda: L.GlobalMaxPooling2D(keepdims=True), [(4, 3, 2)]
+    ),
+    LayerCase(
+        "global_average_pooling1d", lambda: L.GlobalAveragePooling1D(keepdims=True), [(5, 3)]
+    ),
+    LayerCase("global_average_pooling2d", lambda: L.GlobalAveragePooling2D(), [(None, None, 4)]),
 ]
 
 # Every public layer class must appear in at least one case (InputLayer is
@@ -264,4 +279,12 @@ COVERED_CLASSES = {
     "Dropout",
     "Concatenate",
     "Add",
+    "MaxPooling1D",
+    "MaxPooling2D",
+    "AveragePooling1D",
+    "AveragePooling2D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
 }

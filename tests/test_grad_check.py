@@ -9,6 +9,7 @@ layers, and a shared layer inside a model.
 import numpy as np
 import pytest
 
+from kerastutor import layers as L
 from kerastutor import losses, ops
 from kerastutor.autodiff import data_of, record
 from kerastutor.layers import (
@@ -63,6 +64,57 @@ OP_CASES = [
         {"strides": (2, 2), "padding": "same"},
     ),
     ("conv2d", ops.conv2d, [normal(1, 7, 6, 1), normal(2, 3, 1, 2)], {"strides": (2, 1)}),
+    ("conv", ops.conv, [normal(2, 7, 3), normal(3, 3, 2)], {"strides": 2, "padding": "same"}),
+    (
+        "conv",
+        ops.conv,
+        [normal(2, 8, 2), normal(2, 2, 3)],
+        {"padding": "causal", "dilation_rate": 3},
+    ),
+    ("conv", ops.conv, [normal(2, 6, 6, 2), normal(2, 3, 2, 2)], {"dilation_rate": (2, 1)}),
+    ("conv", ops.conv, [normal(2, 5, 4, 4), normal(3, 3, 2, 6)], {"padding": "same"}),  # groups=2
+    ("depthwise_conv", ops.depthwise_conv, [normal(2, 5, 5, 2), normal(3, 3, 2, 2)], {}),
+    (
+        "depthwise_conv",
+        ops.depthwise_conv,
+        [normal(1, 6, 5, 3), normal(2, 3, 3, 1)],
+        {"strides": 2, "padding": "same"},
+    ),
+    (
+        "separable_conv",
+        ops.separable_conv,
+        [normal(2, 5, 5, 2), normal(3, 3, 2, 2), normal(1, 1, 4, 3)],
+        {"padding": "same", "dilation_rate": 2},
+    ),
+    ("conv_transpose", ops.conv_transpose, [normal(2, 3, 4, 2), normal(3, 3, 3, 2)], {}),
+    (
+        "conv_transpose",
+        ops.conv_transpose,
+        [normal(2, 3, 3, 2), normal(3, 2, 2, 2)],
+        {"strides": 2, "padding": "same", "output_padding": 1},
+    ),
+    (
+        "conv_transpose",
+        ops.conv_transpose,
+        [normal(1, 5, 3), normal(3, 2, 3)],
+        {"strides": 1, "dilation_rate": 2},
+    ),
+    ("max_pool", ops.max_pool, normal(2, 5, 4, 3), {"pool_size": 2}),
+    (
+        "max_pool",
+        ops.max_pool,
+        normal(2, 6, 5, 2),
+        {"pool_size": (3, 2), "strides": (2, 1), "padding": "same"},
+    ),
+    ("max_pool", ops.max_pool, normal(2, 7, 3), {"pool_size": 3, "strides": 2}),
+    ("average_pool", ops.average_pool, normal(2, 5, 4, 3), {"pool_size": 2}),
+    (
+        "average_pool",
+        ops.average_pool,
+        normal(2, 5, 5, 2),
+        {"pool_size": 3, "strides": 2, "padding": "same"},
+    ),
+    ("average_pool", ops.average_pool, normal(1, 7, 2), {"pool_size": 2, "padding": "same"}),
     ("relu", ops.relu, away_from(normal(3, 4), [0.0]), {}),
     ("sigmoid", ops.sigmoid, 3 * normal(3, 4), {}),
     ("tanh", ops.tanh, normal(3, 4), {}),
@@ -94,7 +146,7 @@ OP_CASES = [
 ]
 
 # Helpers in ops.__all__ that compute no tensor, so have no gradient to check.
-NOT_DIFFERENTIABLE = {"conv_padding"}
+NOT_DIFFERENTIABLE = {"conv_padding", "conv_output_length", "conv_transpose_output_length"}
 
 
 def test_every_op_has_a_gradient_check():
@@ -212,6 +264,24 @@ LAYER_CASES = [
     ("activation", lambda: Activation("tanh"), normal(2, 3), {}),
     ("flatten", lambda: Flatten(), normal(2, 3, 2), {}),
     ("dropout_inference", lambda: Dropout(0.5), normal(2, 3), {"training": False}),
+    ("max_pooling1d", lambda: L.MaxPooling1D(2, strides=1), normal(2, 5, 3), {}),
+    ("max_pooling2d_same", lambda: L.MaxPooling2D(3, 2, padding="same"), normal(2, 5, 4, 2), {}),
+    ("average_pooling1d_same", lambda: L.AveragePooling1D(3, padding="same"), normal(2, 7, 2), {}),
+    ("average_pooling2d", lambda: L.AveragePooling2D((2, 3)), normal(2, 4, 6, 2), {}),
+    ("global_max_pooling1d", lambda: L.GlobalMaxPooling1D(), normal(2, 5, 3), {}),
+    (
+        "global_max_pooling2d_keepdims",
+        lambda: L.GlobalMaxPooling2D(keepdims=True),
+        normal(2, 3, 4, 2),
+        {},
+    ),
+    (
+        "global_average_pooling1d_mask",
+        lambda: L.GlobalAveragePooling1D(),
+        normal(2, 4, 3),
+        {"mask": np.array([[1, 1, 0, 1], [0, 1, 0, 0]], bool)},
+    ),
+    ("global_average_pooling2d", lambda: L.GlobalAveragePooling2D(), normal(2, 3, 4, 2), {}),
 ]
 
 

@@ -12,7 +12,7 @@ three kinds of values:
   and replayed with real arrays when the model runs (`symbolic_aware`).
 
 The code lives in `kerastutor.ops.numpy` (array operations) and
-`kerastutor.ops.nn` (convolution and activations), each forward computation
+`kerastutor.ops.nn` (convolution, pooling and activations), each forward computation
 beside its gradient rule. The fused LSTM (`kerastutor.layers.lstm_fast`) is
 the one other place that differentiates; its tests check it against these
 rules.
@@ -24,7 +24,22 @@ Example:
     (2, 4)
 """
 
-from kerastutor.ops.nn import conv2d, conv_padding, relu, sigmoid, softmax, softplus
+from kerastutor.ops.nn import (
+    average_pool,
+    conv,
+    conv2d,
+    conv_output_length,
+    conv_padding,
+    conv_transpose,
+    conv_transpose_output_length,
+    depthwise_conv,
+    max_pool,
+    relu,
+    separable_conv,
+    sigmoid,
+    softmax,
+    softplus,
+)
 from kerastutor.ops.numpy import (
     abs,
     add,
@@ -83,6 +98,14 @@ __all__ = [
     # kerastutor.ops.nn
     "conv_padding",
     "conv2d",
+    "conv_output_length",
+    "conv_transpose_output_length",
+    "conv",
+    "depthwise_conv",
+    "separable_conv",
+    "conv_transpose",
+    "max_pool",
+    "average_pool",
     "relu",
     "sigmoid",
     "softplus",

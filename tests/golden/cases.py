@@ -860,6 +860,114 @@ _TRAIN = [
 # SeparableConv2D, the pooling layers.
 
 
+@case(floats(7, 6, 2), tags=("pooling",))
+def pool_max2d_default(L, M):
+    """Conv2D(3, 3, same) -> MaxPooling2D(): 7x6 -> 3x3 (the odd row dropped)."""
+    x = L.Input(shape=(7, 6, 2))
+    h = L.Conv2D(3, (3, 3), padding="same")(x)
+    y = L.MaxPooling2D()(h)
+    return M.Model(x, y)
+
+
+@case(floats(7, 6, 2), tags=("pooling",))
+def pool_max2d_same_strided(L, M):
+    """MaxPooling2D((3, 2), strides=(2, 1), padding='same') after a Conv2D: overlapping windows."""
+    x = L.Input(shape=(7, 6, 2))
+    h = L.Conv2D(3, (2, 2), padding="same")(x)
+    y = L.MaxPooling2D(pool_size=(3, 2), strides=(2, 1), padding="same")(h)
+    return M.Model(x, y)
+
+
+@case(floats(7, 5, 2), tags=("pooling",))
+def pool_average2d(L, M):
+    """Conv2D -> AveragePooling2D(2) 'valid' + AveragePooling2D(3, 2, 'same'), both 3x2."""
+    x = L.Input(shape=(7, 5, 2))
+    h = L.Conv2D(3, (2, 2), activation="relu")(x)
+    a = L.AveragePooling2D(pool_size=(2, 2))(h)
+    b = L.AveragePooling2D(pool_size=(3, 3), strides=(2, 2), padding="same")(h)
+    return M.Model(x, L.add([a, b]))
+
+
+@case(floats(9, 3), tags=("pooling",))
+def pool_1d(L, M):
+    """Dense on a sequence -> MaxPooling1D(2) and AveragePooling1D(3, 1, 'same')."""
+    x = L.Input(shape=(9, 3))
+    h = L.Dense(4, activation="tanh")(x)
+    a = L.MaxPooling1D(pool_size=2)(h)
+    b = L.AveragePooling1D(pool_size=3, strides=1, padding="same")(h)
+    c = L.MaxPooling1D(pool_size=3, strides=2, padding="same")(h)
+    return M.Model(x, [a, b, c])
+
+
+@case(floats(9, 3), tags=("pooling",))
+def pool_1d_stack(L, M):
+    """Dense -> MaxPooling1D(3, 2, 'same') -> AveragePooling1D(2) -> Flatten -> Dense(2)."""
+    x = L.Input(shape=(9, 3))
+    h = L.Dense(4, activation="tanh")(x)
+    h = L.MaxPooling1D(pool_size=3, strides=2, padding="same")(h)
+    h = L.AveragePooling1D(pool_size=2)(h)
+    y = L.Dense(2)(L.Flatten()(h))
+    return M.Model(x, y)
+
+
+@case(floats(5, 6, 2), tags=("pooling",))
+def pool_global_2d(L, M):
+    """Conv2D -> GlobalMaxPooling2D, GlobalAveragePooling2D(keepdims=True), concatenated -> Dense."""
+    x = L.Input(shape=(5, 6, 2))
+    h = L.Conv2D(4, (3, 3), padding="same", activation="relu")(x)
+    a = L.GlobalMaxPooling2D()(h)
+    b = L.Flatten()(L.GlobalAveragePooling2D(keepdims=True)(h))
+    y = L.Dense(3, activation="softmax")(L.concatenate([a, b]))
+    return M.Model(x, y)
+
+
+@case(floats(6, 3), tags=("pooling",))
+def pool_global_1d(L, M):
+    """Dense on a sequence -> GlobalMaxPooling1D(keepdims=True) and GlobalAveragePooling1D."""
+    x = L.Input(shape=(6, 3))
+    h = L.Dense(4)(x)
+    a = L.GlobalMaxPooling1D(keepdims=True)(h)
+    b = L.GlobalAveragePooling1D()(h)
+    return M.Model(x, [a, b])
+
+
+@case(padded_ids(16, MASK_ROWS, distinct=True), tags=("pooling",))
+def pool_global_average_masked(L, M):
+    """Embedding(mask_zero=True) -> GlobalAveragePooling1D: the mean over the real tokens."""
+    ids = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(16, 3, mask_zero=True)(ids)
+    h = L.GlobalAveragePooling1D()(h)
+    y = L.Dense(2, activation="sigmoid")(h)
+    return M.Model(ids, y)
+
+
+@case(floats(12, 12, 1), tags=("pooling", "train_base"))
+def pool_cnn_classifier(L, M):
+    """Conv2D -> MaxPooling2D -> Conv2D -> MaxPooling2D -> Flatten -> Dense(3, softmax)."""
+    x = L.Input(shape=(12, 12, 1))
+    h = L.Conv2D(4, (3, 3), activation="relu")(x)
+    h = L.MaxPooling2D()(h)
+    h = L.Conv2D(3, (3, 3), activation="relu")(h)
+    h = L.MaxPooling2D()(h)
+    y = L.Dense(3, activation="softmax")(L.Flatten()(h))
+    return M.Model(x, y)
+
+
+_TRAIN += [
+    TrainCase("pool_cnn_classifier", "adam", "categorical_crossentropy", "Adam through max pools"),
+    TrainCase("pool_max2d_same_strided", "sgd", "mse", "max-pool gradient, overlapping windows"),
+    TrainCase("pool_average2d", "sgd", "mse", "average-pool gradients, 'same' excludes padding"),
+    TrainCase("pool_1d_stack", "adam", "mae", "1-D pooling gradients"),
+    TrainCase("pool_global_2d", "sgd", "categorical_crossentropy", "global pooling gradients"),
+    TrainCase(
+        "pool_global_average_masked",
+        "adam",
+        "binary_crossentropy",
+        "masked mean: padding gets no gradient",
+    ),
+]
+
+
 # ------------------------- shape, normalization and merging (issue 11) ---
 # Reshape, Permute, UpSampling, ZeroPadding, Cropping, BatchNormalization,
 # LayerNormalization, UnitNormalization, the merge layers, regularizers.
