@@ -25,7 +25,13 @@ import traitlets
 
 from kerastutor import ops
 from kerastutor.autodiff import data_of
-from kerastutor.layers import Conv2D
+from kerastutor.layers import (
+    AveragePooling1D,
+    AveragePooling2D,
+    Conv2D,
+    MaxPooling1D,
+    MaxPooling2D,
+)
 from kerastutor.widgets._render import (
     HIGHLIGHT,
     MONO,
@@ -45,7 +51,12 @@ __all__ = ["ConvView"]
 
 # The layers ConvView explains, and what their window does with the numbers it covers.
 CONVOLUTIONS = (Conv2D,)
-POOLINGS = {}  # layer class -> "max" or "average"
+POOLINGS = {
+    MaxPooling1D: "max",
+    MaxPooling2D: "max",
+    AveragePooling1D: "average",
+    AveragePooling2D: "average",
+}
 _FLEX = '<div style="display:flex;flex-wrap:wrap;align-items:flex-start;gap:8px;">'
 _SYMBOL = '<div style="align-self:center;font-size:20px;">{}</div>'
 _CHANNELS_DRAWN = 3
@@ -54,39 +65,45 @@ _CHANNELS_DRAWN = 3
 class ConvView(WidgetBase):
     """Which inputs one output cell of a Conv or Pooling layer reads, and how it sums them.
 
-    Example:
-        >>> import numpy as np
-        >>> from kerastutor.layers import Conv2D
-        >>> from kerastutor.widgets import ConvView
-        >>> conv = Conv2D(1, (3, 3), kernel_initializer="ones")
-        >>> view = ConvView(conv, np.arange(25.0).reshape(5, 5, 1))
-        >>> view.output_shape
-        (3, 3, 1)
-        >>> view.row, view.col = 1, 2
-        >>> view.taps[0], view.engine_value
-        ((1, 2), 117.0)
+        Example:
+            >>> import numpy as np
+            >>> from kerastutor.layers import (
+        AveragePooling1D,
+        AveragePooling2D,
+        Conv2D,
+        MaxPooling1D,
+        MaxPooling2D,
+    )
+            >>> from kerastutor.widgets import ConvView
+            >>> conv = Conv2D(1, (3, 3), kernel_initializer="ones")
+            >>> view = ConvView(conv, np.arange(25.0).reshape(5, 5, 1))
+            >>> view.output_shape
+            (3, 3, 1)
+            >>> view.row, view.col = 1, 2
+            >>> view.taps[0], view.engine_value
+            ((1, 2), 117.0)
 
-    Args:
-        layer: a Conv2D layer (built or not, trained or not).
-        inputs: one image (height, width, channels) or a batch of them (then a
-            `sample` slider chooses the image). By default a small image of
-            whole numbers 0-9, drawn from `seed`.
-        seed: the seed of the default image.
+        Args:
+            layer: a Conv2D layer (built or not, trained or not).
+            inputs: one image (height, width, channels) or a batch of them (then a
+                `sample` slider chooses the image). By default a small image of
+                whole numbers 0-9, drawn from `seed`.
+            seed: the seed of the default image.
 
-    State (traits; tests and lessons read them):
-        padding, strides, dilation_rate, sample, row, col, filter: the
-            controls' values (set them from code as moving the controls does).
-        output_shape: the output of one sample, e.g. (5, 5, 2).
-        taps: the input (row, col) each kernel offset reads, in kernel order;
-            a position outside the image is padding.
-        window, kernel_window: the numbers under the window and the chosen
-            filter's kernel, both (kernel_height, kernel_width, channels).
-        products_sum, bias: sum(window * kernel_window) and the filter's bias.
-        cell_value: what the widget works out, activation included.
-        engine_value: the layer's own output at that cell (equal to cell_value).
-        winner: for max pooling, the input (row, col) that was the largest.
-        size_reason: why the output has the size it has.
-        error: the engine's error for the current switches, or None.
+        State (traits; tests and lessons read them):
+            padding, strides, dilation_rate, sample, row, col, filter: the
+                controls' values (set them from code as moving the controls does).
+            output_shape: the output of one sample, e.g. (5, 5, 2).
+            taps: the input (row, col) each kernel offset reads, in kernel order;
+                a position outside the image is padding.
+            window, kernel_window: the numbers under the window and the chosen
+                filter's kernel, both (kernel_height, kernel_width, channels).
+            products_sum, bias: sum(window * kernel_window) and the filter's bias.
+            cell_value: what the widget works out, activation included.
+            engine_value: the layer's own output at that cell (equal to cell_value).
+            winner: for max pooling, the input (row, col) that was the largest.
+            size_reason: why the output has the size it has.
+            error: the engine's error for the current switches, or None.
     """
 
     padding = traitlets.Unicode("valid")
@@ -339,10 +356,15 @@ class ConvView(WidgetBase):
             return (0, 0)
         stride = self._as_pair(self.strides)[axis]
         dilation = self._as_pair(self.dilation_rate)[axis]
-        reach = dilation * (size - 1) + 1  # the input span one dilated window covers
-        if self.padding == "causal":
-            return (reach - 1, 0)
-        return ops.conv_padding(length, reach, stride, self.padding)
+        return ops.conv_padding(length, size, stride, self.padding, dilation)
+
+    def _filler(self):
+        """What padding puts around the input, in words."""
+        if self.kind == "max":
+            return "position(s) that never win the max"
+        if self.kind == "average":
+            return "position(s) left out of the mean"
+        return "zero(s)"
 
     def _size_reason(self, input_size, output_size, size, pads):
         axes = ["rows", "columns"] if self.spatial_rank == 2 else [None, "steps"]
@@ -369,7 +391,8 @@ class ConvView(WidgetBase):
                 )
             else:
                 how = (
-                    f"padding='same' adds {before} zero(s) before and {after} after, so {span} "
+                    f"padding='same' adds {before} {self._filler()} before and {after} after, "
+                    f"so {span} "
                     f"fits at ceil({length} / {stride}) = {positions} places"
                 )
             verdict = (
@@ -434,7 +457,15 @@ class ConvView(WidgetBase):
         output_largest = max(largest_magnitude(self.output_map), 1e-12)
         pad = "0" if self.kind == "conv" else ""  # pooling ignores padded positions
         pictures = [
-            _grid_svg(grid, self.pads, self._tap_cells(), largest, self._caption(channel), pad)
+            _grid_svg(
+                grid,
+                self.pads,
+                self._tap_cells(),
+                largest,
+                self._caption(channel),
+                pad,
+                winner=self._winner_cell(),
+            )
             for channel, grid in zip(self._drawn_channels(), self.input_maps)
         ]
         chosen = {(self.row, self.col)}
@@ -535,10 +566,13 @@ class ConvView(WidgetBase):
             rows.append(cells)
         picture = table([], rows, caption=f"window, channel {self.filter}")
         if self.kind == "max":
-            where = ", ".join(str(i) for i in self.winner)
+            if self.spatial_rank == 2:
+                where = f"row {self.winner[0]}, col {self.winner[1]}"
+            else:
+                where = f"step {self.winner[0]}"
             sentence = (
                 f"output[{self._cell_index()}] = max(window) = {self.cell_value:.3f}, the input "
-                f"at ({where}); padding never wins"
+                f"at {where} (outlined red); padding never wins"
             )
         else:
             sentence = (
@@ -549,15 +583,21 @@ class ConvView(WidgetBase):
 
     def _check(self):
         difference = abs(self.cell_value - self.engine_value)
+        worked = {"conv": "sum", "max": "max", "average": "mean"}[self.kind]
         verdict = "equal" if difference <= 1e-5 * max(1.0, abs(self.engine_value)) else "different"
         return (
             f'<div class="kt-check">The layer itself computed output[{self._cell_index()}] = '
-            f"{self.engine_value:.3f}; the sum worked out above is {verdict} "
+            f"{self.engine_value:.3f}; the {worked} worked out above is {verdict} "
             f"(difference {difference:.1e}).</div>"
         )
 
     def _tap_cells(self):
         return {_as_tuple(tap) if self.spatial_rank == 2 else (0, tap) for tap in self.taps}
+
+    def _winner_cell(self):
+        if not self.winner:
+            return None
+        return tuple(self.winner) if self.spatial_rank == 2 else (0, self.winner[0])
 
     def _inside_mask(self):
         height, width = len(self.input_maps[0]), len(self.input_maps[0][0])
@@ -598,8 +638,11 @@ def _number_table(values, largest, caption):
     return table([], rows, caption=caption)
 
 
-def _grid_svg(grid, pads, chosen, largest, caption, pad_label="0"):
-    """An image (or output map) as coloured cells, its padding dashed, `chosen` cells outlined."""
+def _grid_svg(grid, pads, chosen, largest, caption, pad_label="0", winner=None):
+    """An image (or output map) as coloured cells, its padding dashed, `chosen` cells outlined.
+
+    `winner`, if given, is the (row, col) of the max pooling's maximum, outlined red.
+    """
     height, width = len(grid), len(grid[0])
     (top, bottom), (left, right) = pads
     rows, cols = height + top + bottom, width + left + right
@@ -611,6 +654,12 @@ def _grid_svg(grid, pads, chosen, largest, caption, pad_label="0"):
         elements.append(
             f'<rect class="kt-tap" x="{x + 1}" y="{y + 1}" width="{cell - 2}" height="{cell - 2}" '
             f'fill="{HIGHLIGHT}" fill-opacity="0.35" stroke="#e0a800" stroke-width="2"/>'
+        )
+    if winner is not None:
+        x, y = (winner[1] + left) * cell, (winner[0] + top) * cell + 18
+        elements.append(
+            f'<rect class="kt-winner" x="{x + 1}" y="{y + 1}" width="{cell - 2}" '
+            f'height="{cell - 2}" fill="none" stroke="#d62728" stroke-width="3"/>'
         )
     return svg(max(cols * cell, 120), rows * cell + 20, elements)
 

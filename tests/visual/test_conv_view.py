@@ -6,7 +6,16 @@ import numpy as np
 import pytest
 
 from kerastutor import random
-from kerastutor.layers import Conv2D, Dense, Flatten, Input
+from kerastutor.layers import (
+    AveragePooling1D,
+    AveragePooling2D,
+    Conv2D,
+    Dense,
+    Flatten,
+    Input,
+    MaxPooling1D,
+    MaxPooling2D,
+)
 from kerastutor.models import Model
 from kerastutor.utils import set_random_seed
 from kerastutor.widgets import ConvView
@@ -177,7 +186,76 @@ def test_a_frozen_layer_says_so():
 
 
 def test_constructor_arguments_are_checked():
-    with pytest.raises(TypeError, match="ConvView explains one of Conv2D"):
+    with pytest.raises(TypeError, match="ConvView explains one of Conv2D, MaxPooling1D"):
         ConvView(Dense(3))
     with pytest.raises(ValueError, match=r"received an array of shape \(5, 5\)"):
         ConvView(Conv2D(1, 3), np.zeros((5, 5)))
+
+
+def test_max_pooling_shows_which_input_was_the_max():
+    view = ConvView(MaxPooling2D(), np.arange(16.0).reshape(4, 4, 1))
+    assert view.output_shape == (2, 2, 1) and view.kernel_window == []
+    view.select(row=1, col=0)
+    assert np.array(view.window)[:, :, 0].tolist() == [[8, 9], [12, 13]]
+    assert view.winner == (3, 1) and view.engine_value == view.cell_value == 13.0
+    assert "max(window) = 13.000, the input at row 3, col 1 (outlined red)" in view.html
+    assert view.html.count('class="kt-winner"') == 1
+    assert repr(view) == (
+        "ConvView(max_pooling2d: MaxPooling2D, padding='valid', strides=(2, 2): "
+        "(4, 4, 1) -> (2, 2, 1), output[1, 0, 0] = 13.000)"
+    )
+
+
+@pytest.mark.parametrize("layer_class", [MaxPooling2D, AveragePooling2D])
+def test_pooling_with_same_padding_leaves_the_padding_out(layer_class):
+    # All inputs are negative: a zero of padding would win a max or raise a mean.
+    images = -np.random.default_rng(1).random((2, 5, 5, 2)).astype("float32") - 0.1
+    layer = layer_class(3, strides=2, padding="same")
+    expected = np.asarray(layer(images))
+    view = ConvView(layer, images)
+    assert view.output_shape == expected.shape[1:] == (3, 3, 2)
+    assert "padding='same' adds 1 position(s)" in view.size_reason
+    for sample, row, col, channel in itertools.product(range(2), range(3), range(3), range(2)):
+        view.select(row=row, col=col, filter=channel, sample=sample)
+        assert view.cell_value == pytest.approx(expected[sample, row, col, channel], abs=1e-6)
+        assert view.engine_value == pytest.approx(expected[sample, row, col, channel], abs=1e-6)
+    view.select(row=0, col=0, filter=0, sample=0)  # the corner window holds 2 x 2 real inputs
+    if layer_class is MaxPooling2D:
+        assert view.winner[0] in (0, 1) and view.winner[1] in (0, 1)
+    else:
+        assert view.products_sum / 4 == pytest.approx(view.cell_value)
+        assert "/ 4 = " in view.html and "(padding is not counted)" in view.html
+
+
+def test_one_dimensional_pooling_slides_along_the_steps():
+    sequence = np.array([[3.0], [1.0], [4.0], [1.0], [5.0], [9.0], [2.0]])
+    view = ConvView(MaxPooling1D(3, strides=2), sequence)
+    assert view.output_shape == (3, 1)
+    assert view.row_slider.layout.display == "none"
+    assert view.col_slider.description == "output step"
+    view.col = 2
+    assert view.taps == [4, 5, 6] and view.winner == (5,) and view.engine_value == 9.0
+    assert "the input at step 5" in view.html
+    assert view.size_reason == (
+        "steps: padding='valid' adds nothing, so a window 3 wide fits at "
+        "((7 - 3) // 2) + 1 = 3 places, smaller than the input (7)."
+    )
+    average = ConvView(AveragePooling1D(2), sequence)
+    average.col = 1
+    assert average.cell_value == average.engine_value == 2.5
+
+
+def test_pooling_has_no_dilation_switch_and_refuses_a_dilation_set_from_code():
+    view = ConvView(MaxPooling2D(), np.ones((4, 4, 1)))
+    assert "dilation" not in [control.description for control in view.controls.children]
+    view.dilation_rate = (2, 2)
+    assert "MaxPooling2D has no `dilation_rate`" in view.error
+    view.dilation_rate = (1, 1)
+    assert view.error is None
+
+
+def test_a_pool_larger_than_the_input_is_explained_inside_the_widget():
+    view = ConvView(AveragePooling1D(20))  # the default sequence has 10 steps
+    assert "must fit inside the input" in view.error and "10 < 20" in view.error
+    view.padding = "same"
+    assert view.error is None and view.output_shape == (1, 1)

@@ -10,7 +10,7 @@ import ipywidgets
 import numpy as np
 
 import kerastutor as keras
-from kerastutor.layers import LSTM, Conv2D, Dense, Input
+from kerastutor.layers import LSTM, AveragePooling2D, Conv2D, Dense, Input, MaxPooling2D
 from kerastutor.widgets import ConvView, EmbeddingLookup, NodeInspector, SequenceView, ShapeFlow
 
 
@@ -164,3 +164,17 @@ def test_conv_view_survives_random_switches_and_cells():
         assert "the sum worked out above is equal" in view.html
         worked += 1
     assert refused > 5 and worked > 5
+
+
+def test_conv_view_of_pooling_layers_survives_random_switches_and_cells():
+    rng = np.random.default_rng(6)
+    images = -rng.random((2, 5, 4, 3)).astype("float32")  # negative: padding must never win
+    for layer in (MaxPooling2D(3), AveragePooling2D((2, 3), strides=1)):
+        view = ConvView(layer, images)
+        controls = list(view.controls.children)
+        for _ in range(30):
+            control = controls[rng.integers(len(controls))]
+            control.value = random_value(control, rng)
+            assert view.error is None and "kt-error" not in view.html
+            assert abs(view.cell_value - view.engine_value) < 1e-6
+            assert "worked out above is equal" in view.html
