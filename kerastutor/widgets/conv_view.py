@@ -184,10 +184,7 @@ class ConvView(WidgetBase):
             "padding": self.padding_picker,
             "strides": self.strides_picker,
             "dilation_rate": self.dilation_picker,
-            "sample": self.sample_slider,
-            "row": self.row_slider,
-            "col": self.col_slider,
-            "filter": self.filter_slider,
+            **self._sliders(),
         }
         if "dilation_rate" not in self.config:  # pooling windows are never dilated
             del controls["dilation_rate"]
@@ -196,6 +193,20 @@ class ConvView(WidgetBase):
             control.value = getattr(self, name)
             traitlets.link((control, "value"), (self, name))
         return tuple(controls.values())
+
+    @traitlets.validate("sample", "row", "col", "filter")
+    def _keep_inside_the_slider(self, proposal):
+        """A cell chosen from code is kept inside the output, as its slider would keep it."""
+        slider = self._sliders()[proposal.trait.name]
+        return min(max(proposal.value, slider.min), slider.max)
+
+    def _sliders(self):
+        return {
+            "sample": self.sample_slider,
+            "row": self.row_slider,
+            "col": self.col_slider,
+            "filter": self.filter_slider,
+        }
 
     @traitlets.observe("padding", "strides", "dilation_rate", "sample", "row", "col", "filter")
     def _on_switch(self, change):
@@ -248,47 +259,58 @@ class ConvView(WidgetBase):
             self._updating = False
 
     def _compute(self):
-        switches = (self.padding, tuple(self.strides), tuple(self.dilation_rate))
-        if switches not in self._engine_outputs:
-            layer = self._layer_for_switches()
-            self._engine_outputs[switches] = (
-                np.asarray(data_of(layer(self.inputs))),
-                layer.get_weights(),
-            )
-        outputs, weights = self._engine_outputs[switches]
+        outputs, weights = self._engine_outputs_for_switches()
         # A 1-D sequence is drawn as an image one row high: (steps, channels) -> (1, steps, ...).
         images, outputs = self._as_images(self.inputs), self._as_images(outputs)
-        self.sample_slider.max = len(images) - 1
-        image, output = images[self.sample], outputs[self.sample]
         self.input_shape = tuple(self.inputs.shape[1:])
         self.output_shape = tuple(outputs.shape[2 if self.spatial_rank == 1 else 1 :])
-        self.row_slider.max, self.col_slider.max = output.shape[0] - 1, output.shape[1] - 1
-        size = self._window_size()
-        pads = [self._pad(image.shape[axis], size[axis], axis) for axis in (0, 1)]
-        self.pads = tuple(pads)
-        dilation = self._as_pair(self.dilation_rate)
-        strides = self._as_pair(self.strides)
-        # Kernel offset (i, j) of output cell (row, col) reads input (row * stride - pad + i * dilation).
-        rows = [self.row * strides[0] - pads[0][0] + i * dilation[0] for i in range(size[0])]
-        cols = [self.col * strides[1] - pads[1][0] + j * dilation[1] for j in range(size[1])]
-        self.taps = [(r, c) if self.spatial_rank == 2 else c for r in rows for c in cols]
-        inside = [[0 <= r < image.shape[0] and 0 <= c < image.shape[1] for c in cols] for r in rows]
-        window = np.zeros((size[0], size[1], image.shape[2]), dtype=image.dtype)
-        for i, r in enumerate(rows):
-            for j, c in enumerate(cols):
-                if inside[i][j]:
-                    window[i, j] = image[r, c]
+        # The position sliders reach every output cell (and the chosen cell stays inside).
+        self.row_slider.max, self.col_slider.max = outputs.shape[1] - 1, outputs.shape[2] - 1
+        image, output = images[self.sample], outputs[self.sample]
+        rows, cols, inside, window = self._read_window(image)
         self.engine_value = float(output[self.row, self.col, self.filter])
         if self.kind == "conv":
             self._work_out_convolution(window, weights)
         else:
-            self._work_out_pooling(window[:, :, self.filter], np.array(inside), rows, cols)
+            self._work_out_pooling(window[:, :, self.filter], inside, rows, cols)
         self.window = window.tolist()
-        shown = range(min(image.shape[2], _CHANNELS_DRAWN) if self.kind == "conv" else 0)
-        channels = list(shown) if self.kind == "conv" else [self.filter]
-        self.input_maps = [image[:, :, channel].tolist() for channel in channels]
+        channels = range(min(image.shape[2], _CHANNELS_DRAWN)) if self.kind == "conv" else []
+        self.input_maps = [image[:, :, c].tolist() for c in channels or [self.filter]]
         self.output_map = output[:, :, self.filter].tolist()
-        self.size_reason = self._size_reason(image.shape[:2], output.shape[:2], size, pads)
+        self.size_reason = self._size_reason(image.shape[:2], output.shape[:2])
+
+    def _engine_outputs_for_switches(self):
+        """The layer's outputs on the whole input, and its weights, for the current switches."""
+        switches = (self.padding, tuple(self.strides), tuple(self.dilation_rate))
+        if switches not in self._engine_outputs:
+            layer = self._layer_for_switches()
+            outputs = np.asarray(data_of(layer(self.inputs)))
+            self._engine_outputs[switches] = (outputs, layer.get_weights())
+        return self._engine_outputs[switches]
+
+    def _read_window(self, image):
+        """The input rows and columns the chosen cell's window reads, and the numbers there.
+
+        Kernel offset (i, j) of output cell (row, col) reads input row
+        row * stride - pad_before + i * dilation (and the same for columns);
+        a position outside the image is padding and reads 0.
+        """
+        size, strides = self._window_size(), self._as_pair(self.strides)
+        dilation = self._as_pair(self.dilation_rate)
+        self.pads = tuple(self._pad(image.shape[axis], size[axis], axis) for axis in (0, 1))
+        (top, _), (left, _) = self.pads
+        rows = [self.row * strides[0] - top + i * dilation[0] for i in range(size[0])]
+        cols = [self.col * strides[1] - left + j * dilation[1] for j in range(size[1])]
+        self.taps = [(r, c) if self.spatial_rank == 2 else c for r in rows for c in cols]
+        inside = np.array(
+            [[0 <= r < image.shape[0] and 0 <= c < image.shape[1] for c in cols] for r in rows]
+        )
+        window = np.zeros((size[0], size[1], image.shape[2]), dtype=image.dtype)
+        for i, r in enumerate(rows):
+            for j, c in enumerate(cols):
+                if inside[i, j]:
+                    window[i, j] = image[r, c]
+        return rows, cols, inside, window
 
     def _work_out_convolution(self, window, weights):
         kernel = weights[0].reshape(self._window_size() + weights[0].shape[-2:])
@@ -366,8 +388,10 @@ class ConvView(WidgetBase):
             return "position(s) left out of the mean"
         return "zero(s)"
 
-    def _size_reason(self, input_size, output_size, size, pads):
+    def _size_reason(self, input_size, output_size):
+        """Why each spatial axis of the output has its size, in one sentence per axis."""
         axes = ["rows", "columns"] if self.spatial_rank == 2 else [None, "steps"]
+        size = self._window_size()
         sentences = []
         for axis in range(2):
             if axes[axis] is None:
@@ -375,7 +399,7 @@ class ConvView(WidgetBase):
             length, positions = input_size[axis], output_size[axis]
             stride = self._as_pair(self.strides)[axis]
             reach = self._as_pair(self.dilation_rate)[axis] * (size[axis] - 1) + 1
-            before, after = pads[axis]
+            before, after = self.pads[axis]
             span = f"a window {reach} wide" + (
                 f" (kernel {size[axis]}, dilated)" if reach > size[axis] else ""
             )

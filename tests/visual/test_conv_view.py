@@ -115,6 +115,8 @@ def test_output_position_sliders_follow_the_output_size():
     assert (view.row, view.col) == (1, 1)  # ... and the chosen cell moves inside the output
     view.row = 0  # the trait moves its slider
     assert view.row_slider.value == 0
+    view.select(row=9, col=-1, filter=5)  # kept inside the output, as the sliders keep it
+    assert (view.row, view.col, view.filter) == (1, 0, 0) and view.error is None
     assert view.engine_value == view.cell_value
 
 
