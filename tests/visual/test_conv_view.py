@@ -261,3 +261,19 @@ def test_a_pool_larger_than_the_input_is_explained_inside_the_widget():
     assert "must fit inside the input" in view.error and "10 < 20" in view.error
     view.padding = "same"
     assert view.error is None and view.output_shape == (1, 1)
+
+
+def test_lesson_6s_valid_and_same_example_cell_by_cell():
+    """Lesson 6's 5x5 image and 3x3 kernel of ones: the middle 108 and the padded corner 12."""
+    image = np.arange(25, dtype="float32").reshape(1, 5, 5, 1)
+    ones = [np.ones((3, 3, 1, 1), dtype="float32"), np.zeros((1,), dtype="float32")]
+    view = ConvView(Conv2D(1, (3, 3), padding="valid", weights=ones), image)
+    view.select(row=1, col=1)
+    assert repr(view) == (
+        "ConvView(conv2d: Conv2D, padding='valid', strides=(1, 1): "
+        "(5, 5, 1) -> (3, 3, 1), output[1, 1, 0] = 108.000)"
+    )
+    view.padding = "same"
+    view.select(row=0, col=0)
+    assert view.engine_value == 12.0 == view.products_sum  # 0 + 1 + 5 + 6 and five zeros
+    assert sum(not (0 <= r < 5 and 0 <= c < 5) for r, c in view.taps) == 5

@@ -9,11 +9,13 @@ and plot_model show both of its nodes, each with its input and output shape.
 import re
 import types
 
+import numpy as np
 import pytest
 
 import kerastutor as keras
 from kerastutor import layers
 from kerastutor.utils import plot_model
+from kerastutor.widgets import ConvView
 
 
 @pytest.fixture
@@ -125,3 +127,16 @@ def test_expanded_plot_shows_the_layers_inside_and_both_calls_entering(shared_vi
     # Both digits enter the same inner input, each call in its own colour.
     assert re.search(r'label="input_2\[0\]\[0\] \u2192 node 0[^"]*" color="#1f77b4"', source)
     assert re.search(r'label="input_3\[0\]\[0\] \u2192 node 1[^"]*" color="#d62728"', source)
+
+
+def test_conv_view_of_the_shared_conv_reads_both_digits_with_one_kernel(shared_vision):
+    conv = shared_vision.vision.layers[1]
+    digits = np.random.default_rng(0).random((2, 27, 27, 1)).astype("float32")
+    conv_outputs = keras.models.Model(shared_vision.vision.inputs, conv.output).predict(
+        digits, verbose=0
+    )
+    view = ConvView(conv, digits)
+    for sample in (0, 1):  # digit a and digit b: the same kernel_window, different windows
+        view.select(row=12, col=7, filter=63, sample=sample)
+        np.testing.assert_array_equal(view.kernel_window, conv.get_weights()[0][..., 63])
+        assert view.cell_value == pytest.approx(conv_outputs[sample, 12, 7, 63], abs=1e-5)
