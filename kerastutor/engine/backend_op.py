@@ -236,6 +236,11 @@ class BackendOp(Layer):
         self.built = True
 
     @property
+    def is_op(self):
+        """True for a `kerastutor.ops` call (not a layer in `model.layers`, as in Keras 3)."""
+        return self.function.startswith("ops.")
+
+    @property
     def type_label(self):
         """What `summary()` shows as the type: 'Add' for the op 'add', as in Keras 3."""
         return "".join(part.capitalize() for part in self.function.split(".")[-1].split("_"))
