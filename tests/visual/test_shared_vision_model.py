@@ -20,21 +20,21 @@ from kerastutor.widgets import ConvView
 
 @pytest.fixture
 def shared_vision():
-    """The guide's code (keras.layers.Input and keras.models.Model until main has keras.Input)."""
-    digit_input = keras.layers.Input(shape=(27, 27, 1))
+    """The guide's code with only the imports changed."""
+    digit_input = keras.Input(shape=(27, 27, 1))
     x = layers.Conv2D(64, (3, 3))(digit_input)
     x = layers.Conv2D(64, (3, 3))(x)
     x = layers.MaxPooling2D((2, 2))(x)
     out = layers.Flatten()(x)
-    vision_model = keras.models.Model(digit_input, out)
+    vision_model = keras.Model(digit_input, out)
 
-    digit_a = keras.layers.Input(shape=(27, 27, 1))
-    digit_b = keras.layers.Input(shape=(27, 27, 1))
+    digit_a = keras.Input(shape=(27, 27, 1))
+    digit_b = keras.Input(shape=(27, 27, 1))
     out_a = vision_model(digit_a)
     out_b = vision_model(digit_b)
     concatenated = layers.concatenate([out_a, out_b])
     out = layers.Dense(1, activation="sigmoid")(concatenated)
-    classification_model = keras.models.Model([digit_a, digit_b], out)
+    classification_model = keras.Model([digit_a, digit_b], out)
     return types.SimpleNamespace(vision=vision_model, model=classification_model)
 
 
@@ -132,9 +132,7 @@ def test_expanded_plot_shows_the_layers_inside_and_both_calls_entering(shared_vi
 def test_conv_view_of_the_shared_conv_reads_both_digits_with_one_kernel(shared_vision):
     conv = shared_vision.vision.layers[1]
     digits = np.random.default_rng(0).random((2, 27, 27, 1)).astype("float32")
-    conv_outputs = keras.models.Model(shared_vision.vision.inputs, conv.output).predict(
-        digits, verbose=0
-    )
+    conv_outputs = keras.Model(shared_vision.vision.inputs, conv.output).predict(digits, verbose=0)
     view = ConvView(conv, digits)
     for sample in (0, 1):  # digit a and digit b: the same kernel_window, different windows
         view.select(row=12, col=7, filter=63, sample=sample)
