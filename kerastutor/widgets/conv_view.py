@@ -65,45 +65,45 @@ _CHANNELS_DRAWN = 3
 class ConvView(WidgetBase):
     """Which inputs one output cell of a Conv or Pooling layer reads, and how it sums them.
 
-        Example:
-            >>> import numpy as np
-            >>> from kerastutor.layers import (
-        AveragePooling1D,
-        AveragePooling2D,
-        Conv2D,
-        MaxPooling1D,
-        MaxPooling2D,
-    )
-            >>> from kerastutor.widgets import ConvView
-            >>> conv = Conv2D(1, (3, 3), kernel_initializer="ones")
-            >>> view = ConvView(conv, np.arange(25.0).reshape(5, 5, 1))
-            >>> view.output_shape
-            (3, 3, 1)
-            >>> view.row, view.col = 1, 2
-            >>> view.taps[0], view.engine_value
-            ((1, 2), 117.0)
+    Example:
+        >>> import numpy as np
+        >>> from kerastutor.layers import Conv2D
+        >>> from kerastutor.widgets import ConvView
+        >>> conv = Conv2D(1, (3, 3), kernel_initializer="ones")
+        >>> view = ConvView(conv, np.arange(25.0).reshape(5, 5, 1))
+        >>> view.output_shape
+        (3, 3, 1)
+        >>> view.select(row=1, col=2)
+        >>> view.taps[0], view.engine_value
+        ((1, 2), 117.0)
 
-        Args:
-            layer: a Conv2D layer (built or not, trained or not).
-            inputs: one image (height, width, channels) or a batch of them (then a
-                `sample` slider chooses the image). By default a small image of
-                whole numbers 0-9, drawn from `seed`.
-            seed: the seed of the default image.
+    Args:
+        layer: a Conv2D, or a MaxPooling1D/2D or AveragePooling1D/2D layer
+            (built or not, trained or not).
+        inputs: one image (height, width, channels) or a batch of them (then a
+            `sample` slider chooses the image); for a 1-D layer, one sequence
+            (steps, channels) or a batch. By default a small input of whole
+            numbers 0-9, drawn from `seed`.
+        seed: the seed of the default input.
 
-        State (traits; tests and lessons read them):
-            padding, strides, dilation_rate, sample, row, col, filter: the
-                controls' values (set them from code as moving the controls does).
-            output_shape: the output of one sample, e.g. (5, 5, 2).
-            taps: the input (row, col) each kernel offset reads, in kernel order;
-                a position outside the image is padding.
-            window, kernel_window: the numbers under the window and the chosen
-                filter's kernel, both (kernel_height, kernel_width, channels).
-            products_sum, bias: sum(window * kernel_window) and the filter's bias.
-            cell_value: what the widget works out, activation included.
-            engine_value: the layer's own output at that cell (equal to cell_value).
-            winner: for max pooling, the input (row, col) that was the largest.
-            size_reason: why the output has the size it has.
-            error: the engine's error for the current switches, or None.
+    State (traits; tests and lessons read them):
+        padding, strides, dilation_rate, sample, row, col, filter: the
+            controls' values (set them from code as moving the controls does).
+        output_shape: the output of one sample, e.g. (5, 5, 2).
+        taps: the input (row, col) each kernel offset reads, in kernel order
+            (the step, for 1-D layers); a position outside the input is padding.
+        channels_read: the input channels the cell reads: all of them for a
+            convolution (its group's, with `groups`), one for pooling.
+        window, kernel_window: the numbers under the window (in those
+            channels) and the chosen filter's kernel, both (kernel_height,
+            kernel_width, len(channels_read)); pooling has no kernel.
+        products_sum, bias: sum(window * kernel_window) and the filter's bias
+            (for pooling, the sum of the window's inputs).
+        cell_value: what the widget works out, activation included.
+        engine_value: the layer's own output at that cell (equal to cell_value).
+        winner: for max pooling, the input (row, col) that was the largest.
+        size_reason: why the output has the size it has.
+        error: the engine's error for the current switches, or None.
     """
 
     padding = traitlets.Unicode("valid")
@@ -126,6 +126,7 @@ class ConvView(WidgetBase):
     engine_value = traitlets.Float(0.0)
     winner = traitlets.Tuple()
     size_reason = traitlets.Unicode("")
+    channels_read = traitlets.List()
     input_maps = traitlets.List()
     output_map = traitlets.List()
     error = traitlets.Unicode(None, allow_none=True)
@@ -267,17 +268,27 @@ class ConvView(WidgetBase):
         # The position sliders reach every output cell (and the chosen cell stays inside).
         self.row_slider.max, self.col_slider.max = outputs.shape[1] - 1, outputs.shape[2] - 1
         image, output = images[self.sample], outputs[self.sample]
-        rows, cols, inside, window = self._read_window(image)
+        self.channels_read = self._channels_read(image.shape[2])
+        rows, cols, inside, window = self._read_window(image[:, :, self.channels_read])
         self.engine_value = float(output[self.row, self.col, self.filter])
         if self.kind == "conv":
             self._work_out_convolution(window, weights)
         else:
-            self._work_out_pooling(window[:, :, self.filter], inside, rows, cols)
+            self._work_out_pooling(window[:, :, 0], inside, rows, cols)
         self.window = window.tolist()
-        channels = range(min(image.shape[2], _CHANNELS_DRAWN)) if self.kind == "conv" else []
-        self.input_maps = [image[:, :, c].tolist() for c in channels or [self.filter]]
+        drawn = self.channels_read[:_CHANNELS_DRAWN]
+        self.input_maps = [image[:, :, channel].tolist() for channel in drawn]
         self.output_map = output[:, :, self.filter].tolist()
         self.size_reason = self._size_reason(image.shape[:2], output.shape[:2])
+
+    def _channels_read(self, channels):
+        """The input channels the chosen cell reads: all, its filter's group, or the pooled one."""
+        if self.kind != "conv":
+            return [self.filter]
+        groups = self.config.get("groups", 1)
+        per_group = channels // groups
+        group = self.filter // (self.config["filters"] // groups)
+        return list(range(group * per_group, (group + 1) * per_group))
 
     def _engine_outputs_for_switches(self):
         """The layer's outputs on the whole input, and its weights, for the current switches."""
@@ -490,7 +501,7 @@ class ConvView(WidgetBase):
                 pad,
                 winner=self._winner_cell(),
             )
-            for channel, grid in zip(self._drawn_channels(), self.input_maps)
+            for channel, grid in zip(self.channels_read, self.input_maps)
         ]
         chosen = {(self.row, self.col)}
         output_picture = _grid_svg(
@@ -535,29 +546,28 @@ class ConvView(WidgetBase):
         """The window's numbers, the kernel's, and their products, channel by channel."""
         window = np.asarray(self.window)
         if self.kind != "conv":
-            return self._pooling_arithmetic(window[:, :, self.filter])
+            return self._pooling_arithmetic(window[:, :, 0])
         kernel = np.asarray(self.kernel_window)
         largest = max(largest_magnitude(window), 1e-12)
         kernel_largest = max(largest_magnitude(kernel), 1e-12)
         products = window * kernel
         product_largest = max(largest_magnitude(products), 1e-12)
         parts = []
-        for channel in self._drawn_channels():
+        drawn = self.channels_read[:_CHANNELS_DRAWN]
+        for k, channel in enumerate(drawn):
             parts.append(
                 f'<div class="kt-channel">{_FLEX}'
-                + _number_table(window[:, :, channel], largest, f"window, channel {channel}")
+                + _number_table(window[:, :, k], largest, f"window, channel {channel}")
                 + _SYMBOL.format("&times;")
-                + _number_table(
-                    kernel[:, :, channel], kernel_largest, f"kernel[..., {channel}, {self.filter}]"
-                )
+                + _number_table(kernel[:, :, k], kernel_largest, f"kernel[..., {k}, {self.filter}]")
                 + _SYMBOL.format("=")
-                + _number_table(products[:, :, channel], product_largest, "products")
-                + _SYMBOL.format(f"&Sigma; {products[:, :, channel].sum():.3f}")
+                + _number_table(products[:, :, k], product_largest, "products")
+                + _SYMBOL.format(f"&Sigma; {products[:, :, k].sum():.3f}")
                 + "</div></div>"
             )
-        hidden = window.shape[2] - len(self._drawn_channels())
+        hidden = window.shape[2] - len(drawn)
         if hidden:
-            rest = products[:, :, len(self._drawn_channels()) :].sum()
+            rest = products[:, :, len(drawn) :].sum()
             parts.append(f"<div>The other {hidden} channels' products add {rest:.3f}.</div>")
         activation = self.config["activation"]
         before = self.products_sum + self.bias
@@ -629,9 +639,6 @@ class ConvView(WidgetBase):
         cells = [(0, tap) if self.spatial_rank == 1 else tuple(tap) for tap in self.taps]
         inside = [0 <= r < height and 0 <= c < width for r, c in cells]
         return np.array(inside).reshape(size)
-
-    def _drawn_channels(self):
-        return list(range(len(self.input_maps))) if self.kind == "conv" else [self.filter]
 
     def _caption(self, channel):
         return f"input, channel {channel}"

@@ -1,5 +1,6 @@
 """ConvView: the window, the kernel and the sum of one output cell, checked against the layer."""
 
+import doctest
 import itertools
 
 import numpy as np
@@ -18,7 +19,7 @@ from kerastutor.layers import (
 )
 from kerastutor.models import Model
 from kerastutor.utils import set_random_seed
-from kerastutor.widgets import ConvView
+from kerastutor.widgets import ConvView, conv_view
 
 
 def numbered_conv():
@@ -35,6 +36,11 @@ def random_conv(**options):
     conv.build(images.shape)
     conv.set_weights([rng.normal(size=(3, 2, 3, 3)), rng.normal(size=(3,))])
     return conv, images
+
+
+def test_the_docstring_example_runs():
+    results = doctest.testmod(conv_view, optionflags=doctest.ELLIPSIS)
+    assert results.attempted >= 6 and results.failed == 0
 
 
 def test_the_docstring_example_and_a_stable_repr():
@@ -277,3 +283,14 @@ def test_lesson_6s_valid_and_same_example_cell_by_cell():
     view.select(row=0, col=0)
     assert view.engine_value == 12.0 == view.products_sum  # 0 + 1 + 5 + 6 and five zeros
     assert sum(not (0 <= r < 5 and 0 <= c < 5) for r, c in view.taps) == 5
+
+
+def test_many_channels_draw_three_and_sum_the_rest():
+    rng = np.random.default_rng(2)
+    conv = Conv2D(2, 3)
+    images = rng.normal(size=(1, 5, 5, 5)).astype("float32")
+    view = ConvView(conv, images)
+    assert view.channels_read == [0, 1, 2, 3, 4] and len(view.input_maps) == 3
+    products = np.array(view.window) * np.array(view.kernel_window)
+    assert f"The other 2 channels' products add {products[:, :, 3:].sum():.3f}." in view.html
+    assert view.products_sum == pytest.approx(products.sum(), abs=1e-6)
