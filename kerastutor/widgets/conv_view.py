@@ -409,20 +409,22 @@ class ConvView(WidgetBase):
                 continue
             length, positions = input_size[axis], output_size[axis]
             stride = self._as_pair(self.strides)[axis]
-            reach = self._as_pair(self.dilation_rate)[axis] * (size[axis] - 1) + 1
+            dilation = self._as_pair(self.dilation_rate)[axis]
+            reach = dilation * (size[axis] - 1) + 1  # the inputs one window spans
             before, after = self.pads[axis]
-            span = f"a window {reach} wide" + (
-                f" (kernel {size[axis]}, dilated)" if reach > size[axis] else ""
-            )
+            span = f"a window {reach} wide"
+            if dilation > 1:
+                span += f" ({size[axis]} taps, one every {dilation} inputs: dilation_rate)"
             if self.padding == "valid":
                 how = (
                     f"padding='valid' adds nothing, so {span} fits at "
                     f"(({length} - {reach}) // {stride}) + 1 = {positions} places"
                 )
             elif self.padding == "causal":
+                latest = "t" if stride == 1 else f"t * {stride}"
                 how = (
                     f"padding='causal' adds {before} zeros at the start only, so output step t "
-                    f"reads inputs up to step t and never later ones: {positions} steps"
+                    f"reads inputs up to step {latest} and never later ones: {positions} steps"
                 )
             else:
                 how = (
@@ -465,7 +467,8 @@ class ConvView(WidgetBase):
 
     def _built_channels(self):
         if self.kind == "conv" and self.layer.built:
-            return self.layer.get_weights()[0].shape[-2]
+            # The kernel reads in_channels // groups channels per filter.
+            return self.layer.get_weights()[0].shape[-2] * self.config.get("groups", 1)
         return None
 
     def _own_dilation(self):
