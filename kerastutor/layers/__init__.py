@@ -15,8 +15,11 @@ from kerastutor.layers.add import Add, add
 from kerastutor.layers.average_pooling1d import AveragePooling1D
 from kerastutor.layers.average_pooling2d import AveragePooling2D
 from kerastutor.layers.concatenate import Concatenate, concatenate
+from kerastutor.layers.conv1d import Conv1D
 from kerastutor.layers.conv2d import Conv2D
+from kerastutor.layers.conv2d_transpose import Conv2DTranspose
 from kerastutor.layers.dense import Dense
+from kerastutor.layers.depthwise_conv2d import DepthwiseConv2D
 from kerastutor.layers.dropout import Dropout
 from kerastutor.layers.embedding import Embedding
 from kerastutor.layers.flatten import Flatten
@@ -27,6 +30,7 @@ from kerastutor.layers.global_max_pooling2d import GlobalMaxPooling2D
 from kerastutor.layers.lstm import LSTM
 from kerastutor.layers.max_pooling1d import MaxPooling1D
 from kerastutor.layers.max_pooling2d import MaxPooling2D
+from kerastutor.layers.separable_conv2d import SeparableConv2D
 
 __all__ = [
     "Layer",
@@ -37,6 +41,10 @@ __all__ = [
     "Embedding",
     "LSTM",
     "Conv2D",
+    "Conv1D",
+    "Conv2DTranspose",
+    "DepthwiseConv2D",
+    "SeparableConv2D",
     "Flatten",
     "MaxPooling1D",
     "MaxPooling2D",
