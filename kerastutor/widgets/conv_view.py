@@ -28,6 +28,7 @@ from kerastutor.autodiff import data_of
 from kerastutor.layers import (
     AveragePooling1D,
     AveragePooling2D,
+    Conv1D,
     Conv2D,
     MaxPooling1D,
     MaxPooling2D,
@@ -50,7 +51,7 @@ from kerastutor.widgets._render import (
 __all__ = ["ConvView"]
 
 # The layers ConvView explains, and what their window does with the numbers it covers.
-CONVOLUTIONS = (Conv2D,)
+CONVOLUTIONS = (Conv1D, Conv2D)
 POOLINGS = {
     MaxPooling1D: "max",
     MaxPooling2D: "max",
@@ -78,8 +79,9 @@ class ConvView(WidgetBase):
         ((1, 2), 117.0)
 
     Args:
-        layer: a Conv2D, or a MaxPooling1D/2D or AveragePooling1D/2D layer
-            (built or not, trained or not).
+        layer: a Conv1D or Conv2D (any padding, strides, dilation_rate,
+            groups), or a MaxPooling1D/2D or AveragePooling1D/2D layer; built
+            or not, trained or not.
         inputs: one image (height, width, channels) or a batch of them (then a
             `sample` slider chooses the image); for a 1-D layer, one sequence
             (steps, channels) or a batch. By default a small input of whole
@@ -159,7 +161,9 @@ class ConvView(WidgetBase):
     def _make_controls(self):
         one_d = self.spatial_rank == 1
         paddings = ["valid", "same"] + (["causal"] if one_d and self.kind == "conv" else [])
-        self.padding_picker = ipywidgets.Dropdown(options=paddings, description="padding")
+        self.padding_picker = ipywidgets.Dropdown(
+            options=[(padding, padding) for padding in paddings], description="padding"
+        )
         self.strides_picker = ipywidgets.Dropdown(
             options=_step_options(self.strides), description="strides"
         )
@@ -194,6 +198,17 @@ class ConvView(WidgetBase):
             control.value = getattr(self, name)
             traitlets.link((control, "value"), (self, name))
         return tuple(controls.values())
+
+    @traitlets.validate("padding", "strides", "dilation_rate")
+    def _offer_the_setting(self, proposal):
+        """A setting given from code joins its drop-down, so the engine can judge it."""
+        value = proposal.value
+        picker = getattr(self, f"{proposal.trait.name.split('_')[0]}_picker", None)
+        if picker is not None:
+            if value not in [option_value for _, option_value in picker.options]:
+                label = value if isinstance(value, str) else str(value)
+                picker.options = [*picker.options, (label, value)]
+        return value
 
     @traitlets.validate("sample", "row", "col", "filter")
     def _keep_inside_the_slider(self, proposal):
@@ -351,9 +366,7 @@ class ConvView(WidgetBase):
         settings = (self.padding, tuple(self.strides), tuple(self.dilation_rate))
         own = (self.config["padding"], tuple(self.config["strides"]), self._own_dilation())
         if not self.layer.built:
-            # Build the learner's layer on this input without using up their random numbers.
-            with sandbox():
-                self.layer(self.inputs)
+            self._build_learners_layer()
         if settings == own:
             return self.layer
         if settings not in self._layer_copies:
@@ -372,6 +385,22 @@ class ConvView(WidgetBase):
         copy = self._layer_copies[settings]
         copy.set_weights(self.layer.get_weights())
         return copy
+
+    def _build_learners_layer(self):
+        """Build an unbuilt layer for this input's channels, without using up random numbers.
+
+        Its weights depend only on the number of channels, so it is called once
+        on zeros with those channels and room for its own window, even when
+        its own padding cannot fit the window in the input (the widget then
+        explains that, and its switches still work).
+        """
+        key = "kernel_size" if self.kind == "conv" else "pool_size"
+        dilation = self._own_dilation()
+        spans = [d * (k - 1) + 1 for k, d in zip(self.config[key], dilation)]
+        sizes = [max(n, span) for n, span in zip(self.inputs.shape[1:-1], spans)]
+        zeros = np.zeros((1, *sizes, self.inputs.shape[-1]), dtype=self.inputs.dtype)
+        with sandbox():
+            self.layer(zeros)
 
     # ------------------------------------------------------------ geometry
 
@@ -526,10 +555,14 @@ class ConvView(WidgetBase):
         layer, config = self.layer, self.config
         trained = "trainable" if layer.trainable else "frozen (trainable=False)"
         if self.kind == "conv":
+            channels = self.inputs.shape[-1]
+            groups = config.get("groups", 1)
+            over = f"all {channels} input channel(s)"
+            if groups > 1:
+                over = f"the {channels // groups} input channels of its group (groups={groups})"
             what = (
                 f"{config['filters']} filter(s), each a {_size_text(self._window_size())} "
-                f"window over all {self.input_shape[-1] if self.input_shape else '?'} input "
-                f"channel(s); activation {config['activation']}, {trained}"
+                f"window over {over}; activation {config['activation']}, {trained}"
             )
         else:
             what = (

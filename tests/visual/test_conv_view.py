@@ -10,6 +10,7 @@ from kerastutor import random
 from kerastutor.layers import (
     AveragePooling1D,
     AveragePooling2D,
+    Conv1D,
     Conv2D,
     Dense,
     Flatten,
@@ -47,7 +48,7 @@ def test_the_docstring_example_and_a_stable_repr():
     view = ConvView(*numbered_conv())
     assert view.output_shape == (3, 3, 1)
     assert repr(view) == (
-        "ConvView(conv2d: Conv2D, padding='valid', strides=(1, 1): "
+        "ConvView(conv2d: Conv2D, padding='valid', strides=(1, 1), dilation_rate=(1, 1): "
         "(5, 5, 1) -> (3, 3, 1), output[0, 0, 0] = 54.000)"
     )
     view.row, view.col = 1, 2
@@ -168,9 +169,13 @@ def test_an_unbuilt_layer_is_built_deterministically_without_using_the_learners_
 def test_settings_keras_refuses_are_explained_inside_the_widget():
     conv = Conv2D(1, (3, 3))
     view = ConvView(conv, np.ones((2, 4, 1)))
-    assert "cannot slide its (3, 3) kernel" in view.error and "padding='same'" in view.error
-    assert "kt-error" in view.html and "cannot slide its (3, 3) kernel" in view.html
-    assert repr(view) == "ConvView(conv2d: Conv2D, padding='valid', strides=(1, 1): rejected)"
+    assert "its (3, 3) kernel must fit inside the input" in view.error
+    assert "size 2 < 3. Use padding='same'" in view.error
+    assert "kt-error" in view.html and "its (3, 3) kernel must fit inside the input" in view.html
+    assert (
+        repr(view)
+        == "ConvView(conv2d: Conv2D, padding='valid', strides=(1, 1), dilation_rate=(1, 1): rejected)"
+    )
     view.padding = "same"  # the widget keeps working
     assert view.error is None and view.output_shape == (2, 4, 1)
     assert "kt-error" not in view.html
@@ -194,7 +199,7 @@ def test_a_frozen_layer_says_so():
 
 
 def test_constructor_arguments_are_checked():
-    with pytest.raises(TypeError, match="ConvView explains one of Conv2D, MaxPooling1D"):
+    with pytest.raises(TypeError, match="ConvView explains one of Conv1D, Conv2D, MaxPooling1D"):
         ConvView(Dense(3))
     with pytest.raises(ValueError, match=r"received an array of shape \(5, 5\)"):
         ConvView(Conv2D(1, 3), np.zeros((5, 5)))
@@ -276,7 +281,7 @@ def test_lesson_6s_valid_and_same_example_cell_by_cell():
     view = ConvView(Conv2D(1, (3, 3), padding="valid", weights=ones), image)
     view.select(row=1, col=1)
     assert repr(view) == (
-        "ConvView(conv2d: Conv2D, padding='valid', strides=(1, 1): "
+        "ConvView(conv2d: Conv2D, padding='valid', strides=(1, 1), dilation_rate=(1, 1): "
         "(5, 5, 1) -> (3, 3, 1), output[1, 1, 0] = 108.000)"
     )
     view.padding = "same"
@@ -294,3 +299,77 @@ def test_many_channels_draw_three_and_sum_the_rest():
     products = np.array(view.window) * np.array(view.kernel_window)
     assert f"The other 2 channels' products add {products[:, :, 3:].sum():.3f}." in view.html
     assert view.products_sum == pytest.approx(products.sum(), abs=1e-6)
+
+
+def test_conv1d_causal_padding_never_reads_a_later_step():
+    sequence = np.arange(8.0).reshape(8, 1)
+    conv = Conv1D(1, 3, padding="causal", dilation_rate=2, kernel_initializer="ones")
+    view = ConvView(conv, sequence)
+    assert [label for label, _ in view.padding_picker.options] == ["valid", "same", "causal"]
+    assert view.pads == ((0, 0), (4, 0)) and view.output_shape == (8, 1)
+    for step in range(8):
+        view.col = step
+        assert view.taps == [step - 4, step - 2, step]  # dilation 2: every other step
+        assert max(view.taps) == step  # nothing later than the step itself
+        assert view.engine_value == view.cell_value == sum(t for t in view.taps if t >= 0)
+    assert "padding='causal' adds 4 zeros at the start only" in view.size_reason
+    assert "the same as the input (8)" in view.size_reason
+    view.padding = "valid"
+    assert view.output_shape == (4, 1)
+    assert view.size_reason == (
+        "steps: padding='valid' adds nothing, so a window 5 wide (3 taps, one every 2 inputs: "
+        "dilation_rate) fits at ((8 - 5) // 1) + 1 = 4 places, smaller than the input (8)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("padding", "dilation_rate"), [("valid", (2, 2)), ("same", (2, 2)), ("same", (3, 1))]
+)
+def test_dilated_conv2d_sums_the_spaced_taps_the_layer_reads(padding, dilation_rate):
+    conv, images = random_conv()
+    view = ConvView(conv, images)
+    view.padding, view.dilation_rate = padding, dilation_rate
+    reference = Conv2D(3, (3, 2), padding=padding, dilation_rate=dilation_rate)
+    reference.build(images.shape)
+    reference.set_weights(conv.get_weights())
+    expected = np.asarray(reference(images))
+    assert view.output_shape == expected.shape[1:]
+    for row, col in itertools.product(range(expected.shape[1]), range(expected.shape[2])):
+        view.select(row=row, col=col, filter=2, sample=1)
+        rows = sorted({r for r, _ in view.taps})
+        assert np.diff(rows).tolist() == [dilation_rate[0]] * 2
+        assert view.cell_value == pytest.approx(expected[1, row, col, 2], abs=1e-5)
+
+
+def test_strides_and_dilation_together_are_refused_as_keras_refuses_them():
+    view = ConvView(*numbered_conv())
+    view.strides = (2, 2)
+    view.dilation_rate = (2, 2)
+    assert "does not support strides > 1" in view.error and "kt-error" in view.html
+    view.strides = (1, 1)
+    assert view.error is None and view.output_shape == (1, 1, 1)
+
+
+def test_grouped_conv_reads_only_its_groups_channels():
+    rng = np.random.default_rng(4)
+    conv = Conv2D(4, 3, groups=2, padding="same")
+    images = rng.normal(size=(1, 5, 5, 4)).astype("float32")
+    expected = np.asarray(conv(images))
+    view = ConvView(conv, images)
+    assert "over the 2 input channels of its group (groups=2)" in view.html
+    for filter_index, channels in [(0, [0, 1]), (1, [0, 1]), (2, [2, 3]), (3, [2, 3])]:
+        view.select(row=4, col=1, filter=filter_index)
+        assert view.channels_read == channels
+        np.testing.assert_array_equal(view.kernel_window, conv.get_weights()[0][..., filter_index])
+        assert view.cell_value == pytest.approx(expected[0, 4, 1, filter_index], abs=1e-5)
+
+
+def test_a_setting_given_from_code_is_offered_and_judged_by_the_engine():
+    view = ConvView(*numbered_conv())
+    view.padding = "causal"  # not offered for images; the layer explains why
+    assert view.padding_picker.value == "causal"
+    assert "'causal' padding only exists for sequences (Conv1D)" in view.error
+    view.padding_picker.value = "same"
+    assert view.error is None
+    view.strides = (2, 1)  # uneven strides join the drop-down
+    assert view.strides_picker.value == (2, 1) and view.output_shape == (3, 5, 1)
