@@ -10,7 +10,7 @@ import ipywidgets
 import numpy as np
 
 import kerastutor as keras
-from kerastutor.layers import LSTM, AveragePooling2D, Conv2D, Dense, Input, MaxPooling2D
+from kerastutor.layers import LSTM, AveragePooling2D, Conv1D, Conv2D, Dense, Input, MaxPooling2D
 from kerastutor.widgets import ConvView, EmbeddingLookup, NodeInspector, SequenceView, ShapeFlow
 
 
@@ -182,3 +182,21 @@ def test_conv_view_of_pooling_layers_survives_random_switches_and_cells():
             assert view.error is None and "kt-error" not in view.html
             assert abs(view.cell_value - view.engine_value) < 1e-6
             assert "worked out above is equal" in view.html
+
+
+def test_conv_view_of_a_conv1d_survives_random_paddings_strides_and_dilations():
+    rng = np.random.default_rng(7)
+    conv = Conv1D(2, 3, use_bias=False, activation="tanh")
+    view = ConvView(conv, rng.normal(size=(2, 9, 3)).astype("float32"))
+    controls = list(view.controls.children)
+    for _ in range(60):
+        control = controls[rng.integers(len(controls))]
+        control.value = random_value(control, rng)
+        if max(view.strides) > 1 and max(view.dilation_rate) > 1:
+            assert "does not support strides > 1" in view.error
+            continue
+        assert view.error is None and view.bias == 0.0
+        assert abs(view.cell_value - np.tanh(view.products_sum)) < 1e-5
+        assert abs(view.cell_value - view.engine_value) < 1e-5
+        if view.padding == "causal":
+            assert max(view.taps) == view.col * view.strides[0]  # never a later step
