@@ -15,6 +15,17 @@ the layer's own setting, a copy of it with the same weights) is called on
 the input, and the widget checks that its hand-worked sum equals the layer's
 output at that cell. A trained layer shows its trained weights; call
 `refresh()` after more training.
+
+Pooling layers are shown the same way, without a kernel: the window's
+numbers and their max (the input that won is outlined) or their mean (the
+padding left out). A 1-D layer (Conv1D, MaxPooling1D, ...) is drawn as an
+image one row high, its window sliding along the steps.
+
+How it works (the ipywidgets pattern): each control is linked to a trait
+(padding, strides, dilation_rate, sample, row, col, filter); any change runs
+`_update`, which computes the state traits (taps, window, kernel_window,
+products_sum, engine_value, ...), then `_render` draws HTML from that state
+alone. Tests and lessons read the traits.
 """
 
 import functools

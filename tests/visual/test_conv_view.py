@@ -373,3 +373,11 @@ def test_a_setting_given_from_code_is_offered_and_judged_by_the_engine():
     assert view.error is None
     view.strides = (2, 1)  # uneven strides join the drop-down
     assert view.strides_picker.value == (2, 1) and view.output_shape == (3, 5, 1)
+
+
+def test_an_image_with_the_wrong_channels_gets_the_layers_own_explanation():
+    conv = Conv2D(2, 3)
+    conv.build((None, 8, 8, 3))
+    view = ConvView(conv, np.ones((6, 6, 1)))
+    assert "made for inputs with 3 channels" in view.error
+    assert "kt-error" in view.html and repr(view).endswith(": rejected)")
