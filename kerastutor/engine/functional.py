@@ -13,7 +13,12 @@ import numpy as np
 
 from kerastutor.autodiff import data_of
 from kerastutor.engine import summary as summary_lib
-from kerastutor.engine.base_layer import Layer, _is_single_shape, get_layer_class, mask_per_output
+from kerastutor.engine.base_layer import (
+    Layer,
+    _is_single_shape,
+    get_layer_class,
+    mask_per_output,
+)
 from kerastutor.engine.input_layer import InputLayer
 from kerastutor.engine.input_spec import InputSpec, check_input_spec
 from kerastutor.engine.keras_tensor import KerasTensor
@@ -203,7 +208,8 @@ class Functional(Layer):
             # unmasked, though its first input's mask still reaches its outputs.
             if node_mask is not None and "mask" not in kwargs and not _has_tensor_kwargs(node):
                 kwargs["mask"] = node_mask
-            if training is not None:
+            # `training=` given when the layer was called in the graph wins, as in Keras.
+            if training is not None and "training" not in kwargs:
                 kwargs["training"] = training
             outputs = layer._call_eager(args, (), kwargs)
             output_list = flatten(outputs)
@@ -293,6 +299,12 @@ class Functional(Layer):
 
     def compute_mask(self, inputs, mask=None):
         return None
+
+    def _symbolic_outputs(self, output_shape):
+        # Each output keeps its own dtype (a float16 and an int32 output stay so).
+        shapes = _leaves(output_shape, _is_single_shape)
+        tensors = [KerasTensor(shape, dtype=t.dtype) for shape, t in zip(shapes, self.outputs)]
+        return pack_like(self._nested_outputs, tensors)
 
     def predict(self, x, batch_size=32, verbose=0):
         """Run the model on `x` in batches and return NumPy arrays.
@@ -389,10 +401,13 @@ class Functional(Layer):
         return [node for node in layer._inbound_nodes if self._is_relevant(node)]
 
     def _structure_refs(self, nested, tensors):
-        """Tensor references for the config: a dict by key for dict inputs/outputs, else a list."""
-        if isinstance(nested, dict):
-            return {key: self._tensor_ref(nested[key]) for key in nested}
-        return [self._tensor_ref(t) for t in tensors]
+        """Tensor references for the config, nested as the inputs/outputs were given.
+
+        A lone tensor is written as a list of one reference, as Keras 2 wrote it.
+        """
+        if isinstance(nested, KerasTensor):
+            return [self._tensor_ref(nested)]
+        return map_structure(self._tensor_ref, nested)
 
     def _tensor_ref(self, tensor):
         for model_input, input_layer in zip(self.inputs, self._input_layers):
@@ -429,12 +444,14 @@ class Functional(Layer):
                 layer = layer_class.from_config(layer_config["config"], custom_objects)
             else:
                 layer = layer_class.from_config(layer_config["config"])
+            # A custom layer's get_config may leave out its name: the entry's name rules.
+            layer.name = layer_config.get("name", layer.name)
             created[layer.name] = layer
             if isinstance(layer, InputLayer):
                 tensors[(layer.name, 0, 0)] = layer._inbound_nodes[0].output_tensors[0]
             for node_config in layer_config["inbound_nodes"]:
-                if node_config is not None:
-                    pending.append((layer, node_config))
+                if node_config:
+                    pending.append((layer, _node_config_from_keras_2(node_config)))
 
         def decode(x):
             return tensors[tuple(x["keras_tensor"])]
@@ -462,17 +479,16 @@ class Functional(Layer):
                 pending.remove(item)
                 progressed = True
             if not progressed:
-                names = ", ".join(layer.name for layer, _ in pending)
-                raise ValueError(
-                    f"The model config cannot be replayed: the inputs of {names} never become "
-                    "available. The config is corrupt or was edited by hand."
-                )
+                raise ValueError(_why_stuck(pending, created))
 
         def structure(refs):
+            if _is_tensor_ref(refs):
+                return tensors[tuple(refs)]
             if isinstance(refs, dict):
-                return {key: tensors[tuple(ref)] for key, ref in refs.items()}
-            found = [tensors[tuple(ref)] for ref in refs]
-            return found[0] if len(found) == 1 else found
+                return {key: structure(ref) for key, ref in refs.items()}
+            found = type(refs)(structure(ref) for ref in refs)
+            is_lone_tensor = isinstance(refs, list) and len(refs) == 1 and _is_tensor_ref(refs[0])
+            return found[0] if is_lone_tensor else found
 
         return cls(
             inputs=structure(model_config["input_layers"]),
@@ -480,6 +496,32 @@ class Functional(Layer):
             name=model_config["name"],
             trainable=model_config.get("trainable", True),
         )
+
+
+def _node_config_from_keras_2(node_config):
+    """A node entry in kerastutor's form; Keras 2 wrote `[[layer, node, tensor, kwargs], ...]`."""
+    if isinstance(node_config, dict):
+        return node_config
+    refs = [{"keras_tensor": list(entry[:3])} for entry in node_config]
+    kwargs = node_config[0][3] if len(node_config[0]) > 3 else {}
+    return {"args": refs[0] if len(refs) == 1 else refs, "kwargs": dict(kwargs)}
+
+
+def _why_stuck(pending, created):
+    """The error for a config whose calls cannot all be replayed: a missing layer, or a loop."""
+    for layer, node_config in pending:
+        for ref in _tensor_refs([node_config["args"], node_config["kwargs"]]):
+            if ref[0] not in created:
+                return (
+                    f"The model config cannot be rebuilt: layer '{layer.name}' is called on the "
+                    f"output of '{ref[0]}', which is not in the config. The config is corrupt "
+                    "or was edited by hand."
+                )
+    names = ", ".join(f"'{layer.name}'" for layer, _ in pending)
+    return (
+        f"The model config cannot be rebuilt: the calls of {names} wait on each other's "
+        "outputs in a loop, so none can run first. The config is corrupt or was edited by hand."
+    )
 
 
 def _tensor_refs(structure):
@@ -552,11 +594,27 @@ def _as_input_array(tensor, layer, x):
     array = layer._to_array(x)
     if not isinstance(array, np.ndarray):
         return array
+    # A missing or extra trailing axis of size 1 is added or dropped, as Keras 3 does:
+    # data of shape (batch,) fits an Input of shape (None, 1).
+    if array.ndim == len(tensor.shape) - 1 and tensor.shape[-1] == 1:
+        array = array[..., None]
+    elif array.ndim == len(tensor.shape) + 1 and array.shape[-1] == 1:
+        array = array[..., 0]
     target = np.dtype(tensor.dtype)
     if array.dtype != target and array.dtype.kind in "biuf" and target.kind in "biuf":
         if not (array.dtype.kind == "f" and target.kind in "biu"):
             array = array.astype(target)
     return array
+
+
+def _is_tensor_ref(value):
+    """`[layer_name, node_index, tensor_index]` in a config."""
+    return (
+        isinstance(value, (list, tuple))
+        and len(value) == 3
+        and isinstance(value[0], str)
+        and all(isinstance(i, int) for i in value[1:])
+    )
 
 
 def _leaves(structure, is_leaf):

@@ -543,7 +543,7 @@ def _extreme(x, axis, keepdims, initial, reduce, pick, name):
 
 
 @symbolic_aware
-def max(x, axis=None, keepdims=False, initial=None):  # noqa: A001 - Keras's name
+def max(x, axis=None, keepdims=False, initial=None):
     """The largest value (along `axis`; None means over all values).
 
     The gradient goes to the first largest value only (see `_first_extreme`).
@@ -552,7 +552,7 @@ def max(x, axis=None, keepdims=False, initial=None):  # noqa: A001 - Keras's nam
 
 
 @symbolic_aware
-def min(x, axis=None, keepdims=False, initial=None):  # noqa: A001 - Keras's name
+def min(x, axis=None, keepdims=False, initial=None):
     """The smallest value (along `axis`); the gradient goes to the first smallest."""
     return _extreme(x, axis, keepdims, initial, np.min, np.argmin, "min")
 
@@ -604,7 +604,7 @@ def std(x, axis=None, keepdims=False):
 
 
 @symbolic_aware
-def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 - Keras's argument name
+def norm(x, ord=None, axis=None, keepdims=False):
     """The Euclidean length of `x` (default), or of each vector along `axis`.
 
     Supported: `ord=None` (sqrt of the sum of squares, over all values or
@@ -642,13 +642,13 @@ def argmin(x, axis=None, keepdims=False):
 
 
 @symbolic_aware
-def any(x, axis=None, keepdims=False):  # noqa: A001 - Keras's name
+def any(x, axis=None, keepdims=False):
     """True if any value (along `axis`) is true (non-zero)."""
     return np.asarray(np.any(data_of(x), axis=axis, keepdims=keepdims))
 
 
 @symbolic_aware
-def all(x, axis=None, keepdims=False):  # noqa: A001 - Keras's name
+def all(x, axis=None, keepdims=False):
     """True if every value (along `axis`) is true (non-zero)."""
     return np.asarray(np.all(data_of(x), axis=axis, keepdims=keepdims))
 
