@@ -225,6 +225,10 @@ class Tensor:
     def __getitem__(self, key):
         return _ops().get_item(self, key)
 
+    @property
+    def T(self):  # NumPy's name
+        return _ops().transpose(self)
+
 
 class Variable(Tensor):
     """A layer weight: a named leaf of the graph that an optimizer updates.
@@ -275,9 +279,15 @@ def _ops():
 
 
 def data_of(x):
-    """The NumPy array behind `x` (a Tensor, a Variable or array-like)."""
+    """The NumPy array behind `x` (a Tensor, a Variable or array-like).
+
+    Python numbers stay numbers: NumPy treats them as "weak", so that
+    `float32_array * 2.0` stays float32 (a 0-d float64 array would not).
+    """
     if isinstance(x, Tensor):
         return x.data
+    if isinstance(x, (bool, int, float)):
+        return x
     return np.asarray(x)
 
 

@@ -39,7 +39,7 @@ from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.node import Node
 from kerastutor.engine.tree import flatten, map_structure
 
-__all__ = ["Layer", "get_layer_class", "mask_per_output"]
+__all__ = ["Layer", "get_layer_class", "map_shapes", "mask_per_output"]
 
 # Every Layer subclass, by class name: how `from_config` and `load_model` find
 # classes without importing anything named in a file.
@@ -290,11 +290,7 @@ class Layer:
         # Check before building, so a refused call leaves no weights of the wrong shape.
         self._check_input_compatibility(input_tensors, node_index)
         self._maybe_build(input_shape)
-        output_shape = self.compute_output_shape(input_shape)
-        if _is_single_shape(output_shape):
-            outputs = KerasTensor(output_shape, dtype=self._output_dtype())
-        else:
-            outputs = [KerasTensor(shape, dtype=self._output_dtype()) for shape in output_shape]
+        outputs = self._symbolic_outputs(self.compute_output_shape(input_shape))
         input_masks = [t._keras_mask for t in input_tensors]
         mask = kwargs.get("mask", self._mask_argument(inputs, input_masks))
         output_list = flatten(outputs)
@@ -305,6 +301,12 @@ class Layer:
         for listener in list(self._node_listeners):
             listener(self, node)
         return outputs
+
+    def _symbolic_outputs(self, output_shape):
+        """New symbolic tensors for `output_shape`: one shape, or a list/tuple/dict of shapes."""
+        return map_shapes(
+            lambda shape: KerasTensor(shape, dtype=self._output_dtype()), output_shape
+        )
 
     def _call_eager(self, inputs, args, kwargs):
         inputs = map_structure(self._to_array, inputs)
@@ -524,6 +526,15 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def map_shapes(fn, shapes):
+    """`fn` applied to each shape in a nested list/tuple/dict of shapes (a shape is a tuple of sizes)."""
+    if _is_single_shape(shapes):
+        return fn(shapes)
+    if isinstance(shapes, dict):
+        return {key: map_shapes(fn, value) for key, value in shapes.items()}
+    return type(shapes)(map_shapes(fn, shape) for shape in shapes)
 
 
 def mask_per_output(output_masks, count):

@@ -13,11 +13,17 @@ import numpy as np
 
 from kerastutor.autodiff import data_of
 from kerastutor.engine import summary as summary_lib
-from kerastutor.engine.base_layer import Layer, get_layer_class, mask_per_output
+from kerastutor.engine.base_layer import (
+    Layer,
+    _is_single_shape,
+    get_layer_class,
+    mask_per_output,
+)
 from kerastutor.engine.input_layer import InputLayer
 from kerastutor.engine.input_spec import InputSpec, check_input_spec
 from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.tree import flatten, map_structure, pack_like
+from kerastutor.engine.validation import first_non_finite, positive_int
 
 __all__ = ["Functional"]
 
@@ -202,7 +208,8 @@ class Functional(Layer):
             # unmasked, though its first input's mask still reaches its outputs.
             if node_mask is not None and "mask" not in kwargs and not _has_tensor_kwargs(node):
                 kwargs["mask"] = node_mask
-            if training is not None:
+            # `training=` given when the layer was called in the graph wins, as in Keras.
+            if training is not None and "training" not in kwargs:
                 kwargs["training"] = training
             outputs = layer._call_eager(args, (), kwargs)
             output_list = flatten(outputs)
@@ -225,45 +232,47 @@ class Functional(Layer):
         Accepts the structure the model was built with (a dict by key for dict
         inputs), a list in `model.inputs` order, or a dict by input name.
         """
-        if isinstance(self._nested_inputs, dict) and isinstance(inputs, dict):
-            keys = sorted(self._nested_inputs)
-            missing = [key for key in keys if key not in inputs]
-            if missing:
-                raise ValueError(
-                    f"Model '{self.name}' takes a dict of inputs with keys {keys}; the dict "
-                    f"received has no {missing} (it has {sorted(inputs)})."
-                )
-            arrays = [inputs[key] for key in keys]
-        elif isinstance(inputs, dict):
-            names = self.input_names
-            missing = [name for name in names if name not in inputs]
-            if missing:
-                raise ValueError(
-                    f"Model '{self.name}' got a dict of inputs without {missing}: a dict must "
-                    f"have one entry per input name ({names}); it has {sorted(inputs)}."
-                )
-            arrays = [inputs[name] for name in names]
-        elif isinstance(self._nested_inputs, dict) and len(self.inputs) > 1:
-            raise ValueError(
-                f"Model '{self.name}' was built with a dict of inputs, so call it with a dict "
-                f"with the keys {sorted(self._nested_inputs)}, received {type(inputs).__name__}."
-            )
-        elif isinstance(inputs, (list, tuple)):
-            arrays = list(inputs)
-        else:
-            arrays = [inputs]
-        if len(arrays) != len(self.inputs):
-            names = ", ".join(self.input_names)
-            raise ValueError(
-                f"Model '{self.name}' expects {len(self.inputs)} input(s) ({names}), "
-                f"but received {len(arrays)}. Pass a list with one array per input, in that order."
-            )
+        arrays = self._in_input_order(inputs, _is_one_array)
         arrays = [
             _as_input_array(t, layer, x)
             for t, layer, x in zip(self.inputs, self._input_layers, arrays)
         ]
         check_input_spec(self, self.input_spec, [tuple(np.shape(data_of(x))) for x in arrays], None)
         return arrays
+
+    def _in_input_order(self, values, is_single):
+        """`values` (one per input, in any structure Keras 3 accepts) as a list in input order."""
+        if isinstance(values, dict) and isinstance(self._nested_inputs, dict):
+            keys = sorted(self._nested_inputs)
+            missing = [key for key in keys if key not in values]
+            if missing:
+                raise ValueError(
+                    f"Model '{self.name}' takes a dict of inputs with keys {keys}; the dict "
+                    f"received has no {missing} (it has {sorted(values)})."
+                )
+            return [values[key] for key in keys]
+        if isinstance(values, dict):
+            names = self.input_names
+            missing = [name for name in names if name not in values]
+            if missing:
+                raise ValueError(
+                    f"Model '{self.name}' got a dict of inputs without {missing}: a dict must "
+                    f"have one entry per input name ({names}); it has {sorted(values)}."
+                )
+            return [values[name] for name in names]
+        if isinstance(self._nested_inputs, dict) and len(self.inputs) > 1:
+            raise ValueError(
+                f"Model '{self.name}' was built with a dict of inputs, so call it with a dict "
+                f"with the keys {sorted(self._nested_inputs)}, received {type(values).__name__}."
+            )
+        found = _leaves(values, is_single)
+        if len(found) != len(self.inputs):
+            names = ", ".join(self.input_names)
+            raise ValueError(
+                f"Model '{self.name}' expects {len(self.inputs)} input(s) ({names}), "
+                f"but received {len(found)}. Pass a list with one array per input, in that order."
+            )
+        return found
 
     def _axis_explanation(self, axis, size):
         shapes = ", ".join(f"'{t._keras_history.layer.name}' {t.shape}" for t in self.inputs)
@@ -273,7 +282,8 @@ class Functional(Layer):
         return self._axis_explanation(None, None)
 
     def compute_output_shape(self, input_shape):
-        shapes = {id(t): s for t, s in zip(self.inputs, _shape_list(input_shape))}
+        given = self._in_input_order(input_shape, _is_single_shape)
+        shapes = {id(t): tuple(shape) for t, shape in zip(self.inputs, given)}
         for node in self._nodes:
             if isinstance(node.layer, InputLayer) or id(node.output_tensors[0]) in shapes:
                 continue
@@ -289,6 +299,12 @@ class Functional(Layer):
 
     def compute_mask(self, inputs, mask=None):
         return None
+
+    def _symbolic_outputs(self, output_shape):
+        # Each output keeps its own dtype (a float16 and an int32 output stay so).
+        shapes = _leaves(output_shape, _is_single_shape)
+        tensors = [KerasTensor(shape, dtype=t.dtype) for shape, t in zip(shapes, self.outputs)]
+        return pack_like(self._nested_outputs, tensors)
 
     def predict(self, x, batch_size=32, verbose=0):
         """Run the model on `x` in batches and return NumPy arrays.
@@ -306,8 +322,7 @@ class Functional(Layer):
         """
         if batch_size is None:
             batch_size = 32  # Keras's default when None is passed
-        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"`batch_size` must be a positive integer, received {batch_size!r}.")
+        batch_size = positive_int("predict()", "batch_size", batch_size)
         if _is_generator(x):
             batches = (
                 self._standardize_inputs(item[0] if isinstance(item, tuple) else item) for item in x
@@ -386,10 +401,13 @@ class Functional(Layer):
         return [node for node in layer._inbound_nodes if self._is_relevant(node)]
 
     def _structure_refs(self, nested, tensors):
-        """Tensor references for the config: a dict by key for dict inputs/outputs, else a list."""
-        if isinstance(nested, dict):
-            return {key: self._tensor_ref(nested[key]) for key in nested}
-        return [self._tensor_ref(t) for t in tensors]
+        """Tensor references for the config, nested as the inputs/outputs were given.
+
+        A lone tensor is written as a list of one reference, as Keras 2 wrote it.
+        """
+        if isinstance(nested, KerasTensor):
+            return [self._tensor_ref(nested)]
+        return map_structure(self._tensor_ref, nested)
 
     def _tensor_ref(self, tensor):
         for model_input, input_layer in zip(self.inputs, self._input_layers):
@@ -426,12 +444,14 @@ class Functional(Layer):
                 layer = layer_class.from_config(layer_config["config"], custom_objects)
             else:
                 layer = layer_class.from_config(layer_config["config"])
+            # A custom layer's get_config may leave out its name: the entry's name rules.
+            layer.name = layer_config.get("name", layer.name)
             created[layer.name] = layer
             if isinstance(layer, InputLayer):
                 tensors[(layer.name, 0, 0)] = layer._inbound_nodes[0].output_tensors[0]
             for node_config in layer_config["inbound_nodes"]:
-                if node_config is not None:
-                    pending.append((layer, node_config))
+                if node_config:
+                    pending.append((layer, _node_config_from_keras_2(node_config)))
 
         def decode(x):
             return tensors[tuple(x["keras_tensor"])]
@@ -459,17 +479,16 @@ class Functional(Layer):
                 pending.remove(item)
                 progressed = True
             if not progressed:
-                names = ", ".join(layer.name for layer, _ in pending)
-                raise ValueError(
-                    f"The model config cannot be replayed: the inputs of {names} never become "
-                    "available. The config is corrupt or was edited by hand."
-                )
+                raise ValueError(_why_stuck(pending, created))
 
         def structure(refs):
+            if _is_tensor_ref(refs):
+                return tensors[tuple(refs)]
             if isinstance(refs, dict):
-                return {key: tensors[tuple(ref)] for key, ref in refs.items()}
-            found = [tensors[tuple(ref)] for ref in refs]
-            return found[0] if len(found) == 1 else found
+                return {key: structure(ref) for key, ref in refs.items()}
+            found = type(refs)(structure(ref) for ref in refs)
+            is_lone_tensor = isinstance(refs, list) and len(refs) == 1 and _is_tensor_ref(refs[0])
+            return found[0] if is_lone_tensor else found
 
         return cls(
             inputs=structure(model_config["input_layers"]),
@@ -477,6 +496,32 @@ class Functional(Layer):
             name=model_config["name"],
             trainable=model_config.get("trainable", True),
         )
+
+
+def _node_config_from_keras_2(node_config):
+    """A node entry in kerastutor's form; Keras 2 wrote `[[layer, node, tensor, kwargs], ...]`."""
+    if isinstance(node_config, dict):
+        return node_config
+    refs = [{"keras_tensor": list(entry[:3])} for entry in node_config]
+    kwargs = node_config[0][3] if len(node_config[0]) > 3 else {}
+    return {"args": refs[0] if len(refs) == 1 else refs, "kwargs": dict(kwargs)}
+
+
+def _why_stuck(pending, created):
+    """The error for a config whose calls cannot all be replayed: a missing layer, or a loop."""
+    for layer, node_config in pending:
+        for ref in _tensor_refs([node_config["args"], node_config["kwargs"]]):
+            if ref[0] not in created:
+                return (
+                    f"The model config cannot be rebuilt: layer '{layer.name}' is called on the "
+                    f"output of '{ref[0]}', which is not in the config. The config is corrupt "
+                    "or was edited by hand."
+                )
+    names = ", ".join(f"'{layer.name}'" for layer, _ in pending)
+    return (
+        f"The model config cannot be rebuilt: the calls of {names} wait on each other's "
+        "outputs in a loop, so none can run first. The config is corrupt or was edited by hand."
+    )
 
 
 def _tensor_refs(structure):
@@ -549,11 +594,44 @@ def _as_input_array(tensor, layer, x):
     array = layer._to_array(x)
     if not isinstance(array, np.ndarray):
         return array
+    # A missing or extra trailing axis of size 1 is added or dropped, as Keras 3 does:
+    # data of shape (batch,) fits an Input of shape (None, 1).
+    if array.ndim == len(tensor.shape) - 1 and tensor.shape[-1] == 1:
+        array = array[..., None]
+    elif array.ndim == len(tensor.shape) + 1 and array.shape[-1] == 1:
+        array = array[..., 0]
     target = np.dtype(tensor.dtype)
     if array.dtype != target and array.dtype.kind in "biuf" and target.kind in "biuf":
         if not (array.dtype.kind == "f" and target.kind in "biu"):
             array = array.astype(target)
     return array
+
+
+def _is_tensor_ref(value):
+    """`[layer_name, node_index, tensor_index]` in a config."""
+    return (
+        isinstance(value, (list, tuple))
+        and len(value) == 3
+        and isinstance(value[0], str)
+        and all(isinstance(i, int) for i in value[1:])
+    )
+
+
+def _leaves(structure, is_leaf):
+    """`flatten` that stops at what `is_leaf` says is one value (an array, or a shape)."""
+    if is_leaf(structure):
+        return [structure]
+    if isinstance(structure, dict):
+        return [leaf for key in sorted(structure) for leaf in _leaves(structure[key], is_leaf)]
+    return [leaf for item in structure for leaf in _leaves(item, is_leaf)]
+
+
+def _is_one_array(x):
+    """An array, or nested lists of plain numbers (one input's data written out by hand)."""
+    if not isinstance(x, (list, tuple, dict)):
+        return True
+    leaves = flatten(x)
+    return not isinstance(x, dict) and all(isinstance(v, (bool, int, float)) for v in leaves)
 
 
 def _is_generator(x):
@@ -572,12 +650,12 @@ def _check_same_length(model, arrays):
 
 def _check_finite(model, arrays):
     for layer, array in zip(model._input_layers, arrays):
-        array = data_of(array)
-        if array.dtype.kind == "f" and not np.isfinite(array).all():
-            position = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+        bad = first_non_finite(data_of(array))
+        if bad is not None:
+            position, value = bad
             raise ValueError(
                 f"Model '{model.name}': input '{layer.name}' contains NaN or infinity, first at "
-                f"index {position} (value {array[position]}). Clean or impute the data first; "
+                f"index {position} (value {value}). Clean or impute the data first; "
                 "a NaN would silently turn every output it touches into NaN."
             )
 

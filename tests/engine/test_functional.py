@@ -256,9 +256,9 @@ def test_predict_verbose_prints_one_line(capsys):
             "Model 'model' expects 2 input(s) (a, b), but received 3.",
         ),
         (
-            lambda: [np.ones((2, 4)), np.ones((2, 6, 1))],
+            lambda: [np.ones((2, 4)), np.ones((2, 6, 2))],
             "Layer 'model' (Model) cannot be called on concrete data: expected input 1 to have "
-            "rank 2 (batch axis included), found rank 3 with shape (2, 6, 1). The model's "
+            "rank 2 (batch axis included), found rank 3 with shape (2, 6, 2). The model's "
             "inputs were declared as 'a' (None, 4), 'b' (None, 6).",
         ),
         (
@@ -289,7 +289,9 @@ def test_predict_errors_name_the_argument_expected_and_received(data, message):
 @pytest.mark.parametrize("batch_size", [0, -1, 2.5, "8"])
 def test_predict_batch_size_must_be_positive(batch_size):
     model = two_input_two_output_model()
-    with pytest.raises(ValueError, match="`batch_size` must be a positive integer"):
+    with pytest.raises(
+        ValueError, match=r"`batch_size` of predict\(\): expected a positive integer"
+    ):
         model.predict([np.ones((2, 4)), np.ones((2, 6))], batch_size=batch_size)
 
 

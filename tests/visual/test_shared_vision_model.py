@@ -59,14 +59,14 @@ def row(lines, start):
 
 def test_summary_lists_both_calls_of_the_vision_model_with_their_shapes(shared_vision):
     lines = summary_lines(shared_vision.model)
-    assert row(lines, "model (Model) node 0") == [
-        "model (Model) node 0",
+    assert row(lines, "model (Functional) node 0") == [
+        "model (Functional) node 0",
         f"(None, {FEATURES})",
         str(VISION_PARAMS),
         "input_2[0][0]",
     ]
-    assert row(lines, "model (Model) node 1") == [
-        "model (Model) node 1",
+    assert row(lines, "model (Functional) node 1") == [
+        "model (Functional) node 1",
         f"(None, {FEATURES})",
         "(shared)",
         "input_3[0][0]",
@@ -114,7 +114,7 @@ def test_plot_model_draws_one_vision_box_with_both_nodes(shared_vision):
 
 def test_expanded_plot_shows_the_layers_inside_and_both_calls_entering(shared_vision):
     source = plot_model(shared_vision.model, show_shapes=True, expand_nested=True).source
-    assert "subgraph cluster_" in source and "<b>model</b> (Model)" in source
+    assert "subgraph cluster_" in source and "<b>model</b> (Functional)" in source
     for name, shape in [
         ("conv2d", "(None, 25, 25, 64)"),
         ("conv2d_1", "(None, 23, 23, 64)"),
