@@ -381,3 +381,16 @@ def test_an_image_with_the_wrong_channels_gets_the_layers_own_explanation():
     view = ConvView(conv, np.ones((6, 6, 1)))
     assert "made for inputs with 3 channels" in view.error
     assert "kt-error" in view.html and repr(view).endswith(": rejected)")
+
+
+def test_every_change_renders_once(monkeypatch):
+    view = ConvView(Conv2D(2, 3), np.ones((6, 6, 1)))
+    renders = []
+    original = view._render
+    monkeypatch.setattr(view, "_render", lambda: renders.append(1) or original())
+    view.col_slider.value = 2
+    view.padding_picker.value = "same"
+    view.select(row=3, col=3)
+    view.strides_picker.value = (3, 3)  # shrinks the output and moves the cell inside it
+    view.refresh()
+    assert len(renders) == 5 and (view.row, view.col) == (1, 1)
