@@ -8,6 +8,7 @@ import itertools
 import math
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from kerastutor.autodiff import data_of, record, symbolic_aware, wants_grad
 from kerastutor.ops.core import float_data_of
@@ -154,30 +155,23 @@ def _unpad_spatial(padded, pads, sizes):
     return padded[(slice(None),) + tuple(slice(p[0], p[0] + n) for p, n in zip(pads, sizes))]
 
 
-def _grouped_matmul(rows, weights, groups):
-    """`rows @ weights` when the channels are split into `groups` independent groups.
+def _patches(padded, kernel_size, strides, dilation_rate):
+    """Every output position's window as one row: shape (positions, offsets, channels).
 
-    rows: (n, groups * a); weights: (a, groups * b) -> (n, groups * b). Group
-    g multiplies columns [g*a, (g+1)*a) of `rows` by columns [g*b, (g+1)*b)
-    of `weights`: Keras's layout for `groups` and for depthwise kernels.
+    Row r, entry (o, c) is channel c of the input pixel that kernel offset o
+    sees at output position r: taps(o) for all offsets side by side
+    ("im2col"). `sliding_window_view` lists every window without copying;
+    the strides and the dilation keep every s-th window and every d-th tap.
     """
-    if groups == 1:
-        return rows @ weights
-    a, b = weights.shape[0], weights.shape[1] // groups
-    by_group = np.einsum("ngi,igo->ngo", rows.reshape(-1, groups, a), weights.reshape(a, groups, b))
-    return by_group.reshape(-1, groups * b)
-
-
-def _grouped_grads(rows, weights, g, groups):
-    """The gradients of `_grouped_matmul(rows, weights, groups)` for output gradient g."""
-    if groups == 1:
-        return g @ weights.T, rows.T @ g
-    a, b = weights.shape[0], weights.shape[1] // groups
-    rows3, weights3 = rows.reshape(-1, groups, a), weights.reshape(a, groups, b)
-    g3 = g.reshape(-1, groups, b)
-    grad_rows = np.einsum("ngo,igo->ngi", g3, weights3).reshape(rows.shape)
-    grad_weights = np.einsum("ngi,ngo->igo", rows3, g3).reshape(weights.shape)
-    return grad_rows, grad_weights
+    rank = padded.ndim - 2
+    spans = [d * (k - 1) + 1 for k, d in zip(kernel_size, dilation_rate, strict=True)]
+    windows = sliding_window_view(padded, spans, axis=tuple(range(1, rank + 1)))
+    # windows: (batch, *positions, channels, *span); keep the strided positions and dilated taps.
+    windows = windows[(slice(None), *(slice(None, None, s) for s in strides), slice(None))]
+    windows = windows[(Ellipsis, *(slice(None, None, d) for d in dilation_rate))]
+    # Channels last, after the offsets, so that row r reads (offset, channel) in kernel order.
+    windows = np.moveaxis(windows, rank + 1, -1)
+    return windows.reshape(-1, math.prod(kernel_size), padded.shape[-1])
 
 
 @symbolic_aware
@@ -202,14 +196,15 @@ def conv(x, kernel, strides=1, padding="valid", dilation_rate=1):
         shape (batch, *out_spatial, filters).
 
     How: for each kernel offset o (a position inside the window),
-    `taps = padded[window_slices(o)]` holds the input pixel that o sees for
-    every output position, so
+    `taps(o) = padded[window_slices(o)]` holds the input pixel that o sees
+    at every output position, so
 
         output = sum over offsets o of  taps(o) @ kernel[o]
 
-    one matrix product per offset. The gradient runs the same slices
-    backwards: grad kernel[o] = taps(o).T @ g and grad taps(o) = g @ kernel[o].T,
-    added back onto the pixels it was read from.
+    Laying the taps of all offsets side by side (`_patches`) makes that sum
+    one matrix product, patches @ kernel. The gradient runs it backwards:
+    grad kernel = patches.T @ g, and for each offset, grad taps(o) =
+    g @ kernel[o].T is added back onto the pixels taps(o) was read from.
     """
     x_data, kernel_data = data_of(x), data_of(kernel)
     rank = x_data.ndim - 2
@@ -235,32 +230,54 @@ def conv(x, kernel, strides=1, padding="valid", dilation_rate=1):
         conv_output_length(n, k, s, padding, d)
         for n, k, s, d in zip(sizes, kernel_size, strides, dilation_rate, strict=True)
     ]
-    batch = x_data.shape[0]
-    out = np.zeros((batch * math.prod(out_sizes), filters), np.result_type(x_data, kernel_data))
-    windows = [
-        (offset, _window_slices(offset, dilation_rate, strides, out_sizes))
-        for offset in _kernel_offsets(kernel_size)
-    ]
-    for offset, window in windows:
-        taps = padded[window].reshape(-1, channels)
-        out += _grouped_matmul(taps, kernel_data[offset], groups)
+    patches = _patches(
+        padded, kernel_size, strides, dilation_rate
+    )  # (positions, offsets, channels)
+    positions, offsets = patches.shape[:2]
+    flat_kernel = kernel_data.reshape(offsets, group_channels, filters)
+    if groups == 1:
+        out = patches.reshape(positions, -1) @ flat_kernel.reshape(-1, filters)
+    else:
+        # Group g: its channels [g*c, (g+1)*c) times its filters [g*f, (g+1)*f).
+        out = np.einsum(
+            "pogc,ocgf->pgf",
+            patches.reshape(positions, offsets, groups, group_channels),
+            flat_kernel.reshape(offsets, group_channels, groups, filters // groups),
+        )
 
     def backward(g):
-        g_rows = g.reshape(-1, filters)
-        grad_kernel = np.zeros_like(kernel_data)
-        grad_padded = np.zeros(padded.shape, g.dtype) if wants_grad(x) else None
-        for offset, window in windows:
-            taps = padded[window].reshape(-1, channels)
-            grad_taps, grad_kernel[offset] = _grouped_grads(
-                taps, kernel_data[offset], g_rows, groups
+        g_rows = g.reshape(positions, filters)
+        if groups == 1:
+            # (g.T @ patches).T = patches.T @ g; OpenBLAS is much faster in this
+            # order for a long, thin product.
+            grad_kernel = (g_rows.T @ patches.reshape(positions, -1)).T
+        else:
+            grad_kernel = np.einsum(
+                "pogc,pgf->ocgf",
+                patches.reshape(positions, offsets, groups, group_channels),
+                g_rows.reshape(positions, groups, filters // groups),
             )
-            if grad_padded is not None:
-                grad_padded[window] += grad_taps.reshape(grad_padded[window].shape)
-        if grad_padded is None:
+        grad_kernel = grad_kernel.reshape(kernel_data.shape)
+        if not wants_grad(x):
             return None, grad_kernel
+        # One kernel offset at a time, so no (positions x offsets x channels)
+        # array is ever made: grad taps(o) = g @ kernel[o].T, added back where
+        # taps(o) was read.
+        grad_padded = np.zeros(padded.shape, g.dtype)
+        for offset in _kernel_offsets(kernel_size):
+            window = _window_slices(offset, dilation_rate, strides, out_sizes)
+            if groups == 1:
+                grad_taps = g_rows @ kernel_data[offset].T
+            else:
+                grad_taps = np.einsum(
+                    "pgf,cgf->pgc",
+                    g_rows.reshape(positions, groups, filters // groups),
+                    kernel_data[offset].reshape(group_channels, groups, filters // groups),
+                )
+            grad_padded[window] += grad_taps.reshape(grad_padded[window].shape)
         return _unpad_spatial(grad_padded, pads, sizes), grad_kernel
 
-    out = out.reshape(batch, *out_sizes, filters)
+    out = out.reshape(x_data.shape[0], *out_sizes, filters)
     return record(out, (x, kernel), backward, "conv")
 
 
