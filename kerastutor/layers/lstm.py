@@ -4,6 +4,7 @@ from kerastutor import activations, initializers, ops, random
 from kerastutor.autodiff import data_of
 from kerastutor.layers.lstm_fast import lstm_sequence
 from kerastutor.layers.rnn import RNN
+from kerastutor.layers.rnn_cell import LayerCell
 from kerastutor.layers.rnn_utils import (
     check_flag,
     check_rate,
@@ -13,7 +14,7 @@ from kerastutor.layers.rnn_utils import (
     sequence_features,
 )
 
-__all__ = ["LSTM"]
+__all__ = ["LSTM", "LSTMCell"]
 
 
 class LSTM(RNN):
@@ -212,3 +213,23 @@ class LSTM(RNN):
 
     def _state_explanation(self):
         return "An LSTM carries two states: h, its previous output, and c, its cell memory."
+
+
+class LSTMCell(LayerCell):
+    """One LSTM timestep, for `RNN(LSTMCell(units))`: LSTM's weights and `_step`."""
+
+    layer_class = LSTM
+    cell_options = (
+        "units",
+        "activation",
+        "recurrent_activation",
+        "use_bias",
+        "kernel_initializer",
+        "recurrent_initializer",
+        "bias_initializer",
+        "unit_forget_bias",
+        "dropout",
+        "recurrent_dropout",
+        "seed",
+    )
+    _bias_initializer = LSTM._bias_initializer  # ones in the forget-gate slice, as LSTM's
