@@ -2,13 +2,13 @@
 
 from kerastutor import activations, initializers, ops, random
 from kerastutor.autodiff import data_of
+from kerastutor.engine.validation import positive_int
 from kerastutor.layers.gru_fast import gru_sequence
 from kerastutor.layers.rnn import RNN
 from kerastutor.layers.rnn_cell import LayerCell
 from kerastutor.layers.rnn_utils import (
     check_flag,
     check_rate,
-    check_units,
     dropout_mask,
     dropped,
     sequence_features,
@@ -95,7 +95,7 @@ class GRU(RNN):
         **kwargs,
     ):
         super().__init__(None, **kwargs)
-        self.units = check_units(self, units)
+        self.units = positive_int(self, "units", units)
         check_flag(self, "use_bias", use_bias)
         check_flag(self, "reset_after", reset_after)
         self.activation = activations.get(activation)
@@ -133,40 +133,31 @@ class GRU(RNN):
     def _step(self, x_t, states, training=None):
         """One timestep of the GRU cell: (output, [h])."""
         (h,) = states
-        units = self.units
+        u = self.units
         x_t = dropped(self, "inputs", x_t, self.dropout, training)
         h_in = dropped(self, "recurrent", h, self.recurrent_dropout, training)
         input_bias, recurrent_bias = self._biases()
-        x_z, x_r, x_h = ops.split(
-            _plus(ops.matmul(x_t, self.kernel), input_bias), [units] * 3, axis=-1
-        )
+        x_z, x_r, x_h = ops.split(x_t @ self.kernel + input_bias, 3, axis=-1)
         if self.reset_after:
-            recurrent = _plus(ops.matmul(h_in, self.recurrent_kernel), recurrent_bias)
-            h_z, h_r, h_h = ops.split(recurrent, [units] * 3, axis=-1)
+            h_z, h_r, h_h = ops.split(h_in @ self.recurrent_kernel + recurrent_bias, 3, axis=-1)
         else:
-            gates_kernel, candidate_kernel = ops.split(
-                self.recurrent_kernel, [2 * units, units], axis=1
-            )
-            h_z, h_r = ops.split(ops.matmul(h_in, gates_kernel), [units] * 2, axis=-1)
-        z = self.recurrent_activation(ops.add(x_z, h_z))
-        r = self.recurrent_activation(ops.add(x_r, h_r))
+            h_z, h_r = ops.split(h_in @ self.recurrent_kernel[:, : 2 * u], 2, axis=-1)
+        z = self.recurrent_activation(x_z + h_z)
+        r = self.recurrent_activation(x_r + h_r)
         if self.reset_after:
-            hh = self.activation(ops.add(x_h, ops.multiply(r, h_h)))  # tanh(x_h + r * h_h)
+            hh = self.activation(x_h + r * h_h)
         else:
-            reset_h = ops.multiply(r, h_in)
-            hh = self.activation(ops.add(x_h, ops.matmul(reset_h, candidate_kernel)))
-        # h = z * h + (1 - z) * hh
-        h = ops.add(ops.multiply(z, h), ops.multiply(ops.subtract(1.0, z), hh))
+            hh = self.activation(x_h + (r * h_in) @ self.recurrent_kernel[:, 2 * u :])
+        h = z * h + (1 - z) * hh
         return h, [h]
 
     def _biases(self):
-        """(input_bias, recurrent_bias), each (3 * units,) or None."""
+        """(input_bias, recurrent_bias): the bias's two rows, or zeros without a bias."""
         if not self.use_bias:
-            return None, None
+            return 0.0, 0.0
         if not self.reset_after:
-            return self.bias, None
-        input_bias, recurrent_bias = ops.split(self.bias, [1, 1], axis=0)
-        return input_bias, recurrent_bias  # (1, 3 * units) rows broadcast over the batch
+            return self.bias, 0.0
+        return self.bias[0], self.bias[1]
 
     def _fused_sequence(self, sequences, states, mask, training):
         """The whole sequence as one op (gru_fast.py), when its assumptions hold."""
@@ -216,10 +207,6 @@ class GRU(RNN):
 
     def _state_explanation(self):
         return "A GRU carries one state: h, its previous output."
-
-
-def _plus(x, bias):
-    return x if bias is None else ops.add(x, bias)
 
 
 class GRUCell(LayerCell):

@@ -2,15 +2,12 @@
 
 `GRU._step` in gru.py is the readable cell, one timestep of recorded ops.
 This file computes the same numbers as one op with a hand-written backward
-pass (backpropagation through time): `_forward` keeps what the gradients
-need in a `_Saved` record, `_backward` walks the steps in reverse. The tests
-check both paths give the same outputs and gradients for every option, and
-check this op against central differences.
-
-As in lstm_fast.py: the input's share of every gate, `x @ kernel +
-input_bias`, is one matmul for all timesteps before the loop; the loop runs
-time-major, (timesteps, batch, ...); the recurrent weight gradients are one
-matmul over all steps after it. Columns are Keras's z, r, h throughout.
+pass: `_forward` keeps what the gradients need in a `_Saved` record,
+`_backward` walks the steps in reverse. The tests check both paths give the
+same outputs and gradients for every option, and this op against central
+differences. As in lstm_fast.py, `x @ kernel + input_bias` is one matmul for
+all timesteps before the loop, the loop runs time-major, and the weight
+gradients are one matmul over all steps after it. Columns are z, r, h.
 """
 
 from dataclasses import dataclass

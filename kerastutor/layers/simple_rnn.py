@@ -1,12 +1,12 @@
 """SimpleRNN: the plainest recurrent layer, one tanh per timestep."""
 
-from kerastutor import activations, initializers, ops, random
+from kerastutor import activations, initializers, random
+from kerastutor.engine.validation import positive_int
 from kerastutor.layers.rnn import RNN
 from kerastutor.layers.rnn_cell import LayerCell
 from kerastutor.layers.rnn_utils import (
     check_flag,
     check_rate,
-    check_units,
     dropped,
     sequence_features,
 )
@@ -70,7 +70,7 @@ class SimpleRNN(RNN):
         **kwargs,
     ):
         super().__init__(None, **kwargs)
-        self.units = check_units(self, units)
+        self.units = positive_int(self, "units", units)
         check_flag(self, "use_bias", use_bias)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
@@ -105,10 +105,10 @@ class SimpleRNN(RNN):
         (h,) = states
         x_t = dropped(self, "inputs", x_t, self.dropout, training)
         h_in = dropped(self, "recurrent", h, self.recurrent_dropout, training)
-        z = ops.add(ops.matmul(x_t, self.kernel), ops.matmul(h_in, self.recurrent_kernel))
+        z = x_t @ self.kernel + h_in @ self.recurrent_kernel
         if self.use_bias:
-            z = ops.add(z, self.bias)
-        h = self.activation(z)  # h = tanh(x_t @ kernel + h @ recurrent_kernel + bias)
+            z = z + self.bias
+        h = self.activation(z)
         return h, [h]
 
     def get_config(self):
