@@ -74,6 +74,11 @@ def checked_call(layer, inputs, kwargs, node_index):
             prefix + "with `stateful=True` the batch size must be fixed, found the "
             f"sequence shape {shape}. Use `Input(batch_shape=...)` or `batch_size=`."
         )
+    if layer.unroll and len(shape) == 3 and shape[1] is None:
+        raise ValueError(
+            prefix + f"`unroll=True` needs a known number of timesteps, found {shape}. "
+            "Give the Input a `shape=(timesteps, features)`."
+        )
     initial_state = kwargs.get("initial_state")
     if initial_state is not None:
         if not isinstance(initial_state, (list, tuple)) and len(names) == 1:
