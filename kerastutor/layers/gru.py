@@ -50,8 +50,9 @@ class GRU(RNN):
         >>> x = Input(shape=(10, 8))
         >>> GRU(4)(x).shape
         (None, 4)
-        >>> [w.shape for w in GRU(4, name="g").weights] == []  # not built yet
-        True
+        >>> seq, h = GRU(4, return_sequences=True, return_state=True)(x)
+        >>> seq.shape, h.shape
+        ((None, 10, 4), (None, 4))
 
     Args:
         units: positive integer, the size of h (and of the output).
