@@ -250,6 +250,36 @@ LAYER_CASES = [
     LayerCase("concatenate_axis1", lambda: L.Concatenate(axis=1), [(2, 4), (3, 4), (1, 4)]),
     LayerCase("add", lambda: L.Add(), [(4, 2), (4, 2)]),
     LayerCase("add_three", lambda: L.Add(), [(3,), (3,), (3,)]),
+    LayerCase(
+        "bidirectional_lstm",
+        lambda: L.Bidirectional(L.LSTM(3)),
+        [(4, 2)],
+        [(2, 12), (3, 12), (12,)] * 2,
+    ),
+    *[
+        LayerCase(
+            f"bidirectional_lstm_sequences_state_{mode}",
+            lambda mode=mode: L.Bidirectional(
+                L.LSTM(2, return_sequences=True, return_state=True), merge_mode=mode
+            ),
+            [(None, 3)],
+            [(3, 8), (2, 8), (8,)] * 2,
+        )
+        for mode in ("concat", "sum", "mul", "ave", None)
+    ],
+    LayerCase(
+        "time_distributed_dense", lambda: L.TimeDistributed(L.Dense(3)), [(4, 2)], [(2, 3), (3,)]
+    ),
+    LayerCase(
+        "time_distributed_conv2d",
+        lambda: L.TimeDistributed(L.Conv2D(2, 3, padding="same")),
+        [(None, 4, 4, 1)],
+        [(3, 3, 1, 2), (2,)],
+        free_size=3,
+    ),
+    LayerCase("repeat_vector", lambda: L.RepeatVector(3), [(4,)]),
+    LayerCase("masking", lambda: L.Masking(), [(5, 3)]),
+    LayerCase("masking_value", lambda: L.Masking(mask_value=-1.0), [(None, 2)]),
 ]
 
 # Every public layer class must appear in at least one case (InputLayer is
@@ -264,4 +294,8 @@ COVERED_CLASSES = {
     "Dropout",
     "Concatenate",
     "Add",
+    "Bidirectional",
+    "TimeDistributed",
+    "RepeatVector",
+    "Masking",
 }

@@ -192,7 +192,7 @@ class BackendOp(Layer):
         return config
 
     @classmethod
-    def from_config(cls, layer_config):
+    def from_config(cls, layer_config, custom_objects=None):
         layer_config = dict(layer_config)
         layer_config["arguments"] = _replace(layer_config["arguments"], _decode)
         return cls(**layer_config)

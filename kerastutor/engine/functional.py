@@ -346,10 +346,7 @@ class Functional(Layer):
         pending = []
         for layer_config in model_config["layers"]:
             layer_class = get_layer_class(layer_config["class_name"], custom_objects)
-            if hasattr(layer_class, "_init_graph"):
-                layer = layer_class.from_config(layer_config["config"], custom_objects)
-            else:
-                layer = layer_class.from_config(layer_config["config"])
+            layer = layer_class.from_config(layer_config["config"], custom_objects=custom_objects)
             created[layer.name] = layer
             if isinstance(layer, InputLayer):
                 tensors[(layer.name, 0, 0)] = layer._inbound_nodes[0].output_tensors[0]

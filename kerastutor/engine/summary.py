@@ -19,6 +19,17 @@ def _format_shape(shapes):
     return ", ".join(str(s) for s in shapes)
 
 
+def _type_label(layer):
+    """'Dense'; for a wrapper also what it wraps: 'Bidirectional(LSTM)', 'TimeDistributed(Dense)'."""
+    inner = []
+    for sublayer in layer._sublayers():
+        if type(sublayer).__name__ not in inner:
+            inner.append(type(sublayer).__name__)
+    if not inner:
+        return type(layer).__name__
+    return f"{type(layer).__name__}({', '.join(inner)})"
+
+
 def _print_row(fields, positions, print_fn):
     line = ""
     for i, field in enumerate(fields):
@@ -77,7 +88,7 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
     shared = []
     for i, layer in enumerate(layers):
         nodes = model._relevant_nodes(layer)
-        title = f"{layer.name} ({type(layer).__name__})"
+        title = f"{layer.name} ({_type_label(layer)})"
         params = layer.count_params() if layer.built else 0
         if len(nodes) > 1:
             shared.append((layer, nodes))

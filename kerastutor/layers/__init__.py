@@ -12,6 +12,7 @@ from kerastutor.engine.input_layer import Input, InputLayer
 from kerastutor.engine.input_spec import InputSpec
 from kerastutor.layers.activation import Activation
 from kerastutor.layers.add import Add, add
+from kerastutor.layers.bidirectional import Bidirectional
 from kerastutor.layers.concatenate import Concatenate, concatenate
 from kerastutor.layers.conv2d import Conv2D
 from kerastutor.layers.dense import Dense
@@ -19,6 +20,9 @@ from kerastutor.layers.dropout import Dropout
 from kerastutor.layers.embedding import Embedding
 from kerastutor.layers.flatten import Flatten
 from kerastutor.layers.lstm import LSTM
+from kerastutor.layers.masking import Masking
+from kerastutor.layers.repeat_vector import RepeatVector
+from kerastutor.layers.time_distributed import TimeDistributed
 
 __all__ = [
     "Layer",
@@ -36,4 +40,8 @@ __all__ = [
     "concatenate",
     "Add",
     "add",
+    "Bidirectional",
+    "TimeDistributed",
+    "RepeatVector",
+    "Masking",
 ]

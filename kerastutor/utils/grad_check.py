@@ -66,10 +66,15 @@ def central_difference(f, variable, index, eps=1e-6):
 
 
 def _layers_in(item):
-    """`item` if it is a layer, plus every layer inside a model, recursively."""
+    """`item` if it is a layer, plus every layer inside it, recursively.
+
+    Inside means the layers of a model and the layers a layer holds as
+    attributes (a wrapper's TimeDistributed(Dense) or Bidirectional's two
+    directions), so that their weights are cast to float64 too.
+    """
     if isinstance(item, Layer):
         found = [item]
-        for inner in getattr(item, "layers", []):
+        for inner in list(getattr(item, "layers", [])) + item._sublayers():
             found += _layers_in(inner)
         return found
     if isinstance(item, (list, tuple)):
