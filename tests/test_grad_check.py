@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from kerastutor import losses, ops
-from kerastutor.autodiff import data_of, record
+from kerastutor.autodiff import data_of, record, record_outputs
 from kerastutor.layers import (
     LSTM,
     Activation,
@@ -360,3 +360,23 @@ def test_failure_names_a_layer_weight():
 def test_max_checks_limits_the_entries():
     report = grad_check(ops.tanh, normal(50, 40), max_checks=5)
     assert list(report) == ["argument 0"]
+
+
+def test_an_op_with_several_outputs_records_one_backward():
+    """record_outputs: two outputs, one rule, called once with both gradients."""
+    calls = []
+
+    def sin_and_square(x):
+        x_data = data_of(x)
+
+        def backward(d_sin, d_square):
+            calls.append(1)
+            return (d_sin * np.cos(x_data) + d_square * 2 * x_data,)
+
+        return record_outputs((np.sin(x_data), x_data**2), (x,), backward, "sin_and_square")
+
+    report = grad_check(sin_and_square, normal(3, 2))
+    assert max(report.values()) < 1e-6
+    assert calls == [1]
+    # An output the loss does not use gets a zero gradient.
+    grad_check(lambda x: sin_and_square(x)[1], normal(2, 2))
