@@ -32,8 +32,8 @@ class Bidirectional(Layer):
     With `return_sequences=True` the backward copy returns its outputs in
     the order it read them, last timestep first, so they are flipped back
     before merging: output[:, t] pairs both readings of timestep t. A mask
-    reaches both copies; at a masked timestep the merged sequence is zero,
-    as in Keras.
+    reaches both copies; at a masked timestep the merged sequence is zero
+    (both copies get `zero_output_for_mask=True`, as in Keras).
 
     The weights are the forward copy's, then the backward copy's, named
     after them: 'forward_lstm/kernel', ..., 'backward_lstm/kernel', ...
@@ -48,8 +48,9 @@ class Bidirectional(Layer):
         ((None, 32), (None, 16))
 
     Args:
-        layer: a recurrent layer (LSTM, GRU, SimpleRNN, ...): one with
-            `return_sequences`, `return_state` and `go_backwards`. It is used
+        layer: a recurrent layer (LSTM, GRU, SimpleRNN, RNN(cell), ...): one
+            with `state_size`, `return_sequences`, `return_state` and
+            `go_backwards`. It is used
             as a template; the wrapper builds two fresh copies of it.
         merge_mode: 'concat', 'sum', 'mul', 'ave' or None (see above).
         backward_layer: optional recurrent layer for the backward direction,
@@ -92,17 +93,21 @@ class Bidirectional(Layer):
             backward_layer = _copy(layer, name=backward_name, go_backwards=True)
         self.backward_layer = backward_layer
         self._check_directions()
+        for direction in (self.forward_layer, self.backward_layer):
+            # As in Keras: a masked timestep of the merged sequence is zero.
+            if hasattr(direction, "zero_output_for_mask"):
+                direction.zero_output_for_mask = direction.return_sequences
         self.merge_mode = merge_mode
         self.return_sequences = layer.return_sequences
         self.return_state = layer.return_state
+        self.stateful = getattr(layer, "stateful", False)
         self.supports_masking = True
         self.input_spec = layer.input_spec
 
     def build(self, input_shape):
-        for direction in (self.forward_layer, self.backward_layer):
-            if not direction.built:
-                direction.build(input_shape)
-                direction.built = True
+        # As a first call would: the weights, then the input spec they fix.
+        self.forward_layer._maybe_build(input_shape)
+        self.backward_layer._maybe_build(input_shape)
         self.input_spec = self.forward_layer.input_spec
         self.built = True
 
@@ -124,9 +129,6 @@ class Bidirectional(Layer):
             # The backward layer returns its outputs in reading order, last
             # timestep first: flip them back so that [:, t] means timestep t.
             backward = _reversed_in_time(backward)
-            if mask is not None:
-                forward = _zero_where_masked(forward, mask)
-                backward = _zero_where_masked(backward, mask)
         output = self._merge(forward, backward)
         if self.return_state:
             return flatten([output]) + states
@@ -142,6 +144,18 @@ class Bidirectional(Layer):
         if self.merge_mode == "ave":
             return ops.multiply(ops.add(forward, backward), 0.5)
         return [forward, backward]
+
+    def reset_states(self):
+        """Zero the states both directions of a `stateful` layer carry between batches."""
+        if not self.stateful:
+            raise AttributeError(
+                f"Bidirectional layer '{self.name}' is not stateful: it starts every batch "
+                "from zeros (or its `initial_state`), so there is nothing to reset."
+            )
+        self.forward_layer.reset_states()
+        self.backward_layer.reset_states()
+
+    reset_state = reset_states
 
     def compute_output_shape(self, input_shape):
         shapes = self.forward_layer.compute_output_shape(input_shape)
@@ -202,13 +216,14 @@ class Bidirectional(Layer):
     def _check_initial_state(self, inputs, initial_state, node_index):
         where = f"as its node {node_index}" if node_index is not None else "on concrete data"
         prefix = f"Layer '{self.name}' (Bidirectional) cannot be called {where}: "
-        sizes = _state_sizes(self.forward_layer) + _state_sizes(self.backward_layer)
+        forward, backward = self.forward_layer, self.backward_layer
+        sizes = _state_sizes(forward) + _state_sizes(backward)
         received = len(initial_state) if isinstance(initial_state, (list, tuple)) else None
         if received != len(sizes):
             raise ValueError(
                 prefix + f"`initial_state` must be a list of {len(sizes)} states, "
-                f"{len(sizes) // 2} for '{self.forward_layer.name}' then {len(sizes) // 2} for "
-                f"'{self.backward_layer.name}', received "
+                f"{_state_list(forward)} for '{forward.name}' then {_state_list(backward)} "
+                f"for '{backward.name}', received "
                 f"{received if received is not None else repr(initial_state)}. The first half "
                 "starts the forward reading, the second half the backward one."
             )
@@ -226,7 +241,8 @@ class Bidirectional(Layer):
 
     def _check_recurrent(self, layer, argument):
         recurrent = isinstance(layer, Layer) and all(
-            hasattr(layer, flag) for flag in ("go_backwards", "return_sequences", "return_state")
+            hasattr(layer, attribute)
+            for attribute in ("state_size", "go_backwards", "return_sequences", "return_state")
         )
         if not recurrent:
             if isinstance(layer, Layer):
@@ -274,10 +290,14 @@ def _removeprefix(name, prefix):
 
 def _state_sizes(layer):
     """The size of each state the recurrent layer carries: [units, units] for an LSTM."""
-    state_size = getattr(layer, "state_size", None)
-    if state_size is None:  # today's LSTM: h and c
-        return [layer.units, layer.units]
-    return list(state_size) if isinstance(state_size, (list, tuple)) else [state_size]
+    return flatten([layer.state_size])
+
+
+def _state_list(layer):
+    """'[h, c]' for an LSTM, '[h]' for a GRU: the states one direction takes."""
+    names = layer._state_names() if hasattr(layer, "_state_names") else None
+    names = names or [f"state_{i}" for i in range(len(_state_sizes(layer)))]
+    return f"[{', '.join(names)}]"
 
 
 def _reversed_in_time(sequence):
@@ -285,12 +305,6 @@ def _reversed_in_time(sequence):
     steps = data_of(sequence).shape[1]
     timesteps = [ops.slice_axis(sequence, t, t + 1, axis=1) for t in reversed(range(steps))]
     return ops.concatenate(timesteps, axis=1)
-
-
-def _zero_where_masked(sequence, mask):
-    """The sequence with every masked timestep set to zero."""
-    keep = data_of(mask).astype(bool)[:, :, None]
-    return ops.where(keep, sequence, 0.0)
 
 
 def _shape_of(x):

@@ -56,9 +56,8 @@ class TimeDistributed(Wrapper):
         self.input_spec = InputSpec(min_ndim=3)
 
     def build(self, input_shape):
-        if not self.layer.built:
-            self.layer.build(_step_shape(input_shape))
-            self.layer.built = True
+        # As a first call on one timestep would: the weights, then the input spec.
+        self.layer._maybe_build(_step_shape(input_shape))
         self.built = True
 
     def call(self, inputs, training=None, mask=None):

@@ -24,6 +24,7 @@ from kerastutor.layers import (
     RepeatVector,
     TimeDistributed,
 )
+from kerastutor.layers.rnn import RNN
 from kerastutor.layers.wrapper import Wrapper
 from kerastutor.models import Model, Sequential, load_model
 
@@ -220,6 +221,71 @@ def _registry():
     return _LAYER_CLASSES
 
 
+class _TinyRNN(RNN):
+    """h = tanh(x @ kernel + h @ recurrent_kernel): one state, as SimpleRNN."""
+
+    def __init__(self, units, **kwargs):
+        super().__init__(None, **kwargs)
+        self.units = units
+        self.state_size = [units]
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(name="kernel", shape=(input_shape[-1], self.units))
+        self.recurrent_kernel = self.add_weight(
+            name="recurrent_kernel", shape=(self.units, self.units)
+        )
+
+    def _step(self, x_t, states, training=None):
+        h = ops.tanh(
+            ops.add(ops.matmul(x_t, self.kernel), ops.matmul(states[0], self.recurrent_kernel))
+        )
+        return h, [h]
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+    def _state_names(self):
+        return ["h"]
+
+
+def test_bidirectional_wraps_any_recurrent_layer_with_its_own_states():
+    layer = Bidirectional(_TinyRNN(3, return_sequences=True, return_state=True, name="tiny"))
+    sequence, h_forward, h_backward = layer(SEQUENCE)
+    assert [w.name for w in layer.weights] == [
+        "forward_tiny/kernel",
+        "forward_tiny/recurrent_kernel",
+        "backward_tiny/kernel",
+        "backward_tiny/recurrent_kernel",
+    ]
+    assert sequence.shape == (2, 4, 6) and h_forward.shape == h_backward.shape == (2, 3)
+    np.testing.assert_allclose(sequence[:, -1, :3], h_forward, atol=1e-6)
+    np.testing.assert_allclose(sequence[:, 0, 3:], h_backward, atol=1e-6)  # read last
+    with pytest.raises(ValueError, match=r"list of 2 states, \[h\] for .* then \[h\] for"):
+        layer(SEQUENCE, initial_state=[np.zeros((2, 3))] * 4)
+    out = layer(SEQUENCE, initial_state=[np.ones((2, 3)), np.zeros((2, 3))])
+    assert len(out) == 3
+    masked = Bidirectional(_TinyRNN(2, return_sequences=True))(SEQUENCE, mask=MASK)
+    np.testing.assert_allclose(masked[~MASK], 0.0)
+
+
+def test_stateful_bidirectional_carries_both_directions_states():
+    layer = Bidirectional(constant_lstm(stateful=True))
+    first = layer(SEQUENCE)
+    second = layer(SEQUENCE)
+    np.testing.assert_allclose(  # Keras
+        second,
+        [
+            [0.26234663, 0.26234663, 0.16959146, 0.16959146],
+            [0.6137073, 0.6137073, 0.5381646, 0.5381646],
+        ],
+        atol=1e-5,
+    )
+    layer.reset_states()
+    np.testing.assert_allclose(layer(SEQUENCE), first, atol=1e-6)
+    with pytest.raises(AttributeError, match="is not stateful"):
+        Bidirectional(LSTM(2)).reset_states()
+
+
 def test_bidirectional_of_a_non_recurrent_layer_is_refused():
     with pytest.raises(ValueError, match=r"cannot wrap layer 'dense\w*' \(Dense\).*recurrent"):
         Bidirectional(Dense(3))
@@ -248,7 +314,8 @@ def test_wrong_initial_states_name_the_node_and_leave_nothing_behind():
     with pytest.raises(
         ValueError,
         match=r"'reader' \(Bidirectional\) cannot be called as its node 0: `initial_state` must "
-        r"be a list of 4 states, 2 for 'forward_lstm\w*' then 2 for 'backward_lstm\w*', received 2",
+        r"be a list of 4 states, \[h, c\] for 'forward_lstm\w*' then \[h, c\] for 'backward_lstm\w*', "
+        r"received 2",
     ):
         layer(x, initial_state=[h, h])
     with pytest.raises(ValueError, match=r"initial state 2 \(of the backward layer\) must have "):
