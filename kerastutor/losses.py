@@ -86,9 +86,9 @@ def _log_softmax(logits, axis=-1):
     when every logit moves by the same amount.
     """
     shift = np.max(data_of(logits), axis=axis, keepdims=True)
-    shifted = ops.subtract(logits, shift)
+    shifted = logits - shift
     log_sum = ops.log(ops.sum(ops.exp(shifted), axis=axis, keepdims=True))
-    return ops.subtract(shifted, log_sum)
+    return shifted - log_sum
 
 
 def _clipped_log(probabilities):
@@ -103,13 +103,13 @@ def _clipped_log(probabilities):
 def mean_squared_error(y_true, y_pred):
     """mean((y_true - y_pred) ** 2) over the last axis."""
     y_true = _as_float(_match_rank(y_true, y_pred), y_pred)
-    return ops.mean(ops.square(ops.subtract(y_true, y_pred)), axis=-1)
+    return ops.mean(ops.square(y_true - y_pred), axis=-1)
 
 
 def mean_absolute_error(y_true, y_pred):
     """mean(|y_true - y_pred|) over the last axis."""
     y_true = _as_float(_match_rank(y_true, y_pred), y_pred)
-    return ops.mean(ops.abs(ops.subtract(y_true, y_pred)), axis=-1)
+    return ops.mean(ops.abs(y_true - y_pred), axis=-1)
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False):
@@ -124,14 +124,10 @@ def binary_crossentropy(y_true, y_pred, from_logits=False):
     if from_logits:
         # -log(sigmoid(x)) = softplus(-x) and -log(1 - sigmoid(x)) = softplus(x),
         # which together simplify to softplus(x) - y * x.
-        per_value = ops.subtract(ops.softplus(y_pred), ops.multiply(y_true, y_pred))
+        per_value = ops.softplus(y_pred) - y_true * y_pred
     else:
         one = _constant(1.0, y_pred)
-        log_p = _clipped_log(y_pred)
-        log_not_p = _clipped_log(ops.subtract(one, y_pred))
-        positive = ops.multiply(y_true, log_p)
-        negative = ops.multiply(one - y_true, log_not_p)
-        per_value = ops.negative(ops.add(positive, negative))
+        per_value = -(y_true * _clipped_log(y_pred) + (one - y_true) * _clipped_log(one - y_pred))
     return ops.mean(per_value, axis=-1)
 
 
@@ -151,8 +147,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False):
         log_p = _log_softmax(y_pred)
     else:
         total = ops.sum(y_pred, axis=-1, keepdims=True)
-        log_p = _clipped_log(ops.divide(y_pred, total))
-    return ops.negative(ops.sum(ops.multiply(y_true, log_p), axis=-1))
+        log_p = _clipped_log(y_pred / total)
+    return -ops.sum(y_true * log_p, axis=-1)
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):

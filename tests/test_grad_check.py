@@ -91,6 +91,10 @@ OP_CASES = [
     ("where", ops.where, [normal(3, 4) > 0, normal(3, 4), normal(3, 4)], {}),
     ("stack", ops.stack, [[normal(2, 3), normal(2, 3)]], {"axis": 1}),
     ("slice_axis", ops.slice_axis, [normal(2, 5, 3), 1, 4], {"axis": 1}),
+    ("get_item", ops.get_item, [normal(3, 4), (slice(None), 1)], {}),
+    ("get_item", ops.get_item, [normal(3, 4, 2), (Ellipsis, None, slice(1, 3), 0)], {}),
+    ("get_item", ops.get_item, [normal(4, 3), np.array([0, 2, 0, 0])], {}),
+    ("get_item", ops.get_item, [normal(3, 4), (slice(None), np.array([[1, 1], [3, 0]]))], {}),
 ]
 
 # Helpers in ops.__all__ that compute no tensor, so have no gradient to check.

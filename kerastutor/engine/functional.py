@@ -17,7 +17,7 @@ from kerastutor.engine.base_layer import Layer, get_layer_class, mask_per_output
 from kerastutor.engine.input_layer import InputLayer
 from kerastutor.engine.input_spec import InputSpec, check_input_spec
 from kerastutor.engine.keras_tensor import KerasTensor
-from kerastutor.engine.tree import flatten, map_structure
+from kerastutor.engine.tree import flatten, map_structure, pack_like
 
 __all__ = ["Functional"]
 
@@ -46,6 +46,7 @@ class Functional(Layer):
     def _init_graph(self, inputs, outputs):
         self._nested_inputs = inputs
         self._nested_outputs = outputs
+        # Flattened as Keras 3 flattens: a dict in sorted key order.
         self.inputs = list(flatten(inputs))
         self.outputs = list(flatten(outputs))
         for role, tensors in (("input", self.inputs), ("output", self.outputs)):
@@ -55,17 +56,17 @@ class Functional(Layer):
                         f"Model {role}s must be symbolic tensors (from `Input` or a layer "
                         f"call), received {type(tensor).__name__}: {tensor!r}."
                     )
-        for tensor in self.inputs:
-            layer = tensor._keras_history.layer
-            if not isinstance(layer, InputLayer):
-                raise ValueError(
-                    f"Model inputs must come from `Input(...)`. {tensor!r} was produced by "
-                    f"layer '{layer.name}' instead."
-                )
-        self._input_layers = [t._keras_history.layer for t in self.inputs]
+                if tensor._keras_history is None:
+                    raise ValueError(
+                        f"Model {role} {tensor!r} was not produced by `Input` or a layer call."
+                    )
+        self._input_layers = [_input_layer_of(t) for t in self.inputs]
         self._output_layers = [t._keras_history.layer for t in self.outputs]
-        self._nodes, self._layers, self._nodes_by_depth = _map_graph(self.inputs, self.outputs)
-        _check_unique_names(self._layers)
+        self._nodes, operations, self._nodes_by_depth = _map_graph(self.inputs, self.outputs)
+        # An Input that no output depends on is still part of the model (and of its config).
+        unused = [layer for layer in self._input_layers if layer not in operations]
+        self._operations = unused + operations
+        _check_unique_names(self._operations)
         self._node_ids = {id(node) for node in self._nodes}
         self.input_spec = [
             InputSpec(
@@ -77,9 +78,34 @@ class Functional(Layer):
         self.built = True
 
     @property
+    def operations(self):
+        """Every layer and op node of the graph (`x + y` makes an 'add' op), in run order."""
+        return list(self._operations)
+
+    @property
     def layers(self):
-        """The layers of the model, inputs first, in the order data reaches them."""
-        return list(self._layers)
+        """The layers of the model, inputs first, in the order data reaches them.
+
+        As in Keras 3, the op nodes of `kerastutor.ops` calls (`x + y`,
+        `ops.matmul`) are not layers; `operations` lists them too.
+        """
+        return [layer for layer in self._operations if not getattr(layer, "is_op", False)]
+
+    @property
+    def input_names(self):
+        """The name of each input's InputLayer, in the order of `model.inputs`."""
+        return [layer.name for layer in self._input_layers]
+
+    @property
+    def output_names(self):
+        """Each output's name, as Keras 3 names them: the producing layer's name."""
+        names = []
+        for tensor in self.outputs:
+            name = tensor._keras_history.layer.name
+            if name in names:
+                name = f"{name}_{tensor._keras_history.tensor_index}"
+            names.append(name)
+        return names
 
     def get_layer(self, name=None, index=None):
         """A layer by name or by position in `model.layers`.
@@ -99,7 +125,7 @@ class Functional(Layer):
             return self.layers[index]
         if name is None:
             raise ValueError("Provide either a layer name or a layer index.")
-        for layer in self.layers:
+        for layer in self._operations:
             if layer.name == name:
                 return layer
         names = ", ".join(repr(layer.name) for layer in self.layers)
@@ -121,19 +147,19 @@ class Functional(Layer):
 
     @property
     def weights(self):
-        return self._unique(w for layer in self.layers for w in layer.weights)
+        return self._unique(w for layer in self.operations for w in layer.weights)
 
     @property
     def trainable_weights(self):
         if not self.trainable:
             return []
-        return self._unique(w for layer in self.layers for w in layer.trainable_weights)
+        return self._unique(w for layer in self.operations for w in layer.trainable_weights)
 
     @property
     def non_trainable_weights(self):
         if not self.trainable:
             return self.weights
-        return self._unique(w for layer in self.layers for w in layer.non_trainable_weights)
+        return self._unique(w for layer in self.operations for w in layer.non_trainable_weights)
 
     @Layer.trainable.setter
     def trainable(self, value):
@@ -165,7 +191,7 @@ class Functional(Layer):
 
         for node in self._nodes:
             layer = node.layer
-            if isinstance(layer, InputLayer):
+            if isinstance(layer, InputLayer) or id(node.output_tensors[0]) in values:
                 continue
             args = map_structure(lookup, node.call_args)
             kwargs = map_structure(lookup, node.call_kwargs)
@@ -194,20 +220,48 @@ class Functional(Layer):
         return self._call_with_options(inputs, *args, **kwargs)
 
     def _standardize_inputs(self, inputs):
-        """Arrays in the order of `self.inputs`, checked against the Input shapes."""
-        if isinstance(inputs, dict):
-            arrays = [inputs[layer.name] for layer in self._input_layers]
+        """Arrays in the order of `self.inputs`, checked against the Input shapes.
+
+        Accepts the structure the model was built with (a dict by key for dict
+        inputs), a list in `model.inputs` order, or a dict by input name.
+        """
+        if isinstance(self._nested_inputs, dict) and isinstance(inputs, dict):
+            keys = sorted(self._nested_inputs)
+            missing = [key for key in keys if key not in inputs]
+            if missing:
+                raise ValueError(
+                    f"Model '{self.name}' takes a dict of inputs with keys {keys}; the dict "
+                    f"received has no {missing} (it has {sorted(inputs)})."
+                )
+            arrays = [inputs[key] for key in keys]
+        elif isinstance(inputs, dict):
+            names = self.input_names
+            missing = [name for name in names if name not in inputs]
+            if missing:
+                raise ValueError(
+                    f"Model '{self.name}' got a dict of inputs without {missing}: a dict must "
+                    f"have one entry per input name ({names}); it has {sorted(inputs)}."
+                )
+            arrays = [inputs[name] for name in names]
+        elif isinstance(self._nested_inputs, dict) and len(self.inputs) > 1:
+            raise ValueError(
+                f"Model '{self.name}' was built with a dict of inputs, so call it with a dict "
+                f"with the keys {sorted(self._nested_inputs)}, received {type(inputs).__name__}."
+            )
         elif isinstance(inputs, (list, tuple)):
             arrays = list(inputs)
         else:
             arrays = [inputs]
         if len(arrays) != len(self.inputs):
-            names = ", ".join(layer.name for layer in self._input_layers)
+            names = ", ".join(self.input_names)
             raise ValueError(
                 f"Model '{self.name}' expects {len(self.inputs)} input(s) ({names}), "
                 f"but received {len(arrays)}. Pass a list with one array per input, in that order."
             )
-        arrays = [layer._to_array(x) for layer, x in zip(self._input_layers, arrays)]
+        arrays = [
+            _as_input_array(t, layer, x)
+            for t, layer, x in zip(self.inputs, self._input_layers, arrays)
+        ]
         check_input_spec(self, self.input_spec, [tuple(np.shape(data_of(x))) for x in arrays], None)
         return arrays
 
@@ -221,7 +275,7 @@ class Functional(Layer):
     def compute_output_shape(self, input_shape):
         shapes = {id(t): s for t, s in zip(self.inputs, _shape_list(input_shape))}
         for node in self._nodes:
-            if isinstance(node.layer, InputLayer):
+            if isinstance(node.layer, InputLayer) or id(node.output_tensors[0]) in shapes:
                 continue
             node_shape = (
                 map_structure(lambda t: shapes[id(t)], node.call_args)
@@ -231,8 +285,7 @@ class Functional(Layer):
             out = node.layer.compute_output_shape(node_shape)
             for tensor, shape in zip(node.output_tensors, _shape_list(out)):
                 shapes[id(tensor)] = shape
-        out_shapes = [shapes[id(t)] for t in self.outputs]
-        return out_shapes[0] if isinstance(self._nested_outputs, KerasTensor) else out_shapes
+        return map_structure(lambda t: shapes[id(t)], self._nested_outputs)
 
     def compute_mask(self, inputs, mask=None):
         return None
@@ -241,28 +294,42 @@ class Functional(Layer):
         """Run the model on `x` in batches and return NumPy arrays.
 
         Args:
-            x: an array, or a list of arrays (one per model input).
+            x: an array, a list of arrays (one per model input), a dict (by
+                input key or name), or a Python generator of such batches (a
+                generator may also yield `(x, y)` pairs; y is ignored).
             batch_size: how many samples go through at a time.
             verbose: 0 prints nothing; 1 prints one line when done.
+
+        Returns:
+            The outputs in the structure the model was built with: one array,
+            a list, or a dict for dict outputs.
         """
-        arrays = self._standardize_inputs(x)
-        _check_same_length(self, arrays)
-        _check_finite(self, arrays)
-        count = len(arrays[0])
         if batch_size is None:
             batch_size = 32  # Keras's default when None is passed
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise ValueError(f"`batch_size` must be a positive integer, received {batch_size!r}.")
+        if _is_generator(x):
+            batches = (
+                self._standardize_inputs(item[0] if isinstance(item, tuple) else item) for item in x
+            )
+        else:
+            arrays = self._standardize_inputs(x)
+            _check_same_length(self, arrays)
+            batches = (
+                [a[start : start + batch_size] for a in arrays]
+                for start in range(0, len(arrays[0]), batch_size)
+            )
         pieces = []
-        for start in range(0, count, batch_size):
-            batch = [a[start : start + batch_size] for a in arrays]
+        for batch in batches:
+            _check_finite(self, batch)
             pieces.append(flatten(self.call(batch if len(batch) > 1 else batch[0])))
+        if not pieces:
+            raise ValueError(f"Model '{self.name}': `predict` received no data (an empty input).")
         outputs = [np.concatenate([p[i] for p in pieces]) for i in range(len(self.outputs))]
         if verbose:
-            print(f"predict: {count} samples in {len(pieces)} batch(es) of up to {batch_size}")
-        if isinstance(self._nested_outputs, KerasTensor):
-            return outputs[0]
-        return outputs
+            sizes = f" of up to {batch_size}" if not _is_generator(x) else ""
+            print(f"predict: {len(outputs[0])} samples in {len(pieces)} batch(es){sizes}")
+        return pack_like(self._nested_outputs, outputs)
 
     # ------------------------------------------------------------ describing
 
@@ -295,7 +362,7 @@ class Functional(Layer):
 
     def get_config(self):
         layer_configs = []
-        for layer in self.layers:
+        for layer in self._operations:
             node_configs = []
             for node in self._relevant_nodes(layer):
                 node_configs.append(self._node_config(node))
@@ -311,14 +378,23 @@ class Functional(Layer):
             "name": self.name,
             "trainable": self.trainable,
             "layers": layer_configs,
-            "input_layers": [self._tensor_ref(t) for t in self.inputs],
-            "output_layers": [self._tensor_ref(t) for t in self.outputs],
+            "input_layers": self._structure_refs(self._nested_inputs, self.inputs),
+            "output_layers": self._structure_refs(self._nested_outputs, self.outputs),
         }
 
     def _relevant_nodes(self, layer):
         return [node for node in layer._inbound_nodes if self._is_relevant(node)]
 
+    def _structure_refs(self, nested, tensors):
+        """Tensor references for the config: a dict by key for dict inputs/outputs, else a list."""
+        if isinstance(nested, dict):
+            return {key: self._tensor_ref(nested[key]) for key in nested}
+        return [self._tensor_ref(t) for t in tensors]
+
     def _tensor_ref(self, tensor):
+        for model_input, input_layer in zip(self.inputs, self._input_layers):
+            if tensor is model_input:
+                return [input_layer.name, 0, 0]
         layer, node_index, tensor_index = tensor._keras_history
         relevant = self._relevant_nodes(layer)
         node = layer._inbound_nodes[node_index]
@@ -385,11 +461,16 @@ class Functional(Layer):
                     f"The model config cannot be replayed: the inputs of {names} never become "
                     "available. The config is corrupt or was edited by hand."
                 )
-        inputs = [tensors[tuple(ref)] for ref in model_config["input_layers"]]
-        outputs = [tensors[tuple(ref)] for ref in model_config["output_layers"]]
+
+        def structure(refs):
+            if isinstance(refs, dict):
+                return {key: tensors[tuple(ref)] for key, ref in refs.items()}
+            found = [tensors[tuple(ref)] for ref in refs]
+            return found[0] if len(found) == 1 else found
+
         return cls(
-            inputs=inputs[0] if len(inputs) == 1 else inputs,
-            outputs=outputs[0] if len(outputs) == 1 else outputs,
+            inputs=structure(model_config["input_layers"]),
+            outputs=structure(model_config["output_layers"]),
             name=model_config["name"],
             trainable=model_config.get("trainable", True),
         )
@@ -442,6 +523,41 @@ def _shape_list(shape_or_shapes):
     return list(shape_or_shapes)
 
 
+def _input_layer_of(tensor):
+    """The InputLayer behind a model input.
+
+    An input that a layer produced (`Model(inputs=hidden, ...)`, to run the
+    rest of a model from a middle point) gets an InputLayer of its own shape
+    and dtype, as Keras 3 gives it one: the model starts there.
+    """
+    layer = tensor._keras_history.layer
+    if isinstance(layer, InputLayer):
+        return layer
+    return InputLayer(batch_input_shape=tensor.shape, dtype=tensor.dtype)
+
+
+def _as_input_array(tensor, layer, x):
+    """`x` as an array of the Input's dtype, as Keras 3 converts model inputs.
+
+    Numbers are cast to the declared dtype (float64 data into a float32 Input),
+    except floats into an integer Input: those stay, so that a layer such as
+    Embedding can say which value is not an index instead of truncating it.
+    """
+    array = layer._to_array(x)
+    if not isinstance(array, np.ndarray):
+        return array
+    target = np.dtype(tensor.dtype)
+    if array.dtype != target and array.dtype.kind in "biuf" and target.kind in "biuf":
+        if not (array.dtype.kind == "f" and target.kind in "biu"):
+            array = array.astype(target)
+    return array
+
+
+def _is_generator(x):
+    """A Python generator or iterator of batches (not an array, list, tuple or dict)."""
+    return hasattr(x, "__next__") and not isinstance(x, (np.ndarray, list, tuple, dict))
+
+
 def _check_same_length(model, arrays):
     lengths = {layer.name: len(data_of(a)) for layer, a in zip(model._input_layers, arrays)}
     if len(set(lengths.values())) > 1:
@@ -474,6 +590,15 @@ def _map_graph(inputs, outputs):
     finished, in_progress = set(), set()
     layer_order = {}
 
+    input_ids = {id(t) for t in inputs}
+
+    def _continues_walk(tensor):
+        # A model input ends the walk, even one a layer produced (`Model(hidden, ...)`);
+        # the InputLayer node of an `Input` is part of the graph.
+        if tensor._keras_history is None:
+            return False
+        return id(tensor) not in input_ids or isinstance(tensor.node.layer, InputLayer)
+
     def visit(node):
         if id(node) in finished:
             return
@@ -481,18 +606,17 @@ def _map_graph(inputs, outputs):
             raise ValueError(f"The graph has a cycle through layer '{node.layer.name}'.")
         layer_order.setdefault(node.layer, len(layer_order))
         in_progress.add(id(node))
-        for parent in node.parent_nodes:
-            visit(parent)
+        for tensor in node.input_tensors:
+            if _continues_walk(tensor):
+                visit(tensor.node)
         in_progress.discard(id(node))
         finished.add(id(node))
         execution_order.append(node)
 
     for tensor in outputs:
-        if tensor._keras_history is None:
-            raise ValueError(f"Output {tensor!r} was not produced by a layer.")
-        visit(tensor.node)
+        if _continues_walk(tensor):
+            visit(tensor.node)
 
-    input_ids = {id(t) for t in inputs}
     for node in execution_order:
         if isinstance(node.layer, InputLayer) and id(node.output_tensors[0]) not in input_ids:
             raise ValueError(
@@ -505,7 +629,10 @@ def _map_graph(inputs, outputs):
         depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(node.layer, 0))
         node_depth[id(node)] = depth
         layer_depth[node.layer] = depth
-        for parent in node.parent_nodes:
+        for tensor in node.input_tensors:
+            if not _continues_walk(tensor):
+                continue
+            parent = tensor.node
             node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
 
     layers = sorted(layer_order, key=lambda layer: (-layer_depth[layer], layer_order[layer]))

@@ -10,24 +10,13 @@ and lists each shared layer's per-node input and output shapes under the
 totals. One set of weights, several shapes: the table shows both.
 """
 
-__all__ = ["print_summary"]
+__all__ = ["print_summary", "print_unbuilt_summary"]
 
 
 def _format_shape(shapes):
     if len(shapes) == 1:
         return str(shapes[0])
     return ", ".join(str(s) for s in shapes)
-
-
-def _type_label(layer):
-    """'Dense'; for a wrapper also what it wraps: 'Bidirectional(LSTM)', 'TimeDistributed(Dense)'."""
-    inner = []
-    for sublayer in layer._sublayers():
-        if type(sublayer).__name__ not in inner:
-            inner.append(type(sublayer).__name__)
-    if not inner:
-        return type(layer).__name__
-    return f"{type(layer).__name__}({', '.join(inner)})"
 
 
 def _print_row(fields, positions, print_fn):
@@ -77,9 +66,10 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
     if positions[-1] <= 1:
         positions = [int(line_length * p) for p in positions]
 
-    layers = model.layers
     if type(model).__name__ == "Sequential":
-        layers = [layer for layer in layers if layer is not model._input_layers[0]]
+        layers = [layer for layer in model.layers if layer is not model._input_layers[0]]
+    else:
+        layers = model.operations  # op nodes (`x + y`) get rows too, as in Keras 3
 
     print_fn("_" * line_length)
     _print_row(headers, positions, print_fn)
@@ -88,7 +78,7 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
     shared = []
     for i, layer in enumerate(layers):
         nodes = model._relevant_nodes(layer)
-        title = f"{layer.name} ({_type_label(layer)})"
+        title = f"{layer.name} ({getattr(layer, 'type_label', type(layer).__name__)})"
         params = layer.count_params() if layer.built else 0
         if len(nodes) > 1:
             shared.append((layer, nodes))
@@ -124,3 +114,21 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
                 f"  node {node.index}: {_format_shape(node.input_shapes)} -> "
                 f"{_format_shape(node.output_shapes)}"
             )
+
+
+def print_unbuilt_summary(model, line_length=None, positions=None, print_fn=None):
+    """The table of a Sequential that has not seen its input shape: shapes '?', no weights."""
+    print_fn = print_fn or print
+    line_length = line_length or 65
+    positions = positions or [0.45, 0.75, 1.0]
+    if positions[-1] <= 1:
+        positions = [int(line_length * p) for p in positions]
+    print_fn("_" * line_length)
+    _print_row(["Layer (type)", "Output Shape", "Param #"], positions, print_fn)
+    print_fn("=" * line_length)
+    for i, layer in enumerate(model.layers):
+        params = layer.count_params() if layer.built else "0 (unbuilt)"
+        _print_row([f"{layer.name} ({type(layer).__name__})", "?", params], positions, print_fn)
+        print_fn(("=" if i == len(model.layers) - 1 else "_") * line_length)
+    print_fn("Total params: 0 (the model is not built yet: its weights depend on its input shape)")
+    print_fn("_" * line_length)

@@ -44,7 +44,7 @@ class Add(_Merge):
             if len(x.shape) < rank:
                 extra = (1,) * (rank - len(x.shape))
                 x = ops.reshape(x, tuple(x.shape[:1]) + extra + tuple(x.shape[1:]))
-            output = x if output is None else ops.add(output, x)
+            output = x if output is None else output + x
         return output
 
     def compute_output_shape(self, input_shape):

@@ -1,6 +1,6 @@
 """Dense: `activation(inputs @ kernel + bias)` on the last axis."""
 
-from kerastutor import activations, initializers, ops
+from kerastutor import activations, initializers
 from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.input_spec import InputSpec
 
@@ -86,9 +86,9 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs):
-        outputs = ops.matmul(inputs, self.kernel)
+        outputs = inputs @ self.kernel
         if self.use_bias:
-            outputs = ops.add(outputs, self.bias)
+            outputs = outputs + self.bias
         return self.activation(outputs)
 
     def compute_output_shape(self, input_shape):

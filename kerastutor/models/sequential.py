@@ -8,6 +8,7 @@ the first time it sees data.
 
 import numpy as np
 
+from kerastutor.engine import summary as summary_lib
 from kerastutor.engine.base_layer import Layer, get_layer_class
 from kerastutor.engine.input_layer import Input, InputLayer
 from kerastutor.engine.keras_tensor import KerasTensor
@@ -61,12 +62,31 @@ class Sequential(Model):
                 "different `name=` to the layer."
             )
         self._stack.append(layer)
-        if self._input_tensor is None and hasattr(layer, "_batch_input_shape"):
-            self._input_tensor = Input(batch_shape=layer._batch_input_shape)
-            self._output_tensor = self._input_tensor
+        if self._input_tensor is None and len(self._stack) == 1:
+            batch_shape = _declared_input_shape(layer)
+            if batch_shape is not None:
+                self._input_tensor = Input(batch_shape=batch_shape)
+                self._output_tensor = self._input_tensor
         if self._output_tensor is not None:
             self._output_tensor = layer(self._output_tensor)
             self._init_graph(self._input_tensor, self._output_tensor)
+
+    def pop(self):
+        """Remove the last layer (and rewire the model without it).
+
+        Returns:
+            The removed layer.
+        """
+        if not self._stack:
+            raise ValueError(f"Sequential model '{self.name}' has no layers to pop.")
+        layer = self._stack.pop()
+        if self.built:
+            output = self._input_tensor
+            for remaining in self._stack:
+                output = self._relevant_nodes(remaining)[0].outputs
+            self._output_tensor = output
+            self._init_graph(self._input_tensor, output)
+        return layer
 
     def _set_input(self, tensor):
         if self._stack or self._input_tensor is not None:
@@ -91,6 +111,15 @@ class Sequential(Model):
         self._output_tensor = output
         self._init_graph(self._input_tensor, output)
 
+    def compute_output_shape(self, input_shape):
+        """The output shape for `input_shape`, worked out layer by layer (no build needed)."""
+        if self.built:
+            return super().compute_output_shape(input_shape)
+        shape = tuple(input_shape)
+        for layer in self._stack:
+            shape = layer.compute_output_shape(shape)
+        return shape
+
     def _require_built(self, what):
         if not self.built:
             raise ValueError(
@@ -114,8 +143,15 @@ class Sequential(Model):
         """The added layers (the automatic InputLayer is not listed, as in Keras)."""
         return list(self._stack)
 
+    @property
+    def operations(self):
+        return super().operations if self.built else list(self._stack)
+
     def summary(self, line_length=None, positions=None, print_fn=None):
-        self._require_built("summary")
+        """The layer table; before the model is built its shapes are '?', as in Keras 3."""
+        if not self.built:
+            summary_lib.print_unbuilt_summary(self, line_length, positions, print_fn)
+            return
         super().summary(line_length, positions, print_fn)
 
     def count_params(self):
@@ -140,3 +176,13 @@ class Sequential(Model):
                 layer_class.from_config(layer_config["config"], custom_objects=custom_objects)
             )
         return model
+
+
+def _declared_input_shape(layer):
+    """The batch input shape a first layer declares (`input_shape=`, or a model's input)."""
+    if hasattr(layer, "_batch_input_shape"):
+        return layer._batch_input_shape
+    inputs = getattr(layer, "inputs", None) if layer.built else None
+    if inputs is not None and len(inputs) == 1:
+        return inputs[0].shape
+    return None

@@ -32,6 +32,7 @@ from kerastutor.ops.numpy import (
     concatenate,
     divide,
     exp,
+    get_item,
     log,
     matmul,
     maximum,
@@ -78,6 +79,7 @@ __all__ = [
     "slice_axis",
     "stack",
     "take",
+    "get_item",
     # kerastutor.ops.nn
     "conv_padding",
     "conv2d",

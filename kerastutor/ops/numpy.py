@@ -41,6 +41,7 @@ __all__ = [
     "slice_axis",
     "stack",
     "take",
+    "get_item",
 ]
 
 
@@ -279,3 +280,49 @@ def take(params, indices):
         return (grad,)
 
     return record(out, (params,), backward, "take")
+
+
+# ---------------------------------------------------------------- indexing
+
+
+def _plain_key(key):
+    """`key` with any tensor inside it replaced by its array (`x[indices]`)."""
+    if isinstance(key, tuple):
+        return tuple(_plain_key(part) for part in key)
+    if isinstance(key, (slice, int, type(None), type(Ellipsis))):
+        return key
+    return data_of(key)
+
+
+def _is_basic(key):
+    """True if `key` uses only slices, ints, None and `...` (no index arrays)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    return all(isinstance(part, (slice, int, type(None), type(Ellipsis))) for part in parts)
+
+
+@symbolic_aware
+def get_item(x, key):
+    """`x[key]`: slices, ints, None (a new axis), `...` and integer or boolean arrays.
+
+    The gradient is zero everywhere except at the positions read, where it
+    is the output's gradient. With index arrays a position can be read more
+    than once (`x[[0, 0, 1]]`); `np.add.at` then adds up every gradient that
+    reaches it, where `grad[key] += g` would keep only the last one.
+
+    Example:
+        >>> get_item(np.arange(6).reshape(2, 3), (slice(None), 0))
+        array([0, 3])
+    """
+    x_data = data_of(x)
+    key = _plain_key(key)
+    out = np.asarray(x_data[key])
+
+    def backward(g):
+        grad = np.zeros(x_data.shape, dtype=g.dtype)
+        if _is_basic(key):
+            grad[key] = g  # each position is read at most once
+        else:
+            np.add.at(grad, key, g)
+        return (grad,)
+
+    return record(out, (x,), backward, "get_item")

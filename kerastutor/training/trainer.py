@@ -95,16 +95,16 @@ class Trainer:
         self.compiled = True
 
     def _output_names(self):
-        """Each output's name, as Keras 3 names them: the producing layer's name."""
+        """The names that `loss=`, `metrics=`, y and the history use for each output.
+
+        As in Keras 3: the keys of dict outputs (sorted), otherwise the
+        producing layers' names (`model.output_names`).
+        """
         if not self.built:  # a Sequential that has not seen data yet: one output, its last layer
             return [self.layers[-1].name if self.layers else "output"]
-        names = []
-        for tensor in self.outputs:
-            name = tensor._keras_history.layer.name
-            if name in names:
-                name = f"{name}_{tensor._keras_history.tensor_index}"
-            names.append(name)
-        return names
+        if isinstance(self._nested_outputs, dict):
+            return sorted(self._nested_outputs)
+        return self.output_names
 
     def _per_output(self, argument, value, names, per_output_lists=False):
         """One entry per output from a single value, a list or a dict (by output name)."""

@@ -1,7 +1,6 @@
 """`model.summary()`: Keras's table, plus one row per node for shared layers."""
 
 import numpy as np
-import pytest
 
 import kerastutor as keras
 from kerastutor.layers import LSTM, Add, Dense, Input
@@ -134,9 +133,14 @@ def test_frozen_layers_count_as_non_trainable():
     ]
 
 
-def test_unbuilt_sequential_summary_explains():
-    model = Sequential([Dense(2)])
-    with pytest.raises(ValueError, match="has not yet been built"):
-        model.summary()
+def test_unbuilt_sequential_summary_shows_question_marks_as_keras_3():
+    model = Sequential([Dense(2, name="first"), Dense(3, name="second")])
+    lines = summary_lines(model)
+    assert lines[3].split() == ["first", "(Dense)", "?", "0", "(unbuilt)"]
+    assert lines[5].split() == ["second", "(Dense)", "?", "0", "(unbuilt)"]
+    assert lines[7].startswith("Total params: 0 (the model is not built yet")
+    assert not model.built  # printing the table builds nothing
+    assert model.compute_output_shape((None, 5)) == (None, 3)
+    assert not model.built
     model.predict(np.ones((1, 3)))
-    assert "Total params: 8" in summary_lines(model)
+    assert "Total params: 17" in summary_lines(model)
