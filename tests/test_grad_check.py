@@ -306,6 +306,7 @@ def test_time_distributed_nested_model_and_masking():
     video = Input(shape=(3, 2, 2, 1))
     model = Model(video, TimeDistributed(per_frame)(video))
     grad_check(model, normal(2, 3, 2, 2, 1))
+    assert per_frame.inputs[0].dtype == "float32"  # given back as it was
     # Whole numbers with padded (all-zero) steps: an integer input is not
     # nudged (that would move the mask), but the LSTM's weights are checked.
     x = Input(shape=(4, 3))

@@ -96,6 +96,11 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
             _print_row(fields + [connections[0] if connections else ""], positions, print_fn)
             for connection in connections[1:]:
                 _print_row(["", "", "", connection], positions, print_fn)
+        for inner in layer._sublayers():  # what a wrapper applies, e.g. Bidirectional's two LSTMs
+            inner_params = inner.count_params() if inner.built else 0
+            _print_row(
+                [f"  {inner.name} ({type(inner).__name__})", "", inner_params], positions, print_fn
+            )
         print_fn(("=" if i == len(layers) - 1 else "_") * line_length)
 
     trainable = sum(w.data.size for w in model.trainable_weights)

@@ -104,6 +104,12 @@ class Bidirectional(Layer):
         self.supports_masking = True
         self.input_spec = layer.input_spec
 
+    @property
+    def type_label(self):
+        """The type `summary()` shows: 'Bidirectional(LSTM)'."""
+        kinds = dict.fromkeys(type(d).__name__ for d in (self.forward_layer, self.backward_layer))
+        return f"Bidirectional({', '.join(kinds)})"
+
     def build(self, input_shape):
         # As a first call would: the weights, then the input spec they fix.
         self.forward_layer._maybe_build(input_shape)

@@ -27,6 +27,11 @@ class Wrapper(Layer):
             )
         self.layer = layer
 
+    @property
+    def type_label(self):
+        """The type `summary()` shows: 'TimeDistributed(Dense)'."""
+        return f"{type(self).__name__}({type(self.layer).__name__})"
+
     def get_config(self):
         config = super().get_config()
         config["layer"] = serialize_layer(self.layer)

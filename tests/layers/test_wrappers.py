@@ -6,6 +6,7 @@ time_distributed_test.py, masking_test.py and repeat_vector_test.py).
 """
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -542,3 +543,41 @@ def test_masking_symbolic_mask_can_be_passed_by_hand():
 def test_masking_refuses_a_non_number():
     with pytest.raises(TypeError, match="`mask_value`.*expected a number"):
         Masking(mask_value="0")
+
+
+# ------------------------------------------------------------ summary and plot_model
+
+
+def _wrapped_model():
+    x = Input(shape=(5, 3))
+    h = Bidirectional(LSTM(3, return_sequences=True, name="reader"), name="both_ways")(x)
+    return Model(x, TimeDistributed(Dense(2, name="scores"), name="per_step")(h))
+
+
+def test_summary_shows_what_each_wrapper_applies():
+    lines = []
+    _wrapped_model().summary(print_fn=lines.append)
+    rows = [line.rstrip() for line in lines]
+    start = next(i for i, row in enumerate(rows) if row.startswith("both_ways"))
+    assert rows[start].startswith("both_ways (Bidirectional(LST (None, 5, 6)")
+    assert rows[start].endswith("168")
+    assert rows[start + 1].split() == ["forward_reader", "(LSTM)", "84"]
+    assert rows[start + 2].split() == ["backward_reader", "(LSTM)", "84"]
+    assert rows[start + 4].startswith("per_step (TimeDistributed(D")
+    assert rows[start + 5].split() == ["scores", "(Dense)", "14"]
+    assert "Total params: 182" in rows
+    assert Bidirectional(LSTM(2)).type_label == "Bidirectional(LSTM)"
+    assert TimeDistributed(Conv2D(2, 3)).type_label == "TimeDistributed(Conv2D)"
+
+
+def test_plot_model_boxes_name_the_wrapped_layers():
+    from kerastutor.utils import plot_model
+
+    source = plot_model(_wrapped_model()).source
+    both_ways = re.search(r"<b>both_ways</b>.*?</table>", source).group(0)
+    assert "wraps <b>forward_reader</b> (LSTM): 84 params" in both_ways
+    assert "wraps <b>backward_reader</b> (LSTM): 84 params" in both_ways
+    per_step = re.search(r"<b>per_step</b>.*?</table>", source).group(0)
+    assert "wraps <b>scores</b> (Dense): 14 params" in per_step
+    # The wrapped layers are drawn inside their wrapper's box, not as boxes of their own.
+    assert source.count("[label=<") == 3
