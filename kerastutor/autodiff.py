@@ -227,7 +227,7 @@ class Tensor:
         return _ops().get_item(self, key)
 
     @property
-    def T(self):  # noqa: N802 - NumPy's name
+    def T(self):  # NumPy's name
         return _ops().transpose(self)
 
 

@@ -33,6 +33,7 @@ import numpy as np
 
 from kerastutor import config, ops
 from kerastutor.autodiff import data_of
+from kerastutor.engine.validation import first_non_finite
 
 __all__ = [
     "Loss",
@@ -449,10 +450,10 @@ def _check_same_shape(name, y_true, output_shape, where):
 
 
 def _check_finite(name, values, where):
-    if values.dtype.kind == "f" and not np.isfinite(values).all():
-        position = tuple(int(i) for i in np.argwhere(~np.isfinite(values))[0])
+    bad = first_non_finite(values)
+    if bad is not None:
         raise ValueError(
-            f"The targets y for {where} contain NaN or infinity, first at index {position}. "
+            f"The targets y for {where} contain NaN or infinity, first at index {bad[0]}. "
             f"Loss '{name}' would be NaN and every weight would become NaN."
         )
 
@@ -516,7 +517,7 @@ def get(identifier):
         loss_class = _BY_NAME[identifier]
         return loss_class(name=identifier) if identifier.islower() else loss_class()
     if isinstance(identifier, dict) and identifier.get("class_name") in _BY_NAME:
-        return _BY_NAME[identifier["class_name"]].from_config(identifier.get("config", {}))
+        return deserialize(identifier)
     if identifier in _BY_FUNCTION:
         return _BY_FUNCTION[identifier](name=identifier.__name__)
     if callable(identifier):
@@ -532,6 +533,28 @@ def serialize(loss):
     if type(loss) in _BY_FUNCTION.values():
         return {"class_name": type(loss).__name__, "config": loss.get_config()}
     return None
+
+
+def deserialize(config):
+    """The built-in Loss that `serialize` described, with its arguments (e.g. from_logits).
+
+    Raises:
+        ValueError: for a class that is not a built-in loss, or a malformed config.
+    """
+    known = sorted(name for name in _BY_NAME if not name.islower())
+    if (
+        not isinstance(config, dict)
+        or config.get("class_name") not in known
+        or not isinstance(config.get("config", {}), dict)
+    ):
+        raise ValueError(
+            f"Cannot rebuild a loss from {config!r}: expected {{'class_name': ..., 'config': "
+            f"{{...}}}} with one of the built-in classes {', '.join(known)}."
+        )
+    try:
+        return _BY_NAME[config["class_name"]].from_config(config.get("config", {}))
+    except TypeError as error:
+        raise ValueError(f"Malformed {config['class_name']} config: {error}") from None
 
 
 def _snake_case(class_name):

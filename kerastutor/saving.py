@@ -36,7 +36,7 @@ import zlib
 
 import numpy as np
 
-from kerastutor import optimizers
+from kerastutor import losses, optimizers
 from kerastutor.engine.base_layer import get_layer_class
 
 __all__ = [
@@ -296,7 +296,7 @@ def load_weights(model, filepath):
 def _build_model(description, custom_objects, where):
     """Rebuild a Model or Sequential from `{'class_name', 'config'}` using the registry only."""
     # Importing the packages registers every built-in Layer and Model class.
-    import kerastutor.layers  # noqa: F401
+    import kerastutor.layers
     import kerastutor.models  # noqa: F401
     from kerastutor.engine.functional import Functional
 
@@ -318,7 +318,7 @@ def _build_model(description, custom_objects, where):
         ) from None
 
 
-def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Keras's name
+def load_model(filepath, custom_objects=None, compile=True):  # `compile`: Keras's name
     """Rebuild a model saved with `model.save`, with its weights (and optimizer state).
 
     Args:
@@ -348,13 +348,28 @@ def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Ker
     return model
 
 
+def _saved_loss(config):
+    """Compile's `loss` from its saved form: Loss configs become Loss objects again.
+
+    A saved loss is a name, a built-in Loss's `{'class_name', 'config'}`, or a
+    list or dict (by output name) of those.
+    """
+    if isinstance(config, dict) and set(config) == {"class_name", "config"}:
+        return losses.deserialize(config)
+    if isinstance(config, dict):
+        return {name: _saved_loss(item) for name, item in config.items()}
+    if isinstance(config, list):
+        return [_saved_loss(item) for item in config]
+    return config
+
+
 def _compile_saved(model, compile_config, state, arrays, path):
     _expect(isinstance(compile_config, dict), path, "the compile arguments are malformed")
     try:
         optimizer = optimizers.deserialize(compile_config.get("optimizer"))
         model.compile(
             optimizer=optimizer,
-            loss=compile_config.get("loss"),
+            loss=_saved_loss(compile_config.get("loss")),
             loss_weights=compile_config.get("loss_weights"),
             metrics=compile_config.get("metrics"),
         )

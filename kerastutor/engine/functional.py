@@ -13,11 +13,12 @@ import numpy as np
 
 from kerastutor.autodiff import data_of
 from kerastutor.engine import summary as summary_lib
-from kerastutor.engine.base_layer import Layer, get_layer_class, mask_per_output
+from kerastutor.engine.base_layer import Layer, _is_single_shape, get_layer_class, mask_per_output
 from kerastutor.engine.input_layer import InputLayer
 from kerastutor.engine.input_spec import InputSpec, check_input_spec
 from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.tree import flatten, map_structure, pack_like
+from kerastutor.engine.validation import first_non_finite, positive_int
 
 __all__ = ["Functional"]
 
@@ -225,45 +226,47 @@ class Functional(Layer):
         Accepts the structure the model was built with (a dict by key for dict
         inputs), a list in `model.inputs` order, or a dict by input name.
         """
-        if isinstance(self._nested_inputs, dict) and isinstance(inputs, dict):
-            keys = sorted(self._nested_inputs)
-            missing = [key for key in keys if key not in inputs]
-            if missing:
-                raise ValueError(
-                    f"Model '{self.name}' takes a dict of inputs with keys {keys}; the dict "
-                    f"received has no {missing} (it has {sorted(inputs)})."
-                )
-            arrays = [inputs[key] for key in keys]
-        elif isinstance(inputs, dict):
-            names = self.input_names
-            missing = [name for name in names if name not in inputs]
-            if missing:
-                raise ValueError(
-                    f"Model '{self.name}' got a dict of inputs without {missing}: a dict must "
-                    f"have one entry per input name ({names}); it has {sorted(inputs)}."
-                )
-            arrays = [inputs[name] for name in names]
-        elif isinstance(self._nested_inputs, dict) and len(self.inputs) > 1:
-            raise ValueError(
-                f"Model '{self.name}' was built with a dict of inputs, so call it with a dict "
-                f"with the keys {sorted(self._nested_inputs)}, received {type(inputs).__name__}."
-            )
-        elif isinstance(inputs, (list, tuple)):
-            arrays = list(inputs)
-        else:
-            arrays = [inputs]
-        if len(arrays) != len(self.inputs):
-            names = ", ".join(self.input_names)
-            raise ValueError(
-                f"Model '{self.name}' expects {len(self.inputs)} input(s) ({names}), "
-                f"but received {len(arrays)}. Pass a list with one array per input, in that order."
-            )
+        arrays = self._in_input_order(inputs, _is_one_array)
         arrays = [
             _as_input_array(t, layer, x)
             for t, layer, x in zip(self.inputs, self._input_layers, arrays)
         ]
         check_input_spec(self, self.input_spec, [tuple(np.shape(data_of(x))) for x in arrays], None)
         return arrays
+
+    def _in_input_order(self, values, is_single):
+        """`values` (one per input, in any structure Keras 3 accepts) as a list in input order."""
+        if isinstance(values, dict) and isinstance(self._nested_inputs, dict):
+            keys = sorted(self._nested_inputs)
+            missing = [key for key in keys if key not in values]
+            if missing:
+                raise ValueError(
+                    f"Model '{self.name}' takes a dict of inputs with keys {keys}; the dict "
+                    f"received has no {missing} (it has {sorted(values)})."
+                )
+            return [values[key] for key in keys]
+        if isinstance(values, dict):
+            names = self.input_names
+            missing = [name for name in names if name not in values]
+            if missing:
+                raise ValueError(
+                    f"Model '{self.name}' got a dict of inputs without {missing}: a dict must "
+                    f"have one entry per input name ({names}); it has {sorted(values)}."
+                )
+            return [values[name] for name in names]
+        if isinstance(self._nested_inputs, dict) and len(self.inputs) > 1:
+            raise ValueError(
+                f"Model '{self.name}' was built with a dict of inputs, so call it with a dict "
+                f"with the keys {sorted(self._nested_inputs)}, received {type(values).__name__}."
+            )
+        found = _leaves(values, is_single)
+        if len(found) != len(self.inputs):
+            names = ", ".join(self.input_names)
+            raise ValueError(
+                f"Model '{self.name}' expects {len(self.inputs)} input(s) ({names}), "
+                f"but received {len(found)}. Pass a list with one array per input, in that order."
+            )
+        return found
 
     def _axis_explanation(self, axis, size):
         shapes = ", ".join(f"'{t._keras_history.layer.name}' {t.shape}" for t in self.inputs)
@@ -273,7 +276,8 @@ class Functional(Layer):
         return self._axis_explanation(None, None)
 
     def compute_output_shape(self, input_shape):
-        shapes = {id(t): s for t, s in zip(self.inputs, _shape_list(input_shape))}
+        given = self._in_input_order(input_shape, _is_single_shape)
+        shapes = {id(t): tuple(shape) for t, shape in zip(self.inputs, given)}
         for node in self._nodes:
             if isinstance(node.layer, InputLayer) or id(node.output_tensors[0]) in shapes:
                 continue
@@ -306,8 +310,7 @@ class Functional(Layer):
         """
         if batch_size is None:
             batch_size = 32  # Keras's default when None is passed
-        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"`batch_size` must be a positive integer, received {batch_size!r}.")
+        batch_size = positive_int("predict()", "batch_size", batch_size)
         if _is_generator(x):
             batches = (
                 self._standardize_inputs(item[0] if isinstance(item, tuple) else item) for item in x
@@ -553,6 +556,23 @@ def _as_input_array(tensor, layer, x):
     return array
 
 
+def _leaves(structure, is_leaf):
+    """`flatten` that stops at what `is_leaf` says is one value (an array, or a shape)."""
+    if is_leaf(structure):
+        return [structure]
+    if isinstance(structure, dict):
+        return [leaf for key in sorted(structure) for leaf in _leaves(structure[key], is_leaf)]
+    return [leaf for item in structure for leaf in _leaves(item, is_leaf)]
+
+
+def _is_one_array(x):
+    """An array, or nested lists of plain numbers (one input's data written out by hand)."""
+    if not isinstance(x, (list, tuple, dict)):
+        return True
+    leaves = flatten(x)
+    return not isinstance(x, dict) and all(isinstance(v, (bool, int, float)) for v in leaves)
+
+
 def _is_generator(x):
     """A Python generator or iterator of batches (not an array, list, tuple or dict)."""
     return hasattr(x, "__next__") and not isinstance(x, (np.ndarray, list, tuple, dict))
@@ -569,12 +589,12 @@ def _check_same_length(model, arrays):
 
 def _check_finite(model, arrays):
     for layer, array in zip(model._input_layers, arrays):
-        array = data_of(array)
-        if array.dtype.kind == "f" and not np.isfinite(array).all():
-            position = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+        bad = first_non_finite(data_of(array))
+        if bad is not None:
+            position, value = bad
             raise ValueError(
                 f"Model '{model.name}': input '{layer.name}' contains NaN or infinity, first at "
-                f"index {position} (value {array[position]}). Clean or impute the data first; "
+                f"index {position} (value {value}). Clean or impute the data first; "
                 "a NaN would silently turn every output it touches into NaN."
             )
 

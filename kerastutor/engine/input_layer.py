@@ -148,7 +148,7 @@ class InputLayer(Layer):
         }
 
 
-def Input(  # noqa: N802 - Keras's name
+def Input(
     shape=None,
     batch_size=None,
     dtype=None,

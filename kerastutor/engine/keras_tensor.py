@@ -23,11 +23,21 @@ __all__ = ["KerasTensor", "KerasHistory", "is_keras_tensor"]
 
 
 class KerasHistory(NamedTuple):
-    """Where a symbolic tensor came from: `layer[node_index][tensor_index]`."""
+    """Where a symbolic tensor came from: output `tensor_index` of the layer's node `node_index`.
+
+    `str(history)` is Keras's notation for it, `layer[node_index][tensor_index]`
+    (e.g. 'lstm[1][0]': the first output of the shared LSTM's second call), as
+    Keras 2's summary prints it in the "Connected to" column. It is the only
+    place that spelling is written: summaries, diagrams, widgets and exercises
+    all call `str()` on a history.
+    """
 
     layer: object
     node_index: int
     tensor_index: int
+
+    def __str__(self):
+        return f"{self.layer.name}[{self.node_index}][{self.tensor_index}]"
 
 
 class KerasTensor(Symbolic):
@@ -136,7 +146,7 @@ class KerasTensor(Symbolic):
         return ops.get_item(self, key)
 
     @property
-    def T(self):  # noqa: N802 - NumPy's name
+    def T(self):  # NumPy's name
         return ops.transpose(self)
 
     def __array__(self, dtype=None, copy=None):

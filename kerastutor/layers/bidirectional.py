@@ -2,13 +2,16 @@
 
 import difflib
 
-import numpy as np
-
 from kerastutor import ops
-from kerastutor.autodiff import data_of
 from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.tree import flatten
+from kerastutor.layers.bidirectional_checks import (
+    check_directions,
+    check_initial_state,
+    check_recurrent,
+    state_sizes,
+)
 from kerastutor.layers.wrapper import deserialize_layer, serialize_layer
 
 __all__ = ["Bidirectional"]
@@ -76,9 +79,9 @@ class Bidirectional(Layer):
 
     def __init__(self, layer, merge_mode="concat", backward_layer=None, **kwargs):
         super().__init__(**kwargs)
-        self._check_recurrent(layer, "layer")
+        check_recurrent(self, layer, "layer")
         if backward_layer is not None:
-            self._check_recurrent(backward_layer, "backward_layer")
+            check_recurrent(self, backward_layer, "backward_layer")
         if merge_mode not in MERGE_MODES:
             close = difflib.get_close_matches(str(merge_mode), [m for m in MERGE_MODES if m])
             hint = f" Did you mean {close[0]!r}?" if close else ""
@@ -92,7 +95,7 @@ class Bidirectional(Layer):
             backward_name = f"backward_{_removeprefix(layer.name, 'backward_')}"
             backward_layer = _copy(layer, name=backward_name, go_backwards=True)
         self.backward_layer = backward_layer
-        self._check_directions()
+        check_directions(self)
         for direction in (self.forward_layer, self.backward_layer):
             # As in Keras: a masked timestep of the merged sequence is zero.
             if hasattr(direction, "zero_output_for_mask"):
@@ -134,7 +137,7 @@ class Bidirectional(Layer):
         if self.return_sequences:
             # The backward layer returns its outputs in reading order, last
             # timestep first: flip them back so that [:, t] means timestep t.
-            backward = _reversed_in_time(backward)
+            backward = ops.flip(backward, axis=1)
         output = self._merge(forward, backward)
         if self.return_state:
             return flatten([output]) + states
@@ -185,7 +188,7 @@ class Bidirectional(Layer):
         output_mask = mask if self.return_sequences else None
         masks = [output_mask] if self.merge_mode is not None else [output_mask, output_mask]
         if self.return_state:
-            masks += [None] * (2 * len(_state_sizes(self.forward_layer)))
+            masks += [None] * (2 * len(state_sizes(self.forward_layer)))
         return masks[0] if len(masks) == 1 else masks
 
     def get_config(self):
@@ -215,68 +218,9 @@ class Bidirectional(Layer):
         if initial_state is not None:
             symbolic = any(isinstance(x, KerasTensor) for x in flatten([inputs, initial_state]))
             node_index = len(self._inbound_nodes) if symbolic else None
-            self._check_initial_state(inputs, initial_state, node_index)
+            check_initial_state(self, inputs, initial_state, node_index)
             kwargs["initial_state"] = list(initial_state)
         return super().__call__(inputs, *args, **kwargs)
-
-    def _check_initial_state(self, inputs, initial_state, node_index):
-        where = f"as its node {node_index}" if node_index is not None else "on concrete data"
-        prefix = f"Layer '{self.name}' (Bidirectional) cannot be called {where}: "
-        forward, backward = self.forward_layer, self.backward_layer
-        sizes = _state_sizes(forward) + _state_sizes(backward)
-        received = len(initial_state) if isinstance(initial_state, (list, tuple)) else None
-        if received != len(sizes):
-            raise ValueError(
-                prefix + f"`initial_state` must be a list of {len(sizes)} states, "
-                f"{_state_list(forward)} for '{forward.name}' then {_state_list(backward)} "
-                f"for '{backward.name}', received "
-                f"{received if received is not None else repr(initial_state)}. The first half "
-                "starts the forward reading, the second half the backward one."
-            )
-        batch = _shape_of(inputs)[0]
-        for i, (state, size) in enumerate(zip(initial_state, sizes, strict=True)):
-            shape = _shape_of(state)
-            batch_ok = batch is None or shape[:1] in ((None,), (batch,))
-            if len(shape) != 2 or shape[-1] != size or not batch_ok:
-                direction = "forward" if i < len(sizes) // 2 else "backward"
-                raise ValueError(
-                    prefix + f"initial state {i} (of the {direction} layer) must have shape "
-                    f"(batch, {size}) = {(batch, size)}, found {shape}. Each state holds one "
-                    "number per unit for each sample."
-                )
-
-    def _check_recurrent(self, layer, argument):
-        recurrent = isinstance(layer, Layer) and all(
-            hasattr(layer, attribute)
-            for attribute in ("state_size", "go_backwards", "return_sequences", "return_state")
-        )
-        if not recurrent:
-            if isinstance(layer, Layer):
-                what = f"layer '{layer.name}' ({type(layer).__name__})"
-            else:
-                what = f"{type(layer).__name__} {layer!r}"
-            raise ValueError(
-                f"Bidirectional layer '{self.name}' cannot wrap {what} given as `{argument}`: "
-                "it needs a recurrent layer (LSTM, GRU, SimpleRNN, ...), one that reads a "
-                "sequence step by step and can read it backwards (`go_backwards`). To apply "
-                "a layer to every timestep, use TimeDistributed (or Dense directly on the "
-                "3-D sequence)."
-            )
-
-    def _check_directions(self):
-        forward, backward = self.forward_layer, self.backward_layer
-        if forward.go_backwards == backward.go_backwards:
-            raise ValueError(
-                f"Bidirectional layer '{self.name}': the forward and backward layers must read "
-                f"in opposite directions, but both have go_backwards={forward.go_backwards}."
-            )
-        for flag in ("return_sequences", "return_state"):
-            if getattr(forward, flag) != getattr(backward, flag):
-                raise ValueError(
-                    f"Bidirectional layer '{self.name}': the forward and backward layers must "
-                    f"agree on `{flag}`, but '{forward.name}' has {getattr(forward, flag)} and "
-                    f"'{backward.name}' has {getattr(backward, flag)}."
-                )
 
     def _axis_explanation(self, axis, size):
         return self.forward_layer._axis_explanation(axis, size)
@@ -292,29 +236,3 @@ def _copy(layer, **changes):
 
 def _removeprefix(name, prefix):
     return name[len(prefix) :] if name.startswith(prefix) else name
-
-
-def _state_sizes(layer):
-    """The size of each state the recurrent layer carries: [units, units] for an LSTM."""
-    return flatten([layer.state_size])
-
-
-def _state_list(layer):
-    """'[h, c]' for an LSTM, '[h]' for a GRU: the states one direction takes."""
-    names = layer._state_names() if hasattr(layer, "_state_names") else None
-    names = names or [f"state_{i}" for i in range(len(_state_sizes(layer)))]
-    return f"[{', '.join(names)}]"
-
-
-def _reversed_in_time(sequence):
-    """sequence[:, ::-1]: the same timesteps, the last one first."""
-    steps = data_of(sequence).shape[1]
-    timesteps = [ops.slice_axis(sequence, t, t + 1, axis=1) for t in reversed(range(steps))]
-    return ops.concatenate(timesteps, axis=1)
-
-
-def _shape_of(x):
-    """The shape of an array, a Tensor, a KerasTensor or a nested list."""
-    if hasattr(x, "shape"):
-        return tuple(x.shape)
-    return tuple(np.shape(x))

@@ -3,6 +3,7 @@
 from kerastutor import activations, initializers
 from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.input_spec import InputSpec
+from kerastutor.engine.validation import positive_int
 
 __all__ = ["Dense"]
 
@@ -53,12 +54,7 @@ class Dense(Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
-            raise ValueError(
-                f"Received an invalid value for argument `units` of Dense layer '{self.name}': "
-                f"expected a positive integer, received {units!r}."
-            )
-        self.units = units
+        self.units = positive_int(self, "units", units)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)

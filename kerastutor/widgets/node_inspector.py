@@ -243,5 +243,4 @@ class NodeInspector(WidgetBase):
 
 
 def _tensor_names(node):
-    layer = node.layer.name
-    return [f"{layer}[{node.index}][{i}]" for i in range(len(node.output_tensors))]
+    return [str(tensor._keras_history) for tensor in node.output_tensors]

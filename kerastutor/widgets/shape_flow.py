@@ -361,18 +361,15 @@ def _describe_failure(error):
             kind=type(layer).__name__,
             node=len(layer.inbound_nodes),
             input_shapes=[t.shape for t in tensors],
-            called_on=", ".join(_reference(t) for t in tensors if t._keras_history is not None),
+            called_on=", ".join(
+                str(t._keras_history) for t in tensors if t._keras_history is not None
+            ),
         )
         if tensors and all(t._keras_history is not None for t in tensors):
             # What worked: the failing layer's earlier calls, and what fed this one.
             earlier = [t for node in layer.inbound_nodes for t in node.output_tensors]
             failure["inputs"] = earlier + tensors
     return failure
-
-
-def _reference(tensor):
-    layer, node_index, tensor_index = tensor._keras_history
-    return f"{layer.name}[{node_index}][{tensor_index}]"
 
 
 def _failure_html(failure):

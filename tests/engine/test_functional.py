@@ -289,7 +289,9 @@ def test_predict_errors_name_the_argument_expected_and_received(data, message):
 @pytest.mark.parametrize("batch_size", [0, -1, 2.5, "8"])
 def test_predict_batch_size_must_be_positive(batch_size):
     model = two_input_two_output_model()
-    with pytest.raises(ValueError, match="`batch_size` must be a positive integer"):
+    with pytest.raises(
+        ValueError, match=r"`batch_size` of predict\(\): expected a positive integer"
+    ):
         model.predict([np.ones((2, 4)), np.ones((2, 6))], batch_size=batch_size)
 
 

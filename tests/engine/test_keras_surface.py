@@ -132,10 +132,8 @@ def test_dict_structures_are_flattened_in_sorted_key_order_as_in_keras_3():
     assert [layer.name for layer in model.layers] == ["b", "a", "aa", "zz"]
     assert [w.path for w in model.weights] == ["aa/kernel", "aa/bias", "zz/kernel", "zz/bias"]
     assert model.output_shape == [(None, 4), (None, 2)]
-    assert model.compute_output_shape([(None, 3), (None, 3)]) == {
-        "z": (None, 2),
-        "a_out": (None, 4),
-    }
+    shapes = {"a": (None, 3), "b": (None, 3)}
+    assert model.compute_output_shape(shapes) == {"z": (None, 2), "a_out": (None, 4)}
 
 
 def test_predict_on_a_dict_model_returns_a_dict_keyed_like_the_outputs():

@@ -849,6 +849,52 @@ _TRAIN = [
 # Tensor arithmetic on symbolic tensors, keras.ops nodes, dict inputs/outputs,
 # activations, the functional-API and sequential-model guides.
 
+# activations
+
+KERAS3_ACTIVATIONS = (
+    "gelu",
+    "silu",
+    "swish",
+    "elu",
+    "selu",
+    "leaky_relu",
+    "softplus",
+    "softsign",
+    "hard_sigmoid",
+    "exponential",
+    "log_softmax",
+)
+
+
+@case(floats(6), tags=("activation", "multi_output"))
+def activation_layers_keras3(L, M):
+    """One Dense(7) feeding an Activation layer per Keras 3 activation name; 11 outputs."""
+    x = L.Input(shape=(6,))
+    z = L.Dense(7)(x)
+    z = L.Dense(7)(L.concatenate([z, z]))  # a second Dense widens z's range past hard_sigmoid's +-3
+    return M.Model(x, [L.Activation(name)(z) for name in KERAS3_ACTIVATIONS])
+
+
+@case(floats(5), tags=("activation", "dense"))
+def dense_keras3_activations(L, M):
+    """A stack of Dense layers, each with another activation given by name."""
+    x = L.Input(shape=(5,))
+    h = L.Dense(8, activation="gelu")(x)
+    h = L.Dense(7, activation="silu")(h)
+    h = L.Dense(7, activation="elu")(h)
+    h = L.Dense(6, activation="selu")(h)
+    h = L.Dense(6, activation="leaky_relu")(h)
+    h = L.Dense(6, activation="softplus")(h)
+    h = L.Dense(5, activation="softsign")(h)
+    h = L.Dense(5, activation="hard_sigmoid")(h)
+    h = L.Dense(4, activation="swish")(h)
+    return M.Model(x, L.Dense(3, activation="log_softmax")(h))
+
+
+_TRAIN += [
+    TrainCase("dense_keras3_activations", "adam", "mse", "gradients through nine activations"),
+]
+
 
 # ---------------------------------------------- recurrent wing (issue 10) ---
 # SimpleRNN, GRU, LSTM options, RNN(cell), Bidirectional, TimeDistributed,
