@@ -12,7 +12,9 @@ import pytest
 from kerastutor import autodiff, losses, ops
 from kerastutor.autodiff import Tensor, Variable, data_of, record, record_outputs
 from kerastutor.layers import (
+    GRU,
     LSTM,
+    RNN,
     Activation,
     Add,
     Bidirectional,
@@ -22,9 +24,14 @@ from kerastutor.layers import (
     Dropout,
     Embedding,
     Flatten,
+    GRUCell,
     Input,
+    LSTMCell,
     Masking,
     RepeatVector,
+    SimpleRNN,
+    SimpleRNNCell,
+    StackedRNNCells,
     TimeDistributed,
     concatenate,
 )
@@ -326,6 +333,32 @@ LAYER_CASES = [
             "initial_state": [normal(2, 2), normal(2, 2)],
         },
     ),
+    ("simple_rnn", lambda: SimpleRNN(3), normal(2, 4, 3), {}),
+    (
+        "simple_rnn_mask_initial_state",
+        lambda: SimpleRNN(2, return_sequences=True, return_state=True, go_backwards=True),
+        normal(2, 4, 3),
+        {"mask": np.array([[1, 1, 0, 0], [0, 1, 1, 1]], bool), "initial_state": [normal(2, 2)]},
+    ),
+    ("gru", lambda: GRU(3), normal(2, 4, 3), {}),
+    (
+        "gru_reset_before_mask",
+        lambda: GRU(2, reset_after=False, return_sequences=True, return_state=True),
+        normal(3, 5, 2),
+        {"mask": np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 1], [1, 0, 1, 0, 1]], bool)},
+    ),
+    (
+        "gru_initial_state_backwards",
+        lambda: GRU(2, go_backwards=True, return_sequences=True),
+        normal(2, 4, 3),
+        {"initial_state": [normal(2, 2)]},
+    ),
+    (
+        "lstm_zero_output_for_mask",
+        lambda: LSTM(2, return_sequences=True, zero_output_for_mask=True),
+        normal(2, 4, 3),
+        {"mask": np.array([[1, 1, 0, 1], [0, 1, 1, 0]], bool)},
+    ),
     ("conv2d_valid", lambda: Conv2D(2, (3, 2)), normal(2, 5, 4, 2), {}),
     ("conv2d_same", lambda: Conv2D(2, (3, 3), padding="same"), normal(1, 4, 5, 2), {}),
     (
@@ -395,6 +428,44 @@ def test_layer_gradients(name, make, inputs, kwargs):
     if before is not None:
         for a, b in zip(before, layer.get_weights(), strict=True):
             np.testing.assert_array_equal(a, b)
+
+
+RNN_CELL_CASES = [
+    ("lstm_cell", lambda: RNN(LSTMCell(2, dtype="float64"), return_sequences=True), {}),
+    (
+        "stacked_cells_mask",
+        lambda: RNN(
+            StackedRNNCells(
+                [GRUCell(2, reset_after=False, dtype="float64"), SimpleRNNCell(2, dtype="float64")],
+                dtype="float64",
+            ),
+            return_state=True,
+        ),
+        {"mask": np.array([[1, 1, 0, 1], [0, 1, 1, 1]], bool)},
+    ),
+]
+
+
+@pytest.mark.parametrize("name, make, kwargs", RNN_CELL_CASES, ids=[c[0] for c in RNN_CELL_CASES])
+def test_rnn_of_cells(name, make, kwargs):
+    # grad_check casts the layer it is given to float64, not the cells inside
+    # it, so these cells are made in float64.
+    layer = make()
+    report = grad_check(layer, normal(2, 4, 3), kwargs=kwargs)
+    assert all(w.name in report for w in layer.trainable_weights) and len(report) > 3
+    assert max(report.values()) < 1e-6
+
+
+@pytest.mark.parametrize("layer_class", [SimpleRNN, GRU, LSTM])
+def test_recurrent_dropout_in_training_with_fixed_masks(layer_class):
+    # A fresh layer with the same seed draws the same masks: one per sequence.
+    def run(x):
+        layer = layer_class(2, dropout=0.4, recurrent_dropout=0.4, seed=5, dtype="float64")
+        layer.build((None, 4, 3))
+        layer.set_weights([np.linspace(-1, 1, w.data.size).reshape(w.shape) for w in layer.weights])
+        return layer(x, training=True)
+
+    grad_check(run, normal(2, 4, 3))
 
 
 def test_dropout_in_training_with_a_fixed_mask():

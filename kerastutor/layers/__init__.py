@@ -19,9 +19,13 @@ from kerastutor.layers.dense import Dense
 from kerastutor.layers.dropout import Dropout
 from kerastutor.layers.embedding import Embedding
 from kerastutor.layers.flatten import Flatten
-from kerastutor.layers.lstm import LSTM
+from kerastutor.layers.gru import GRU, GRUCell
+from kerastutor.layers.lstm import LSTM, LSTMCell
 from kerastutor.layers.masking import Masking
 from kerastutor.layers.repeat_vector import RepeatVector
+from kerastutor.layers.rnn import RNN
+from kerastutor.layers.simple_rnn import SimpleRNN, SimpleRNNCell
+from kerastutor.layers.stacked_rnn_cells import StackedRNNCells
 from kerastutor.layers.time_distributed import TimeDistributed
 
 __all__ = [
@@ -31,7 +35,14 @@ __all__ = [
     "InputLayer",
     "Dense",
     "Embedding",
+    "RNN",
+    "SimpleRNN",
+    "GRU",
     "LSTM",
+    "SimpleRNNCell",
+    "GRUCell",
+    "LSTMCell",
+    "StackedRNNCells",
     "Conv2D",
     "Flatten",
     "Activation",

@@ -2,18 +2,19 @@
 
 from kerastutor import activations, initializers, ops, random
 from kerastutor.autodiff import data_of
+from kerastutor.engine.validation import positive_int
 from kerastutor.layers.lstm_fast import lstm_sequence
 from kerastutor.layers.rnn import RNN
+from kerastutor.layers.rnn_cell import LayerCell
 from kerastutor.layers.rnn_utils import (
     check_flag,
     check_rate,
-    check_units,
     dropout_mask,
     dropped,
     sequence_features,
 )
 
-__all__ = ["LSTM"]
+__all__ = ["LSTM", "LSTMCell"]
 
 
 class LSTM(RNN):
@@ -107,7 +108,7 @@ class LSTM(RNN):
         **kwargs,
     ):
         super().__init__(None, **kwargs)
-        self.units = check_units(self, units)
+        self.units = positive_int(self, "units", units)
         check_flag(self, "use_bias", use_bias)
         check_flag(self, "unit_forget_bias", unit_forget_bias)
         self.activation = activations.get(activation)
@@ -153,16 +154,16 @@ class LSTM(RNN):
         h, c = states
         x_t = dropped(self, "inputs", x_t, self.dropout, training)
         h_in = dropped(self, "recurrent", h, self.recurrent_dropout, training)
-        z = ops.add(ops.matmul(x_t, self.kernel), ops.matmul(h_in, self.recurrent_kernel))
+        z = x_t @ self.kernel + h_in @ self.recurrent_kernel
         if self.use_bias:
-            z = ops.add(z, self.bias)
-        z_i, z_f, z_g, z_o = ops.split(z, [self.units] * 4, axis=-1)
+            z = z + self.bias
+        z_i, z_f, z_g, z_o = ops.split(z, 4, axis=-1)
         i = self.recurrent_activation(z_i)
         f = self.recurrent_activation(z_f)
         g = self.activation(z_g)
         o = self.recurrent_activation(z_o)
-        c = ops.add(ops.multiply(f, c), ops.multiply(i, g))  # c = f * c + i * g
-        h = ops.multiply(o, self.activation(c))  # h = o * tanh(c)
+        c = f * c + i * g
+        h = o * self.activation(c)
         return h, [h, c]
 
     def _fused_sequence(self, sequences, states, mask, training):
@@ -212,3 +213,23 @@ class LSTM(RNN):
 
     def _state_explanation(self):
         return "An LSTM carries two states: h, its previous output, and c, its cell memory."
+
+
+class LSTMCell(LayerCell):
+    """One LSTM timestep, for `RNN(LSTMCell(units))`: LSTM's weights and `_step`."""
+
+    layer_class = LSTM
+    cell_options = (
+        "units",
+        "activation",
+        "recurrent_activation",
+        "use_bias",
+        "kernel_initializer",
+        "recurrent_initializer",
+        "bias_initializer",
+        "unit_forget_bias",
+        "dropout",
+        "recurrent_dropout",
+        "seed",
+    )
+    _bias_initializer = LSTM._bias_initializer  # ones in the forget-gate slice, as LSTM's

@@ -1,30 +1,24 @@
 """The whole LSTM layer, input to last state, as one fused op: for speed.
 
 `LSTM._step` in lstm.py is the readable cell: one timestep built from
-`kerastutor.ops`, each op recording its own gradient. Run over 280 timesteps
+`kerastutor.ops`, each op recording its own gradient; over 280 timesteps
 that makes thousands of small recorded ops. This file computes the same
 numbers as one op with a hand-written backward pass (backpropagation through
 time): `_forward` runs the sequence and keeps what the gradients need in a
 `_Saved` record, `_backward` walks the steps in reverse. The tests check both
 paths give the same outputs and gradients, and check this op against central
-differences.
-
-Where the time goes, and what this file does about it:
+differences. Where the time goes, and what this file does about it:
 
 * The input's share of every gate, `x @ kernel + bias`, does not depend on
-  the previous step, so it is one large matmul for all timesteps before the
-  loop. Only `h @ recurrent_kernel` has to wait for the previous step.
-* The loop reads one timestep at a time, so the sequence is laid out
-  time-major, (timesteps, batch, ...): each step's rows sit next to each
-  other in memory. `go_backwards` just reverses the time axis in that copy.
-* Each step is a handful of NumPy calls writing into preallocated arrays
-  (`out=`), with no temporaries to allocate.
+  the previous step: one large matmul for all timesteps before the loop.
+* The loop runs time-major, (timesteps, batch, ...), so each step's rows sit
+  together in memory; `go_backwards` just reverses the time axis of that copy.
+* Each step is a handful of NumPy calls writing into preallocated arrays (`out=`).
 * The columns are reordered from Keras's i, f, c, o to i, f, o, g, so the
-  three sigmoid gates sit side by side, and
-  sigmoid(z) = 0.5 + 0.5 * tanh(z / 2) lets one `np.tanh` call activate all
-  four gates: the forward weights for the sigmoid columns are halved once,
-  before the loop, and a multiply-add per step finishes the sigmoids.
-* float32 in, float32 throughout.
+  three sigmoid gates sit side by side, and sigmoid(z) = 0.5 + 0.5 * tanh(z / 2)
+  lets one `np.tanh` call activate all four gates: the sigmoid columns'
+  weights are halved once, before the loop, and a multiply-add per step
+  finishes the sigmoids.
 """
 
 from dataclasses import dataclass
@@ -65,16 +59,9 @@ class _Saved:
 
 
 def lstm_sequence(
-    inputs,
-    kernel,
-    recurrent_kernel,
-    bias,
-    h0,
-    c0,
-    mask=None,
-    go_backwards=False,
+    inputs, kernel, recurrent_kernel, bias, h0, c0, mask=None, go_backwards=False,
     return_sequences=False,
-):
+):  # fmt: skip
     """Run an LSTM with the default activations over a whole sequence.
 
     Args:
@@ -99,10 +86,9 @@ def lstm_sequence(
     )
 
     def backward(d_output, d_h, d_c):
-        d_inputs, d_kernel, d_recurrent, d_bias, d_h0, d_c0 = _backward(
-            saved, d_output, d_h, d_c, wants_grad(inputs)
-        )
-        return d_inputs, d_kernel, d_recurrent, None if bias is None else d_bias, d_h0, d_c0
+        grads = list(_backward(saved, d_output, d_h, d_c, wants_grad(inputs)))
+        grads[3] = None if bias is None else grads[3]  # d_bias
+        return grads
 
     parents = (inputs, kernel, recurrent_kernel, bias, h0, c0)
     return record_outputs((output, h, c), parents, backward, "lstm_sequence")

@@ -1,42 +1,26 @@
 """RNN: the time loop every recurrent layer shares, and Keras's `RNN(cell)`."""
 
-import contextlib
-
 import numpy as np
 
 from kerastutor import ops
 from kerastutor.autodiff import data_of
-from kerastutor.engine.base_layer import Layer, get_layer_class
+from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.input_spec import InputSpec
-from kerastutor.engine.tree import flatten, map_structure
+from kerastutor.engine.tree import flatten
 from kerastutor.layers.rnn_utils import (
     check_flag,
     checked_call,
     checked_cell,
+    deserialize_cell,
     forget_dropout_masks,
+    fused_kernels,
+    fused_kernels_enabled,
+    mask_in_output_order,
     sequence_features,
+    starting_states,
 )
 
 __all__ = ["RNN", "fused_kernels"]
-
-_FUSED = {"enabled": True}
-
-
-@contextlib.contextmanager
-def fused_kernels(enabled):
-    """Run LSTM and GRU with (True) or without (False) their fused kernels inside the block.
-
-    Example:
-        >>> from kerastutor.layers.rnn import fused_kernels
-        >>> with fused_kernels(False):
-        ...     readable = model.predict(x)  # every step through the layer's `_step`
-    """
-    previous = _FUSED["enabled"]
-    _FUSED["enabled"] = bool(enabled)
-    try:
-        yield
-    finally:
-        _FUSED["enabled"] = previous
 
 
 class RNN(Layer):
@@ -116,19 +100,19 @@ class RNN(Layer):
 
     def call(self, sequences, initial_state=None, mask=None, training=None):
         batch = data_of(sequences).shape[0]
-        states = self._starting_states(batch, initial_state)
+        states = starting_states(self, batch, initial_state)
         if mask is not None:
             mask = np.asarray(data_of(mask)).astype(bool)
         forget_dropout_masks(self)
         result = NotImplemented
-        if _FUSED["enabled"]:
+        if fused_kernels_enabled():
             result = self._fused_sequence(sequences, states, mask, training)
         if result is NotImplemented:
             result = self._time_loop(sequences, states, mask, training)
         output, states = result
         forget_dropout_masks(self)
         if self.zero_output_for_mask and mask is not None:
-            output = ops.where(_output_mask(self, mask, output), output, 0.0)
+            output = ops.where(mask_in_output_order(self, mask), output, 0.0)
         if self.stateful:
             self.states = [np.array(data_of(s)) for s in flatten(states)]
         if self.return_state:
@@ -146,7 +130,7 @@ class RNN(Layer):
         output = np.zeros((batch, self._output_size()), dtype=self.dtype)
         outputs = []
         for t in steps:
-            x_t = ops.reshape(ops.slice_axis(sequences, t, t + 1, axis=1), (batch, -1))
+            x_t = sequences[:, t]
             new_output, new_states = self._step(x_t, states, training)
             if mask is None:
                 output, states = new_output, new_states
@@ -204,12 +188,7 @@ class RNN(Layer):
     def from_config(cls, config, custom_objects=None):
         config = dict(config)
         if "cell" in config:
-            cell = config.pop("cell")
-            cell_class = get_layer_class(cell["class_name"], custom_objects)
-            if "custom_objects" in cell_class.from_config.__code__.co_varnames:
-                config["cell"] = cell_class.from_config(cell["config"], custom_objects)
-            else:
-                config["cell"] = cell_class.from_config(cell["config"])
+            config["cell"] = deserialize_cell(config["cell"], custom_objects)
         return cls(**config)
 
     # ------------------------------------------------------------ checks
@@ -233,19 +212,6 @@ class RNN(Layer):
 
     def _state_explanation(self):
         return f"The cell's `state_size` is {self.state_size}: one state per entry."
-
-    def _starting_states(self, batch, initial_state):
-        if initial_state is not None:
-            return [self._to_array(state) for state in initial_state]
-        if self.stateful and self.states is not None:
-            if self.states[0].shape[0] != batch:
-                raise ValueError(
-                    f"Layer '{self.name}' is stateful and carries states for a batch of "
-                    f"{self.states[0].shape[0]}, received a batch of {batch}. Call "
-                    "`reset_states()` or keep the batch size fixed."
-                )
-            return _unflatten(self.state_size, self.states)
-        return map_structure(lambda size: np.zeros((batch, size), self.dtype), self.state_size)
 
     def _output_size(self):
         cell = vars(self).get("cell")
@@ -277,14 +243,3 @@ def _where(keep, new, old):
     if isinstance(new, (list, tuple)):
         return [_where(keep, n, o) for n, o in zip(new, old, strict=True)]
     return ops.where(keep, new, old)
-
-
-def _unflatten(structure, leaves):
-    leaves = iter(leaves)
-    return map_structure(lambda _: next(leaves), structure)
-
-
-def _output_mask(layer, mask, output):
-    """The mask in the output's step order, shaped to broadcast against it."""
-    ordered = mask[:, ::-1] if layer.go_backwards else mask
-    return ordered[:, :, None] if layer.return_sequences else ordered[:, -1:]

@@ -1,24 +1,55 @@
 """Checks and helpers shared by the recurrent layers and their cells (see rnn.py)."""
 
+import contextlib
+
 import numpy as np
 
 from kerastutor import ops, random
 from kerastutor.autodiff import data_of
+from kerastutor.engine.base_layer import get_layer_class
 from kerastutor.engine.keras_tensor import KerasTensor
-from kerastutor.engine.tree import flatten
+from kerastutor.engine.tree import flatten, map_structure
 
 __all__ = [
     "check_flag",
-    "check_units",
     "check_rate",
     "checked_call",
     "checked_cell",
+    "deserialize_cell",
     "dropout_mask",
     "dropped",
     "forget_dropout_masks",
+    "fused_kernels",
+    "fused_kernels_enabled",
+    "mask_in_output_order",
     "sequence_features",
     "shape_of",
+    "starting_states",
 ]
+
+
+_FUSED = {"enabled": True}
+
+
+@contextlib.contextmanager
+def fused_kernels(enabled):
+    """Run LSTM and GRU with (True) or without (False) their fused kernels inside the block.
+
+    Example:
+        >>> from kerastutor.layers.rnn import fused_kernels  # defined here, exported there
+        >>> with fused_kernels(False):
+        ...     readable = model.predict(x)  # every step through the layer's `_step`
+    """
+    previous = _FUSED["enabled"]
+    _FUSED["enabled"] = bool(enabled)
+    try:
+        yield
+    finally:
+        _FUSED["enabled"] = previous
+
+
+def fused_kernels_enabled():
+    return _FUSED["enabled"]
 
 
 def checked_call(layer, inputs, kwargs, node_index):
@@ -92,16 +123,6 @@ def check_flag(layer, argument, value):
             f"Argument `{argument}` of {type(layer).__name__} layer '{layer.name}' must be True "
             f"or False, received {value!r}."
         )
-
-
-def check_units(layer, units):
-    """`units` as an int, or a ValueError naming the layer."""
-    if not isinstance(units, (int, np.integer)) or isinstance(units, bool) or units <= 0:
-        raise ValueError(
-            f"Received an invalid value for argument `units` of {type(layer).__name__} layer "
-            f"'{layer.name}': expected a positive integer, received {units!r}."
-        )
-    return int(units)
 
 
 def check_rate(layer, argument, rate):
@@ -188,3 +209,37 @@ def shape_of(x):
     if isinstance(x, KerasTensor) or hasattr(x, "shape"):
         return tuple(x.shape)
     return tuple(np.shape(x))
+
+
+def starting_states(layer, batch, initial_state):
+    """The states before the first step: given, carried over (stateful), or zeros."""
+    if initial_state is not None:
+        return _unflatten(layer.state_size, [layer._to_array(s) for s in flatten(initial_state)])
+    if layer.stateful and layer.states is not None:
+        if layer.states[0].shape[0] != batch:
+            raise ValueError(
+                f"Layer '{layer.name}' is stateful and carries states for a batch of "
+                f"{layer.states[0].shape[0]}, received a batch of {batch}. Call "
+                "`reset_states()` or keep the batch size fixed."
+            )
+        return _unflatten(layer.state_size, layer.states)
+    return map_structure(lambda size: np.zeros((batch, size), layer.dtype), layer.state_size)
+
+
+def _unflatten(structure, leaves):
+    leaves = iter(leaves)
+    return map_structure(lambda _: next(leaves), structure)
+
+
+def mask_in_output_order(layer, mask):
+    """The (batch, timesteps) mask in the output's step order, shaped to broadcast against it."""
+    ordered = mask[:, ::-1] if layer.go_backwards else mask
+    return ordered[:, :, None] if layer.return_sequences else ordered[:, -1:]
+
+
+def deserialize_cell(cell_config, custom_objects=None):
+    """The cell that `{'class_name': ..., 'config': ...}` describes."""
+    cell_class = get_layer_class(cell_config["class_name"], custom_objects)
+    if cell_class.__name__ == "StackedRNNCells":
+        return cell_class.from_config(cell_config["config"], custom_objects)
+    return cell_class.from_config(cell_config["config"])

@@ -150,4 +150,4 @@ def test_the_switch_restores_itself_after_an_error():
         raise RuntimeError("inside")
     from kerastutor.layers import rnn
 
-    assert rnn._FUSED["enabled"] is True
+    assert rnn.fused_kernels_enabled() is True
