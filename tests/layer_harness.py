@@ -317,6 +317,18 @@ LAYER_CASES = [
         for mode in ("concat", "sum", "mul", "ave", None)
     ],
     LayerCase(
+        "bidirectional_gru_sequences",
+        lambda: L.Bidirectional(L.GRU(3, return_sequences=True), merge_mode="sum"),
+        [(4, 2)],
+        [(2, 9), (3, 9), (2, 9)] * 2,
+    ),
+    LayerCase(
+        "bidirectional_simple_rnn_state",
+        lambda: L.Bidirectional(L.SimpleRNN(2, return_state=True), merge_mode="mul"),
+        [(None, 3)],
+        [(3, 2), (2, 2), (2,)] * 2,
+    ),
+    LayerCase(
         "time_distributed_dense", lambda: L.TimeDistributed(L.Dense(3)), [(4, 2)], [(2, 3), (3,)]
     ),
     LayerCase(

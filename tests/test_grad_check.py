@@ -403,6 +403,18 @@ LAYER_CASES = [
         normal(2, 4, 3),
         {"initial_state": [normal(2, 2) for _ in range(4)]},
     ),
+    (
+        "bidirectional_gru_mask",
+        lambda: Bidirectional(GRU(2, return_sequences=True, return_state=True)),
+        normal(3, 5, 2),
+        {"mask": np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 1], [1, 0, 1, 0, 1]], bool)},
+    ),
+    (
+        "bidirectional_simple_rnn_initial_state",
+        lambda: Bidirectional(SimpleRNN(2), merge_mode="ave"),
+        normal(2, 4, 3),
+        {"initial_state": [normal(2, 2), normal(2, 2)]},
+    ),
     ("time_distributed_dense", lambda: TimeDistributed(Dense(2)), normal(2, 3, 4), {}),
     (
         "time_distributed_conv2d",

@@ -13,6 +13,7 @@ import pytest
 
 from kerastutor import initializers, ops
 from kerastutor.layers import (
+    GRU,
     LSTM,
     Bidirectional,
     Conv2D,
@@ -23,6 +24,7 @@ from kerastutor.layers import (
     Layer,
     Masking,
     RepeatVector,
+    SimpleRNN,
     TimeDistributed,
 )
 from kerastutor.layers.rnn import RNN
@@ -267,6 +269,67 @@ def test_bidirectional_wraps_any_recurrent_layer_with_its_own_states():
     assert len(out) == 3
     masked = Bidirectional(_TinyRNN(2, return_sequences=True))(SEQUENCE, mask=MASK)
     np.testing.assert_allclose(masked[~MASK], 0.0)
+
+
+def constant(layer_class, units=2, kernel=0.01, recurrent=0.02, bias=0.03, **kwargs):
+    return layer_class(
+        units,
+        kernel_initializer=initializers.Constant(kernel),
+        recurrent_initializer=initializers.Constant(recurrent),
+        bias_initializer=initializers.Constant(bias),
+        **kwargs,
+    )
+
+
+def test_bidirectional_simple_rnn_and_gru_match_keras():
+    sequence = np.arange(24, dtype="float32").reshape((2, 3, 4))
+    forward = constant(SimpleRNN)
+    np.testing.assert_allclose(  # Keras
+        Bidirectional(forward)(sequence),
+        [
+            [0.39687276, 0.39687276, 0.10004295, 0.10004295],
+            [0.7237238, 0.7237238, 0.53391594, 0.53391594],
+        ],
+        atol=1e-5,
+    )
+    np.testing.assert_allclose(  # Keras
+        Bidirectional(forward, merge_mode="ave")(sequence),
+        [[0.24845785] * 2, [0.6288199] * 2],
+        atol=1e-5,
+    )
+    backward = constant(SimpleRNN, kernel=0.03, bias=0.01, go_backwards=True)
+    np.testing.assert_allclose(  # Keras
+        Bidirectional(forward, backward_layer=backward, merge_mode="mul")(sequence),
+        [[0.08374989] * 2, [0.6740834] * 2],
+        atol=1e-5,
+    )
+    gru = constant(GRU, return_sequences=True)
+    np.testing.assert_allclose(  # Keras
+        Bidirectional(gru, merge_mode="sum")(sequence)[..., 0],
+        [[0.20937867, 0.34462988, 0.40290534], [0.59829646, 0.6734641, 0.6479671]],
+        atol=1e-5,
+    )
+    masked = Bidirectional(constant(GRU))(SEQUENCE, mask=MASK)
+    np.testing.assert_allclose(  # Keras
+        masked,
+        [
+            [0.19393763, 0.19393763, 0.11669192, 0.11669192],
+            [0.30818558, 0.30818558, 0.28380975, 0.28380975],
+        ],
+        atol=1e-5,
+    )
+
+
+def test_bidirectional_gru_takes_one_state_per_direction():
+    layer = Bidirectional(GRU(3, return_state=True), name="gru_both")
+    output, h_forward, h_backward = layer(SEQUENCE)
+    assert output.shape == (2, 6) and h_forward.shape == h_backward.shape == (2, 3)
+    assert [w.shape for w in layer.get_weights()] == [(3, 9), (3, 9), (2, 9)] * 2
+    with pytest.raises(
+        ValueError, match=r"list of 2 states, \[h\] for 'forward_gru\w*' then \[h\] for"
+    ):
+        layer(SEQUENCE, initial_state=[np.zeros((2, 3))] * 4)
+    assert len(layer(SEQUENCE, initial_state=[np.ones((2, 3)), np.zeros((2, 3))])) == 3
 
 
 def test_stateful_bidirectional_carries_both_directions_states():

@@ -7,36 +7,19 @@ import re
 
 import pytest
 
-from kerastutor import ops
-from kerastutor.layers import LSTM, Bidirectional, Conv2D, Dense, Embedding, Input, TimeDistributed
-from kerastutor.layers.rnn import RNN
+from kerastutor.layers import (
+    GRU,
+    LSTM,
+    Bidirectional,
+    Conv2D,
+    Dense,
+    Embedding,
+    Input,
+    SimpleRNN,
+    TimeDistributed,
+)
 from kerastutor.models import Model
 from kerastutor.widgets import SequenceView
-
-
-class OneStateRNN(RNN):
-    """h = tanh(x @ kernel + h @ recurrent_kernel): one state, as GRU and SimpleRNN carry."""
-
-    def __init__(self, units, **kwargs):
-        super().__init__(None, **kwargs)
-        self.units = units
-        self.state_size = [units]
-
-    def build(self, input_shape):
-        self.kernel = self.add_weight(name="kernel", shape=(input_shape[-1], self.units))
-        self.recurrent_kernel = self.add_weight(
-            name="recurrent_kernel", shape=(self.units, self.units)
-        )
-
-    def _step(self, x_t, states, training=None):
-        h = ops.tanh(x_t @ self.kernel + states[0] @ self.recurrent_kernel)
-        return h, [h]
-
-    def get_config(self):
-        return {**super().get_config(), "units": self.units}
-
-    def _state_names(self):
-        return ["h"]
 
 
 def test_seed_003_decoder_starts_from_the_models_own_options(seed003):
@@ -111,11 +94,13 @@ def test_the_seq2seq_encoder_has_no_dense_after_it_and_none_is_drawn(seed003):
     assert "This Dense is not in model" in view.html
 
 
-def test_a_one_state_layer_returns_two_tensors_not_three():
-    view = SequenceView(OneStateRNN(6, return_state=True), timesteps=5, features=2, dense_units=0)
-    assert view.state_names == ["h"] and view.layer_type == "OneStateRNN"
+def test_a_gru_returns_two_tensors_where_an_lstm_returns_three():
+    view = SequenceView(GRU(6, return_state=True), timesteps=5, features=2, dense_units=0)
+    assert view.state_names == ["h"] and view.layer_type == "GRU"
     assert view.output_names == ["output", "state_h"]
     assert view.output_shapes == [(None, 6), (None, 6)]
+    lstm = SequenceView(LSTM(6, return_state=True), timesteps=5, features=2, dense_units=0)
+    assert lstm.output_names == ["output", "state_h", "state_c"]
     view.set(initial_state=True)
     assert view.error is None and "initial_state=[h0]" in view.html
 
@@ -138,7 +123,7 @@ def test_bidirectional_shows_both_directions_and_the_merge():
     view.set(initial_state=True, return_state=False)
     assert view.error is None and view.output_shapes == [(None, 6, 6)]
     assert "initial_state=[h0_f, c0_f, h0_b, c0_b]" in view.html
-    unmerged = SequenceView(Bidirectional(OneStateRNN(3), merge_mode=None), dense_units=0)
+    unmerged = SequenceView(Bidirectional(SimpleRNN(3), merge_mode=None), dense_units=0)
     assert unmerged.output_names == ["forward_output", "backward_output"]
     assert unmerged.output_shapes == [(None, 3), (None, 3)]
     assert "merge_mode=None" in repr(unmerged)
