@@ -392,7 +392,9 @@ class SequenceView(WidgetBase):
             [f'<span style="{MONO}">{esc(name)}</span>', esc(shape), esc(self._meaning(name))]
             for name, shape in zip(self.output_names, self.output_shapes, strict=True)
         ]
-        kind = self.layer_type if self.kind != "bidirectional" else "Bidirectional layer"
+        kind = {"recurrent": self.layer_type, "bidirectional": "Bidirectional layer"}.get(
+            self.kind, "TimeDistributed layer"
+        )
         caption = f"The {kind} returns " + (
             f"a list [{', '.join(self.output_names)}]" if len(rows) > 1 else "one tensor"
         )
@@ -463,6 +465,11 @@ def _state_sizes(recurrent):
     return list(size) if isinstance(size, (list, tuple)) else [size]
 
 
+def _start_at_zeros(view):
+    verb = "starts" if len(view.state_names) == 1 else "start"
+    return f"{', '.join(view.state_names)} {verb} at zeros"
+
+
 _LEFT, _CELL, _GAP = 150, 70, 46
 
 
@@ -490,7 +497,7 @@ def _one_row_picture(view, labels):
         elements.append(
             svg_arrow(40, cell_y + 22, _LEFT - 2, cell_y + 22, _NOT_RETURNED, 1.5, dashed=True)
         )
-        elements.append(svg_text(40, cell_y + 12, f"{carried} start at zeros", "#777", "start"))
+        elements.append(svg_text(40, cell_y + 12, _start_at_zeros(view), "#777", "start"))
     else:
         note = f"the same {view.layer_type} weights at every timestep; nothing passes between steps"
         elements.append(svg_text(_LEFT, top - 6 if dense else 12, note, "#444", "start", bold=True))
@@ -557,7 +564,7 @@ def _bidirectional_picture(view, labels):
     else:
         summary = f"output = {merge}(h\u2192{steps}, h\u21901): each direction's last step"
     elements = [svg_text(_LEFT, 16, summary, _RETURNED, "start", bold=True)]
-    start = "initial_state" if view.initial_state.value else f"{carried} start at zeros"
+    start = "initial_state" if view.initial_state.value else _start_at_zeros(view)
     colour = _STATE if view.initial_state.value else _NOT_RETURNED
     elements.append(svg_arrow(40, forward_y + 22, _LEFT - 2, forward_y + 22, colour, 1.5))
     elements.append(svg_text(40, forward_y + 12, start, colour, "start"))

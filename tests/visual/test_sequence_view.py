@@ -101,6 +101,7 @@ def test_a_gru_returns_two_tensors_where_an_lstm_returns_three():
     assert view.output_shapes == [(None, 6), (None, 6)]
     lstm = SequenceView(LSTM(6, return_state=True), timesteps=5, features=2, dense_units=0)
     assert lstm.output_names == ["output", "state_h", "state_c"]
+    assert "h starts at zeros" in view.html and "h, c start at zeros" in lstm.html
     view.set(initial_state=True)
     assert view.error is None and "initial_state=[h0]" in view.html
 
