@@ -1200,6 +1200,15 @@ def time_distributed_dense(L, M):
     return M.Model(x, L.TimeDistributed(L.Dense(2, activation="tanh"))(x))
 
 
+@case(padded_ids(16, MASK_ROWS, distinct=True), tags=("time_distributed", "mask", "train_base"))
+def time_distributed_mask_zero(L, M):
+    """Embedding(mask_zero=True) -> TimeDistributed(Dense(3, softmax)): the mask
+    passes through the wrapper to the loss."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(16, 4, mask_zero=True)(x)
+    return M.Model(x, L.TimeDistributed(L.Dense(3, activation="softmax"))(h))
+
+
 @case(floats(3, 5, 5, 2), tags=("time_distributed", "conv", "train_base"))
 def time_distributed_conv2d(L, M):
     """TimeDistributed(Conv2D(2, 3)) -> TimeDistributed(Flatten()) -> LSTM(2):
@@ -1266,6 +1275,12 @@ _TRAIN += [
         "masked Embedding -> Bidirectional(GRU), Adam",
     ),
     TrainCase("time_distributed_conv2d", "adam", "mse", "one Conv2D's gradients over 3 frames"),
+    TrainCase(
+        "time_distributed_mask_zero",
+        "rmsprop",
+        "sparse_categorical_crossentropy",
+        "padded steps leave the loss through TimeDistributed's mask",
+    ),
     TrainCase("repeat_vector_encoder_decoder", "rmsprop", "mae", "RepeatVector adds 3 gradients"),
     TrainCase("masking_lstm_sequences", "sgd", "mse", "Masking's mask reaches the LSTM and loss"),
 ]
