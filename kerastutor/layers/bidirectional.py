@@ -147,11 +147,11 @@ class Bidirectional(Layer):
         if self.merge_mode == "concat":
             return ops.concatenate([forward, backward], axis=-1)
         if self.merge_mode == "sum":
-            return ops.add(forward, backward)
+            return forward + backward
         if self.merge_mode == "mul":
-            return ops.multiply(forward, backward)
+            return forward * backward
         if self.merge_mode == "ave":
-            return ops.multiply(ops.add(forward, backward), 0.5)
+            return (forward + backward) / 2
         return [forward, backward]
 
     def reset_states(self):
