@@ -357,6 +357,48 @@ LAYER_CASES = [
         "global_average_pooling1d", lambda: L.GlobalAveragePooling1D(keepdims=True), [(5, 3)]
     ),
     LayerCase("global_average_pooling2d", lambda: L.GlobalAveragePooling2D(), [(None, None, 4)]),
+    LayerCase(
+        "bidirectional_lstm",
+        lambda: L.Bidirectional(L.LSTM(3)),
+        [(4, 2)],
+        [(2, 12), (3, 12), (12,)] * 2,
+    ),
+    *[
+        LayerCase(
+            f"bidirectional_lstm_sequences_state_{mode}",
+            lambda mode=mode: L.Bidirectional(
+                L.LSTM(2, return_sequences=True, return_state=True), merge_mode=mode
+            ),
+            [(None, 3)],
+            [(3, 8), (2, 8), (8,)] * 2,
+        )
+        for mode in ("concat", "sum", "mul", "ave", None)
+    ],
+    LayerCase(
+        "bidirectional_gru_sequences",
+        lambda: L.Bidirectional(L.GRU(3, return_sequences=True), merge_mode="sum"),
+        [(4, 2)],
+        [(2, 9), (3, 9), (2, 9)] * 2,
+    ),
+    LayerCase(
+        "bidirectional_simple_rnn_state",
+        lambda: L.Bidirectional(L.SimpleRNN(2, return_state=True), merge_mode="mul"),
+        [(None, 3)],
+        [(3, 2), (2, 2), (2,)] * 2,
+    ),
+    LayerCase(
+        "time_distributed_dense", lambda: L.TimeDistributed(L.Dense(3)), [(4, 2)], [(2, 3), (3,)]
+    ),
+    LayerCase(
+        "time_distributed_conv2d",
+        lambda: L.TimeDistributed(L.Conv2D(2, 3, padding="same")),
+        [(None, 4, 4, 1)],
+        [(3, 3, 1, 2), (2,)],
+        free_size=3,
+    ),
+    LayerCase("repeat_vector", lambda: L.RepeatVector(3), [(4,)]),
+    LayerCase("masking", lambda: L.Masking(), [(5, 3)]),
+    LayerCase("masking_value", lambda: L.Masking(mask_value=-1.0), [(None, 2)]),
 ]
 
 # Every public layer class must appear in at least one case (InputLayer is
@@ -386,6 +428,10 @@ COVERED_CLASSES = {
     "GlobalMaxPooling2D",
     "GlobalAveragePooling1D",
     "GlobalAveragePooling2D",
+    "Bidirectional",
+    "TimeDistributed",
+    "RepeatVector",
+    "Masking",
 }
 
 # Cells run one timestep on (inputs, states), so the harness checks them

@@ -18,6 +18,7 @@ from kerastutor.layers import (
     RNN,
     Activation,
     Add,
+    Bidirectional,
     Concatenate,
     Conv2D,
     Dense,
@@ -27,9 +28,12 @@ from kerastutor.layers import (
     GRUCell,
     Input,
     LSTMCell,
+    Masking,
+    RepeatVector,
     SimpleRNN,
     SimpleRNNCell,
     StackedRNNCells,
+    TimeDistributed,
     concatenate,
 )
 from kerastutor.models import Model
@@ -477,6 +481,52 @@ LAYER_CASES = [
         {"mask": np.array([[1, 1, 0, 1], [0, 1, 0, 0]], bool)},
     ),
     ("global_average_pooling2d", lambda: L.GlobalAveragePooling2D(), normal(2, 3, 4, 2), {}),
+    ("bidirectional_concat", lambda: Bidirectional(LSTM(2)), normal(2, 4, 3), {}),
+    *[
+        (
+            f"bidirectional_sequences_state_{mode}",
+            lambda mode=mode: Bidirectional(
+                LSTM(2, return_sequences=True, return_state=True), merge_mode=mode
+            ),
+            normal(2, 4, 3),
+            {},
+        )
+        for mode in ("sum", "mul", "ave", None)
+    ],
+    (
+        "bidirectional_mask",
+        lambda: Bidirectional(LSTM(2, return_sequences=True)),
+        normal(3, 5, 2),
+        {"mask": np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 1], [1, 0, 1, 0, 1]], bool)},
+    ),
+    (
+        "bidirectional_initial_state",
+        lambda: Bidirectional(LSTM(2, return_state=True)),
+        normal(2, 4, 3),
+        {"initial_state": [normal(2, 2) for _ in range(4)]},
+    ),
+    (
+        "bidirectional_gru_mask",
+        lambda: Bidirectional(GRU(2, return_sequences=True, return_state=True)),
+        normal(3, 5, 2),
+        {"mask": np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 1], [1, 0, 1, 0, 1]], bool)},
+    ),
+    (
+        "bidirectional_simple_rnn_initial_state",
+        lambda: Bidirectional(SimpleRNN(2), merge_mode="ave"),
+        normal(2, 4, 3),
+        {"initial_state": [normal(2, 2), normal(2, 2)]},
+    ),
+    ("time_distributed_dense", lambda: TimeDistributed(Dense(2)), normal(2, 3, 4), {}),
+    (
+        "time_distributed_conv2d",
+        lambda: TimeDistributed(Conv2D(2, 2)),
+        normal(2, 3, 4, 4, 1),
+        {},
+    ),
+    ("repeat_vector", lambda: RepeatVector(3), normal(2, 4), {}),
+    # Away from padding (where a nudge would change the mask) Masking is the identity.
+    ("masking", lambda: Masking(), normal(2, 4, 3), {}),
 ]
 
 
@@ -552,6 +602,34 @@ def test_masked_embedding_lstm_model():
     h = Embedding(7, 3, mask_zero=True)(x)
     model = Model(x, Dense(2)(LSTM(2, return_sequences=True)(h)))
     grad_check(model, ids(3, 5, padded=True))
+
+
+def test_masked_embedding_bidirectional_model_casts_the_wrapped_weights():
+    x = Input(shape=(5,), dtype="int32")
+    h = Embedding(7, 3, mask_zero=True)(x)
+    h = Bidirectional(LSTM(2, return_sequences=True), merge_mode="sum")(h)
+    model = Model(x, TimeDistributed(Dense(2))(h))
+    report = grad_check(model, ids(3, 5, padded=True))
+    # The weights inside the wrappers are checked in float64 too (else ~1e-3).
+    assert report["forward_lstm/kernel"] < 1e-6 and report["backward_lstm/bias"] < 1e-6
+    assert all(w.dtype == np.float32 for w in model.get_weights())
+
+
+def test_time_distributed_nested_model_and_masking():
+    frame = Input(shape=(2, 2, 1))
+    per_frame = Model(frame, Dense(3)(Flatten()(frame)))
+    video = Input(shape=(3, 2, 2, 1))
+    model = Model(video, TimeDistributed(per_frame)(video))
+    grad_check(model, normal(2, 3, 2, 2, 1))
+    assert per_frame.inputs[0].dtype == "float32"  # given back as it was
+    # Whole numbers with padded (all-zero) steps: an integer input is not
+    # nudged (that would move the mask), but the LSTM's weights are checked.
+    x = Input(shape=(4, 3))
+    model = Model(x, LSTM(2)(Masking()(x)))
+    steps = rng.integers(1, 4, size=(2, 4, 3))
+    steps[0, 1] = steps[1, 3] = 0
+    report = grad_check(model, steps)
+    assert "input" not in report and report["lstm/kernel"] < 1e-6
 
 
 def test_seq2seq_initial_state_inside_a_model():

@@ -468,10 +468,7 @@ class Functional(Layer):
         pending = []
         for layer_config in model_config["layers"]:
             layer_class = get_layer_class(layer_config["class_name"], custom_objects)
-            if hasattr(layer_class, "_init_graph"):
-                layer = layer_class.from_config(layer_config["config"], custom_objects)
-            else:
-                layer = layer_class.from_config(layer_config["config"])
+            layer = layer_class.from_config(layer_config["config"], custom_objects=custom_objects)
             # References use the entry's name: a custom layer's get_config may leave its
             # own name out, and then (as in Keras) the rebuilt layer gets a fresh one.
             entry_name = layer_config.get("name", layer.name)

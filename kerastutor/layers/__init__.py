@@ -14,6 +14,7 @@ from kerastutor.layers.activation import Activation
 from kerastutor.layers.add import Add, add
 from kerastutor.layers.average_pooling1d import AveragePooling1D
 from kerastutor.layers.average_pooling2d import AveragePooling2D
+from kerastutor.layers.bidirectional import Bidirectional
 from kerastutor.layers.concatenate import Concatenate, concatenate
 from kerastutor.layers.conv1d import Conv1D
 from kerastutor.layers.conv2d import Conv2D
@@ -29,12 +30,15 @@ from kerastutor.layers.global_max_pooling1d import GlobalMaxPooling1D
 from kerastutor.layers.global_max_pooling2d import GlobalMaxPooling2D
 from kerastutor.layers.gru import GRU, GRUCell
 from kerastutor.layers.lstm import LSTM, LSTMCell
+from kerastutor.layers.masking import Masking
 from kerastutor.layers.max_pooling1d import MaxPooling1D
 from kerastutor.layers.max_pooling2d import MaxPooling2D
+from kerastutor.layers.repeat_vector import RepeatVector
 from kerastutor.layers.rnn import RNN
 from kerastutor.layers.separable_conv2d import SeparableConv2D
 from kerastutor.layers.simple_rnn import SimpleRNN, SimpleRNNCell
 from kerastutor.layers.stacked_rnn_cells import StackedRNNCells
+from kerastutor.layers.time_distributed import TimeDistributed
 
 __all__ = [
     "Layer",
@@ -71,4 +75,8 @@ __all__ = [
     "concatenate",
     "Add",
     "add",
+    "Bidirectional",
+    "TimeDistributed",
+    "RepeatVector",
+    "Masking",
 ]

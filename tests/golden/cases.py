@@ -1136,6 +1136,248 @@ _TRAIN += [
 ]
 
 
+# wrappers
+
+
+def padded_floats(timesteps, features, rows):
+    """Float32 sequences whose timestep t of sample b is all zeros where rows[b][t] is "0".
+
+    Masking(mask_value=0.0) turns exactly those steps into padding.
+    """
+
+    def make(rng, batch):
+        if batch != len(rows):
+            raise ValueError(f"padded_floats has {len(rows)} rows, batch is {batch}")
+        pattern = np.array([[c == "x" for c in row] for row in rows])
+        values = rng.standard_normal((batch, timesteps, features)).astype(np.float32)
+        return np.where(pattern[:, :, None], values, np.float32(0.0))
+
+    make.spec = {
+        "kind": "padded_floats",
+        "timesteps": timesteps,
+        "features": features,
+        "rows": list(rows),
+    }
+    make.batch = len(rows)
+    return make
+
+
+@case(floats(5, 3), tags=("bidirectional", "lstm", "train_base"))
+def bidirectional_lstm_concat(L, M):
+    """Bidirectional(LSTM(3)) -> Dense(2): forward and backward last outputs, concatenated."""
+    x = L.Input(shape=(5, 3))
+    h = L.Bidirectional(L.LSTM(3))(x)
+    return M.Model(x, L.Dense(2)(h))
+
+
+@case(floats(5, 3), tags=("bidirectional", "lstm"))
+def bidirectional_lstm_sequences_sum(L, M):
+    """Bidirectional(LSTM(3, return_sequences=True), merge_mode='sum'): the backward
+    sequence is flipped back into time order before the sum."""
+    x = L.Input(shape=(5, 3))
+    return M.Model(x, L.Bidirectional(L.LSTM(3, return_sequences=True), merge_mode="sum")(x))
+
+
+@case(floats(4, 2), tags=("bidirectional", "lstm"))
+def bidirectional_lstm_sequences_mul(L, M):
+    """Bidirectional(LSTM(2, return_sequences=True), merge_mode='mul')."""
+    x = L.Input(shape=(4, 2))
+    return M.Model(x, L.Bidirectional(L.LSTM(2, return_sequences=True), merge_mode="mul")(x))
+
+
+@case(floats(4, 2), tags=("bidirectional", "lstm"))
+def bidirectional_lstm_ave(L, M):
+    """Bidirectional(LSTM(3), merge_mode='ave')."""
+    x = L.Input(shape=(4, 2))
+    return M.Model(x, L.Bidirectional(L.LSTM(3), merge_mode="ave")(x))
+
+
+@case(floats(4, 3), tags=("bidirectional", "lstm", "multi_output"))
+def bidirectional_lstm_states_no_merge(L, M):
+    """merge_mode=None with return_sequences and return_state: six outputs,
+    [forward, backward, h_f, c_f, h_b, c_b]."""
+    x = L.Input(shape=(4, 3))
+    outputs = L.Bidirectional(L.LSTM(2, return_sequences=True, return_state=True), merge_mode=None)(
+        x
+    )
+    return M.Model(x, list(outputs))
+
+
+@case(floats(4, 3), floats(2), floats(2), floats(2), floats(2), tags=("bidirectional", "lstm"))
+def bidirectional_lstm_initial_state(L, M):
+    """initial_state=[h_f, c_f, h_b, c_b]: the first half starts the forward LSTM."""
+    x = L.Input(shape=(4, 3))
+    states = [L.Input(shape=(2,)) for _ in range(4)]
+    y = L.Bidirectional(L.LSTM(2, return_sequences=True))(x, initial_state=states)
+    return M.Model([x, *states], y)
+
+
+@case(floats(5, 2), tags=("bidirectional", "lstm"))
+def bidirectional_lstm_backward_layer(L, M):
+    """A backward_layer of its own (relu instead of tanh), with its own weights."""
+    x = L.Input(shape=(5, 2))
+    backward = L.LSTM(3, activation="relu", go_backwards=True, return_sequences=True)
+    y = L.Bidirectional(L.LSTM(3, return_sequences=True), backward_layer=backward)(x)
+    return M.Model(x, y)
+
+
+@case(
+    padded_ids(16, MASK_ROWS, distinct=True), tags=("bidirectional", "lstm", "mask", "train_base")
+)
+def bidirectional_lstm_embedding_mask(L, M):
+    """Embedding(mask_zero=True) -> Bidirectional(LSTM(3, return_sequences=True)) ->
+    Dense(3, softmax): both directions skip the padding, a padded step outputs
+    zeros, and the mask reaches the loss."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(16, 4, mask_zero=True)(x)
+    h = L.Bidirectional(L.LSTM(3, return_sequences=True))(h)
+    return M.Model(x, L.Dense(3, activation="softmax")(h))
+
+
+@case(
+    padded_ids(16, MASK_ROWS, distinct=True), tags=("bidirectional", "lstm", "mask", "train_base")
+)
+def bidirectional_lstm_embedding_mask_last(L, M):
+    """Embedding(mask_zero=True) -> Bidirectional(LSTM(3)) -> Dense(1, sigmoid)."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(16, 4, mask_zero=True)(x)
+    h = L.Bidirectional(L.LSTM(3))(h)
+    return M.Model(x, L.Dense(1, activation="sigmoid")(h))
+
+
+@case(padded_ids(16, MASK_ROWS, distinct=True), tags=("bidirectional", "gru", "mask", "train_base"))
+def bidirectional_gru_embedding_mask(L, M):
+    """Embedding(mask_zero=True) -> Bidirectional(GRU(3, return_sequences=True)) ->
+    Dense(3, softmax): the text-classification shape of Keras's examples, masked."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(16, 4, mask_zero=True)(x)
+    h = L.Bidirectional(L.GRU(3, return_sequences=True))(h)
+    return M.Model(x, L.Dense(3, activation="softmax")(h))
+
+
+@case(floats(5, 3), tags=("bidirectional", "gru", "multi_output"))
+def bidirectional_gru_states_sum(L, M):
+    """Bidirectional(GRU(2, return_state=True), merge_mode='sum'): [output, h_f, h_b],
+    one state per direction."""
+    x = L.Input(shape=(5, 3))
+    outputs = L.Bidirectional(L.GRU(2, return_state=True), merge_mode="sum")(x)
+    return M.Model(x, list(outputs))
+
+
+@case(floats(4, 3), floats(2), floats(2), tags=("bidirectional", "gru", "initial_state"))
+def bidirectional_gru_initial_state(L, M):
+    """Bidirectional(GRU(2, reset_after=False)) from initial_state=[h_f, h_b]."""
+    x = L.Input(shape=(4, 3))
+    states = [L.Input(shape=(2,)), L.Input(shape=(2,))]
+    layer = L.Bidirectional(L.GRU(2, reset_after=False, return_sequences=True))
+    return M.Model([x, *states], layer(x, initial_state=states))
+
+
+@case(padded_floats(6, 3, MASK_ROWS), tags=("bidirectional", "simple_rnn", "mask"))
+def bidirectional_simple_rnn_backward_layer(L, M):
+    """Masking() -> Bidirectional(SimpleRNN(3), backward_layer=SimpleRNN(3, relu),
+    merge_mode='mul')."""
+    x = L.Input(shape=(6, 3))
+    backward = L.SimpleRNN(3, activation="relu", go_backwards=True, return_sequences=True)
+    layer = L.Bidirectional(
+        L.SimpleRNN(3, return_sequences=True), backward_layer=backward, merge_mode="mul"
+    )
+    return M.Model(x, layer(L.Masking()(x)))
+
+
+@case(floats(4, 3), tags=("time_distributed", "dense"))
+def time_distributed_dense(L, M):
+    """TimeDistributed(Dense(2, tanh)): the same Dense at every timestep."""
+    x = L.Input(shape=(4, 3))
+    return M.Model(x, L.TimeDistributed(L.Dense(2, activation="tanh"))(x))
+
+
+@case(padded_ids(16, MASK_ROWS, distinct=True), tags=("time_distributed", "mask", "train_base"))
+def time_distributed_mask_zero(L, M):
+    """Embedding(mask_zero=True) -> TimeDistributed(Dense(3, softmax)): the mask
+    passes through the wrapper to the loss."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(16, 4, mask_zero=True)(x)
+    return M.Model(x, L.TimeDistributed(L.Dense(3, activation="softmax"))(h))
+
+
+@case(floats(3, 5, 5, 2), tags=("time_distributed", "conv", "train_base"))
+def time_distributed_conv2d(L, M):
+    """TimeDistributed(Conv2D(2, 3)) -> TimeDistributed(Flatten()) -> LSTM(2):
+    a tiny video model, one Conv2D applied to every frame."""
+    x = L.Input(shape=(3, 5, 5, 2))
+    h = L.TimeDistributed(L.Conv2D(2, 3, activation="relu"))(x)
+    h = L.TimeDistributed(L.Flatten())(h)
+    return M.Model(x, L.LSTM(2)(h))
+
+
+@case(floats(3, 4, 4, 1), tags=("time_distributed", "nested"))
+def time_distributed_nested_model(L, M):
+    """TimeDistributed(Model(frame -> Flatten -> Dense(3))): a whole model per timestep."""
+    frame = L.Input(shape=(4, 4, 1))
+    per_frame = M.Model(frame, L.Dense(3)(L.Flatten()(frame)))
+    x = L.Input(shape=(3, 4, 4, 1))
+    return M.Model(x, L.TimeDistributed(per_frame)(x))
+
+
+@case(floats(5, 3), tags=("repeat_vector", "lstm", "train_base"))
+def repeat_vector_encoder_decoder(L, M):
+    """LSTM(4) -> RepeatVector(3) -> LSTM(4, return_sequences=True) ->
+    TimeDistributed(Dense(2)): the encoder-decoder without initial_state."""
+    x = L.Input(shape=(5, 3))
+    h = L.RepeatVector(3)(L.LSTM(4)(x))
+    h = L.LSTM(4, return_sequences=True)(h)
+    return M.Model(x, L.TimeDistributed(L.Dense(2))(h))
+
+
+@case(padded_floats(6, 3, MASK_ROWS), tags=("masking", "lstm", "mask", "train_base"))
+def masking_lstm_sequences(L, M):
+    """Masking() -> LSTM(3, return_sequences=True) -> Dense(2): all-zero steps
+    are skipped by the LSTM and left out of the loss."""
+    x = L.Input(shape=(6, 3))
+    h = L.LSTM(3, return_sequences=True)(L.Masking()(x))
+    return M.Model(x, L.Dense(2)(h))
+
+
+@case(padded_floats(6, 3, MASK_ROWS), tags=("masking", "bidirectional", "mask"))
+def masking_bidirectional_lstm(L, M):
+    """Masking() -> Bidirectional(LSTM(2)): the mask reaches both directions."""
+    x = L.Input(shape=(6, 3))
+    return M.Model(x, L.Bidirectional(L.LSTM(2))(L.Masking()(x)))
+
+
+_TRAIN += [
+    TrainCase("bidirectional_lstm_concat", "sgd", "mse", "gradients of both directions"),
+    TrainCase(
+        "bidirectional_lstm_embedding_mask",
+        "adam",
+        "sparse_categorical_crossentropy",
+        "masked Bidirectional(LSTM): padded steps do not count",
+    ),
+    TrainCase(
+        "bidirectional_lstm_embedding_mask_last",
+        "sgd",
+        "binary_crossentropy",
+        "masked Bidirectional(LSTM) reading to the last real step",
+    ),
+    TrainCase(
+        "bidirectional_gru_embedding_mask",
+        "adam",
+        "sparse_categorical_crossentropy",
+        "masked Embedding -> Bidirectional(GRU), Adam",
+    ),
+    TrainCase("time_distributed_conv2d", "adam", "mse", "one Conv2D's gradients over 3 frames"),
+    TrainCase(
+        "time_distributed_mask_zero",
+        "rmsprop",
+        "sparse_categorical_crossentropy",
+        "padded steps leave the loss through TimeDistributed's mask",
+    ),
+    TrainCase("repeat_vector_encoder_decoder", "rmsprop", "mae", "RepeatVector adds 3 gradients"),
+    TrainCase("masking_lstm_sequences", "sgd", "mse", "Masking's mask reaches the LSTM and loss"),
+]
+
+
 # ------------------------------------- convolution and pooling (issue 11) ---
 # Conv1D, dilated and grouped Conv2D, Conv2DTranspose, DepthwiseConv2D,
 # SeparableConv2D, the pooling layers.
