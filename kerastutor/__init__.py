@@ -16,6 +16,7 @@ _SUBMODULES = (
     "backend",
     "callbacks",
     "config",
+    "constraints",
     "initializers",
     "layers",
     "losses",
@@ -24,6 +25,7 @@ _SUBMODULES = (
     "ops",
     "optimizers",
     "random",
+    "regularizers",
     "utils",
 )
 

@@ -1,6 +1,6 @@
 """Dense: `activation(inputs @ kernel + bias)` on the last axis."""
 
-from kerastutor import activations, initializers, ops
+from kerastutor import activations, constraints, initializers, ops, regularizers
 from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.input_spec import InputSpec
 
@@ -34,6 +34,12 @@ class Dense(Layer):
         use_bias: whether to add a bias vector.
         kernel_initializer: defaults to 'glorot_uniform'.
         bias_initializer: defaults to 'zeros'.
+        kernel_regularizer, bias_regularizer: a penalty on that weight (e.g.
+            `L2(0.01)` or 'l2'), added to the loss by fit.
+        activity_regularizer: a penalty on the output, divided by the batch
+            size.
+        kernel_constraint, bias_constraint: a rule (e.g. `MaxNorm(2)`)
+            enforced after every optimizer step.
         **kwargs: the base Layer's arguments (`name`, `input_shape`, ...).
 
     Input shape:
@@ -50,9 +56,14 @@ class Dense(Layer):
         use_bias=True,
         kernel_initializer="glorot_uniform",
         bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             raise ValueError(
                 f"Received an invalid value for argument `units` of Dense layer '{self.name}': "
@@ -63,6 +74,10 @@ class Dense(Layer):
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
 
@@ -74,11 +89,19 @@ class Dense(Layer):
                 f"input to create its kernel, but the input shape is {input_shape}."
             )
         self.kernel = self.add_weight(
-            name="kernel", shape=(input_dim, self.units), initializer=self.kernel_initializer
+            name="kernel",
+            shape=(input_dim, self.units),
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
         )
         if self.use_bias:
             self.bias = self.add_weight(
-                name="bias", shape=(self.units,), initializer=self.bias_initializer
+                name="bias",
+                shape=(self.units,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
             )
         else:
             self.bias = None
@@ -103,6 +126,10 @@ class Dense(Layer):
                 "use_bias": self.use_bias,
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint),
             }
         )
         return config
