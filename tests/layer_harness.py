@@ -250,6 +250,19 @@ LAYER_CASES = [
     LayerCase("concatenate_axis1", lambda: L.Concatenate(axis=1), [(2, 4), (3, 4), (1, 4)]),
     LayerCase("add", lambda: L.Add(), [(4, 2), (4, 2)]),
     LayerCase("add_three", lambda: L.Add(), [(3,), (3,), (3,)]),
+    # --- shape, normalization and merging (issue 11)
+    LayerCase("subtract", lambda: L.Subtract(), [(4, 2), (4, 2)]),
+    LayerCase("subtract_broadcast", lambda: L.Subtract(), [(4, 3), (1, 3)]),
+    LayerCase("multiply_three", lambda: L.Multiply(), [(3,), (3,), (3,)]),
+    LayerCase("multiply_ranks", lambda: L.Multiply(), [(2, 5), (5,)]),
+    LayerCase("average", lambda: L.Average(), [(2, 3), (2, 3)]),
+    LayerCase("maximum", lambda: L.Maximum(), [(4,), (4,), (4,)]),
+    LayerCase("minimum", lambda: L.Minimum(), [(3, 2), (3, 2)]),
+    LayerCase("dot_vectors", lambda: L.Dot(axes=1), [(5,), (5,)]),
+    LayerCase("dot_pairs", lambda: L.Dot(axes=(2, 2)), [(3, 4), (2, 4)]),
+    LayerCase("dot_normalize", lambda: L.Dot(axes=(1, 2), normalize=True), [(3, 2), (4, 3)]),
+    LayerCase("unit_normalization", lambda: L.UnitNormalization(), [(5,)]),
+    LayerCase("unit_normalization_axes", lambda: L.UnitNormalization(axis=[1, 2]), [(2, 3, 2)]),
 ]
 
 # Every public layer class must appear in at least one case (InputLayer is
@@ -264,4 +277,11 @@ COVERED_CLASSES = {
     "Dropout",
     "Concatenate",
     "Add",
+    "Subtract",
+    "Multiply",
+    "Average",
+    "Maximum",
+    "Minimum",
+    "Dot",
+    "UnitNormalization",
 }

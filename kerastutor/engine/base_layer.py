@@ -99,6 +99,8 @@ class Layer:
     # Inputs are cast to the layer's float dtype before `call`; Embedding
     # turns this off because its inputs are indices.
     _cast_inputs = True
+    # The node a symbolic call would become, while it is being checked (see `_call_site`).
+    _node_in_progress = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -361,9 +363,13 @@ class Layer:
                 )
         input_shape = map_structure(lambda t: t.shape, inputs)
         # Check before building, so a refused call leaves no weights of the wrong shape.
-        self._check_input_compatibility(input_tensors, node_index)
-        self._maybe_build(input_shape)
-        output_shape = self.compute_output_shape(input_shape)
+        self._node_in_progress = node_index
+        try:
+            self._check_input_compatibility(input_tensors, node_index)
+            self._maybe_build(input_shape)
+            output_shape = self.compute_output_shape(input_shape)
+        finally:
+            self._node_in_progress = None
         if _is_single_shape(output_shape):
             outputs = KerasTensor(output_shape, dtype=self._output_dtype())
         else:
@@ -418,6 +424,12 @@ class Layer:
         specs = self.input_spec if isinstance(self.input_spec, list) else [self.input_spec]
         shapes = [tuple(x.shape) for x in inputs[: len(specs)]]
         check_input_spec(self, specs, shapes, node_index)
+
+    def _call_site(self):
+        """How an error names the call under way: 'as its node 1', or 'on concrete data'."""
+        if self._node_in_progress is None:
+            return "on concrete data"
+        return f"as its node {self._node_in_progress}"
 
     def _axis_explanation(self, axis, size):
         """One sentence on why an axis size is fixed (used in shape errors)."""

@@ -12,13 +12,20 @@ from kerastutor.engine.input_layer import Input, InputLayer
 from kerastutor.engine.input_spec import InputSpec
 from kerastutor.layers.activation import Activation
 from kerastutor.layers.add import Add, add
+from kerastutor.layers.average import Average, average
 from kerastutor.layers.concatenate import Concatenate, concatenate
 from kerastutor.layers.conv2d import Conv2D
 from kerastutor.layers.dense import Dense
+from kerastutor.layers.dot import Dot, dot
 from kerastutor.layers.dropout import Dropout
 from kerastutor.layers.embedding import Embedding
 from kerastutor.layers.flatten import Flatten
 from kerastutor.layers.lstm import LSTM
+from kerastutor.layers.maximum import Maximum, maximum
+from kerastutor.layers.minimum import Minimum, minimum
+from kerastutor.layers.multiply import Multiply, multiply
+from kerastutor.layers.subtract import Subtract, subtract
+from kerastutor.layers.unit_normalization import UnitNormalization
 
 __all__ = [
     "Layer",
@@ -36,4 +43,17 @@ __all__ = [
     "concatenate",
     "Add",
     "add",
+    "Subtract",
+    "subtract",
+    "Multiply",
+    "multiply",
+    "Average",
+    "average",
+    "Maximum",
+    "maximum",
+    "Minimum",
+    "minimum",
+    "Dot",
+    "dot",
+    "UnitNormalization",
 ]
