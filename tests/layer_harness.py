@@ -263,6 +263,41 @@ LAYER_CASES = [
     LayerCase("dot_normalize", lambda: L.Dot(axes=(1, 2), normalize=True), [(3, 2), (4, 3)]),
     LayerCase("unit_normalization", lambda: L.UnitNormalization(), [(5,)]),
     LayerCase("unit_normalization_axes", lambda: L.UnitNormalization(axis=[1, 2]), [(2, 3, 2)]),
+    LayerCase("reshape", lambda: L.Reshape((2, 6)), [(3, 4)]),
+    LayerCase("reshape_infer", lambda: L.Reshape((-1, 2)), [(3, 4)]),
+    LayerCase("reshape_any_length", lambda: L.Reshape((-1, 2)), [(None, 4)]),
+    LayerCase("permute", lambda: L.Permute((2, 1)), [(3, 5)]),
+    LayerCase("permute_3d", lambda: L.Permute((3, 1, 2)), [(2, 3, 4)]),
+    LayerCase(
+        "flatten_channels_first", lambda: L.Flatten(data_format="channels_first"), [(2, 3, 4)]
+    ),
+    LayerCase("up_sampling1d", lambda: L.UpSampling1D(3), [(4, 2)]),
+    LayerCase("up_sampling2d", lambda: L.UpSampling2D((2, 3)), [(3, 2, 2)]),
+    LayerCase(
+        "up_sampling2d_channels_first",
+        lambda: L.UpSampling2D(2, data_format="channels_first"),
+        [(2, 3, 2)],
+    ),
+    LayerCase("zero_padding1d", lambda: L.ZeroPadding1D((1, 2)), [(3, 2)]),
+    LayerCase("zero_padding2d", lambda: L.ZeroPadding2D(((1, 0), (2, 1))), [(3, 2, 2)]),
+    LayerCase(
+        "zero_padding2d_channels_first",
+        lambda: L.ZeroPadding2D(1, data_format="channels_first"),
+        [(2, 3, 2)],
+    ),
+    LayerCase("cropping1d", lambda: L.Cropping1D((1, 2)), [(5, 2)]),
+    LayerCase("cropping2d", lambda: L.Cropping2D(((1, 0), (0, 2))), [(3, 4, 2)]),
+    LayerCase(
+        "cropping2d_channels_first",
+        lambda: L.Cropping2D(1, data_format="channels_first"),
+        [(2, 4, 3)],
+    ),
+    LayerCase("lambda_named_function", lambda: L.Lambda(ops.tanh), [(3, 2)]),
+    LayerCase(
+        "lambda_output_shape",
+        lambda: L.Lambda(ops.sum, output_shape=(), arguments={"axis": (1, 2)}),
+        [(3, 2)],
+    ),
 ]
 
 # Every public layer class must appear in at least one case (InputLayer is
@@ -284,4 +319,13 @@ COVERED_CLASSES = {
     "Minimum",
     "Dot",
     "UnitNormalization",
+    "Reshape",
+    "Permute",
+    "UpSampling1D",
+    "UpSampling2D",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
+    "Cropping1D",
+    "Cropping2D",
+    "Lambda",
 }

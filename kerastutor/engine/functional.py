@@ -9,6 +9,8 @@ A model is itself a Layer: calling it on new symbolic tensors adds a node to
 the model, which is how models nest.
 """
 
+import inspect
+
 import numpy as np
 
 from kerastutor.autodiff import data_of
@@ -354,7 +356,7 @@ class Functional(Layer):
         pending = []
         for layer_config in model_config["layers"]:
             layer_class = get_layer_class(layer_config["class_name"], custom_objects)
-            if hasattr(layer_class, "_init_graph"):
+            if hasattr(layer_class, "_init_graph") or _takes_custom_objects(layer_class):
                 layer = layer_class.from_config(layer_config["config"], custom_objects)
             else:
                 layer = layer_class.from_config(layer_config["config"])
@@ -438,6 +440,11 @@ def _check_unique_names(layers):
                 f'The name "{name}" is used {names.count(name)} times in the model. All layer '
                 "names should be unique: `get_layer` and `from_config` find layers by name."
             )
+
+
+def _takes_custom_objects(layer_class):
+    """Whether `from_config` takes custom_objects (Lambda does, to find its function)."""
+    return "custom_objects" in inspect.signature(layer_class.from_config).parameters
 
 
 def _has_tensor_kwargs(node):

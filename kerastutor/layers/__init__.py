@@ -15,17 +15,26 @@ from kerastutor.layers.add import Add, add
 from kerastutor.layers.average import Average, average
 from kerastutor.layers.concatenate import Concatenate, concatenate
 from kerastutor.layers.conv2d import Conv2D
+from kerastutor.layers.cropping1d import Cropping1D
+from kerastutor.layers.cropping2d import Cropping2D
 from kerastutor.layers.dense import Dense
 from kerastutor.layers.dot import Dot, dot
 from kerastutor.layers.dropout import Dropout
 from kerastutor.layers.embedding import Embedding
 from kerastutor.layers.flatten import Flatten
+from kerastutor.layers.lambda_layer import Lambda
 from kerastutor.layers.lstm import LSTM
 from kerastutor.layers.maximum import Maximum, maximum
 from kerastutor.layers.minimum import Minimum, minimum
 from kerastutor.layers.multiply import Multiply, multiply
+from kerastutor.layers.permute import Permute
+from kerastutor.layers.reshape import Reshape
 from kerastutor.layers.subtract import Subtract, subtract
 from kerastutor.layers.unit_normalization import UnitNormalization
+from kerastutor.layers.up_sampling1d import UpSampling1D
+from kerastutor.layers.up_sampling2d import UpSampling2D
+from kerastutor.layers.zero_padding1d import ZeroPadding1D
+from kerastutor.layers.zero_padding2d import ZeroPadding2D
 
 __all__ = [
     "Layer",
@@ -56,4 +65,13 @@ __all__ = [
     "Dot",
     "dot",
     "UnitNormalization",
+    "Reshape",
+    "Permute",
+    "UpSampling1D",
+    "UpSampling2D",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
+    "Cropping1D",
+    "Cropping2D",
+    "Lambda",
 ]
