@@ -9,7 +9,9 @@
 3. `get_config` -> `from_config` rebuilds a layer with the same config that,
    given the same weights, computes the same numbers;
 4. one gradient step on a squared-error loss lowers the loss (layers with
-   trainable weights only).
+   trainable weights only);
+5. non-trainable weights (BatchNormalization's moving statistics) change
+   only in a call with `training=True`.
 
 A `LayerCase` says how to make the layer and what to feed it; `LAYER_CASES`
 covers every layer class and its main options.
@@ -42,6 +44,8 @@ class LayerCase:
         weight_shapes: the expected shapes of `get_weights()`, in order.
         free_size: the size eager data gets on axes the shape leaves open.
         options: keyword arguments for the eager call (e.g. training=True).
+        non_trainable: how many of the weights are non-trainable (they come
+            last in `get_weights()`).
     """
 
     id: str
@@ -52,6 +56,7 @@ class LayerCase:
     int_high: int = 1
     free_size: int = 4
     options: dict = field(default_factory=dict)
+    non_trainable: int = 0
 
 
 def as_list(x):
@@ -165,9 +170,29 @@ def check_training_step(case, layer, data, learning_rate=0.05):
     assert after < before, (before, after)
 
 
+def check_non_trainable_weights(case, layer, data):
+    """Non-trainable weights come last, and only a training call may change them."""
+    assert len(layer.non_trainable_weights) == case.non_trainable
+    assert layer.weights[len(layer.weights) - case.non_trainable :] == layer.non_trainable_weights
+    if not case.non_trainable:
+        return
+    before = [np.copy(v.data) for v in layer.non_trainable_weights]
+    layer(_single_or_list(data))
+    layer(_single_or_list(data), training=False)
+    for variable, value in zip(layer.non_trainable_weights, before, strict=True):
+        np.testing.assert_array_equal(variable.data, value, err_msg=variable.name)
+    layer(_single_or_list(data), training=True)
+    changed = [
+        not np.array_equal(variable.data, value)
+        for variable, value in zip(layer.non_trainable_weights, before, strict=True)
+    ]
+    assert all(changed), [v.name for v, c in zip(layer.non_trainable_weights, changed) if not c]
+
+
 def check_layer(case):
     layer, data = check_shapes(case)
     check_weights(case, layer)
+    check_non_trainable_weights(case, layer, data)
     check_config_round_trip(case, layer, data)
     check_training_step(case, layer, data)
 
@@ -292,6 +317,35 @@ LAYER_CASES = [
         lambda: L.Cropping2D(1, data_format="channels_first"),
         [(2, 4, 3)],
     ),
+    LayerCase(
+        "batch_normalization",
+        lambda: L.BatchNormalization(),
+        [(4,)],
+        [(4,), (4,), (4,), (4,)],
+        non_trainable=2,
+    ),
+    LayerCase(
+        "batch_normalization_training",
+        lambda: L.BatchNormalization(momentum=0.5),
+        [(3, 2)],
+        [(2,), (2,), (2,), (2,)],
+        options={"training": True},
+        non_trainable=2,
+    ),
+    LayerCase(
+        "batch_normalization_axis1_no_scale",
+        lambda: L.BatchNormalization(axis=1, scale=False),
+        [(3, 2, 2)],
+        [(3,), (3,), (3,)],
+        non_trainable=2,
+    ),
+    LayerCase("layer_normalization", lambda: L.LayerNormalization(), [(5,)], [(5,), (5,)]),
+    LayerCase(
+        "layer_normalization_axes",
+        lambda: L.LayerNormalization(axis=[1, 2], center=False),
+        [(3, 2, 4)],
+        [(3, 2)],
+    ),
     LayerCase("lambda_named_function", lambda: L.Lambda(ops.tanh), [(3, 2)]),
     LayerCase(
         "lambda_output_shape",
@@ -328,4 +382,6 @@ COVERED_CLASSES = {
     "Cropping1D",
     "Cropping2D",
     "Lambda",
+    "BatchNormalization",
+    "LayerNormalization",
 }

@@ -13,6 +13,7 @@ from kerastutor.engine.input_spec import InputSpec
 from kerastutor.layers.activation import Activation
 from kerastutor.layers.add import Add, add
 from kerastutor.layers.average import Average, average
+from kerastutor.layers.batch_normalization import BatchNormalization
 from kerastutor.layers.concatenate import Concatenate, concatenate
 from kerastutor.layers.conv2d import Conv2D
 from kerastutor.layers.cropping1d import Cropping1D
@@ -23,6 +24,7 @@ from kerastutor.layers.dropout import Dropout
 from kerastutor.layers.embedding import Embedding
 from kerastutor.layers.flatten import Flatten
 from kerastutor.layers.lambda_layer import Lambda
+from kerastutor.layers.layer_normalization import LayerNormalization
 from kerastutor.layers.lstm import LSTM
 from kerastutor.layers.maximum import Maximum, maximum
 from kerastutor.layers.minimum import Minimum, minimum
@@ -74,4 +76,6 @@ __all__ = [
     "Cropping1D",
     "Cropping2D",
     "Lambda",
+    "BatchNormalization",
+    "LayerNormalization",
 ]
