@@ -51,6 +51,8 @@ class Merge(Layer):
                 extra = (1,) * (rank - len(x.shape))
                 x = ops.reshape(x, tuple(x.shape[:1]) + extra + tuple(x.shape[1:]))
             lined_up.append(x)
+        if mask is not None:
+            self._check_masks(inputs, mask)
         masks = [None] * len(inputs) if mask is None else list(mask)
         return self._merge_function(lined_up, masks)
 
@@ -98,7 +100,10 @@ class Merge(Layer):
         return (batches.pop() if batches else None,) + tuple(output)
 
     def compute_mask(self, inputs, mask=None):
-        if mask is None or any(m is None for m in mask):
+        if mask is None:
+            return None
+        self._check_masks(inputs, mask)
+        if any(m is None for m in mask):
             return None
         if _any_symbolic(list(inputs) + list(mask)):
             return self._symbolic_mask(self.compute_output_shape([x.shape for x in inputs]))
@@ -157,6 +162,19 @@ class Merge(Layer):
                 "accepts a single tensor and returns it unchanged.)"
             )
         return [tuple(shape) for shape in input_shapes]
+
+    def _check_masks(self, inputs, mask):
+        """One mask (or None) per input, in a list, as Keras requires."""
+        where = f"Layer '{self.name}' ({type(self).__name__})"
+        if not isinstance(mask, (list, tuple)):
+            raise ValueError(f"{where}: `mask` should be a list. Received: mask={mask!r}")
+        if not isinstance(inputs, (list, tuple)):
+            raise ValueError(f"{where}: `inputs` should be a list. Received: inputs={inputs!r}")
+        if len(mask) != len(inputs):
+            raise ValueError(
+                f"{where}: the lists `inputs` and `mask` should have the same length (one "
+                f"mask, or None, per input). Received {len(inputs)} inputs and {len(mask)} masks."
+            )
 
     def _shapes_error(self, input_shapes, rule, detail=""):
         """A ValueError naming the layer and the call, listing every shape, the rule and how it breaks."""
