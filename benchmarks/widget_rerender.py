@@ -23,12 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from kerastutor.layers import LSTM, Dense, Embedding, Input  # noqa: E402
-from kerastutor.models import Model  # noqa: E402
-from kerastutor.utils import set_random_seed  # noqa: E402
-from kerastutor.widgets import EmbeddingLookup, NodeInspector, ShapeFlow  # noqa: E402
+from kerastutor.layers import LSTM, Dense, Embedding, Input
+from kerastutor.models import Model
+from kerastutor.utils import set_random_seed
+from kerastutor.widgets import EmbeddingLookup, NodeInspector, ShapeFlow
 
 
 def chain(layers):

@@ -148,6 +148,87 @@ class Tensor:
     def __repr__(self):
         return f"Tensor(shape={self.data.shape}, dtype={self.data.dtype}, op={self.op!r})"
 
+    # Arithmetic reads like the equations (`x @ kernel + bias`, `f * c + i * g`):
+    # each operator is the `kerastutor.ops` function of the same meaning, so it
+    # records its gradient like any op. Setting `__array_ufunc__` to None makes
+    # a NumPy array on the left hand the operation over to these methods
+    # (`array @ variable` calls `variable.__rmatmul__(array)`).
+    __array_ufunc__ = None
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    def __len__(self):
+        return len(self.data)
+
+    def __add__(self, other):
+        return _ops().add(self, other)
+
+    def __radd__(self, other):
+        return _ops().add(other, self)
+
+    def __sub__(self, other):
+        return _ops().subtract(self, other)
+
+    def __rsub__(self, other):
+        return _ops().subtract(other, self)
+
+    def __mul__(self, other):
+        return _ops().multiply(self, other)
+
+    def __rmul__(self, other):
+        return _ops().multiply(other, self)
+
+    def __truediv__(self, other):
+        return _ops().divide(self, other)
+
+    def __rtruediv__(self, other):
+        return _ops().divide(other, self)
+
+    def __floordiv__(self, other):
+        return _ops().floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return _ops().floor_divide(other, self)
+
+    def __mod__(self, other):
+        return _ops().mod(self, other)
+
+    def __rmod__(self, other):
+        return _ops().mod(other, self)
+
+    def __pow__(self, other):
+        return _ops().power(self, other)
+
+    def __rpow__(self, other):
+        return _ops().power(other, self)
+
+    def __matmul__(self, other):
+        return _ops().matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _ops().matmul(other, self)
+
+    def __neg__(self):
+        return _ops().negative(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _ops().abs(self)
+
+    def __getitem__(self, key):
+        return _ops().get_item(self, key)
+
+    @property
+    def T(self):  # NumPy's name
+        return _ops().transpose(self)
+
 
 class Variable(Tensor):
     """A layer weight: a named leaf of the graph that an optimizer updates.
@@ -161,6 +242,16 @@ class Variable(Tensor):
         self.name = name
         self.trainable = trainable
         self.requires_grad = False
+
+    @property
+    def value(self):
+        """The current value, a NumPy array (Keras's `variable.value`)."""
+        return self.data
+
+    @property
+    def path(self):
+        """'layer_name/weight_name', as Keras 3 spells a weight's full name."""
+        return self.name
 
     def assign(self, value):
         """Replace the value in place, keeping dtype and shape."""
@@ -179,10 +270,24 @@ class Variable(Tensor):
         )
 
 
+def _ops():
+    # The operators above are the ops of `kerastutor.ops`, which is built on
+    # this module; importing it when first needed keeps the import one-way.
+    from kerastutor import ops
+
+    return ops
+
+
 def data_of(x):
-    """The NumPy array behind `x` (a Tensor, a Variable or array-like)."""
+    """The NumPy array behind `x` (a Tensor, a Variable or array-like).
+
+    Python numbers stay numbers: NumPy treats them as "weak", so that
+    `float32_array * 2.0` stays float32 (a 0-d float64 array would not).
+    """
     if isinstance(x, Tensor):
         return x.data
+    if isinstance(x, (bool, int, float)):
+        return x
     return np.asarray(x)
 
 

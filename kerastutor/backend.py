@@ -171,7 +171,7 @@ def _no_value_error(function_name, x):
     )
 
 
-def eval(x):  # noqa: A001 - Keras's name
+def eval(x):  # Keras's name, shadowing the builtin
     """The value of `x` as a NumPy array (a copy for Variables)."""
     if isinstance(x, KerasTensor):
         raise _no_value_error("eval", x)
@@ -467,7 +467,7 @@ def _numpy_axis(axis):
     return tuple(axis) if isinstance(axis, list) else axis
 
 
-sum = _reduction("sum", ops.sum)  # noqa: A001 - Keras's name
+sum = _reduction("sum", ops.sum)  # Keras's name, shadowing the builtin
 mean = _reduction("mean", ops.mean)
 
 
@@ -490,7 +490,7 @@ square = _elementwise("square", ops.square)
 sqrt = _elementwise("sqrt", ops.sqrt)
 exp = _elementwise("exp", ops.exp)
 log = _elementwise("log", ops.log)
-abs = _elementwise("abs", ops.abs)  # noqa: A001 - Keras's name
+abs = _elementwise("abs", ops.abs)  # Keras's name, shadowing the builtin
 relu = _elementwise("relu", ops.relu)
 sigmoid = _elementwise("sigmoid", ops.sigmoid)
 tanh = _elementwise("tanh", ops.tanh)

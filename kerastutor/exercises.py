@@ -7,11 +7,14 @@ only "wrong": it returns a `Verdict` whose text says what the right answer
 is, where it comes from, and, for the common mistakes, what the answer given
 would have meant.
 
-Where the answer is about a layer the learner built, the check reads the
-truth from that layer (`get_input_shape_at`, `model.layers`). Where it is
-about arithmetic (parameter counts, output shapes), the check states the
-rule with the numbers filled in; `tests/test_exercises.py` checks each rule
-against what the engine computes.
+The truth always comes from the engine. Where the answer is about a layer
+the learner built, the check reads it from that layer (`get_input_shape_at`,
+`model.layers`). Where it is about arithmetic (parameter counts, output
+shapes), the check builds the layer the question is about and asks it
+(`count_params`, `compute_output_shape`, `K.dot` on placeholders), then
+states the rule with the numbers filled in. It builds in a sandbox, so the
+learner's next layer gets the name and the random numbers it would have had
+without the check.
 
 Example:
     >>> from kerastutor.layers import Input, LSTM
@@ -30,7 +33,10 @@ import math
 
 import numpy as np
 
+from kerastutor import backend as K
 from kerastutor.engine.input_layer import InputLayer
+from kerastutor.engine.naming import sandbox
+from kerastutor.layers import LSTM, Dense, Embedding
 
 __all__ = [
     "Verdict",
@@ -126,6 +132,14 @@ def _not_a_count(answer):
     return _wrong(f"a parameter count is a whole number; you answered {answer!r}.")
 
 
+def _built(layer_class, input_shape, *args, **kwargs):
+    """`layer_class(*args, **kwargs)` built on `input_shape`: the engine's own answer."""
+    with sandbox():
+        layer = layer_class(*args, **kwargs)
+        layer.build(input_shape)
+    return layer
+
+
 def _batch_axis_hint(shape, truth):
     if truth and truth[0] is None and shape == truth[1:]:
         return (
@@ -152,7 +166,7 @@ def _tensor_names(tensors):
         elif isinstance(history.layer, InputLayer):
             names.append(history.layer.name)
         else:
-            names.append(f"{history.layer.name}[{history.node_index}][{history.tensor_index}]")
+            names.append(str(history))
     return ", ".join(names)
 
 
@@ -239,10 +253,11 @@ def check_embedding_params(input_dim, output_dim, answer, input_length=None):
 
     The only weight is W, of shape (input_dim, output_dim).
     """
-    truth = input_dim * output_dim
+    embedding = _built(Embedding, (None, input_length), input_dim, output_dim)
+    truth = embedding.count_params()
     rule = (
         f"an Embedding's only weight is W, of shape (input_dim, output_dim) = "
-        f"({input_dim}, {output_dim}): {truth:,} numbers"
+        f"{embedding.embeddings.shape}: {truth:,} numbers"
     )
     if _is_missing(answer):
         return _unanswered(
@@ -279,15 +294,12 @@ def check_embedding_params(input_dim, output_dim, answer, input_length=None):
 
 
 def _dot_shape(x_shape, y_shape):
-    """np.dot's rule, or None when the axes that are summed over differ."""
-    if len(x_shape) == 0 or len(y_shape) == 0:
-        return None
-    y_axis = -2 if len(y_shape) >= 2 else -1
-    x_size, y_size = x_shape[-1], y_shape[y_axis]
-    if x_size is not None and y_size is not None and x_size != y_size:
-        return None
-    y_kept = y_shape[:-2] + y_shape[-1:] if len(y_shape) >= 2 else ()
-    return tuple(x_shape[:-1]) + tuple(y_kept)
+    """The shape of `K.dot` on placeholders of these shapes, or None when it raises."""
+    with sandbox():
+        try:
+            return K.int_shape(K.dot(K.placeholder(shape=x_shape), K.placeholder(shape=y_shape)))
+        except ValueError:  # the summed axes differ
+            return None
 
 
 def check_dot_shape(x_shape, y_shape, answer):
@@ -398,10 +410,11 @@ def check_lstm_params(units, features, answer, calls=1):
         answer: the learner's count.
         calls: how many times the layer is called (shared); it does not matter.
     """
-    truth = 4 * (features + units + 1) * units
+    lstm = _built(LSTM, (None, None, features), units)
+    truth = lstm.count_params()
     rule = (
-        f"LSTM({units}) on {features} features has kernel ({features}, {4 * units}), "
-        f"recurrent_kernel ({units}, {4 * units}) and bias ({4 * units},): "
+        f"LSTM({units}) on {features} features has kernel {lstm.kernel.shape}, "
+        f"recurrent_kernel {lstm.recurrent_kernel.shape} and bias {lstm.bias.shape}: "
         f"4 gates x ({features} + {units} + 1) x {units} = {truth:,} parameters"
     )
     if _is_missing(answer):
@@ -522,11 +535,12 @@ def check_dense_params(input_shape, units, answer):
     """Check the parameter count of `Dense(units)` on inputs of `input_shape`."""
     input_shape = tuple(input_shape)
     features = input_shape[-1]
-    truth = features * units + units
+    dense = _built(Dense, input_shape, units)
+    truth = dense.count_params()
     middle = input_shape[1:-1]
     rule = (
-        f"Dense({units}) on {input_shape} has kernel ({features}, {units}) and bias "
-        f"({units},): {features} x {units} + {units} = {truth:,} parameters"
+        f"Dense({units}) on {input_shape} has kernel {dense.kernel.shape} and bias "
+        f"{dense.bias.shape}: {features} x {units} + {units} = {truth:,} parameters"
     )
     if _is_missing(answer):
         return _unanswered(
@@ -562,7 +576,8 @@ def _product_text(sizes):
 def check_dense_output_shape(input_shape, units, answer):
     """Check the output shape of `Dense(units)` on inputs of `input_shape`."""
     input_shape = tuple(input_shape)
-    truth = input_shape[:-1] + (units,)
+    with sandbox():
+        truth = tuple(Dense(units).compute_output_shape(input_shape))
     rule = (
         f"Dense({units}) replaces the last axis ({input_shape[-1]}) by {units} and keeps the "
         f"others: {input_shape} -> {truth}"

@@ -33,6 +33,7 @@ import numpy as np
 
 from kerastutor import config, ops
 from kerastutor.autodiff import data_of
+from kerastutor.engine.validation import first_non_finite
 
 __all__ = [
     "Loss",
@@ -86,9 +87,9 @@ def _log_softmax(logits, axis=-1):
     when every logit moves by the same amount.
     """
     shift = np.max(data_of(logits), axis=axis, keepdims=True)
-    shifted = ops.subtract(logits, shift)
+    shifted = logits - shift
     log_sum = ops.log(ops.sum(ops.exp(shifted), axis=axis, keepdims=True))
-    return ops.subtract(shifted, log_sum)
+    return shifted - log_sum
 
 
 def _clipped_log(probabilities):
@@ -103,13 +104,13 @@ def _clipped_log(probabilities):
 def mean_squared_error(y_true, y_pred):
     """mean((y_true - y_pred) ** 2) over the last axis."""
     y_true = _as_float(_match_rank(y_true, y_pred), y_pred)
-    return ops.mean(ops.square(ops.subtract(y_true, y_pred)), axis=-1)
+    return ops.mean(ops.square(y_true - y_pred), axis=-1)
 
 
 def mean_absolute_error(y_true, y_pred):
     """mean(|y_true - y_pred|) over the last axis."""
     y_true = _as_float(_match_rank(y_true, y_pred), y_pred)
-    return ops.mean(ops.abs(ops.subtract(y_true, y_pred)), axis=-1)
+    return ops.mean(ops.abs(y_true - y_pred), axis=-1)
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False):
@@ -124,14 +125,10 @@ def binary_crossentropy(y_true, y_pred, from_logits=False):
     if from_logits:
         # -log(sigmoid(x)) = softplus(-x) and -log(1 - sigmoid(x)) = softplus(x),
         # which together simplify to softplus(x) - y * x.
-        per_value = ops.subtract(ops.softplus(y_pred), ops.multiply(y_true, y_pred))
+        per_value = ops.softplus(y_pred) - y_true * y_pred
     else:
         one = _constant(1.0, y_pred)
-        log_p = _clipped_log(y_pred)
-        log_not_p = _clipped_log(ops.subtract(one, y_pred))
-        positive = ops.multiply(y_true, log_p)
-        negative = ops.multiply(one - y_true, log_not_p)
-        per_value = ops.negative(ops.add(positive, negative))
+        per_value = -(y_true * _clipped_log(y_pred) + (one - y_true) * _clipped_log(one - y_pred))
     return ops.mean(per_value, axis=-1)
 
 
@@ -151,8 +148,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False):
         log_p = _log_softmax(y_pred)
     else:
         total = ops.sum(y_pred, axis=-1, keepdims=True)
-        log_p = _clipped_log(ops.divide(y_pred, total))
-    return ops.negative(ops.sum(ops.multiply(y_true, log_p), axis=-1))
+        log_p = _clipped_log(y_pred / total)
+    return -ops.sum(y_true * log_p, axis=-1)
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
@@ -453,10 +450,10 @@ def _check_same_shape(name, y_true, output_shape, where):
 
 
 def _check_finite(name, values, where):
-    if values.dtype.kind == "f" and not np.isfinite(values).all():
-        position = tuple(int(i) for i in np.argwhere(~np.isfinite(values))[0])
+    bad = first_non_finite(values)
+    if bad is not None:
         raise ValueError(
-            f"The targets y for {where} contain NaN or infinity, first at index {position}. "
+            f"The targets y for {where} contain NaN or infinity, first at index {bad[0]}. "
             f"Loss '{name}' would be NaN and every weight would become NaN."
         )
 
@@ -520,7 +517,7 @@ def get(identifier):
         loss_class = _BY_NAME[identifier]
         return loss_class(name=identifier) if identifier.islower() else loss_class()
     if isinstance(identifier, dict) and identifier.get("class_name") in _BY_NAME:
-        return _BY_NAME[identifier["class_name"]].from_config(identifier.get("config", {}))
+        return deserialize(identifier)
     if identifier in _BY_FUNCTION:
         return _BY_FUNCTION[identifier](name=identifier.__name__)
     if callable(identifier):
@@ -536,6 +533,28 @@ def serialize(loss):
     if type(loss) in _BY_FUNCTION.values():
         return {"class_name": type(loss).__name__, "config": loss.get_config()}
     return None
+
+
+def deserialize(config):
+    """The built-in Loss that `serialize` described, with its arguments (e.g. from_logits).
+
+    Raises:
+        ValueError: for a class that is not a built-in loss, or a malformed config.
+    """
+    known = sorted(name for name in _BY_NAME if not name.islower())
+    if (
+        not isinstance(config, dict)
+        or config.get("class_name") not in known
+        or not isinstance(config.get("config", {}), dict)
+    ):
+        raise ValueError(
+            f"Cannot rebuild a loss from {config!r}: expected {{'class_name': ..., 'config': "
+            f"{{...}}}} with one of the built-in classes {', '.join(known)}."
+        )
+    try:
+        return _BY_NAME[config["class_name"]].from_config(config.get("config", {}))
+    except TypeError as error:
+        raise ValueError(f"Malformed {config['class_name']} config: {error}") from None
 
 
 def _snake_case(class_name):

@@ -36,7 +36,7 @@ import zlib
 
 import numpy as np
 
-from kerastutor import optimizers
+from kerastutor import losses, metrics, optimizers
 from kerastutor.engine.base_layer import get_layer_class
 
 __all__ = [
@@ -296,7 +296,7 @@ def load_weights(model, filepath):
 def _build_model(description, custom_objects, where):
     """Rebuild a Model or Sequential from `{'class_name', 'config'}` using the registry only."""
     # Importing the packages registers every built-in Layer and Model class.
-    import kerastutor.layers  # noqa: F401
+    import kerastutor.layers
     import kerastutor.models  # noqa: F401
     from kerastutor.engine.functional import Functional
 
@@ -318,7 +318,7 @@ def _build_model(description, custom_objects, where):
         ) from None
 
 
-def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Keras's name
+def load_model(filepath, custom_objects=None, compile=True):  # `compile`: Keras's name
     """Rebuild a model saved with `model.save`, with its weights (and optimizer state).
 
     Args:
@@ -348,15 +348,30 @@ def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Ker
     return model
 
 
+def _from_configs(saved, deserialize):
+    """Compile's `loss` or `metrics` from its saved form: configs become objects again.
+
+    A saved loss or metric is a name, a built-in class's `{'class_name',
+    'config'}`, or a list or dict (by output name) of those.
+    """
+    if isinstance(saved, dict) and set(saved) == {"class_name", "config"}:
+        return deserialize(saved)
+    if isinstance(saved, dict):
+        return {name: _from_configs(item, deserialize) for name, item in saved.items()}
+    if isinstance(saved, list):
+        return [_from_configs(item, deserialize) for item in saved]
+    return saved
+
+
 def _compile_saved(model, compile_config, state, arrays, path):
     _expect(isinstance(compile_config, dict), path, "the compile arguments are malformed")
     try:
         optimizer = optimizers.deserialize(compile_config.get("optimizer"))
         model.compile(
             optimizer=optimizer,
-            loss=compile_config.get("loss"),
+            loss=_from_configs(compile_config.get("loss"), losses.deserialize),
             loss_weights=compile_config.get("loss_weights"),
-            metrics=compile_config.get("metrics"),
+            metrics=_from_configs(compile_config.get("metrics"), metrics.deserialize),
         )
     except (TypeError, ValueError) as error:
         raise ValueError(f"{path!r}: the saved compile arguments do not work ({error}).") from None

@@ -245,3 +245,18 @@ def test_model_layers_common_mistakes(wrapped_model):
     assert_wrong(check(wrapped_model, ["x", "encoder", "encoder", "head"]), "listed once")
     assert_wrong(check(wrapped_model, ["x", "head"]), "missing ['encoder']")
     assert_wrong(check(wrapped_model, "x, encoder, head"), "list of layer names")
+
+
+def test_checks_ask_the_engine_without_disturbing_the_learner():
+    from kerastutor import random
+
+    expected = random.generator().bit_generator.state
+    assert_right(check_lstm_params(4, 3, 4 * (3 + 4 + 1) * 4))
+    assert_right(check_dense_params((None, 3), 2, 8))
+    assert_right(check_embedding_params(5, 2, 10))
+    assert_right(check_dot_shape((2, 3), (3, 4), (2, 4)))
+    assert_right(check_dense_output_shape((None, 3), 2, (None, 2)))
+    # The learner's next layer is named, and initialised, as if no check had run.
+    assert random.generator().bit_generator.state == expected
+    assert Dense(2).name == "dense" and LSTM(2).name == "lstm"
+    assert Input((3,)).name == "input_1"

@@ -15,11 +15,19 @@ import numpy as np
 
 from kerastutor.autodiff import data_of
 from kerastutor.engine import summary as summary_lib
-from kerastutor.engine.base_layer import Layer, eager_call, get_layer_class, mask_per_output
-from kerastutor.engine.input_layer import InputLayer
+from kerastutor.engine.base_layer import (
+    Layer,
+    _is_single_shape,
+    eager_call,
+    get_layer_class,
+    map_shapes,
+    mask_per_output,
+)
+from kerastutor.engine.input_layer import Input, InputLayer
 from kerastutor.engine.input_spec import InputSpec, check_input_spec
 from kerastutor.engine.keras_tensor import KerasTensor
-from kerastutor.engine.tree import flatten, map_structure
+from kerastutor.engine.tree import flatten, map_structure, pack_like
+from kerastutor.engine.validation import first_non_finite, positive_int
 
 __all__ = ["Functional"]
 
@@ -34,13 +42,36 @@ class Functional(Layer):
         trainable: False freezes every layer in the model.
     """
 
-    def __init__(self, inputs=None, outputs=None, name=None, trainable=True):
-        super().__init__(name=name, trainable=trainable)
+    def __init__(self, inputs=None, outputs=None, name=None, trainable=True, **kwargs):
+        super().__init__(name=name, trainable=trainable, **kwargs)
+        if inputs is None and outputs is None and self._has_own_call():
+            # A subclassed model (`class MLP(keras.Model)` with its own `call`):
+            # the graph is traced from `call` when the first input shape is known.
+            self.built = False
+            return
         if inputs is None or outputs is None:
             raise TypeError(
                 f"{type(self).__name__} needs `inputs` and `outputs`, e.g. "
-                "Model(inputs=[tweet_a, tweet_b], outputs=predictions)."
+                "Model(inputs=[tweet_a, tweet_b], outputs=predictions), or a subclass that "
+                "defines `call(self, inputs)`."
             )
+        self._init_graph(inputs, outputs)
+
+    @classmethod
+    def _has_own_call(cls):
+        return cls.call is not Functional.call
+
+    def build(self, input_shape):
+        """For a subclassed model: trace `call` on symbolic inputs of `input_shape` into a graph.
+
+        Every layer that `call` uses records a node, so the model gets the same
+        graph, summary and training as a functional model. Eager calls and
+        `predict` still run `call` itself, with the same layers.
+        """
+        if self.built or not self._has_own_call():
+            return
+        inputs = map_shapes(lambda shape: Input(batch_shape=shape), input_shape)
+        outputs = self.call(inputs)
         self._init_graph(inputs, outputs)
 
     # ------------------------------------------------------------ the graph
@@ -48,6 +79,7 @@ class Functional(Layer):
     def _init_graph(self, inputs, outputs):
         self._nested_inputs = inputs
         self._nested_outputs = outputs
+        # Flattened as Keras 3 flattens: a dict in sorted key order.
         self.inputs = list(flatten(inputs))
         self.outputs = list(flatten(outputs))
         for role, tensors in (("input", self.inputs), ("output", self.outputs)):
@@ -57,17 +89,17 @@ class Functional(Layer):
                         f"Model {role}s must be symbolic tensors (from `Input` or a layer "
                         f"call), received {type(tensor).__name__}: {tensor!r}."
                     )
-        for tensor in self.inputs:
-            layer = tensor._keras_history.layer
-            if not isinstance(layer, InputLayer):
-                raise ValueError(
-                    f"Model inputs must come from `Input(...)`. {tensor!r} was produced by "
-                    f"layer '{layer.name}' instead."
-                )
-        self._input_layers = [t._keras_history.layer for t in self.inputs]
+                if tensor._keras_history is None:
+                    raise ValueError(
+                        f"Model {role} {tensor!r} was not produced by `Input` or a layer call."
+                    )
+        self._input_layers = [_input_layer_of(t) for t in self.inputs]
         self._output_layers = [t._keras_history.layer for t in self.outputs]
-        self._nodes, self._layers, self._nodes_by_depth = _map_graph(self.inputs, self.outputs)
-        _check_unique_names(self._layers)
+        self._nodes, operations, self._nodes_by_depth = _map_graph(self.inputs, self.outputs)
+        # An Input that no output depends on is still part of the model (and of its config).
+        unused = [layer for layer in self._input_layers if layer not in operations]
+        self._operations = unused + operations
+        _check_unique_names(self._operations)
         self._node_ids = {id(node) for node in self._nodes}
         self.input_spec = [
             InputSpec(
@@ -79,9 +111,34 @@ class Functional(Layer):
         self.built = True
 
     @property
+    def operations(self):
+        """Every layer and op node of the graph (`x + y` makes an 'add' op), in run order."""
+        return list(self._operations)
+
+    @property
     def layers(self):
-        """The layers of the model, inputs first, in the order data reaches them."""
-        return list(self._layers)
+        """The layers of the model, inputs first, in the order data reaches them.
+
+        As in Keras 3, the op nodes of `kerastutor.ops` calls (`x + y`,
+        `ops.matmul`) are not layers; `operations` lists them too.
+        """
+        return [layer for layer in self._operations if not getattr(layer, "is_op", False)]
+
+    @property
+    def input_names(self):
+        """The name of each input's InputLayer, in the order of `model.inputs`."""
+        return [layer.name for layer in self._input_layers]
+
+    @property
+    def output_names(self):
+        """Each output's name, as Keras 3 names them: the producing layer's name."""
+        names = []
+        for tensor in self.outputs:
+            name = tensor._keras_history.layer.name
+            if name in names:
+                name = f"{name}_{tensor._keras_history.tensor_index}"
+            names.append(name)
+        return names
 
     def get_layer(self, name=None, index=None):
         """A layer by name or by position in `model.layers`.
@@ -101,7 +158,7 @@ class Functional(Layer):
             return self.layers[index]
         if name is None:
             raise ValueError("Provide either a layer name or a layer index.")
-        for layer in self.layers:
+        for layer in self._operations:
             if layer.name == name:
                 return layer
         names = ", ".join(repr(layer.name) for layer in self.layers)
@@ -123,19 +180,19 @@ class Functional(Layer):
 
     @property
     def weights(self):
-        return self._unique(w for layer in self.layers for w in layer.weights)
+        return self._unique(w for layer in self.operations for w in layer.weights)
 
     @property
     def trainable_weights(self):
         if not self.trainable:
             return []
-        return self._unique(w for layer in self.layers for w in layer.trainable_weights)
+        return self._unique(w for layer in self.operations for w in layer.trainable_weights)
 
     @property
     def non_trainable_weights(self):
         if not self.trainable:
             return self.weights
-        return self._unique(w for layer in self.layers for w in layer.non_trainable_weights)
+        return self._unique(w for layer in self.operations for w in layer.non_trainable_weights)
 
     def _nested_layers(self):
         """The model's layers and the layers inside them: whose penalties `losses` lists."""
@@ -175,7 +232,7 @@ class Functional(Layer):
 
         for node in self._nodes:
             layer = node.layer
-            if isinstance(layer, InputLayer):
+            if isinstance(layer, InputLayer) or id(node.output_tensors[0]) in values:
                 continue
             args = map_structure(lookup, node.call_args)
             kwargs = map_structure(lookup, node.call_kwargs)
@@ -186,7 +243,8 @@ class Functional(Layer):
             # unmasked, though its first input's mask still reaches its outputs.
             if node_mask is not None and "mask" not in kwargs and not _has_tensor_kwargs(node):
                 kwargs["mask"] = node_mask
-            if training is not None:
+            # `training=` given when the layer was called in the graph wins, as in Keras.
+            if training is not None and "training" not in kwargs:
                 kwargs["training"] = training
             outputs = layer._call_eager(args, (), kwargs)
             output_list = flatten(outputs)
@@ -200,26 +258,60 @@ class Functional(Layer):
         return outputs, [masks[id(t)] for t in self.outputs]
 
     def _call_eager(self, inputs, args, kwargs):
+        if not self.built:
+            self.build(map_structure(lambda x: tuple(np.shape(x)), inputs))
         inputs = self._standardize_inputs(inputs)
+        if self._has_own_call() and isinstance(self._nested_inputs, KerasTensor):
+            inputs = inputs[0]  # a subclass's `call` gets what it was traced with
         return self._call_with_options(inputs, *args, **kwargs)
 
     def _standardize_inputs(self, inputs):
-        """Arrays in the order of `self.inputs`, checked against the Input shapes."""
-        if isinstance(inputs, dict):
-            arrays = [inputs[layer.name] for layer in self._input_layers]
-        elif isinstance(inputs, (list, tuple)):
-            arrays = list(inputs)
-        else:
-            arrays = [inputs]
-        if len(arrays) != len(self.inputs):
-            names = ", ".join(layer.name for layer in self._input_layers)
-            raise ValueError(
-                f"Model '{self.name}' expects {len(self.inputs)} input(s) ({names}), "
-                f"but received {len(arrays)}. Pass a list with one array per input, in that order."
-            )
-        arrays = [layer._to_array(x) for layer, x in zip(self._input_layers, arrays)]
+        """Arrays in the order of `self.inputs`, checked against the Input shapes.
+
+        Accepts the structure the model was built with (a dict by key for dict
+        inputs), a list in `model.inputs` order, or a dict by input name.
+        """
+        arrays = self._in_input_order(inputs, _is_one_array)
+        arrays = [
+            _as_input_array(t, layer, x)
+            for t, layer, x in zip(self.inputs, self._input_layers, arrays)
+        ]
         check_input_spec(self, self.input_spec, [tuple(np.shape(data_of(x))) for x in arrays], None)
         return arrays
+
+    def _in_input_order(self, values, is_single):
+        """`values` (one per input, in any structure Keras 3 accepts) as a list in input order."""
+        if isinstance(values, dict) and isinstance(self._nested_inputs, dict):
+            keys = sorted(self._nested_inputs)
+            missing = [key for key in keys if key not in values]
+            if missing:
+                raise ValueError(
+                    f"Model '{self.name}' takes a dict of inputs with keys {keys}; the dict "
+                    f"received has no {missing} (it has {sorted(values)})."
+                )
+            return [values[key] for key in keys]
+        if isinstance(values, dict):
+            names = self.input_names
+            missing = [name for name in names if name not in values]
+            if missing:
+                raise ValueError(
+                    f"Model '{self.name}' got a dict of inputs without {missing}: a dict must "
+                    f"have one entry per input name ({names}); it has {sorted(values)}."
+                )
+            return [values[name] for name in names]
+        if isinstance(self._nested_inputs, dict) and len(self.inputs) > 1:
+            raise ValueError(
+                f"Model '{self.name}' was built with a dict of inputs, so call it with a dict "
+                f"with the keys {sorted(self._nested_inputs)}, received {type(values).__name__}."
+            )
+        found = _leaves(values, is_single)
+        if len(found) != len(self.inputs):
+            names = ", ".join(self.input_names)
+            raise ValueError(
+                f"Model '{self.name}' expects {len(self.inputs)} input(s) ({names}), "
+                f"but received {len(found)}. Pass a list with one array per input, in that order."
+            )
+        return found
 
     def _axis_explanation(self, axis, size):
         shapes = ", ".join(f"'{t._keras_history.layer.name}' {t.shape}" for t in self.inputs)
@@ -229,9 +321,10 @@ class Functional(Layer):
         return self._axis_explanation(None, None)
 
     def compute_output_shape(self, input_shape):
-        shapes = {id(t): s for t, s in zip(self.inputs, _shape_list(input_shape))}
+        given = self._in_input_order(input_shape, _is_single_shape)
+        shapes = {id(t): tuple(shape) for t, shape in zip(self.inputs, given)}
         for node in self._nodes:
-            if isinstance(node.layer, InputLayer):
+            if isinstance(node.layer, InputLayer) or id(node.output_tensors[0]) in shapes:
                 continue
             node_shape = (
                 map_structure(lambda t: shapes[id(t)], node.call_args)
@@ -241,38 +334,56 @@ class Functional(Layer):
             out = node.layer.compute_output_shape(node_shape)
             for tensor, shape in zip(node.output_tensors, _shape_list(out)):
                 shapes[id(tensor)] = shape
-        out_shapes = [shapes[id(t)] for t in self.outputs]
-        return out_shapes[0] if isinstance(self._nested_outputs, KerasTensor) else out_shapes
+        return map_structure(lambda t: shapes[id(t)], self._nested_outputs)
 
     def compute_mask(self, inputs, mask=None):
         return None
+
+    def _symbolic_outputs(self, output_shape):
+        # Each output keeps its own dtype (a float16 and an int32 output stay so).
+        shapes = _leaves(output_shape, _is_single_shape)
+        tensors = [KerasTensor(shape, dtype=t.dtype) for shape, t in zip(shapes, self.outputs)]
+        return pack_like(self._nested_outputs, tensors)
 
     def predict(self, x, batch_size=32, verbose=0):
         """Run the model on `x` in batches and return NumPy arrays.
 
         Args:
-            x: an array, or a list of arrays (one per model input).
+            x: an array, a list of arrays (one per model input), a dict (by
+                input key or name), or a Python generator of such batches (a
+                generator may also yield `(x, y)` pairs; y is ignored).
             batch_size: how many samples go through at a time.
             verbose: 0 prints nothing; 1 prints one line when done.
+
+        Returns:
+            The outputs in the structure the model was built with: one array,
+            a list, or a dict for dict outputs.
         """
-        arrays = self._standardize_inputs(x)
-        _check_same_length(self, arrays)
-        _check_finite(self, arrays)
-        count = len(arrays[0])
         if batch_size is None:
             batch_size = 32  # Keras's default when None is passed
-        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"`batch_size` must be a positive integer, received {batch_size!r}.")
+        batch_size = positive_int("predict()", "batch_size", batch_size)
+        if _is_generator(x):
+            batches = (
+                self._standardize_inputs(item[0] if isinstance(item, tuple) else item) for item in x
+            )
+        else:
+            arrays = self._standardize_inputs(x)
+            _check_same_length(self, arrays)
+            batches = (
+                [a[start : start + batch_size] for a in arrays]
+                for start in range(0, len(arrays[0]), batch_size)
+            )
         pieces = []
-        for start in range(0, count, batch_size):
-            batch = [a[start : start + batch_size] for a in arrays]
+        for batch in batches:
+            _check_finite(self, batch)
             pieces.append(flatten(self.call(batch if len(batch) > 1 else batch[0])))
+        if not pieces:
+            raise ValueError(f"Model '{self.name}': `predict` received no data (an empty input).")
         outputs = [np.concatenate([p[i] for p in pieces]) for i in range(len(self.outputs))]
         if verbose:
-            print(f"predict: {count} samples in {len(pieces)} batch(es) of up to {batch_size}")
-        if isinstance(self._nested_outputs, KerasTensor):
-            return outputs[0]
-        return outputs
+            sizes = f" of up to {batch_size}" if not _is_generator(x) else ""
+            print(f"predict: {len(outputs[0])} samples in {len(pieces)} batch(es){sizes}")
+        return pack_like(self._nested_outputs, outputs)
 
     # ------------------------------------------------------------ describing
 
@@ -305,7 +416,7 @@ class Functional(Layer):
 
     def get_config(self):
         layer_configs = []
-        for layer in self.layers:
+        for layer in self._operations:
             node_configs = []
             for node in self._relevant_nodes(layer):
                 node_configs.append(self._node_config(node))
@@ -321,14 +432,26 @@ class Functional(Layer):
             "name": self.name,
             "trainable": self.trainable,
             "layers": layer_configs,
-            "input_layers": [self._tensor_ref(t) for t in self.inputs],
-            "output_layers": [self._tensor_ref(t) for t in self.outputs],
+            "input_layers": self._structure_refs(self._nested_inputs, self.inputs),
+            "output_layers": self._structure_refs(self._nested_outputs, self.outputs),
         }
 
     def _relevant_nodes(self, layer):
         return [node for node in layer._inbound_nodes if self._is_relevant(node)]
 
+    def _structure_refs(self, nested, tensors):
+        """Tensor references for the config, nested as the inputs/outputs were given.
+
+        A lone tensor is written as a list of one reference, as Keras 2 wrote it.
+        """
+        if isinstance(nested, KerasTensor):
+            return [self._tensor_ref(nested)]
+        return map_structure(self._tensor_ref, nested)
+
     def _tensor_ref(self, tensor):
+        for model_input, input_layer in zip(self.inputs, self._input_layers):
+            if tensor is model_input:
+                return [input_layer.name, 0, 0]
         layer, node_index, tensor_index = tensor._keras_history
         relevant = self._relevant_nodes(layer)
         node = layer._inbound_nodes[node_index]
@@ -360,12 +483,14 @@ class Functional(Layer):
                 layer = layer_class.from_config(layer_config["config"], custom_objects)
             else:
                 layer = layer_class.from_config(layer_config["config"])
+            # A custom layer's get_config may leave out its name: the entry's name rules.
+            layer.name = layer_config.get("name", layer.name)
             created[layer.name] = layer
             if isinstance(layer, InputLayer):
                 tensors[(layer.name, 0, 0)] = layer._inbound_nodes[0].output_tensors[0]
             for node_config in layer_config["inbound_nodes"]:
-                if node_config is not None:
-                    pending.append((layer, node_config))
+                if node_config:
+                    pending.append((layer, _node_config_from_keras_2(node_config)))
 
         def decode(x):
             return tensors[tuple(x["keras_tensor"])]
@@ -393,19 +518,49 @@ class Functional(Layer):
                 pending.remove(item)
                 progressed = True
             if not progressed:
-                names = ", ".join(layer.name for layer, _ in pending)
-                raise ValueError(
-                    f"The model config cannot be replayed: the inputs of {names} never become "
-                    "available. The config is corrupt or was edited by hand."
-                )
-        inputs = [tensors[tuple(ref)] for ref in model_config["input_layers"]]
-        outputs = [tensors[tuple(ref)] for ref in model_config["output_layers"]]
+                raise ValueError(_why_stuck(pending, created))
+
+        def structure(refs):
+            if _is_tensor_ref(refs):
+                return tensors[tuple(refs)]
+            if isinstance(refs, dict):
+                return {key: structure(ref) for key, ref in refs.items()}
+            found = type(refs)(structure(ref) for ref in refs)
+            is_lone_tensor = isinstance(refs, list) and len(refs) == 1 and _is_tensor_ref(refs[0])
+            return found[0] if is_lone_tensor else found
+
         return cls(
-            inputs=inputs[0] if len(inputs) == 1 else inputs,
-            outputs=outputs[0] if len(outputs) == 1 else outputs,
+            inputs=structure(model_config["input_layers"]),
+            outputs=structure(model_config["output_layers"]),
             name=model_config["name"],
             trainable=model_config.get("trainable", True),
         )
+
+
+def _node_config_from_keras_2(node_config):
+    """A node entry in kerastutor's form; Keras 2 wrote `[[layer, node, tensor, kwargs], ...]`."""
+    if isinstance(node_config, dict):
+        return node_config
+    refs = [{"keras_tensor": list(entry[:3])} for entry in node_config]
+    kwargs = node_config[0][3] if len(node_config[0]) > 3 else {}
+    return {"args": refs[0] if len(refs) == 1 else refs, "kwargs": dict(kwargs)}
+
+
+def _why_stuck(pending, created):
+    """The error for a config whose calls cannot all be replayed: a missing layer, or a loop."""
+    for layer, node_config in pending:
+        for ref in _tensor_refs([node_config["args"], node_config["kwargs"]]):
+            if ref[0] not in created:
+                return (
+                    f"The model config cannot be rebuilt: layer '{layer.name}' is called on the "
+                    f"output of '{ref[0]}', which is not in the config. The config is corrupt "
+                    "or was edited by hand."
+                )
+    names = ", ".join(f"'{layer.name}'" for layer, _ in pending)
+    return (
+        f"The model config cannot be rebuilt: the calls of {names} wait on each other's "
+        "outputs in a loop, so none can run first. The config is corrupt or was edited by hand."
+    )
 
 
 def _tensor_refs(structure):
@@ -460,6 +615,74 @@ def _shape_list(shape_or_shapes):
     return list(shape_or_shapes)
 
 
+def _input_layer_of(tensor):
+    """The InputLayer behind a model input.
+
+    An input that a layer produced (`Model(inputs=hidden, ...)`, to run the
+    rest of a model from a middle point) gets an InputLayer of its own shape
+    and dtype, as Keras 3 gives it one: the model starts there.
+    """
+    layer = tensor._keras_history.layer
+    if isinstance(layer, InputLayer):
+        return layer
+    return InputLayer(batch_input_shape=tensor.shape, dtype=tensor.dtype)
+
+
+def _as_input_array(tensor, layer, x):
+    """`x` as an array of the Input's dtype, as Keras 3 converts model inputs.
+
+    Numbers are cast to the declared dtype (float64 data into a float32 Input),
+    except floats into an integer Input: those stay, so that a layer such as
+    Embedding can say which value is not an index instead of truncating it.
+    """
+    array = layer._to_array(x)
+    if not isinstance(array, np.ndarray):
+        return array
+    # A missing or extra trailing axis of size 1 is added or dropped, as Keras 3 does:
+    # data of shape (batch,) fits an Input of shape (None, 1).
+    if array.ndim == len(tensor.shape) - 1 and tensor.shape[-1] == 1:
+        array = array[..., None]
+    elif array.ndim == len(tensor.shape) + 1 and array.shape[-1] == 1:
+        array = array[..., 0]
+    target = np.dtype(tensor.dtype)
+    if array.dtype != target and array.dtype.kind in "biuf" and target.kind in "biuf":
+        if not (array.dtype.kind == "f" and target.kind in "biu"):
+            array = array.astype(target)
+    return array
+
+
+def _is_tensor_ref(value):
+    """`[layer_name, node_index, tensor_index]` in a config."""
+    return (
+        isinstance(value, (list, tuple))
+        and len(value) == 3
+        and isinstance(value[0], str)
+        and all(isinstance(i, int) for i in value[1:])
+    )
+
+
+def _leaves(structure, is_leaf):
+    """`flatten` that stops at what `is_leaf` says is one value (an array, or a shape)."""
+    if is_leaf(structure):
+        return [structure]
+    if isinstance(structure, dict):
+        return [leaf for key in sorted(structure) for leaf in _leaves(structure[key], is_leaf)]
+    return [leaf for item in structure for leaf in _leaves(item, is_leaf)]
+
+
+def _is_one_array(x):
+    """An array, or nested lists of plain numbers (one input's data written out by hand)."""
+    if not isinstance(x, (list, tuple, dict)):
+        return True
+    leaves = flatten(x)
+    return not isinstance(x, dict) and all(isinstance(v, (bool, int, float)) for v in leaves)
+
+
+def _is_generator(x):
+    """A Python generator or iterator of batches (not an array, list, tuple or dict)."""
+    return hasattr(x, "__next__") and not isinstance(x, (np.ndarray, list, tuple, dict))
+
+
 def _check_same_length(model, arrays):
     lengths = {layer.name: len(data_of(a)) for layer, a in zip(model._input_layers, arrays)}
     if len(set(lengths.values())) > 1:
@@ -471,12 +694,12 @@ def _check_same_length(model, arrays):
 
 def _check_finite(model, arrays):
     for layer, array in zip(model._input_layers, arrays):
-        array = data_of(array)
-        if array.dtype.kind == "f" and not np.isfinite(array).all():
-            position = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+        bad = first_non_finite(data_of(array))
+        if bad is not None:
+            position, value = bad
             raise ValueError(
                 f"Model '{model.name}': input '{layer.name}' contains NaN or infinity, first at "
-                f"index {position} (value {array[position]}). Clean or impute the data first; "
+                f"index {position} (value {value}). Clean or impute the data first; "
                 "a NaN would silently turn every output it touches into NaN."
             )
 
@@ -492,6 +715,15 @@ def _map_graph(inputs, outputs):
     finished, in_progress = set(), set()
     layer_order = {}
 
+    input_ids = {id(t) for t in inputs}
+
+    def _continues_walk(tensor):
+        # A model input ends the walk, even one a layer produced (`Model(hidden, ...)`);
+        # the InputLayer node of an `Input` is part of the graph.
+        if tensor._keras_history is None:
+            return False
+        return id(tensor) not in input_ids or isinstance(tensor.node.layer, InputLayer)
+
     def visit(node):
         if id(node) in finished:
             return
@@ -499,18 +731,17 @@ def _map_graph(inputs, outputs):
             raise ValueError(f"The graph has a cycle through layer '{node.layer.name}'.")
         layer_order.setdefault(node.layer, len(layer_order))
         in_progress.add(id(node))
-        for parent in node.parent_nodes:
-            visit(parent)
+        for tensor in node.input_tensors:
+            if _continues_walk(tensor):
+                visit(tensor.node)
         in_progress.discard(id(node))
         finished.add(id(node))
         execution_order.append(node)
 
     for tensor in outputs:
-        if tensor._keras_history is None:
-            raise ValueError(f"Output {tensor!r} was not produced by a layer.")
-        visit(tensor.node)
+        if _continues_walk(tensor):
+            visit(tensor.node)
 
-    input_ids = {id(t) for t in inputs}
     for node in execution_order:
         if isinstance(node.layer, InputLayer) and id(node.output_tensors[0]) not in input_ids:
             raise ValueError(
@@ -523,7 +754,10 @@ def _map_graph(inputs, outputs):
         depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(node.layer, 0))
         node_depth[id(node)] = depth
         layer_depth[node.layer] = depth
-        for parent in node.parent_nodes:
+        for tensor in node.input_tensors:
+            if not _continues_walk(tensor):
+                continue
+            parent = tensor.node
             node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
 
     layers = sorted(layer_order, key=lambda layer: (-layer_depth[layer], layer_order[layer]))

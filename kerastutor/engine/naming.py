@@ -3,7 +3,9 @@
 import contextlib
 import re
 
-__all__ = ["to_snake_case", "unique_name", "reset_names", "fresh_names"]
+from kerastutor import random
+
+__all__ = ["to_snake_case", "unique_name", "reset_names", "fresh_names", "sandbox"]
 
 _counts = {}
 
@@ -43,3 +45,21 @@ def fresh_names():
     finally:
         _counts.clear()
         _counts.update(saved)
+
+
+@contextlib.contextmanager
+def sandbox():
+    """Build throwaway layers without touching the learner's names or random numbers.
+
+    Inside, layer names start afresh ('lstm', 'dense', ...) and weights may be
+    drawn from the shared generator; afterwards the learner's name counts and
+    the generator's state are as they were. Widgets rebuild graphs in it, and
+    exercises build the layer a question is about, to read the true answer.
+    """
+    generator = random.generator()
+    state = generator.bit_generator.state
+    with fresh_names():
+        try:
+            yield
+        finally:
+            generator.bit_generator.state = state

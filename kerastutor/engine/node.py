@@ -42,7 +42,7 @@ class Node:
         layer._inbound_nodes.append(self)
         for i, tensor in enumerate(self.output_tensors):
             tensor._keras_history = KerasHistory(layer, self.index, i)
-            tensor.name = f"{layer.name}[{self.index}][{i}]"
+            tensor.name = str(tensor._keras_history)
         for layer_before in self.inbound_layers:
             layer_before._outbound_nodes.append(self)
 
@@ -74,11 +74,7 @@ class Node:
 
     def describe_inputs(self):
         """Keras's `layer[node][tensor]` notation for each input, e.g. 'input_1[0][0]'."""
-        return [
-            f"{h.layer.name}[{h.node_index}][{h.tensor_index}]"
-            for h in self.inbound_history
-            if h is not None
-        ]
+        return [str(history) for history in self.inbound_history if history is not None]
 
     def __repr__(self):
         return (

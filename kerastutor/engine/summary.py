@@ -8,9 +8,29 @@ Beyond Keras: where Keras prints 'multiple' for a layer called more than
 once, kerastutor prints one row per node with that node's own output shape,
 and lists each shared layer's per-node input and output shapes under the
 totals. One set of weights, several shapes: the table shows both.
+
+Nothing is cut off: a cell that does not fit its column wraps onto the next
+lines (a layer's title between words, a list of shapes between shapes, as
+Keras 2 wraps), and a column too narrow for one whole word or shape is
+widened.
 """
 
-__all__ = ["print_summary"]
+__all__ = ["print_summary", "print_unbuilt_summary", "type_name"]
+
+
+def type_name(layer):
+    """The class name shown in brackets: 'Dense', 'Sequential', a subclass's own name.
+
+    A model made as `Model(inputs, outputs)` is shown as 'Functional': in
+    Keras 3 (and tf.keras 2) that call returns an object of class Functional.
+    A class says how it is shown with a `_type_name` of its own (read from
+    the class itself, so that a learner's `class Encoder(Model)` shows as
+    'Encoder').
+    """
+    label = getattr(layer, "type_label", None)  # an op node: 'Add' for `x + y`, as in Keras 3
+    if label is not None:
+        return label
+    return vars(type(layer)).get("_type_name", type(layer).__name__)
 
 
 def _format_shape(shapes):
@@ -19,15 +39,76 @@ def _format_shape(shapes):
     return ", ".join(str(s) for s in shapes)
 
 
-def _print_row(fields, positions, print_fn):
-    line = ""
-    for i, field in enumerate(fields):
-        if i > 0:
-            line = line[:-1] + " "
-        line += str(field)
-        line = line[: positions[i]]
-        line += " " * (positions[i] - len(line))
-    print_fn(line)
+def _shape_pieces(shapes):
+    """A cell's unbreakable pieces: one shape, or a list of shapes '[(..),', '(..)]'."""
+    if len(shapes) == 1:
+        return [str(shapes[0])]
+    pieces = [f"{shape}," for shape in shapes[:-1]] + [f"{shapes[-1]}]"]
+    pieces[0] = "[" + pieces[0]
+    return pieces
+
+
+def _cell_lines(pieces, width):
+    """The pieces joined by spaces, in lines of at most `width` characters.
+
+    A line breaks only between pieces; the lines after the first of a list of
+    shapes start one space in, under the first shape rather than the '['.
+    """
+    indent = " " if pieces[0].startswith("[") else ""
+    lines = [pieces[0]]
+    for piece in pieces[1:]:
+        if len(lines[-1]) + 1 + len(piece) <= width:
+            lines[-1] += " " + piece
+        else:
+            lines.append(indent + piece)
+    return lines
+
+
+def _widths(rows, positions):
+    """Each column's width from `positions`, widened where one piece would not fit.
+
+    Every column but the last keeps one space free, so columns never touch.
+    """
+    widths = [end - start for start, end in zip([0] + positions[:-1], positions, strict=True)]
+    last = len(widths) - 1
+    for cells in rows:
+        for column, pieces in enumerate(cells):
+            indent = 1 if pieces and pieces[0].startswith("[") else 0
+            needed = max((len(piece) + indent for piece in pieces), default=0)
+            widths[column] = max(widths[column], needed + (0 if column == last else 1))
+    return widths
+
+
+def _print_row(cells, widths, print_fn):
+    """One table row: each cell wrapped in its column, as many lines as the tallest."""
+    wrapped = [
+        _cell_lines(pieces, width - (0 if column == len(widths) - 1 else 1)) if pieces else []
+        for column, (pieces, width) in enumerate(zip(cells, widths, strict=True))
+    ]
+    for i in range(max(len(lines) for lines in wrapped)):
+        line = ""
+        for lines, width in zip(wrapped, widths, strict=True):
+            text = lines[i] if i < len(lines) else ""
+            line += text + " " * (width - len(text))
+        print_fn(line)
+
+
+def _print_table(headers, blocks, line_length, positions, print_fn):
+    """The header, then each block of rows between rules; returns the line length used.
+
+    Each row is a list of cells, each cell a list of unbreakable pieces.
+    """
+    header = [header.split(" ") for header in headers]
+    widths = _widths([header] + [row for rows in blocks for row in rows], positions)
+    line_length = max(line_length, sum(widths))
+    print_fn("_" * line_length)
+    _print_row(header, widths, print_fn)
+    print_fn("=" * line_length)
+    for i, rows in enumerate(blocks):
+        for cells in rows:
+            _print_row(cells, widths, print_fn)
+        print_fn(("=" if i == len(blocks) - 1 else "_") * line_length)
+    return line_length
 
 
 def _is_sequential_like(model):
@@ -66,36 +147,35 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
     if positions[-1] <= 1:
         positions = [int(line_length * p) for p in positions]
 
-    layers = model.layers
     if type(model).__name__ == "Sequential":
-        layers = [layer for layer in layers if layer is not model._input_layers[0]]
+        layers = [layer for layer in model.layers if layer is not model._input_layers[0]]
+    else:
+        layers = model.operations  # op nodes (`x + y`) get rows too, as in Keras 3
 
-    print_fn("_" * line_length)
-    _print_row(headers, positions, print_fn)
-    print_fn("=" * line_length)
-
-    shared = []
-    for i, layer in enumerate(layers):
+    # First every row (each cell a list of unbreakable pieces), then the widths they need.
+    blocks, shared = [], []
+    for layer in layers:
         nodes = model._relevant_nodes(layer)
-        title = f"{layer.name} ({type(layer).__name__})"
+        title = f"{layer.name} ({type_name(layer)})"
         params = layer.count_params() if layer.built else 0
         if len(nodes) > 1:
             shared.append((layer, nodes))
+        rows = []
         for k, node in enumerate(nodes):
             # The node's own index, so that rows match the `layer[node][tensor]`
             # references in the Connected to column (a layer may also have
             # nodes outside this model).
             name = title if len(nodes) == 1 else f"{title} node {node.index}"
             param_field = params if k == 0 else "(shared)"
-            fields = [name, _format_shape(node.output_shapes), param_field]
+            cells = [name.split(" "), _shape_pieces(node.output_shapes), [str(param_field)]]
             if sequential_like:
-                _print_row(fields, positions, print_fn)
+                rows.append(cells)
                 continue
             connections = node.describe_inputs()
-            _print_row(fields + [connections[0] if connections else ""], positions, print_fn)
-            for connection in connections[1:]:
-                _print_row(["", "", "", connection], positions, print_fn)
-        print_fn(("=" if i == len(layers) - 1 else "_") * line_length)
+            rows.append(cells + [connections[:1]])
+            rows.extend([[], [], [], [connection]] for connection in connections[1:])
+        blocks.append(rows)
+    line_length = _print_table(headers, blocks, line_length, positions, print_fn)
 
     trainable = sum(w.data.size for w in model.trainable_weights)
     total = model.count_params()
@@ -113,3 +193,26 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
                 f"  node {node.index}: {_format_shape(node.input_shapes)} -> "
                 f"{_format_shape(node.output_shapes)}"
             )
+
+
+def print_unbuilt_summary(model, line_length=None, positions=None, print_fn=None):
+    """The table of a Sequential that has not seen its input shape: shapes '?', no weights."""
+    print_fn = print_fn or print
+    line_length = line_length or 65
+    positions = positions or [0.45, 0.75, 1.0]
+    if positions[-1] <= 1:
+        positions = [int(line_length * p) for p in positions]
+    blocks = [
+        [
+            [
+                f"{layer.name} ({type_name(layer)})".split(" "),
+                ["?"],
+                [str(layer.count_params()) if layer.built else "0 (unbuilt)"],
+            ]
+        ]
+        for layer in model.layers
+    ]
+    headers = ["Layer (type)", "Output Shape", "Param #"]
+    line_length = _print_table(headers, blocks, line_length, positions, print_fn)
+    print_fn("Total params: 0 (the model is not built yet: its weights depend on its input shape)")
+    print_fn("_" * line_length)

@@ -1,14 +1,19 @@
-"""Walking nested lists, tuples and dicts of tensors, as layer calls need."""
+"""Walking nested lists, tuples and dicts of tensors, as layer calls need.
 
-__all__ = ["flatten", "map_structure"]
+Dicts are walked in sorted key order, as Keras 3 does (it flattens with
+`optree`): a model with `outputs={"z": ..., "a": ...}` lists output "a"
+first, whatever order the dict was written in.
+"""
+
+__all__ = ["flatten", "map_structure", "pack_like"]
 
 
 def flatten(structure):
-    """All leaves of a nested list/tuple/dict, left to right."""
+    """All leaves of a nested list/tuple/dict, left to right (dict keys sorted)."""
     if isinstance(structure, (list, tuple)):
         return [leaf for item in structure for leaf in flatten(item)]
     if isinstance(structure, dict):
-        return [leaf for key in structure for leaf in flatten(structure[key])]
+        return [leaf for key in sorted(structure) for leaf in flatten(structure[key])]
     return [structure]
 
 
@@ -21,3 +26,18 @@ def map_structure(fn, structure):
     if isinstance(structure, dict):
         return {key: map_structure(fn, value) for key, value in structure.items()}
     return fn(structure)
+
+
+def pack_like(structure, leaves):
+    """Put `leaves` (in `flatten` order) back into the nesting of `structure`."""
+    leaves = iter(leaves)
+
+    def pack(item):
+        if isinstance(item, (list, tuple)):
+            return type(item)(pack(x) for x in item)
+        if isinstance(item, dict):
+            packed = {key: pack(item[key]) for key in sorted(item)}
+            return {key: packed[key] for key in item}
+        return next(leaves)
+
+    return pack(structure)

@@ -20,8 +20,8 @@ class Activation(Layer):
         array([[0., 0., 0., 2.]], dtype=float32)
 
     Args:
-        activation: a name ('relu', 'sigmoid', 'tanh', 'softmax', 'linear')
-            or a function; None means linear.
+        activation: a name from `kerastutor.activations` ('relu', 'gelu',
+            'softmax', ...) or a function; None means linear.
         **kwargs: the base Layer's arguments (`name`, `input_shape`, ...).
 
     Input shape:

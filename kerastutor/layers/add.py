@@ -1,6 +1,5 @@
 """Add: the elementwise sum of several tensors (e.g. a residual connection)."""
 
-from kerastutor import ops
 from kerastutor.layers.merge import Merge
 
 __all__ = ["Add", "add"]
@@ -38,7 +37,7 @@ class Add(Merge):
     def _merge_function(self, inputs, masks):
         output = inputs[0]
         for x in inputs[1:]:
-            output = ops.add(output, x)
+            output = output + x
         return output
 
 

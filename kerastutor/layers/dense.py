@@ -1,8 +1,9 @@
 """Dense: `activation(inputs @ kernel + bias)` on the last axis."""
 
-from kerastutor import activations, constraints, initializers, ops, regularizers
+from kerastutor import activations, constraints, initializers, regularizers
 from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.input_spec import InputSpec
+from kerastutor.engine.validation import positive_int
 
 __all__ = ["Dense"]
 
@@ -64,12 +65,7 @@ class Dense(Layer):
         **kwargs,
     ):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
-            raise ValueError(
-                f"Received an invalid value for argument `units` of Dense layer '{self.name}': "
-                f"expected a positive integer, received {units!r}."
-            )
-        self.units = units
+        self.units = positive_int(self, "units", units)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -109,9 +105,9 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs):
-        outputs = ops.matmul(inputs, self.kernel)
+        outputs = inputs @ self.kernel
         if self.use_bias:
-            outputs = ops.add(outputs, self.bias)
+            outputs = outputs + self.bias
         return self.activation(outputs)
 
     def compute_output_shape(self, input_shape):

@@ -2,7 +2,7 @@
 
 import numbers
 
-from kerastutor import ops, random
+from kerastutor import random
 from kerastutor.engine.base_layer import Layer
 
 __all__ = ["Dropout"]
@@ -79,7 +79,7 @@ class Dropout(Layer):
         generator = self._generator or random.generator()
         keep = generator.random(self._mask_shape(inputs.shape)) >= self.rate
         scale = keep.astype(inputs.dtype) / inputs.dtype.type(1 - self.rate)
-        return ops.multiply(inputs, scale)
+        return inputs * scale
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)

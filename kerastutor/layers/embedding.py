@@ -8,6 +8,7 @@ from kerastutor.engine.backend_op import register_operation, symbolic_call
 from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.input_spec import InputSpec
 from kerastutor.engine.keras_tensor import KerasTensor
+from kerastutor.engine.validation import positive_int
 
 __all__ = ["Embedding", "EmbeddingIndexError"]
 
@@ -89,21 +90,9 @@ class Embedding(Layer):
         if "input_shape" not in kwargs and "batch_input_shape" not in kwargs:
             kwargs["input_shape"] = (input_length,)
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        for argument, value in (("input_dim", input_dim), ("output_dim", output_dim)):
-            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
-                raise ValueError(
-                    f"Received an invalid value for argument `{argument}` of Embedding layer "
-                    f"'{self.name}': expected a positive integer, received {value!r}."
-                )
-        if input_length is not None and (
-            not isinstance(input_length, (int, np.integer))
-            or isinstance(input_length, bool)
-            or input_length <= 0
-        ):
-            raise ValueError(
-                f"Received an invalid value for argument `input_length` of Embedding layer "
-                f"'{self.name}': expected None or a positive integer, received {input_length!r}."
-            )
+        input_dim = positive_int(self, "input_dim", input_dim)
+        output_dim = positive_int(self, "output_dim", output_dim)
+        input_length = positive_int(self, "input_length", input_length, allow_none=True)
         self.input_dim = int(input_dim)
         self.output_dim = int(output_dim)
         self.embeddings_initializer = initializers.get(embeddings_initializer)

@@ -26,6 +26,10 @@ class Model(Trainer, Functional):
         65
     """
 
+    # summary() and plot_model show `Model(inputs, outputs)` as Keras 3 does; a
+    # subclass (Sequential, a learner's `class Encoder(Model)`) keeps its own name.
+    _type_name = "Functional"
+
     def save(self, filepath, overwrite=True, include_optimizer=True):
         """Save architecture, weights and optimizer state to one file (see `kerastutor.saving`).
 

@@ -32,6 +32,7 @@ from kerastutor.callbacks import (
 )
 from kerastutor.engine.functional import _check_finite, _check_same_length
 from kerastutor.engine.tree import flatten
+from kerastutor.engine.validation import first_non_finite, positive_int
 from kerastutor.training.progress import ProgressBar, TextBar
 
 __all__ = ["Trainer"]
@@ -95,16 +96,16 @@ class Trainer:
         self.compiled = True
 
     def _output_names(self):
-        """Each output's name, as Keras 3 names them: the producing layer's name."""
+        """The names that `loss=`, `metrics=`, y and the history use for each output.
+
+        As in Keras 3: the keys of dict outputs (sorted), otherwise the
+        producing layers' names (`model.output_names`).
+        """
         if not self.built:  # a Sequential that has not seen data yet: one output, its last layer
             return [self.layers[-1].name if self.layers else "output"]
-        names = []
-        for tensor in self.outputs:
-            name = tensor._keras_history.layer.name
-            if name in names:
-                name = f"{name}_{tensor._keras_history.tensor_index}"
-            names.append(name)
-        return names
+        if isinstance(self._nested_outputs, dict):
+            return sorted(self._nested_outputs)
+        return self.output_names
 
     def _per_output(self, argument, value, names, per_output_lists=False):
         """One entry per output from a single value, a list or a dict (by output name)."""
@@ -182,11 +183,11 @@ class Trainer:
             self.outputs, names, self._loss_objects, y_arrays, strict=True
         ):
             where = f"output '{name}' (shape {tensor.shape})"
-            if array.dtype.kind == "f" and not np.isfinite(array).all():
-                position = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+            bad = first_non_finite(array)
+            if bad is not None:
                 raise ValueError(
                     f"The targets y for {where} contain NaN or infinity, first at index "
-                    f"{position}. The loss would be NaN and every weight would become NaN."
+                    f"{bad[0]}. The loss would be NaN and every weight would become NaN."
                 )
             if loss is not None:
                 loss.check_targets(array, tensor.shape, where)
@@ -387,8 +388,8 @@ class Trainer:
                 before compile.
             FloatingPointError: when the loss becomes NaN or infinite.
         """
-        batch_size = _check_positive_int("batch_size", 32 if batch_size is None else batch_size)
-        epochs = _check_positive_int("epochs", epochs, allow_zero=True)
+        batch_size = positive_int("fit()", "batch_size", 32 if batch_size is None else batch_size)
+        epochs = positive_int("fit()", "epochs", epochs, allow_zero=True)
         verbose = _check_verbose(verbose)
         if not isinstance(validation_split, (int, float)) or not 0 <= validation_split < 1:
             raise ValueError(
@@ -475,7 +476,9 @@ class Trainer:
             list [loss, each output's loss, each metric] (see
             `metrics_names`), or a dict with `return_dict=True`.
         """
-        batch_size = _check_positive_int("batch_size", 32 if batch_size is None else batch_size)
+        batch_size = positive_int(
+            "evaluate()", "batch_size", 32 if batch_size is None else batch_size
+        )
         verbose = _check_verbose(verbose)
         x_arrays, y_arrays = self._prepare(x, y, "evaluate")
         steps = math.ceil(len(x_arrays[0]) / batch_size)
@@ -523,12 +526,10 @@ class Trainer:
         if not self.compiled:
             return None
         arguments = dict(self._compile_arguments)
-        loss = arguments["loss"]
-        if isinstance(loss, losses.Loss):
-            loss = losses.serialize(loss)
-            if loss is None:
-                return None
-        arguments["loss"] = loss
+        arguments["loss"] = _as_configs(arguments["loss"], losses.Loss, losses.serialize)
+        arguments["metrics"] = _as_configs(
+            arguments["metrics"], metrics_module.Metric, metrics_module.serialize
+        )
         if not _is_plain_data(arguments):
             return None
         return {"optimizer": optimizers.serialize(self.optimizer), **arguments}
@@ -546,23 +547,28 @@ def _batches(count, batch_size, order):
             yield order[start : start + batch_size]
 
 
-def _check_positive_int(name, value, allow_zero=False):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, np.integer))
-        or value < (0 if allow_zero else 1)
-    ):
-        kind = "a non-negative" if allow_zero else "a positive"
-        raise ValueError(f"`{name}` must be {kind} integer, received {value!r}.")
-    return int(value)
-
-
 def _check_verbose(verbose):
     if verbose == "auto":
         return 1
     if verbose not in (0, 1, 2) or isinstance(verbose, bool):
         raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2, received {verbose!r}.")
     return int(verbose)
+
+
+def _as_configs(value, kind, serialize):
+    """Compile's `loss` or `metrics` with every built-in `kind` object as its config.
+
+    Per-output lists and dicts are walked; names stay names (saving.py reads
+    it back). A custom Loss or Metric stays an object, so the compile
+    arguments are not plain data and are not saved.
+    """
+    if isinstance(value, kind):
+        return serialize(value) or value
+    if isinstance(value, dict):
+        return {name: _as_configs(item, kind, serialize) for name, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_configs(item, kind, serialize) for item in value]
+    return value
 
 
 def _is_plain_data(value):

@@ -1,19 +1,31 @@
-"""Utilities: seeding, and (loaded on first use) diagrams and gradient checks."""
+"""Utilities (`keras.utils`): seeding, labels and padding, and (loaded on first use)
+diagrams, downloads and gradient checks."""
 
 import importlib
 
 from kerastutor.random import set_random_seed
 from kerastutor.utils.grad_check import grad_check
+from kerastutor.utils.numerical_utils import to_categorical
+from kerastutor.utils.sequence_utils import pad_sequences
 
-__all__ = ["set_random_seed", "grad_check", "plot_model", "GraphvizNotFoundError"]
+__all__ = [
+    "set_random_seed",
+    "to_categorical",
+    "pad_sequences",
+    "get_file",
+    "plot_model",
+    "GraphvizNotFoundError",
+    "grad_check",
+]
 
 # Names whose modules load on first use, so that `import kerastutor.utils`
-# does not import graphviz: {name: module that defines it}.
+# does not import graphviz or urllib: {name: module that defines it}.
 # (plot_model lives in `vis_utils`, Keras 2's module name for it: a module
 # named `plot_model` would replace the function of the same name here.)
 _LAZY = {
     "plot_model": "kerastutor.utils.vis_utils",
     "GraphvizNotFoundError": "kerastutor.utils.vis_utils",
+    "get_file": "kerastutor.utils.file_utils",
 }
 
 

@@ -122,8 +122,7 @@ def describe_call(node):
 
     def references(structure):
         return [
-            f"{t._keras_history.layer.name}[{t._keras_history.node_index}]"
-            f"[{t._keras_history.tensor_index}]"
+            str(t._keras_history)
             for t in flatten(structure)
             if isinstance(t, KerasTensor) and t._keras_history is not None
         ]

@@ -25,6 +25,7 @@ import pathlib
 
 from kerastutor.engine.functional import Functional
 from kerastutor.engine.input_layer import InputLayer
+from kerastutor.engine.summary import type_name
 from kerastutor.utils.model_graph import NODE_COLOURS, NODE_TINTS, collect_graph, format_shapes
 
 try:
@@ -234,7 +235,7 @@ class _DotWriter:
         return lines
 
     def _title(self, layer):
-        class_name = html.escape(type(layer).__name__)
+        class_name = html.escape(type_name(layer))
         if not self.show_layer_names:
             return f"<b>{class_name}</b>"
         return f"<b>{html.escape(layer.name)}</b> ({class_name})"
@@ -292,7 +293,7 @@ class _DotWriter:
         producer, node_index, tensor_index = tensor._keras_history
         lines = []
         if self.show_node_indices:
-            reference = f"{producer.name}[{node_index}][{tensor_index}]"
+            reference = str(tensor._keras_history)
             if graph.is_shared(node.layer):
                 reference += f" \u2192 node {node.index}"
             lines.append(reference)

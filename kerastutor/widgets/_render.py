@@ -16,8 +16,7 @@ import html
 import ipywidgets
 import numpy as np
 
-from kerastutor import random
-from kerastutor.engine import naming
+from kerastutor.engine.naming import sandbox  # re-exported: the widgets' throwaway graphs
 from kerastutor.utils.model_graph import NODE_COLOURS, NODE_TINTS, format_shapes
 
 __all__ = [
@@ -92,23 +91,6 @@ class WidgetBase(ipywidgets.VBox):
 
     def _render(self):
         raise NotImplementedError
-
-
-@contextlib.contextmanager
-def sandbox():
-    """Build throwaway layers without touching the learner's names or random numbers.
-
-    Inside, layer names start afresh ('lstm', 'dense', ...) and weights may be
-    drawn from the shared generator; afterwards the learner's name counts and
-    the generator's state are as they were.
-    """
-    generator = random.generator()
-    state = generator.bit_generator.state
-    with naming.fresh_names():
-        try:
-            yield
-        finally:
-            generator.bit_generator.state = state
 
 
 def esc(value):

@@ -288,7 +288,7 @@ class SequenceView(WidgetBase):
         where = f"model '{self.model.name}'" if self.model is not None else "your graph"
         rows = []
         consumers = self.model._nodes if self.model is not None else []
-        for i, (tensor, shape) in enumerate(zip(node.output_tensors, node.output_shapes)):
+        for tensor, shape in zip(node.output_tensors, node.output_shapes, strict=True):
             users = [
                 f"{c.layer.name} ({type(c.layer).__name__})"
                 + (" at every timestep" if isinstance(c.layer, Dense) and len(shape) == 3 else "")
@@ -297,7 +297,7 @@ class SequenceView(WidgetBase):
             ]
             rows.append(
                 [
-                    f'<span style="{MONO}">{esc(node.layer.name)}[{node.index}][{i}]</span>',
+                    f'<span style="{MONO}">{esc(str(tensor._keras_history))}</span>',
                     esc(shape),
                     esc(", ".join(users) or "-"),
                 ]

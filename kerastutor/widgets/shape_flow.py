@@ -18,6 +18,7 @@ from kerastutor.engine.functional import Functional
 from kerastutor.engine.input_layer import InputLayer
 from kerastutor.engine.input_spec import check_input_spec
 from kerastutor.engine.keras_tensor import KerasTensor
+from kerastutor.engine.summary import type_name
 from kerastutor.engine.tree import flatten, map_structure
 from kerastutor.utils.model_graph import collect_graph, describe_call
 from kerastutor.widgets._render import (
@@ -320,7 +321,7 @@ def _row(node, shared, input_shapes, output_shapes):
     return {
         "call": node.layer.name + (f"[{node.index}]" if shared else ""),
         "layer": node.layer.name,
-        "class": type(node.layer).__name__,
+        "class": type_name(node.layer),
         "node": node.index,
         "shared": shared,
         "called_on": describe_call(node),
@@ -361,18 +362,15 @@ def _describe_failure(error):
             kind=type(layer).__name__,
             node=len(layer.inbound_nodes),
             input_shapes=[t.shape for t in tensors],
-            called_on=", ".join(_reference(t) for t in tensors if t._keras_history is not None),
+            called_on=", ".join(
+                str(t._keras_history) for t in tensors if t._keras_history is not None
+            ),
         )
         if tensors and all(t._keras_history is not None for t in tensors):
             # What worked: the failing layer's earlier calls, and what fed this one.
             earlier = [t for node in layer.inbound_nodes for t in node.output_tensors]
             failure["inputs"] = earlier + tensors
     return failure
-
-
-def _reference(tensor):
-    layer, node_index, tensor_index = tensor._keras_history
-    return f"{layer.name}[{node_index}][{tensor_index}]"
 
 
 def _failure_html(failure):

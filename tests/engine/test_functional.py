@@ -87,11 +87,26 @@ def test_graph_disconnected_names_the_missing_input():
     assert "'forgotten'" in str(error.value)
 
 
-def test_model_inputs_must_come_from_input():
+def test_a_model_can_start_from_an_intermediate_tensor_as_in_keras_3():
     x = Input((3,))
-    hidden = Dense(2)(x)
-    with pytest.raises(ValueError, match="Model inputs must come from `Input"):
-        Model(hidden, Dense(1)(hidden))
+    first = Dense(2, name="first")
+    hidden = first(x)
+    head = Dense(1, name="head")
+    tail = Model(hidden, head(hidden))
+    # The model starts at `hidden`: its own InputLayer, then only the head.
+    assert [type(layer).__name__ for layer in tail.layers] == ["InputLayer", "Dense"]
+    assert tail.layers[1] is head
+    assert tail.input_shape == (None, 2)
+    data = np.arange(8, dtype="float32").reshape(4, 2)
+    expected = data @ head.kernel.data + head.bias.data
+    np.testing.assert_allclose(tail.predict(data), expected, rtol=1e-6)
+    rebuilt = Model.from_config(tail.get_config())
+    rebuilt.set_weights(tail.get_weights())
+    np.testing.assert_allclose(rebuilt.predict(data), expected, rtol=1e-6)
+
+
+def test_model_outputs_must_be_symbolic():
+    x = Input((3,))
     with pytest.raises(TypeError, match="received ndarray"):
         Model(x, np.ones((1, 3)))
 
@@ -241,9 +256,9 @@ def test_predict_verbose_prints_one_line(capsys):
             "Model 'model' expects 2 input(s) (a, b), but received 3.",
         ),
         (
-            lambda: [np.ones((2, 4)), np.ones((2, 6, 1))],
+            lambda: [np.ones((2, 4)), np.ones((2, 6, 2))],
             "Layer 'model' (Model) cannot be called on concrete data: expected input 1 to have "
-            "rank 2 (batch axis included), found rank 3 with shape (2, 6, 1). The model's "
+            "rank 2 (batch axis included), found rank 3 with shape (2, 6, 2). The model's "
             "inputs were declared as 'a' (None, 4), 'b' (None, 6).",
         ),
         (
@@ -274,7 +289,9 @@ def test_predict_errors_name_the_argument_expected_and_received(data, message):
 @pytest.mark.parametrize("batch_size", [0, -1, 2.5, "8"])
 def test_predict_batch_size_must_be_positive(batch_size):
     model = two_input_two_output_model()
-    with pytest.raises(ValueError, match="`batch_size` must be a positive integer"):
+    with pytest.raises(
+        ValueError, match=r"`batch_size` of predict\(\): expected a positive integer"
+    ):
         model.predict([np.ones((2, 4)), np.ones((2, 6))], batch_size=batch_size)
 
 

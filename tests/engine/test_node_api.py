@@ -222,3 +222,12 @@ def test_symbolic_tensors_compare_by_identity_and_refuse_truth_values():
         bool(first)
     with pytest.raises(TypeError, match="no values yet"):
         np.asarray(first)
+
+
+def test_a_history_is_spelt_layer_node_tensor_everywhere():
+    lstm = LSTM(3, return_state=True, name="enc")
+    lstm(Input((4, 2), name="first"))
+    _, h, c = lstm(Input((5, 2), name="second"))
+    assert str(h._keras_history) == "enc[1][1]" == h.name
+    assert str(KerasHistory(lstm, 1, 2)) == "enc[1][2]" == c.name
+    assert lstm.inbound_nodes[1].describe_inputs() == ["second[0][0]"]

@@ -1,7 +1,6 @@
 """`model.summary()`: Keras's table, plus one row per node for shared layers."""
 
 import numpy as np
-import pytest
 
 import kerastutor as keras
 from kerastutor.layers import LSTM, Add, Dense, Input
@@ -134,9 +133,69 @@ def test_frozen_layers_count_as_non_trainable():
     ]
 
 
-def test_unbuilt_sequential_summary_explains():
-    model = Sequential([Dense(2)])
-    with pytest.raises(ValueError, match="has not yet been built"):
-        model.summary()
+def test_unbuilt_sequential_summary_shows_question_marks_as_keras_3():
+    model = Sequential([Dense(2, name="first"), Dense(3, name="second")])
+    lines = summary_lines(model)
+    assert lines[3].split() == ["first", "(Dense)", "?", "0", "(unbuilt)"]
+    assert lines[5].split() == ["second", "(Dense)", "?", "0", "(unbuilt)"]
+    assert lines[7].startswith("Total params: 0 (the model is not built yet")
+    assert not model.built  # printing the table builds nothing
+    assert model.compute_output_shape((None, 5)) == (None, 3)
+    assert not model.built
     model.predict(np.ones((1, 3)))
-    assert "Total params: 8" in summary_lines(model)
+    assert "Total params: 17" in summary_lines(model)
+
+
+def test_model_classes_are_named_as_keras_3_names_them():
+    x = Input((4,))
+    encoder = Model(x, Dense(3)(x), name="encoder")
+
+    class Encoder(Model):
+        pass
+
+    custom = Encoder(x, Dense(3)(x), name="custom")
+    chain = Sequential([Dense(2, input_shape=(3,), name="inner_dense")], name="chain")
+    a = Input((4,), name="a")
+    model = Model(a, [encoder(a), custom(a)])
+    lines = [line.rstrip() for line in summary_lines(model)]
+    assert any(line.startswith("encoder (Functional)   ") for line in lines)
+    assert any(line.startswith("custom (Encoder)   ") for line in lines)
+    outer = Sequential([Input((3,)), chain])
+    assert any(line.startswith("chain (Sequential)   ") for line in summary_lines(outer))
+
+
+def test_a_list_of_shapes_wraps_between_shapes_and_long_names_between_words():
+    encoder_inputs, decoder_inputs = Input((None, 10)), Input((None, 12))
+    _, h, c = LSTM(16, return_state=True, name="encoder")(encoder_inputs)
+    decoder = LSTM(16, return_sequences=True, return_state=True, name="a_long_decoder_lstm_name")
+    sequences, _, _ = decoder(decoder_inputs, initial_state=[h, c])
+    model = Model([encoder_inputs, decoder_inputs], Dense(12, name="out")(sequences))
+    lines = [line.rstrip() for line in summary_lines(model)]
+    start = lines.index(
+        "encoder (LSTM)                  [(None, 16),         1728        input_1[0][0]"
+    )
+    assert lines[start + 1 : start + 3] == [
+        "                                 (None, 16),",
+        "                                 (None, 16)]",
+    ]
+    assert lines[start + 4 : start + 9] == [
+        "a_long_decoder_lstm_name (LSTM) [(None, None, 16),   1856        input_2[0][0]",
+        "                                 (None, 16),",
+        "                                 (None, 16)]",
+        "                                                                 encoder[0][1]",
+        "                                                                 encoder[0][2]",
+    ]
+    names = Model(encoder_inputs, LSTM(2, name="an_even_longer_name_for_one_lstm")(encoder_inputs))
+    lines = [line.rstrip() for line in summary_lines(names)]
+    assert "an_even_longer_name_for_one_lstm (None, 2)                 104" in lines
+    assert "(LSTM)" in lines
+
+
+def test_a_column_too_narrow_for_one_shape_or_reference_is_widened():
+    x = Input((1000, 1000, 1000), name="x")
+    first = Dense(2, name="a_layer_whose_name_is_longer_than_the_column")(x)
+    model = Model(x, Add(name="add")([first, first]))
+    lines = summary_lines(model, line_length=60)
+    assert len({len(line) for line in lines[:12]}) == 1 and len(lines[0]) > 60
+    assert any("(None, 1000, 1000, 1000)" in line for line in lines)
+    assert any("a_layer_whose_name_is_longer_than_the_column[0][0]" in line for line in lines)

@@ -848,6 +848,144 @@ _TRAIN = [
 # ------------------------------------------------ Keras surface (issue 9) ---
 # Tensor arithmetic on symbolic tensors, keras.ops nodes, dict inputs/outputs,
 # activations, the functional-API and sequential-model guides.
+# (Dict inputs/outputs and the guides are checked in tests/guides/; keras.ops
+# functions cannot be spelled from ``L`` and ``M``, so their nodes appear here
+# through the Python operators, which Keras 3 and kerastutor both map to ops.)
+
+
+@case(floats(4), floats(4), tags=("operators",))
+def symbolic_arithmetic(L, M):
+    """Every binary and unary operator on two symbolic tensors, one output each."""
+    a = L.Input(shape=(4,))
+    b = L.Input(shape=(4,))
+    outputs = [
+        a + b,
+        a - b,
+        a * b,
+        a / (abs(b) + 1.0),
+        a // 0.5,
+        a % 0.75,
+        abs(a) ** 1.5,
+        a**2,
+        -a,
+        abs(b),
+    ]
+    return M.Model([a, b], outputs)
+
+
+@case(floats(4), tags=("operators",))
+def symbolic_reflected(L, M):
+    """A Python number on the left: the reflected operators."""
+    a = L.Input(shape=(4,))
+    outputs = [
+        2.0 + a,
+        1.0 - a,
+        3.0 * a,
+        1.0 / (abs(a) + 0.5),
+        2.0 ** (a * 0.5),
+        2.0 // (abs(a) + 0.5),
+    ]
+    return M.Model(a, outputs)
+
+
+@case(floats(3, 4), floats(4, 2), tags=("operators",))
+def symbolic_matmul(L, M):
+    """``a @ b`` on two batched symbolic tensors, then a Dense."""
+    a = L.Input(shape=(3, 4))
+    b = L.Input(shape=(4, 2))
+    y = L.Dense(3)(a @ b)
+    return M.Model([a, b], y)
+
+
+@case(floats(3, 4), tags=("operators",))
+def symbolic_indexing(L, M):
+    """Indexing and slicing a symbolic tensor: ``x[:, 0]``, ``x[:, 1:3]``, ``x[..., None]``."""
+    x = L.Input(shape=(3, 4))
+    outputs = [x[:, 0], x[:, 1:3], x[..., None], x[:, :, ::2], x[:, -1, 1]]
+    return M.Model(x, outputs)
+
+
+@case(floats(5), tags=("operators",))
+def gated_units_by_operators(L, M):
+    """Dense layers combined by operators, as an LSTM cell combines its gates."""
+    x = L.Input(shape=(5,))
+    h = L.Dense(6, activation="tanh")(x)
+    g = L.Dense(6, activation="sigmoid")(x)
+    y = L.Dense(2)(h * g + 0.5 * h - g**2)
+    return M.Model(x, y)
+
+
+@case(floats(3, 4), tags=("operators",))
+def slices_of_a_dense_sequence(L, M):
+    """A Dense over time steps, then its first and last step combined by slicing."""
+    x = L.Input(shape=(3, 4))
+    h = L.Dense(5, activation="tanh")(x)
+    y = L.Dense(1)(h[:, -1] - h[:, 0])
+    return M.Model(x, y)
+
+
+@case(floats(6), tags=("operators",))
+def residual_by_operators(L, M):
+    """A residual connection written ``x + f(x)`` and an average written ``(p + q) / 2``."""
+    x = L.Input(shape=(6,))
+    h = L.Dense(6, activation="relu")(x)
+    p = L.Dense(3)(x + h)
+    q = L.Dense(3)(h)
+    return M.Model(x, (p + q) / 2.0)
+
+
+_TRAIN += [
+    TrainCase("gated_units_by_operators", "sgd", "mse", "gradients through * + - ** op nodes"),
+    TrainCase("gated_units_by_operators", "rmsprop", "mae", "op nodes under RMSprop"),
+    TrainCase("slices_of_a_dense_sequence", "momentum", "mse", "gradients through slicing"),
+    TrainCase("residual_by_operators", "adam", "mse", "x + f(x) and (p + q) / 2 in fit"),
+]
+
+# activations
+
+KERAS3_ACTIVATIONS = (
+    "gelu",
+    "silu",
+    "swish",
+    "elu",
+    "selu",
+    "leaky_relu",
+    "softplus",
+    "softsign",
+    "hard_sigmoid",
+    "exponential",
+    "log_softmax",
+)
+
+
+@case(floats(6), tags=("activation", "multi_output"))
+def activation_layers_keras3(L, M):
+    """One Dense(7) feeding an Activation layer per Keras 3 activation name; 11 outputs."""
+    x = L.Input(shape=(6,))
+    z = L.Dense(7)(x)
+    z = L.Dense(7)(L.concatenate([z, z]))  # a second Dense widens z's range past hard_sigmoid's +-3
+    return M.Model(x, [L.Activation(name)(z) for name in KERAS3_ACTIVATIONS])
+
+
+@case(floats(5), tags=("activation", "dense"))
+def dense_keras3_activations(L, M):
+    """A stack of Dense layers, each with another activation given by name."""
+    x = L.Input(shape=(5,))
+    h = L.Dense(8, activation="gelu")(x)
+    h = L.Dense(7, activation="silu")(h)
+    h = L.Dense(7, activation="elu")(h)
+    h = L.Dense(6, activation="selu")(h)
+    h = L.Dense(6, activation="leaky_relu")(h)
+    h = L.Dense(6, activation="softplus")(h)
+    h = L.Dense(5, activation="softsign")(h)
+    h = L.Dense(5, activation="hard_sigmoid")(h)
+    h = L.Dense(4, activation="swish")(h)
+    return M.Model(x, L.Dense(3, activation="log_softmax")(h))
+
+
+_TRAIN += [
+    TrainCase("dense_keras3_activations", "adam", "mse", "gradients through nine activations"),
+]
 
 
 # ---------------------------------------------- recurrent wing (issue 10) ---

@@ -155,7 +155,7 @@ def test_nested_models_are_one_box_or_an_expanded_cluster():
     assert "input_2[0][0] \u2192 node 0" in closed and "input_3[0][0] \u2192 node 1" in closed
 
     expanded = plot_model(outer, expand_nested=True).source
-    assert "subgraph cluster_1" in expanded and "<b>encoder</b> (Model)" in expanded
+    assert "subgraph cluster_1" in expanded and "<b>encoder</b> (Functional)" in expanded
     assert "<b>inner_dense</b>" in expanded
     ids = dict(re.findall(r"(layer_\d+) \[label=<<table.*?<b>(\w+)</b>", expanded))
     by_name = {name: box for box, name in ids.items()}
