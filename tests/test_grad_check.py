@@ -527,6 +527,47 @@ LAYER_CASES = [
     ("repeat_vector", lambda: RepeatVector(3), normal(2, 4), {}),
     # Away from padding (where a nudge would change the mask) Masking is the identity.
     ("masking", lambda: Masking(), normal(2, 4, 3), {}),
+    # --- shape, normalization and merging (issue 11)
+    ("reshape", lambda: L.Reshape((-1, 2)), normal(2, 3, 2), {}),
+    ("permute", lambda: L.Permute((2, 3, 1)), normal(2, 3, 2, 2), {}),
+    ("flatten_channels_first", lambda: Flatten(data_format="channels_first"), normal(2, 3, 2), {}),
+    ("up_sampling1d", lambda: L.UpSampling1D(2), normal(2, 3, 2), {}),
+    ("up_sampling2d", lambda: L.UpSampling2D((2, 3)), normal(1, 2, 2, 2), {}),
+    ("zero_padding1d", lambda: L.ZeroPadding1D((2, 1)), normal(2, 3, 2), {}),
+    ("zero_padding2d", lambda: L.ZeroPadding2D(((1, 0), (0, 2))), normal(1, 2, 3, 2), {}),
+    ("cropping1d", lambda: L.Cropping1D((1, 2)), normal(2, 5, 2), {}),
+    ("cropping2d", lambda: L.Cropping2D(((1, 0), (1, 1))), normal(1, 3, 4, 2), {}),
+    ("lambda", lambda: L.Lambda(ops.tanh), normal(2, 3), {}),
+    ("batch_normalization_training", L.BatchNormalization, normal(4, 3), {"training": True}),
+    ("batch_normalization_inference", L.BatchNormalization, normal(4, 3), {"training": False}),
+    (
+        "batch_normalization_axis1_mask",
+        lambda: L.BatchNormalization(axis=-1, momentum=0.5),
+        normal(3, 4, 2),
+        {"training": True, "mask": np.array([[1, 1, 0, 0], [1, 1, 1, 1], [0, 1, 0, 1]], bool)},
+    ),
+    ("layer_normalization", L.LayerNormalization, normal(3, 4), {}),
+    ("layer_normalization_axes", lambda: L.LayerNormalization(axis=[1, 2]), normal(2, 3, 2), {}),
+    ("unit_normalization", L.UnitNormalization, normal(3, 4), {}),
+    ("subtract", lambda: L.Subtract(), [normal(2, 3), normal(2, 3)], {}),
+    ("multiply", lambda: L.Multiply(), [normal(2, 3, 2), normal(2, 2), normal(2, 3, 2)], {}),
+    ("average", lambda: L.Average(), [normal(2, 3), normal(2, 3)], {}),
+    ("maximum", lambda: L.Maximum(), [normal(2, 3), normal(2, 3), normal(2, 3)], {}),
+    ("minimum", lambda: L.Minimum(), [normal(2, 3), normal(2, 3)], {}),
+    (
+        "multiply_masked",
+        lambda: L.Multiply(),
+        [normal(2, 3, 2), normal(2, 3, 2)],
+        {"mask": [np.array([[1, 0, 1], [0, 0, 1]], bool), np.array([[1, 1, 0], [0, 0, 1]], bool)]},
+    ),
+    (
+        "maximum_masked",
+        lambda: L.Maximum(),
+        [normal(2, 3, 2), normal(2, 3, 2)],
+        {"mask": [np.array([[1, 0, 1], [0, 1, 1]], bool), None]},
+    ),
+    ("dot", lambda: L.Dot(axes=(2, 2)), [normal(2, 3, 4), normal(2, 2, 4)], {}),
+    ("dot_normalize", lambda: L.Dot(axes=1, normalize=True), [normal(2, 4), normal(2, 4)], {}),
 ]
 
 

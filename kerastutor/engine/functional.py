@@ -16,6 +16,7 @@ from kerastutor.engine import summary as summary_lib
 from kerastutor.engine.base_layer import (
     Layer,
     _is_single_shape,
+    eager_call,
     get_layer_class,
     map_shapes,
     mask_per_output,
@@ -191,6 +192,10 @@ class Functional(Layer):
             return self.weights
         return self._unique(w for layer in self.operations for w in layer.non_trainable_weights)
 
+    def _nested_layers(self):
+        """The model's layers and the layers inside them: whose penalties `losses` lists."""
+        return [nested for layer in self.layers for nested in [layer, *layer._nested_layers()]]
+
     @Layer.trainable.setter
     def trainable(self, value):
         self._trainable = bool(value)
@@ -209,6 +214,10 @@ class Functional(Layer):
         Training needs the output masks too: a padded timestep must not count
         in the loss (see `kerastutor.losses`).
         """
+        with eager_call(self):
+            return self._run_nodes(inputs, training, mask)
+
+    def _run_nodes(self, inputs, training, mask):
         arrays = flatten(inputs)
         values = {id(t): x for t, x in zip(self.inputs, arrays)}
         masks = dict.fromkeys(values)

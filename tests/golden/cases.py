@@ -1618,6 +1618,308 @@ _TRAIN += [
 # LayerNormalization, UnitNormalization, the merge layers, regularizers.
 
 
+# Regularizers and constraints are given as config dicts (or Keras's names),
+# which both libraries read the same way.
+L2_005 = {"class_name": "L2", "config": {"l2": 0.05}}
+L1L2_SMALL = {"class_name": "L1L2", "config": {"l1": 0.01, "l2": 0.02}}
+MAX_NORM_05 = {"class_name": "MaxNorm", "config": {"max_value": 0.5, "axis": 0}}
+
+
+@case(floats(3, 4), tags=("reshape",))
+def reshape_dense(L, M):
+    """Reshape((2, 6)) and Reshape((-1, 3)) of a (3, 4) sample, then Dense(2)."""
+    x = L.Input(shape=(3, 4))
+    h = L.Reshape((2, 6))(x)
+    h = L.Reshape((-1, 3))(h)
+    y = L.Dense(2)(h)
+    return M.Model(x, [h, y])
+
+
+@case(floats(4, 3), tags=("reshape",))
+def permute_dense(L, M):
+    """Permute((2, 1)) turns (4, 3) into (3, 4), then Dense(2, tanh)."""
+    x = L.Input(shape=(4, 3))
+    h = L.Permute((2, 1))(x)
+    y = L.Dense(2, activation="tanh")(h)
+    return M.Model(x, y)
+
+
+@case(floats(2, 3, 4), tags=("reshape",))
+def permute_3d(L, M):
+    """Permute((3, 1, 2)) of a (2, 3, 4) sample."""
+    x = L.Input(shape=(2, 3, 4))
+    return M.Model(x, L.Permute((3, 1, 2))(x))
+
+
+@case(floats(3, 2, 2), tags=("reshape",))
+def flatten_channels_first(L, M):
+    """Flatten(data_format='channels_first') of (3, 2, 2) moves the channels last first."""
+    x = L.Input(shape=(3, 2, 2))
+    h = L.Flatten(data_format="channels_first")(x)
+    y = L.Dense(2)(h)
+    return M.Model(x, [h, y])
+
+
+@case(floats(3, 2), tags=("reshape",))
+def up_sampling1d(L, M):
+    """UpSampling1D(3) of a (3, 2) sequence, then Dense(2)."""
+    x = L.Input(shape=(3, 2))
+    h = L.UpSampling1D(3)(x)
+    return M.Model(x, [h, L.Dense(2)(h)])
+
+
+@case(floats(5, 2), tags=("reshape",))
+def pad_crop_1d(L, M):
+    """ZeroPadding1D((2, 1)) then Cropping1D((1, 3)) then Dense(2)."""
+    x = L.Input(shape=(5, 2))
+    h = L.ZeroPadding1D((2, 1))(x)
+    h = L.Cropping1D((1, 3))(h)
+    return M.Model(x, [h, L.Dense(2)(h)])
+
+
+@case(floats(3, 2), tags=("reshape",))
+def zero_padding1d_channels_first(L, M):
+    """ZeroPadding1D(1, data_format='channels_first') pads the last axis of (3, 2)."""
+    x = L.Input(shape=(3, 2))
+    return M.Model(x, L.ZeroPadding1D(1, data_format="channels_first")(x))
+
+
+@case(floats(4, 4, 2), tags=("reshape", "conv"))
+def pad_crop_upsample_2d(L, M):
+    """ZeroPadding2D(((1, 0), (2, 1))), Cropping2D(((0, 1), (1, 0))), UpSampling2D((1, 2))."""
+    x = L.Input(shape=(4, 4, 2))
+    h = L.ZeroPadding2D(((1, 0), (2, 1)))(x)
+    h = L.Cropping2D(((0, 1), (1, 0)))(h)
+    h = L.UpSampling2D((1, 2))(h)
+    y = L.Dense(2)(L.Flatten()(h))
+    return M.Model(x, [h, y])
+
+
+@case(floats(2, 3, 3), tags=("reshape", "conv"))
+def pad_crop_upsample_2d_channels_first(L, M):
+    """The 2-D reshaping layers with data_format='channels_first' on (2, 3, 3)."""
+    x = L.Input(shape=(2, 3, 3))
+    h = L.ZeroPadding2D(1, data_format="channels_first")(x)
+    h = L.Cropping2D(((1, 0), (0, 2)), data_format="channels_first")(h)
+    h = L.UpSampling2D(2, data_format="channels_first")(h)
+    y = L.Dense(2)(L.Flatten(data_format="channels_first")(h))
+    return M.Model(x, [h, y])
+
+
+@case(floats(6, 6, 1), tags=("reshape", "conv", "train_base"))
+def upsampling_autoencoder(L, M):
+    """The autoencoder shape: Conv2D, UpSampling2D, Cropping2D, Conv2D back to one channel."""
+    x = L.Input(shape=(6, 6, 1))
+    h = L.Conv2D(2, 3, activation="relu")(x)
+    h = L.UpSampling2D(2)(h)
+    h = L.Cropping2D(1)(h)
+    y = L.Conv2D(1, 3, padding="same")(h)
+    return M.Model(x, y)
+
+
+@case(floats(3), tags=("reshape",))
+def lambda_double_plus_one(L, M):
+    """Lambda(lambda x: x * 2.0 + 1.0) then Dense(2)."""
+    x = L.Input(shape=(3,))
+    h = L.Lambda(lambda t: t * 2.0 + 1.0)(x)
+    return M.Model(x, L.Dense(2)(h))
+
+
+@case(floats(5), tags=("normalization", "train_base"))
+def batch_norm_mlp(L, M):
+    """Dense(4) -> BatchNormalization() -> Dense(2): predict uses the moving statistics."""
+    x = L.Input(shape=(5,))
+    h = L.Dense(4)(x)
+    h = L.BatchNormalization()(h)
+    y = L.Dense(2)(L.Activation("relu")(h))
+    return M.Model(x, y)
+
+
+@case(floats(3, 4), tags=("normalization",))
+def batch_norm_axis1_options(L, M):
+    """BatchNormalization(axis=1, momentum=0.9, epsilon=0.01, center=False) on (3, 4)."""
+    x = L.Input(shape=(3, 4))
+    h = L.BatchNormalization(axis=1, momentum=0.9, epsilon=0.01, center=False)(x)
+    return M.Model(x, L.BatchNormalization(scale=False)(h))
+
+
+@case(floats(5, 5, 2), tags=("normalization", "conv", "train_base"))
+def batch_norm_conv(L, M):
+    """Conv2D(3, 3x3) -> BatchNormalization() -> Flatten -> Dense(2, softmax)."""
+    x = L.Input(shape=(5, 5, 2))
+    h = L.Conv2D(3, 3)(x)
+    h = L.BatchNormalization(momentum=0.5)(h)
+    y = L.Dense(2, activation="softmax")(L.Flatten()(h))
+    return M.Model(x, y)
+
+
+@case(floats(4), tags=("normalization", "train_base", "frozen"))
+def batch_norm_frozen(L, M):
+    """A frozen BatchNormalization(trainable=False) runs in inference mode during fit."""
+    x = L.Input(shape=(4,))
+    h = L.BatchNormalization(trainable=False)(x)
+    return M.Model(x, L.Dense(2)(h))
+
+
+@case(floats(3, 4), tags=("normalization", "train_base"))
+def layer_norm(L, M):
+    """LayerNormalization() on (3, 4), then LayerNormalization(axis=[1, 2], center=False)."""
+    x = L.Input(shape=(3, 4))
+    h = L.Dense(4)(x)
+    h = L.LayerNormalization()(h)
+    y = L.LayerNormalization(axis=[1, 2], center=False, epsilon=0.01)(h)
+    return M.Model(x, y)
+
+
+@case(floats(3, 4), tags=("normalization",))
+def unit_normalization(L, M):
+    """UnitNormalization() and UnitNormalization(axis=[1, 2])."""
+    x = L.Input(shape=(3, 4))
+    return M.Model(x, [L.UnitNormalization()(x), L.UnitNormalization(axis=[1, 2])(x)])
+
+
+@case(floats(4), floats(4), floats(4), tags=("merge",))
+def elementwise_merges(L, M):
+    """Subtract, Multiply, Average, Maximum, Minimum of Dense branches."""
+    a = L.Input(shape=(4,))
+    b = L.Input(shape=(4,))
+    c = L.Input(shape=(4,))
+    da, db, dc = L.Dense(3)(a), L.Dense(3)(b), L.Dense(3)(c)
+    outputs = [
+        L.Subtract()([da, db]),
+        L.Multiply()([da, db, dc]),
+        L.Average()([da, db, dc]),
+        L.Maximum()([da, db, dc]),
+        L.Minimum()([da, db]),
+    ]
+    return M.Model([a, b, c], outputs)
+
+
+@case(floats(3, 4), floats(4), tags=("merge",))
+def merge_functions_ranks(L, M):
+    """L.subtract / multiply / average / maximum / minimum of (3, 4) with (4,) (broadcast)."""
+    a = L.Input(shape=(3, 4))
+    b = L.Input(shape=(4,))
+    outputs = [
+        L.subtract([a, b]),
+        L.multiply([a, b]),
+        L.average([a, b]),
+        L.maximum([a, b]),
+        L.minimum([b, a]),
+    ]
+    return M.Model([a, b], outputs)
+
+
+@case(floats(5), floats(5), floats(3, 5), floats(4, 5), tags=("merge",))
+def dot_layers(L, M):
+    """Dot(axes=1), Dot(1, normalize=True), Dot((2, 2)), L.dot((1, 2)) and (1, 1)."""
+    a = L.Input(shape=(5,))
+    b = L.Input(shape=(5,))
+    p = L.Input(shape=(3, 5))
+    q = L.Input(shape=(4, 5))
+    outputs = [
+        L.Dot(axes=1)([a, b]),
+        L.Dot(axes=1, normalize=True)([a, b]),
+        L.Dot(axes=(2, 2))([p, q]),
+        L.dot([a, p], axes=(1, 2)),
+        L.Dot(axes=(2, 1))([q, L.Permute((2, 1))(p)]),
+    ]
+    return M.Model([a, b, p, q], outputs)
+
+
+@case(
+    padded_ids(9, ["xxx000", "xxxxx0", "x00xx0", "xxxxxx"]),
+    padded_ids(9, ["xx0000", "xxxxxx", "xx0xx0", "x00000"]),
+    tags=("merge", "mask"),
+)
+def masked_merges(L, M):
+    """Two Embedding(mask_zero=True) sequences through Multiply, Maximum, Minimum, Add."""
+    a = L.Input(shape=(6,), dtype="int32")
+    b = L.Input(shape=(6,), dtype="int32")
+    ea = L.Embedding(9, 3, mask_zero=True)(a)
+    eb = L.Embedding(9, 3, mask_zero=True)(b)
+    outputs = [
+        L.Multiply()([ea, eb]),
+        L.Maximum()([ea, eb]),
+        L.Minimum()([ea, eb]),
+        L.Subtract()([ea, eb]),
+    ]
+    return M.Model([a, b], outputs)
+
+
+@case(floats(6), floats(6), tags=("merge", "train_base"))
+def gated_merge(L, M):
+    """A gate: Multiply of Dense(4, sigmoid)(a) and Dense(4)(b), minus Dense(4)(a), Dot(axes=1)."""
+    a = L.Input(shape=(6,))
+    b = L.Input(shape=(6,))
+    gate = L.Dense(4, activation="sigmoid")(a)
+    h = L.multiply([gate, L.Dense(4)(b)])
+    h = L.subtract([h, L.Dense(4)(a)])
+    h = L.maximum([h, L.Dense(4)(b)])
+    y = L.Dot(axes=1)([h, L.Dense(4, activation="tanh")(b)])
+    return M.Model([a, b], y)
+
+
+@case(floats(5), tags=("regularizer", "train_base"))
+def regularized_mlp(L, M):
+    """Dense layers with kernel/bias/activity regularizers ('l2', L1L2, L2(0.05))."""
+    x = L.Input(shape=(5,))
+    h = L.Dense(
+        4,
+        activation="tanh",
+        kernel_regularizer="l2",
+        bias_regularizer=L1L2_SMALL,
+        activity_regularizer=L2_005,
+    )(x)
+    y = L.Dense(2, kernel_regularizer="l1", activity_regularizer="l2")(h)
+    return M.Model(x, y)
+
+
+@case(floats(5), tags=("constraint", "train_base"))
+def constrained_mlp(L, M):
+    """Dense(kernel_constraint=MaxNorm(0.5), bias_constraint='non_neg'), then unit_norm."""
+    x = L.Input(shape=(5,))
+    h = L.Dense(4, kernel_constraint=MAX_NORM_05, bias_constraint="non_neg")(x)
+    y = L.Dense(2, kernel_constraint="unit_norm", kernel_regularizer=L2_005)(h)
+    return M.Model(x, y)
+
+
+@case(token_ids(7, 4), tags=("regularizer", "constraint", "embedding", "train_base"))
+def regularized_embedding(L, M):
+    """Embedding(embeddings_regularizer='l2', embeddings_constraint=MaxNorm) -> Flatten -> Dense."""
+    ids = L.Input(shape=(4,), dtype="int32")
+    h = L.Embedding(
+        7,
+        3,
+        embeddings_regularizer=L2_005,
+        activity_regularizer="l1",
+        embeddings_constraint={"class_name": "MaxNorm", "config": {"max_value": 0.4, "axis": 1}},
+    )(ids)
+    y = L.Dense(2)(L.Flatten()(h))
+    return M.Model(ids, y)
+
+
+_TRAIN += [
+    TrainCase("batch_norm_mlp", "sgd", "mse", "BN batch statistics in fit; moving stats move"),
+    TrainCase("batch_norm_mlp", "adam", "mae", "Adam through BatchNormalization"),
+    TrainCase(
+        "batch_norm_conv", "momentum", "categorical_crossentropy", "BN after Conv2D, momentum 0.5"
+    ),
+    TrainCase("batch_norm_frozen", "sgd", "mse", "a frozen BN: inference mode, nothing moves"),
+    TrainCase("layer_norm", "adam", "mse", "gradients through LayerNormalization"),
+    TrainCase(
+        "upsampling_autoencoder", "sgd", "mse", "gradients through UpSampling2D and Cropping2D"
+    ),
+    TrainCase(
+        "gated_merge", "rmsprop", "mse", "gradients through Multiply, Subtract, Maximum, Dot"
+    ),
+    TrainCase("regularized_mlp", "sgd", "mse", "regularized loss: weight and activity penalties"),
+    TrainCase("regularized_mlp", "adam", "mae", "regularized loss with Adam"),
+    TrainCase("constrained_mlp", "sgd", "mse", "constraints applied after each update"),
+    TrainCase("regularized_embedding", "momentum", "mse", "Embedding penalty and MaxNorm(axis=1)"),
+]
+
+
 # --------------------------------------------------------------------------
 
 TRAIN_CASES: dict[str, TrainCase] = {t.name: t for t in _TRAIN}
