@@ -242,9 +242,8 @@ def conv(x, kernel, strides=1, padding="valid", dilation_rate=1):
         conv_output_length(n, k, s, padding, d)
         for n, k, s, d in zip(sizes, kernel_size, strides, dilation_rate, strict=True)
     ]
-    patches = _patches(
-        padded, kernel_size, strides, dilation_rate
-    )  # (positions, offsets, channels)
+    # One row per output position: (positions, offsets, channels).
+    patches = _patches(padded, kernel_size, strides, dilation_rate)
     positions, offsets = patches.shape[:2]
     flat_kernel = kernel_data.reshape(offsets, group_channels, filters)
     if groups == 1:
