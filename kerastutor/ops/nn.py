@@ -559,6 +559,10 @@ __all__ += [
     "softsign",
     "hard_sigmoid",
     "log_softmax",
+    "relu6",
+    "hard_silu",
+    "hard_swish",
+    "log_sigmoid",
 ]
 
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
@@ -680,3 +684,35 @@ def log_softmax(x, axis=-1):
         return (g - np.exp(out) * g.sum(axis=axis, keepdims=True),)
 
     return record(out, (x,), backward, "log_softmax")
+
+
+@symbolic_aware
+def relu6(x):
+    """min(max(x, 0), 6): relu capped at 6 (MobileNet's); the slope is 1 on (0, 6), else 0."""
+    x_data = data_of(x)
+    out = np.minimum(np.maximum(x_data, 0), 6)
+    inside = (x_data > 0) & (x_data < 6)
+    return record(out, (x,), lambda g: (g * inside,), "relu6")
+
+
+@symbolic_aware
+def hard_silu(x):
+    """x * hard_sigmoid(x) (also called hard_swish): 0 below -3, x above 3, a parabola between."""
+    x_data = float_data_of(x)
+    line = x_data / 6 + 0.5
+    gate = np.clip(line, 0, 1)
+    out = (x_data * gate).astype(x_data.dtype, copy=False)
+    # d/dx [x * gate] = gate + x * gate', and gate' is 1/6 where the line is inside (0, 1).
+    slope = gate + x_data * ((line > 0) & (line < 1)) / 6
+    return record(out, (x,), lambda g: (g * slope,), "hard_silu")
+
+
+hard_swish = hard_silu
+
+
+@symbolic_aware
+def log_sigmoid(x):
+    """log(sigmoid(x)) = -softplus(-x), without log(0) for very negative x; slope 1 - sigmoid(x)."""
+    x_data = float_data_of(x)
+    out = -(np.maximum(-x_data, 0) + np.log1p(np.exp(-np.abs(x_data))))
+    return record(out, (x,), lambda g: (g * _stable_sigmoid(-x_data),), "log_sigmoid")
