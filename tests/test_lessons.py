@@ -11,6 +11,7 @@ and shows the same outputs.
 """
 
 import ast
+import importlib.util
 import io
 import json
 import pathlib
@@ -203,3 +204,20 @@ def test_stored_outputs_hold_nothing_that_changes_between_runs(name):
     for cell in notebook["cells"]:
         if cell["cell_type"] == "code":
             assert cell["execution_count"] is not None, source(cell)
+
+
+def load_refresh_tool():
+    path = LESSONS.parent / "tools" / "refresh_lessons.py"
+    spec = importlib.util.spec_from_file_location("refresh_lessons", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_refresh_tool_refreshes_both_editions_together():
+    tool = load_refresh_tool()
+    everything = [path.relative_to(LESSONS).as_posix() for path in tool.every_lesson()]
+    assert everything == NAMES + ZH_NAMES
+    for english, chinese in TWINS:
+        assert tool.notebooks(LESSONS / english) == [LESSONS / english, LESSONS / chinese]
+        assert tool.notebooks(LESSONS / chinese) == [LESSONS / chinese, LESSONS / english]

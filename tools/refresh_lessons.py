@@ -1,14 +1,15 @@
 """Run the lesson notebooks and store their outputs, minus what changes from run to run.
 
 nbval compares every stored output with a fresh run, so the stored outputs
-must be exactly what a run gives. Two things a plain
+must be exactly what a run gives. Three things a plain
 `jupyter nbconvert --execute --inplace` stores are different at every run and
 are not part of any lesson, so this script leaves them out:
 
 * the `application/vnd.jupyter.widget-view+json` part of a widget's output
   (a random model id; nbval skips it anyway). The widget's text
   (its `__repr__`) stays, so the stored notebook reads well without a kernel;
-* the notebook's `metadata.widgets` (widget state under random ids).
+* the notebook's `metadata.widgets` (widget state under random ids);
+* each cell's `metadata.execution` (when it ran, to the microsecond).
 
 Every lesson has two editions, English (`lessons/*.ipynb`) and Chinese
 (`lessons/zh/*_zh.ipynb`), with the same code. They must show the same
@@ -37,9 +38,10 @@ EDITIONS = {"English": LESSONS, "Chinese": LESSONS / "zh"}
 
 
 def strip_run_specific(notebook):
-    """Remove widget ids and widget state; return the notebook."""
+    """Remove widget ids, widget state and execution times; return the notebook."""
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
         for output in cell.get("outputs", []):
             data = output.get("data")
             if data is not None:
