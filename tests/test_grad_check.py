@@ -11,9 +11,11 @@ import pytest
 
 from kerastutor import autodiff, losses, ops
 from kerastutor import layers as L
-from kerastutor.autodiff import Tensor, Variable, data_of, record
+from kerastutor.autodiff import Tensor, Variable, data_of, record, record_outputs
 from kerastutor.layers import (
+    GRU,
     LSTM,
+    RNN,
     Activation,
     Add,
     Concatenate,
@@ -22,7 +24,12 @@ from kerastutor.layers import (
     Dropout,
     Embedding,
     Flatten,
+    GRUCell,
     Input,
+    LSTMCell,
+    SimpleRNN,
+    SimpleRNNCell,
+    StackedRNNCells,
     concatenate,
 )
 from kerastutor.models import Model
@@ -384,6 +391,32 @@ LAYER_CASES = [
             "initial_state": [normal(2, 2), normal(2, 2)],
         },
     ),
+    ("simple_rnn", lambda: SimpleRNN(3), normal(2, 4, 3), {}),
+    (
+        "simple_rnn_mask_initial_state",
+        lambda: SimpleRNN(2, return_sequences=True, return_state=True, go_backwards=True),
+        normal(2, 4, 3),
+        {"mask": np.array([[1, 1, 0, 0], [0, 1, 1, 1]], bool), "initial_state": [normal(2, 2)]},
+    ),
+    ("gru", lambda: GRU(3), normal(2, 4, 3), {}),
+    (
+        "gru_reset_before_mask",
+        lambda: GRU(2, reset_after=False, return_sequences=True, return_state=True),
+        normal(3, 5, 2),
+        {"mask": np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 1], [1, 0, 1, 0, 1]], bool)},
+    ),
+    (
+        "gru_initial_state_backwards",
+        lambda: GRU(2, go_backwards=True, return_sequences=True),
+        normal(2, 4, 3),
+        {"initial_state": [normal(2, 2)]},
+    ),
+    (
+        "lstm_zero_output_for_mask",
+        lambda: LSTM(2, return_sequences=True, zero_output_for_mask=True),
+        normal(2, 4, 3),
+        {"mask": np.array([[1, 1, 0, 1], [0, 1, 1, 0]], bool)},
+    ),
     ("conv2d_valid", lambda: Conv2D(2, (3, 2)), normal(2, 5, 4, 2), {}),
     ("conv2d_same", lambda: Conv2D(2, (3, 3), padding="same"), normal(1, 4, 5, 2), {}),
     (
@@ -461,6 +494,44 @@ def test_layer_gradients(name, make, inputs, kwargs):
             np.testing.assert_array_equal(a, b)
 
 
+RNN_CELL_CASES = [
+    ("lstm_cell", lambda: RNN(LSTMCell(2, dtype="float64"), return_sequences=True), {}),
+    (
+        "stacked_cells_mask",
+        lambda: RNN(
+            StackedRNNCells(
+                [GRUCell(2, reset_after=False, dtype="float64"), SimpleRNNCell(2, dtype="float64")],
+                dtype="float64",
+            ),
+            return_state=True,
+        ),
+        {"mask": np.array([[1, 1, 0, 1], [0, 1, 1, 1]], bool)},
+    ),
+]
+
+
+@pytest.mark.parametrize("name, make, kwargs", RNN_CELL_CASES, ids=[c[0] for c in RNN_CELL_CASES])
+def test_rnn_of_cells(name, make, kwargs):
+    # grad_check casts the layer it is given to float64, not the cells inside
+    # it, so these cells are made in float64.
+    layer = make()
+    report = grad_check(layer, normal(2, 4, 3), kwargs=kwargs)
+    assert all(w.name in report for w in layer.trainable_weights) and len(report) > 3
+    assert max(report.values()) < 1e-6
+
+
+@pytest.mark.parametrize("layer_class", [SimpleRNN, GRU, LSTM])
+def test_recurrent_dropout_in_training_with_fixed_masks(layer_class):
+    # A fresh layer with the same seed draws the same masks: one per sequence.
+    def run(x):
+        layer = layer_class(2, dropout=0.4, recurrent_dropout=0.4, seed=5, dtype="float64")
+        layer.build((None, 4, 3))
+        layer.set_weights([np.linspace(-1, 1, w.data.size).reshape(w.shape) for w in layer.weights])
+        return layer(x, training=True)
+
+    grad_check(run, normal(2, 4, 3))
+
+
 def test_dropout_in_training_with_a_fixed_mask():
     # A fresh layer with the same seed draws the same mask on every call.
     grad_check(lambda x: Dropout(0.5, seed=3, dtype="float64")(x, training=True), normal(3, 4))
@@ -531,3 +602,23 @@ def test_failure_names_a_layer_weight():
 def test_max_checks_limits_the_entries():
     report = grad_check(ops.tanh, normal(50, 40), max_checks=5)
     assert list(report) == ["argument 0"]
+
+
+def test_an_op_with_several_outputs_records_one_backward():
+    """record_outputs: two outputs, one rule, called once with both gradients."""
+    calls = []
+
+    def sin_and_square(x):
+        x_data = data_of(x)
+
+        def backward(d_sin, d_square):
+            calls.append(1)
+            return (d_sin * np.cos(x_data) + d_square * 2 * x_data,)
+
+        return record_outputs((np.sin(x_data), x_data**2), (x,), backward, "sin_and_square")
+
+    report = grad_check(sin_and_square, normal(3, 2))
+    assert max(report.values()) < 1e-6
+    assert calls == [1]
+    # An output the loss does not use gets a zero gradient.
+    grad_check(lambda x: sin_and_square(x)[1], normal(2, 2))

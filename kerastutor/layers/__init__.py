@@ -27,10 +27,14 @@ from kerastutor.layers.global_average_pooling1d import GlobalAveragePooling1D
 from kerastutor.layers.global_average_pooling2d import GlobalAveragePooling2D
 from kerastutor.layers.global_max_pooling1d import GlobalMaxPooling1D
 from kerastutor.layers.global_max_pooling2d import GlobalMaxPooling2D
-from kerastutor.layers.lstm import LSTM
+from kerastutor.layers.gru import GRU, GRUCell
+from kerastutor.layers.lstm import LSTM, LSTMCell
 from kerastutor.layers.max_pooling1d import MaxPooling1D
 from kerastutor.layers.max_pooling2d import MaxPooling2D
+from kerastutor.layers.rnn import RNN
 from kerastutor.layers.separable_conv2d import SeparableConv2D
+from kerastutor.layers.simple_rnn import SimpleRNN, SimpleRNNCell
+from kerastutor.layers.stacked_rnn_cells import StackedRNNCells
 
 __all__ = [
     "Layer",
@@ -39,7 +43,14 @@ __all__ = [
     "InputLayer",
     "Dense",
     "Embedding",
+    "RNN",
+    "SimpleRNN",
+    "GRU",
     "LSTM",
+    "SimpleRNNCell",
+    "GRUCell",
+    "LSTMCell",
+    "StackedRNNCells",
     "Conv2D",
     "Conv1D",
     "Conv2DTranspose",

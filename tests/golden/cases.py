@@ -993,6 +993,149 @@ _TRAIN += [
 # RepeatVector, Masking.
 
 
+@case(floats(6, 3), tags=("simple_rnn",))
+def simple_rnn_last(L, M):
+    """SimpleRNN(4): h = tanh(x @ W + h @ U + b), the last step's h."""
+    x = L.Input(shape=(6, 3))
+    return M.Model(x, L.SimpleRNN(4)(x))
+
+
+@case(floats(5, 3), tags=("simple_rnn", "multi_output"))
+def simple_rnn_sequences_state_backwards(L, M):
+    """SimpleRNN(3, return_sequences, return_state, go_backwards, relu, no bias)."""
+    x = L.Input(shape=(5, 3))
+    y, h = L.SimpleRNN(
+        3,
+        activation="relu",
+        use_bias=False,
+        return_sequences=True,
+        return_state=True,
+        go_backwards=True,
+    )(x)
+    return M.Model(x, [y, h])
+
+
+@case(padded_ids(10, MASK_ROWS), tags=("simple_rnn", "mask"))
+def simple_rnn_mask(L, M):
+    """Masked SimpleRNN(3, return_sequences=True) -> Dense(2): padded steps repeat."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(10, 4, mask_zero=True)(x)
+    h = L.SimpleRNN(3, return_sequences=True)(h)
+    return M.Model(x, L.Dense(2)(h))
+
+
+@case(floats(6, 3), tags=("gru", "train_base"))
+def gru_last(L, M):
+    """GRU(4), Keras 3's default reset_after=True: bias (2, 12)."""
+    x = L.Input(shape=(6, 3))
+    return M.Model(x, L.GRU(4)(x))
+
+
+@case(floats(6, 3), tags=("gru", "train_base"))
+def gru_reset_before(L, M):
+    """GRU(4, reset_after=False): the reset gate before the matmul, bias (12,)."""
+    x = L.Input(shape=(6, 3))
+    return M.Model(x, L.Dense(2)(L.GRU(4, reset_after=False)(x)))
+
+
+@case(floats(5, 3), tags=("gru", "multi_output"))
+def gru_sequences_state_backwards(L, M):
+    """GRU(3, return_sequences, return_state, go_backwards)."""
+    x = L.Input(shape=(5, 3))
+    y, h = L.GRU(3, return_sequences=True, return_state=True, go_backwards=True)(x)
+    return M.Model(x, [y, h])
+
+
+@case(padded_ids(10, MASK_ROWS), tags=("gru", "mask"))
+def gru_mask_reset_before(L, M):
+    """Masked GRU(3, reset_after=False, return_sequences, return_state)."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(10, 4, mask_zero=True)(x)
+    y, state = L.GRU(3, reset_after=False, return_sequences=True, return_state=True)(h)
+    return M.Model(x, [y, state])
+
+
+@case(floats(5, 3), floats(4), tags=("gru", "initial_state"))
+def gru_initial_state(L, M):
+    """GRU(4, return_sequences=True) from initial_state=[h0], no bias."""
+    x = L.Input(shape=(5, 3))
+    h0 = L.Input(shape=(4,))
+    y = L.GRU(4, use_bias=False, return_sequences=True)(x, initial_state=[h0])
+    return M.Model([x, h0], y)
+
+
+@case(padded_ids(16, MASK_ROWS, distinct=True), tags=("gru", "simple_rnn", "mask", "train_base"))
+def gru_simple_rnn_stacked_mask(L, M):
+    """Embedding(mask_zero) -> GRU(4, return_sequences) -> SimpleRNN(3) -> Dense(2, softmax)."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(16, 4, mask_zero=True)(x)
+    h = L.GRU(4, return_sequences=True)(h)
+    h = L.SimpleRNN(3)(h)
+    return M.Model(x, L.Dense(2, activation="softmax")(h))
+
+
+@case(floats(5, 3), tags=("lstm", "gru", "simple_rnn", "dropout", "multi_output"))
+def recurrent_dropout_inference(L, M):
+    """dropout and recurrent_dropout change nothing in predict()."""
+    x = L.Input(shape=(5, 3))
+    a = L.LSTM(3, dropout=0.4, recurrent_dropout=0.3)(x)
+    b = L.GRU(3, dropout=0.4, recurrent_dropout=0.3)(x)
+    c = L.SimpleRNN(3, dropout=0.4, recurrent_dropout=0.3)(x)
+    return M.Model(x, [a, b, c])
+
+
+@case(padded_ids(10, MASK_ROWS), tags=("lstm", "gru", "mask", "multi_output"))
+def zero_output_for_mask(L, M):
+    """zero_output_for_mask=True: padded steps output zeros instead of repeating."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(10, 4, mask_zero=True)(x)
+    a = L.LSTM(3, return_sequences=True, zero_output_for_mask=True)(h)
+    b = L.GRU(3, return_sequences=True, go_backwards=True, zero_output_for_mask=True)(h)
+    c = L.GRU(2, zero_output_for_mask=True)(h)
+    return M.Model(x, [a, b, c])
+
+
+@case(floats(5, 3), tags=("rnn_cell", "lstm", "train_base"))
+def rnn_lstm_cell(L, M):
+    """RNN(LSTMCell(4), return_sequences=True) -> Dense(2): the same as LSTM(4)."""
+    x = L.Input(shape=(5, 3))
+    h = L.RNN(L.LSTMCell(4), return_sequences=True)(x)
+    return M.Model(x, L.Dense(2)(h))
+
+
+@case(floats(5, 3), tags=("rnn_cell", "gru", "simple_rnn", "multi_output"))
+def rnn_cell_list_state(L, M):
+    """RNN([GRUCell(3), SimpleRNNCell(2)], return_state=True): a list of cells is stacked."""
+    x = L.Input(shape=(5, 3))
+    y, h1, h2 = L.RNN([L.GRUCell(3), L.SimpleRNNCell(2)], return_state=True)(x)
+    return M.Model(x, [y, h1, h2])
+
+
+@case(padded_ids(10, MASK_ROWS), tags=("rnn_cell", "mask", "train_base"))
+def rnn_stacked_cells_mask(L, M):
+    """Masked RNN(StackedRNNCells([GRUCell(4, reset_after=False), LSTMCell(3)])) -> Dense(2)."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(10, 4, mask_zero=True)(x)
+    cells = L.StackedRNNCells([L.GRUCell(4, reset_after=False), L.LSTMCell(3)])
+    h = L.RNN(cells, return_sequences=True, go_backwards=True)(h)
+    return M.Model(x, L.Dense(2)(h))
+
+
+_TRAIN += [
+    TrainCase("simple_rnn_mask", "sgd", "mse", "SimpleRNN gradients through a mask"),
+    TrainCase("gru_last", "adam", "mse", "GRU with its (2, 3u) bias, Adam"),
+    TrainCase("gru_reset_before", "sgd", "mae", "GRU(reset_after=False)"),
+    TrainCase(
+        "gru_simple_rnn_stacked_mask",
+        "rmsprop",
+        "sparse_categorical_crossentropy",
+        "masked GRU -> SimpleRNN, each token id once",
+    ),
+    TrainCase("rnn_lstm_cell", "adam", "mse", "RNN(LSTMCell) trains like LSTM"),
+    TrainCase("rnn_stacked_cells_mask", "momentum", "mse", "stacked cells, masked, backwards"),
+]
+
+
 # ------------------------------------- convolution and pooling (issue 11) ---
 # Conv1D, dilated and grouped Conv2D, Conv2DTranspose, DepthwiseConv2D,
 # SeparableConv2D, the pooling layers.
