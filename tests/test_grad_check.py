@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from kerastutor import autodiff, losses, ops
+from kerastutor import layers as L
 from kerastutor.autodiff import Tensor, Variable, data_of, record, record_outputs
 from kerastutor.layers import (
     GRU,
@@ -80,6 +81,57 @@ OP_CASES = [
         {"strides": (2, 2), "padding": "same"},
     ),
     ("conv2d", ops.conv2d, [normal(1, 7, 6, 1), normal(2, 3, 1, 2)], {"strides": (2, 1)}),
+    ("conv", ops.conv, [normal(2, 7, 3), normal(3, 3, 2)], {"strides": 2, "padding": "same"}),
+    (
+        "conv",
+        ops.conv,
+        [normal(2, 8, 2), normal(2, 2, 3)],
+        {"padding": "causal", "dilation_rate": 3},
+    ),
+    ("conv", ops.conv, [normal(2, 6, 6, 2), normal(2, 3, 2, 2)], {"dilation_rate": (2, 1)}),
+    ("conv", ops.conv, [normal(2, 5, 4, 4), normal(3, 3, 2, 6)], {"padding": "same"}),  # groups=2
+    ("depthwise_conv", ops.depthwise_conv, [normal(2, 5, 5, 2), normal(3, 3, 2, 2)], {}),
+    (
+        "depthwise_conv",
+        ops.depthwise_conv,
+        [normal(1, 6, 5, 3), normal(2, 3, 3, 1)],
+        {"strides": 2, "padding": "same"},
+    ),
+    (
+        "separable_conv",
+        ops.separable_conv,
+        [normal(2, 5, 5, 2), normal(3, 3, 2, 2), normal(1, 1, 4, 3)],
+        {"padding": "same", "dilation_rate": 2},
+    ),
+    ("conv_transpose", ops.conv_transpose, [normal(2, 3, 4, 2), normal(3, 3, 3, 2)], {}),
+    (
+        "conv_transpose",
+        ops.conv_transpose,
+        [normal(2, 3, 3, 2), normal(3, 2, 2, 2)],
+        {"strides": 2, "padding": "same", "output_padding": 1},
+    ),
+    (
+        "conv_transpose",
+        ops.conv_transpose,
+        [normal(1, 5, 3), normal(3, 2, 3)],
+        {"strides": 1, "dilation_rate": 2},
+    ),
+    ("max_pool", ops.max_pool, normal(2, 5, 4, 3), {"pool_size": 2}),
+    (
+        "max_pool",
+        ops.max_pool,
+        normal(2, 6, 5, 2),
+        {"pool_size": (3, 2), "strides": (2, 1), "padding": "same"},
+    ),
+    ("max_pool", ops.max_pool, normal(2, 7, 3), {"pool_size": 3, "strides": 2}),
+    ("average_pool", ops.average_pool, normal(2, 5, 4, 3), {"pool_size": 2}),
+    (
+        "average_pool",
+        ops.average_pool,
+        normal(2, 5, 5, 2),
+        {"pool_size": 3, "strides": 2, "padding": "same"},
+    ),
+    ("average_pool", ops.average_pool, normal(1, 7, 2), {"pool_size": 2, "padding": "same"}),
     ("relu", ops.relu, away_from(normal(3, 4), [0.0]), {}),
     ("sigmoid", ops.sigmoid, 3 * normal(3, 4), {}),
     ("tanh", ops.tanh, normal(3, 4), {}),
@@ -98,6 +150,10 @@ OP_CASES = [
     ("softsign", ops.softsign, away_from(normal(3, 4), [0.0]), {}),
     ("hard_sigmoid", ops.hard_sigmoid, away_from(4 * normal(3, 4), [-3.0, 3.0]), {}),
     ("log_softmax", ops.log_softmax, normal(3, 4), {}),
+    ("relu6", ops.relu6, away_from(4 * normal(3, 4), [0.0, 6.0]), {}),
+    ("hard_silu", ops.hard_silu, away_from(4 * normal(3, 4), [-3.0, 3.0]), {}),
+    ("hard_swish", ops.hard_swish, normal(2, 3), {}),
+    ("log_sigmoid", ops.log_sigmoid, 5 * normal(3, 4), {}),
     ("log_softmax", ops.log_softmax, normal(3, 4, 2), {"axis": 1}),
     ("exp", ops.exp, normal(3, 4), {}),
     ("log", ops.log, positive(3, 4), {}),
@@ -115,6 +171,8 @@ OP_CASES = [
     ("split", ops.split, [normal(2, 5), [2, 3]], {"axis": -1}),
     ("split", ops.split, [normal(2, 6), 3], {"axis": 1}),
     ("take", ops.take, [normal(5, 3), np.array([[0, 4], [4, 2]])], {}),
+    ("take", ops.take, [normal(2, 5, 3), np.array([[0, 4], [4, 4]])], {"axis": 1}),
+    ("take", ops.take, [normal(3, 4), np.array([11, 0, 11])], {"axis": None}),
     ("where", ops.where, [normal(3, 4) > 0, normal(3, 4), normal(3, 4)], {}),
     ("stack", ops.stack, [[normal(2, 3), normal(2, 3)]], {"axis": 1}),
     ("slice_axis", ops.slice_axis, [normal(2, 5, 3), 1, 4], {"axis": 1}),
@@ -176,6 +234,8 @@ OP_CASES = [
 # A new op must land in one list or the other.
 NOT_DIFFERENTIABLE = {
     "conv_padding": "computes padding sizes (Python ints), not a tensor",
+    "conv_output_length": "computes an output length (a Python int), not a tensor",
+    "conv_transpose_output_length": "computes an output length (a Python int), not a tensor",
     "shape": "returns a tuple of ints",
     "convert_to_numpy": "hands back a plain NumPy array: gradients stop there by design",
     "stop_gradient": "blocks the gradient: that is what it is for",
@@ -218,6 +278,8 @@ def test_every_op_has_a_gradient_check_or_a_reason_not_to():
 # How to call each excluded function on a watched tensor x.
 EXCLUDED_CALLS = {
     "conv_padding": lambda x: ops.conv_padding(5, 3, 1, "same"),
+    "conv_output_length": lambda x: ops.conv_output_length(5, 3, 2, "valid"),
+    "conv_transpose_output_length": lambda x: ops.conv_transpose_output_length(5, 3, 2, "same"),
     "zeros": lambda x: ops.zeros(x.shape),
     "ones": lambda x: ops.ones(x.shape),
     "full": lambda x: ops.full(x.shape, x),
@@ -425,6 +487,46 @@ LAYER_CASES = [
     ("repeat_vector", lambda: RepeatVector(3), normal(2, 4), {}),
     # Away from padding (where a nudge would change the mask) Masking is the identity.
     ("masking", lambda: Masking(), normal(2, 4, 3), {}),
+    (
+        "conv2d_dilated_groups",
+        lambda: Conv2D(4, 2, dilation_rate=2, groups=2),
+        normal(2, 5, 5, 4),
+        {},
+    ),
+    ("conv1d_causal", lambda: L.Conv1D(2, 3, padding="causal"), normal(2, 5, 3), {}),
+    ("conv1d_strided_same", lambda: L.Conv1D(3, 2, strides=2, padding="same"), normal(2, 7, 2), {}),
+    (
+        "conv2d_transpose",
+        lambda: L.Conv2DTranspose(2, 3, strides=2, padding="same"),
+        normal(2, 3, 3, 2),
+        {},
+    ),
+    (
+        "conv2d_transpose_dilated",
+        lambda: L.Conv2DTranspose(2, 2, dilation_rate=2),
+        normal(1, 3, 4, 2),
+        {},
+    ),
+    ("depthwise_conv2d", lambda: L.DepthwiseConv2D(3, depth_multiplier=2), normal(2, 5, 4, 2), {}),
+    ("separable_conv2d", lambda: L.SeparableConv2D(3, 2, padding="same"), normal(2, 4, 4, 2), {}),
+    ("max_pooling1d", lambda: L.MaxPooling1D(2, strides=1), normal(2, 5, 3), {}),
+    ("max_pooling2d_same", lambda: L.MaxPooling2D(3, 2, padding="same"), normal(2, 5, 4, 2), {}),
+    ("average_pooling1d_same", lambda: L.AveragePooling1D(3, padding="same"), normal(2, 7, 2), {}),
+    ("average_pooling2d", lambda: L.AveragePooling2D((2, 3)), normal(2, 4, 6, 2), {}),
+    ("global_max_pooling1d", lambda: L.GlobalMaxPooling1D(), normal(2, 5, 3), {}),
+    (
+        "global_max_pooling2d_keepdims",
+        lambda: L.GlobalMaxPooling2D(keepdims=True),
+        normal(2, 3, 4, 2),
+        {},
+    ),
+    (
+        "global_average_pooling1d_mask",
+        lambda: L.GlobalAveragePooling1D(),
+        normal(2, 4, 3),
+        {"mask": np.array([[1, 1, 0, 1], [0, 1, 0, 0]], bool)},
+    ),
+    ("global_average_pooling2d", lambda: L.GlobalAveragePooling2D(), normal(2, 3, 4, 2), {}),
 ]
 
 
