@@ -50,8 +50,9 @@ class GRU(RNN):
         >>> x = Input(shape=(10, 8))
         >>> GRU(4)(x).shape
         (None, 4)
-        >>> [w.shape for w in GRU(4, name="g").weights] == []  # not built yet
-        True
+        >>> seq, h = GRU(4, return_sequences=True, return_state=True)(x)
+        >>> seq.shape, h.shape
+        ((None, 10, 4), (None, 4))
 
     Args:
         units: positive integer, the size of h (and of the output).
@@ -94,6 +95,8 @@ class GRU(RNN):
         reset_after=True,
         **kwargs,
     ):
+        # Keras's `implementation` and `use_cudnn` pick how the same numbers are computed.
+        kwargs.pop("implementation", None), kwargs.pop("use_cudnn", None)
         super().__init__(None, **kwargs)
         self.units = positive_int(self, "units", units)
         check_flag(self, "use_bias", use_bias)
@@ -169,7 +172,7 @@ class GRU(RNN):
         batch, _, features = data_of(sequences).shape
         keep = dropout_mask(self, "inputs", (batch, features), self.dropout, training)
         if keep is not None:
-            sequences = ops.multiply(sequences, keep[:, None, :])
+            sequences = sequences * keep[:, None, :]
         output, h = gru_sequence(
             sequences,
             self.kernel,

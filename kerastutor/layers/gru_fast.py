@@ -19,22 +19,17 @@ from kerastutor.autodiff import data_of, record_outputs, wants_grad
 __all__ = ["gru_sequence"]
 
 
-def _sigmoid(x):
-    return 0.5 * np.tanh(0.5 * x) + 0.5
-
-
 @dataclass
 class _Saved:
     """What the forward pass keeps for the backward pass."""
 
     x_steps: np.ndarray  # (timesteps, batch, features), in processing order
     hiddens: np.ndarray  # (timesteps + 1, batch, u): h before step k at index k
-    z: np.ndarray  # (timesteps, batch, u) update gates
-    r: np.ndarray  # reset gates
-    hh: np.ndarray  # candidates
+    gates: np.ndarray  # (timesteps, batch, 2u): the update gate z, then the reset gate r
+    hh: np.ndarray  # (timesteps, batch, u): the candidates
     reset_input: np.ndarray  # reset_after: h @ U_h + b_h; else r * h (the candidate matmul's input)
     step_masks: object  # None, or (timesteps, batch, 1) booleans
-    kernel: np.ndarray
+    kernel: np.ndarray  # as given (the loop uses halved copies)
     recurrent_kernel: np.ndarray
     time_order: slice
     return_sequences: bool
@@ -42,16 +37,9 @@ class _Saved:
 
 
 def gru_sequence(
-    inputs,
-    kernel,
-    recurrent_kernel,
-    bias,
-    h0,
-    mask=None,
-    go_backwards=False,
-    return_sequences=False,
-    reset_after=True,
-):
+    inputs, kernel, recurrent_kernel, bias, h0, mask=None, go_backwards=False,
+    return_sequences=False, reset_after=True,
+):  # fmt: skip
     """Run a GRU with the default activations over a whole sequence.
 
     Args:
@@ -76,10 +64,9 @@ def gru_sequence(
     )  # fmt: skip
 
     def backward(d_output, d_h):
-        d_inputs, d_kernel, d_recurrent, d_bias, d_h0 = _backward(
-            saved, d_output, d_h, wants_grad(inputs)
-        )
-        return d_inputs, d_kernel, d_recurrent, None if bias is None else d_bias, d_h0
+        grads = list(_backward(saved, d_output, d_h, wants_grad(inputs)))
+        grads[3] = None if bias is None else grads[3]  # d_bias
+        return grads
 
     parents = (inputs, kernel, recurrent_kernel, bias, h0)
     return record_outputs((output, h), parents, backward, "gru_sequence")
@@ -101,45 +88,52 @@ def _forward(
 
     time_order = slice(None, None, -1) if go_backwards else slice(None)
     x_steps = np.ascontiguousarray(x.transpose(1, 0, 2)[time_order], dtype=dtype)
-    # x_gates[k] = x_k @ kernel + input_bias, for every step in one matmul.
-    x_gates = (x_steps.reshape(-1, features) @ w_x).reshape(timesteps, batch, 3 * units)
-    x_gates += input_bias
+    # x_gates[k] = x_k @ kernel + input_bias for every step in one matmul; the
+    # recurrent bias of z and r joins it (they are plain sums), and z and r's
+    # columns are halved once: sigmoid(a) = 0.5 + 0.5 * tanh(a / 2).
+    half = np.where(np.arange(3 * units) < 2 * units, 0.5, 1.0).astype(dtype)
+    x_gates = (x_steps.reshape(-1, features) @ (w_x * half)).reshape(timesteps, batch, 3 * units)
+    x_gates += (input_bias + np.where(half < 1, recurrent_bias, 0)) * half
     step_masks = None
     if mask is not None:
         step_masks = np.asarray(mask, dtype=bool).T[time_order, :, None]
 
     hiddens = np.empty((timesteps + 1, batch, units), dtype)
     hiddens[0] = data_of(h0)
-    z_all, r_all, hh_all, reset_all = (np.empty((timesteps, batch, units), dtype) for _ in "zrhx")
+    gates = np.empty((timesteps, batch, 2 * units), dtype)
+    hh_all, reset_all = (np.empty((timesteps, batch, units), dtype) for _ in range(2))
     outputs = np.zeros((timesteps if sequences else 1, batch, units), dtype)
-    w_gates, w_candidate = w_h[:, : 2 * units], w_h[:, 2 * units :]
+    recurrent = np.empty((batch, (3 if reset_after else 2) * units), dtype)
+    w_first = np.ascontiguousarray((w_h * half)[:, : recurrent.shape[1]])
+    w_candidate = np.ascontiguousarray(w_h[:, 2 * units :])
     output = outputs[0]
     for k in range(timesteps):
         h_prev = hiddens[k]
-        x_z, x_r, x_h = (x_gates[k, :, gate * units : (gate + 1) * units] for gate in range(3))
+        # h_z, h_r (, h_h) = split(h @ recurrent_kernel), z and r's halved
+        np.matmul(h_prev, w_first, out=recurrent)
+        # z, r = sigmoid(x_z + h_z), sigmoid(x_r + h_r)
+        zr = gates[k]
+        np.add(x_gates[k, :, : 2 * units], recurrent[:, : 2 * units], out=zr)
+        np.tanh(zr, out=zr)
+        zr *= 0.5
+        zr += 0.5
+        z, r = zr[:, :units], zr[:, units:]
+        hh = hh_all[k]
         if reset_after:
-            # h_z, h_r, h_h = split(h @ recurrent_kernel + recurrent_bias)
-            recurrent = h_prev @ w_h + recurrent_bias
-            h_zr, h_h = recurrent[:, : 2 * units], recurrent[:, 2 * units :]
-        else:
-            h_zr = h_prev @ w_gates
-        # z = sigmoid(x_z + h_z);  r = sigmoid(x_r + h_r)
-        z = _sigmoid(x_z + h_zr[:, :units])
-        r = _sigmoid(x_r + h_zr[:, units:])
-        if reset_after:
-            # hh = tanh(x_h + r * h_h)
-            reset_all[k] = h_h
-            hh = np.tanh(x_h + r * h_h)
+            # hh = tanh(x_h + r * h_h), h_h with its recurrent bias
+            np.add(recurrent[:, 2 * units :], recurrent_bias[2 * units :], out=reset_all[k])
+            np.multiply(r, reset_all[k], out=hh)
         else:
             # hh = tanh(x_h + (r * h) @ recurrent_kernel[:, 2u:])
-            reset_all[k] = r * h_prev
-            hh = np.tanh(x_h + reset_all[k] @ w_candidate)
+            np.multiply(r, h_prev, out=reset_all[k])
+            np.matmul(reset_all[k], w_candidate, out=hh)
+        hh += x_gates[k, :, 2 * units :]
+        np.tanh(hh, out=hh)
         # h = z * h + (1 - z) * hh  =  hh + z * (h - hh)
         h = hiddens[k + 1]
         np.subtract(h_prev, hh, out=h)
         h *= z
         h += hh
-        z_all[k], r_all[k], hh_all[k] = z, r, hh
         if step_masks is None:
             output = h
         else:
@@ -153,7 +147,7 @@ def _forward(
         outputs[0] = output
 
     saved = _Saved(
-        x_steps, hiddens, z_all, r_all, hh_all, reset_all, step_masks, w_x, w_h, time_order,
+        x_steps, hiddens, gates, hh_all, reset_all, step_masks, w_x, w_h, time_order,
         sequences, reset_after,
     )  # fmt: skip
     result = np.ascontiguousarray(outputs.transpose(1, 0, 2)) if sequences else outputs[0].copy()
@@ -163,8 +157,7 @@ def _forward(
 def _backward(saved, d_output, d_h, input_grad_wanted):
     """Backpropagation through time: the gradients of every parent of the op."""
     s = saved
-    timesteps, batch, units = s.z.shape
-    dtype = s.z.dtype
+    (timesteps, batch, units), dtype = s.hh.shape, s.hh.dtype
     dh = np.array(d_h, dtype)
     if s.return_sequences:
         d_outputs = np.asarray(d_output, dtype).transpose(1, 0, 2)  # time-major
@@ -177,15 +170,14 @@ def _backward(saved, d_output, d_h, input_grad_wanted):
     else:
         # A masked step repeats the previous output: its gradient belongs to an earlier step.
         d_output_carry = last_output_grad
-    w_h = s.recurrent_kernel
-    w_gates_back = np.ascontiguousarray(w_h[:, : 2 * units].T)
-    w_candidate_back = np.ascontiguousarray(w_h[:, 2 * units :].T)
-    w_back = np.ascontiguousarray(w_h.T)
-    # Gradients of the pre-activations: d_x_gates[k] for x @ kernel + input_bias,
-    # d_recurrent[k] for the recurrent matmul's outputs (its last block's input
-    # is h with reset_after, r * h without).
+    w_back = np.ascontiguousarray(s.recurrent_kernel.T)
+    w_gates_back, w_candidate_back = w_back[: 2 * units], np.ascontiguousarray(w_back[2 * units :])
+    # Gradients of the pre-activations: d_x_gates[k] of x @ kernel + input_bias,
+    # d_recurrent[k] of the recurrent matmul (whose h-block input is r * h without reset_after).
     d_x_gates = np.empty((timesteps, batch, 3 * units), dtype)
     d_recurrent = np.empty((timesteps, batch, 3 * units), dtype)
+    scratch, dh_prev = np.empty((batch, units), dtype), np.empty((batch, units), dtype)
+    derivative = np.empty((batch, 2 * units), dtype)
     for k in range(timesteps - 1, -1, -1):
         if s.step_masks is None:
             if s.return_sequences:
@@ -196,34 +188,44 @@ def _backward(saved, d_output, d_h, input_grad_wanted):
             dh_skip = np.where(keep, 0, dh)
             dh = np.where(keep, dh + d_step, 0)
             d_output_carry = np.where(keep, 0, d_step)
-        h_prev, z, r, hh = s.hiddens[k], s.z[k], s.r[k], s.hh[k]
-        # h = z * h_prev + (1 - z) * hh:  dz = dh * (h_prev - hh), dhh = dh * (1 - z)
-        dz = dh * (h_prev - hh)
-        d_candidate = dh * (1 - z) * (1 - hh * hh)  # through hh = tanh(a_h)
-        dh_prev = dh * z
+        h_prev, zr, hh = s.hiddens[k], s.gates[k], s.hh[k]
+        z, r = zr[:, :units], zr[:, units:]
+        d = d_x_gates[k]  # the gradients of z, r and hh's pre-activations, filled in below
+        dz, dr, d_candidate = d[:, :units], d[:, units : 2 * units], d[:, 2 * units :]
+        # h = z * h_prev + (1 - z) * hh:  dz = dh * (h_prev - hh), dhh = dh * (1 - z),
+        # and through hh = tanh(a_h): da_h = dhh * (1 - hh^2); dh_prev = dh * z
+        np.subtract(h_prev, hh, out=dz)
+        dz *= dh
+        np.multiply(hh, hh, out=scratch)
+        np.subtract(1, scratch, out=scratch)
+        np.multiply(dh, z, out=dh_prev)
+        np.subtract(dh, dh_prev, out=d_candidate)
+        d_candidate *= scratch
         if s.reset_after:
             # a_h = x_h + r * h_h:  dr = da_h * h_h, dh_h = da_h * r
-            dr = d_candidate * s.reset_input[k]
-            d_recurrent[k, :, 2 * units :] = d_candidate * r
+            np.multiply(d_candidate, s.reset_input[k], out=dr)
+            np.multiply(d_candidate, r, out=d_recurrent[k, :, 2 * units :])
         else:
             # a_h = x_h + (r * h_prev) @ U_h:  d(r * h_prev) = da_h @ U_h.T
-            d_reset_h = d_candidate @ w_candidate_back
-            dr = d_reset_h * h_prev
-            dh_prev += d_reset_h * r
+            np.matmul(d_candidate, w_candidate_back, out=scratch)
+            np.multiply(scratch, h_prev, out=dr)
+            scratch *= r
+            dh_prev += scratch
             d_recurrent[k, :, 2 * units :] = d_candidate
         # z = sigmoid(a_z), r = sigmoid(a_r): da = d * s * (1 - s)
-        d_x_gates[k, :, :units] = dz * z * (1 - z)
-        d_x_gates[k, :, units : 2 * units] = dr * r * (1 - r)
-        d_x_gates[k, :, 2 * units :] = d_candidate
-        d_recurrent[k, :, : 2 * units] = d_x_gates[k, :, : 2 * units]
+        np.subtract(1, zr, out=derivative)
+        derivative *= zr
+        d[:, : 2 * units] *= derivative
+        d_recurrent[k, :, : 2 * units] = d[:, : 2 * units]
         # h_prev reaches the gates through h_prev @ recurrent_kernel.
         if s.reset_after:
-            dh_prev += d_recurrent[k] @ w_back
+            np.matmul(d_recurrent[k], w_back, out=scratch)
         else:
-            dh_prev += d_recurrent[k, :, : 2 * units] @ w_gates_back
+            np.matmul(d[:, : 2 * units], w_gates_back, out=scratch)
+        dh_prev += scratch
         if s.step_masks is not None:
             dh_prev += dh_skip
-        dh = dh_prev
+        dh, dh_prev = dh_prev, dh  # the two buffers swap roles for the next step
 
     # Sum over every step and sample: x @ kernel and the recurrent matmul.
     features = s.x_steps.shape[-1]

@@ -107,6 +107,8 @@ class LSTM(RNN):
         seed=None,
         **kwargs,
     ):
+        # Keras's `implementation` and `use_cudnn` pick how the same numbers are computed.
+        kwargs.pop("implementation", None), kwargs.pop("use_cudnn", None)
         super().__init__(None, **kwargs)
         self.units = positive_int(self, "units", units)
         check_flag(self, "use_bias", use_bias)
@@ -176,7 +178,7 @@ class LSTM(RNN):
         batch, _, features = data_of(sequences).shape
         keep = dropout_mask(self, "inputs", (batch, features), self.dropout, training)
         if keep is not None:
-            sequences = ops.multiply(sequences, keep[:, None, :])
+            sequences = sequences * keep[:, None, :]
         output, h, c = lstm_sequence(
             sequences,
             self.kernel,

@@ -46,7 +46,9 @@ class RNN(Layer):
             state) and `call(inputs, states)` returning (output, new_states);
             or a list of cells (stacked with `StackedRNNCells`).
         return_sequences: return the output of every timestep, not only the last.
-        return_state: also return the final states: `[output, *states]`.
+        return_state: also return the final states: `[output, *states]` (for
+            stacked cells one flat list, e.g. `[output, h1, h2, c2]`, where
+            Keras nests each cell's states).
         go_backwards: read the sequence from the last timestep to the first
             (the returned sequence is then in that reversed order, as in Keras).
         stateful: the final states of a batch are the initial states of the

@@ -7,7 +7,6 @@ import numpy as np
 from kerastutor import ops, random
 from kerastutor.autodiff import data_of
 from kerastutor.engine.base_layer import get_layer_class
-from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.tree import flatten, map_structure
 
 __all__ = [
@@ -36,9 +35,14 @@ def fused_kernels(enabled):
     """Run LSTM and GRU with (True) or without (False) their fused kernels inside the block.
 
     Example:
+        >>> import numpy as np
+        >>> from kerastutor.layers import GRU
         >>> from kerastutor.layers.rnn import fused_kernels  # defined here, exported there
-        >>> with fused_kernels(False):
-        ...     readable = model.predict(x)  # every step through the layer's `_step`
+        >>> gru, x = GRU(3), np.ones((2, 4, 5), "float32")
+        >>> with fused_kernels(False):  # every step through GRU._step
+        ...     readable = gru(x)
+        >>> bool(np.allclose(gru(x), readable, atol=1e-6))
+        True
     """
     previous = _FUSED["enabled"]
     _FUSED["enabled"] = bool(enabled)
@@ -73,6 +77,11 @@ def checked_call(layer, inputs, kwargs, node_index):
         raise ValueError(
             prefix + "with `stateful=True` the batch size must be fixed, found the "
             f"sequence shape {shape}. Use `Input(batch_shape=...)` or `batch_size=`."
+        )
+    if layer.unroll and len(shape) == 3 and shape[1] is None:
+        raise ValueError(
+            prefix + f"`unroll=True` needs a known number of timesteps, found {shape}. "
+            "Give the Input a `shape=(timesteps, features)`."
         )
     initial_state = kwargs.get("initial_state")
     if initial_state is not None:
@@ -127,11 +136,8 @@ def check_flag(layer, argument, value):
 
 def check_rate(layer, argument, rate):
     """A dropout rate in [0, 1), or a ValueError naming the layer."""
-    if (
-        not isinstance(rate, (int, float, np.floating))
-        or isinstance(rate, bool)
-        or not 0 <= rate < 1
-    ):
+    is_number = isinstance(rate, (int, float, np.floating)) and not isinstance(rate, bool)
+    if not is_number or not 0 <= rate < 1:
         raise ValueError(
             f"Received an invalid value for argument `{argument}` of {type(layer).__name__} "
             f"layer '{layer.name}': expected a float in [0, 1), the fraction of units to drop, "
@@ -206,9 +212,7 @@ def checked_cell(layer, cell):
 
 def shape_of(x):
     """The shape of an array, a Tensor, a KerasTensor or a nested list."""
-    if isinstance(x, KerasTensor) or hasattr(x, "shape"):
-        return tuple(x.shape)
-    return tuple(np.shape(x))
+    return tuple(x.shape) if hasattr(x, "shape") else tuple(np.shape(x))
 
 
 def starting_states(layer, batch, initial_state):

@@ -493,8 +493,10 @@ def test_unknown_activation_lists_the_valid_ones():
 
 def test_unsupported_keras_options_are_rejected():
     with pytest.raises(TypeError) as info:
-        LSTM(3, implementation=1)
-    assert info.value.args == ("Keyword argument not understood:", "implementation")
+        LSTM(3, time_major=True)  # a Keras 2 option that Keras 3 refuses too
+    assert info.value.args == ("Keyword argument not understood:", "time_major")
+    accepted = LSTM(3, implementation=1, use_cudnn=False, name="a").get_config()
+    assert accepted == LSTM(3, name="a").get_config()  # Keras's layout choices change nothing
 
 
 # ------------------------------------------------------------ config
@@ -573,4 +575,18 @@ def test_initial_state_is_checked_once_per_call(monkeypatch):
         rnn_utils, "_check_initial_state", lambda *a: calls.append(1) or original(*a)
     )
     LSTM(2)(np.zeros((3, 4, 5)), initial_state=[np.zeros((3, 2))] * 2)
+    assert calls == [1]
+
+
+def test_initial_state_is_checked_once_per_model_run(monkeypatch):
+    from kerastutor.layers import rnn_utils
+
+    x, h0, c0 = Input(shape=(4, 5)), Input(shape=(2,)), Input(shape=(2,))
+    model = Model([x, h0, c0], LSTM(2)(x, initial_state=[h0, c0]))
+    calls = []
+    original = rnn_utils._check_initial_state
+    monkeypatch.setattr(
+        rnn_utils, "_check_initial_state", lambda *a: calls.append(1) or original(*a)
+    )
+    model.predict([np.zeros((3, 4, 5)), np.zeros((3, 2)), np.zeros((3, 2))])
     assert calls == [1]

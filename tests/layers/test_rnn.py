@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from kerastutor import initializers, ops
 from kerastutor import layers as L
-from kerastutor import ops
 from kerastutor.layers.rnn import fused_kernels
 from kerastutor.models import Model, Sequential
 
@@ -278,3 +278,135 @@ def test_rank_and_options_are_checked():
         L.RNN(SumCell(2), stateful=1)
     with pytest.raises(TypeError, match="Keyword argument not understood"):
         L.LSTMCell(2, return_sequences=True)
+
+
+# ------------------------------------------------------------ numbers from Keras
+# Keras 3.15 with constant initializers (kernel 0.01, recurrent 0.02, bias
+# 0.03), so every unit has the same value: one number per sample (and step).
+
+KERAS_CONSTANT = {
+    "gru": [[0.115273, 0.20725, 0.293596]],
+    "gru_before_back": [[0.051995, 0.147865, 0.239251]],
+    "gru_mask_seq": [
+        [
+            [0.024876, 0.045561, 0.045561, 0.071437, 0.092698, 0.111489],
+            [0.067622, 0.067622, 0.067622, 0.124802, 0.163491, 0.163491],
+            [0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        ]
+    ],
+    "lstm_mask_state": [
+        [0.07539, 0.120757, 0.0],
+        [0.07539, 0.120757, 0.0],
+        [0.143344, 0.223337, 0.0],
+    ],
+    "simple_back_seq": [
+        [
+            [0.115482, 0.104239, 0.087942, 0.071396, 0.054801, 0.038173],
+            [0.20888, 0.201557, 0.185876, 0.169775, 0.153566, 0.137271],
+            [0.298617, 0.294918, 0.280106, 0.264745, 0.249228, 0.233577],
+        ]
+    ],
+    "stacked_ones_mask": [[0.849815, 0.783453, 0.0]],
+    "gru_stateful_second": [[0.117191, 0.212035, 0.302958]],
+    "gru_stateful_reset": [[0.114447, 0.205621, 0.291326]],
+}
+SEQUENCE = np.arange(72, dtype="float32").reshape(3, 6, 4) / 10
+KERAS_MASK = np.array([[1, 1, 0, 1, 1, 1], [1, 0, 0, 1, 1, 0], [0, 0, 0, 0, 0, 0]], bool)
+
+
+def _constant(**kwargs):
+    return dict(
+        kernel_initializer=initializers.Constant(0.01),
+        recurrent_initializer=initializers.Constant(0.02),
+        bias_initializer=initializers.Constant(0.03),
+        **kwargs,
+    )
+
+
+def _ones_cell():
+    return L.LSTMCell(1, kernel_initializer="ones", recurrent_initializer="ones")
+
+
+@pytest.mark.parametrize(
+    "name, make, kwargs",
+    [
+        ("gru", lambda: L.GRU(3, **_constant()), {}),
+        (
+            "gru_before_back",
+            lambda: L.GRU(3, reset_after=False, go_backwards=True, **_constant()),
+            {},
+        ),
+        (
+            "gru_mask_seq",
+            lambda: L.GRU(2, return_sequences=True, **_constant()),
+            {"mask": KERAS_MASK},
+        ),
+        (
+            "lstm_mask_state",
+            lambda: L.LSTM(2, return_state=True, **_constant()),
+            {"mask": KERAS_MASK},
+        ),
+        (
+            "simple_back_seq",
+            lambda: L.SimpleRNN(2, go_backwards=True, return_sequences=True, **_constant()),
+            {},
+        ),
+        ("stacked_ones_mask", lambda: L.RNN([_ones_cell(), _ones_cell()]), {"mask": KERAS_MASK}),
+    ],
+)
+def test_numbers_keras_computes(name, make, kwargs):
+    outputs = make()(SEQUENCE, **kwargs)
+    outputs = outputs if isinstance(outputs, list) else [outputs]
+    for got, expected in zip(outputs, KERAS_CONSTANT[name], strict=True):
+        np.testing.assert_allclose(
+            got, np.broadcast_to(np.array(expected)[..., None], got.shape), atol=2e-6
+        )
+    with fused_kernels(False):
+        again = make()(SEQUENCE, **kwargs)
+    for got, expected in zip(again if isinstance(again, list) else [again], outputs, strict=True):
+        np.testing.assert_allclose(got, expected, atol=1e-6)
+
+
+def test_stateful_gru_numbers_keras_computes():
+    layer = L.GRU(2, stateful=True, **_constant())
+    layer(SEQUENCE)
+    np.testing.assert_allclose(
+        layer(SEQUENCE)[:, 0], KERAS_CONSTANT["gru_stateful_second"][0], atol=2e-6
+    )
+    layer.reset_states()
+    np.testing.assert_allclose(
+        layer(SEQUENCE)[:, 0], KERAS_CONSTANT["gru_stateful_reset"][0], atol=2e-6
+    )
+
+
+def test_unroll_needs_known_timesteps():
+    with pytest.raises(ValueError, match=r"`unroll=True` needs a known number of timesteps"):
+        L.GRU(2, unroll=True)(L.Input(shape=(None, 3)))
+    assert L.GRU(2, unroll=True)(L.Input(shape=(4, 3))).shape == (None, 2)
+
+
+def test_stateful_in_a_model_with_a_fixed_batch():
+    x = L.Input(shape=(3, 2), batch_size=4)
+    layer = L.SimpleRNN(2, stateful=True)
+    model = Model(x, layer(x))
+    data = np.random.default_rng(5).normal(size=(4, 3, 2))
+    first, second = model.predict(data, batch_size=4), model.predict(data, batch_size=4)
+    assert not np.allclose(first, second)  # the second batch continues the first
+    layer.reset_states()
+    np.testing.assert_allclose(model.predict(data, batch_size=4), first, atol=1e-6)
+
+
+@pytest.mark.parametrize("layer_class", [L.SimpleRNN, L.GRU, L.LSTM])
+def test_fit_with_dropout_lowers_the_loss(layer_class):
+    from kerastutor.utils import set_random_seed
+
+    set_random_seed(0)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(16, 5, 3)).astype("float32")
+    y = x.sum(axis=(1, 2))[:, None] / 5
+    inputs = L.Input(shape=(5, 3))
+    hidden = layer_class(8, dropout=0.2, recurrent_dropout=0.2, seed=1)(inputs)
+    model = Model(inputs, L.Dense(1)(hidden))
+    model.compile(optimizer="adam", loss="mse")
+    history = model.fit(x, y, epochs=15, batch_size=8, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
