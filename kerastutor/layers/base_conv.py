@@ -1,6 +1,6 @@
 """The base of every convolution layer: Conv1D, Conv2D and the variants built on them."""
 
-from kerastutor import activations, initializers, ops
+from kerastutor import activations, constraints, initializers, ops, regularizers
 from kerastutor.engine.input_spec import InputSpec
 from kerastutor.layers.sliding_window import (
     WindowLayer,
@@ -45,6 +45,10 @@ class BaseConv(WindowLayer):
         use_bias: whether to add one bias per output channel.
         kernel_initializer: defaults to 'glorot_uniform'.
         bias_initializer: defaults to 'zeros'.
+        kernel_regularizer, bias_regularizer: a penalty on that weight (e.g. `L2(0.01)`).
+        activity_regularizer: a penalty on the output.
+        kernel_constraint, bias_constraint: a rule (e.g. `MaxNorm(2)`) applied to
+            the weight after each update.
         **kwargs: the base Layer's arguments (`name`, `input_shape`, ...).
     """
 
@@ -66,9 +70,14 @@ class BaseConv(WindowLayer):
         use_bias=True,
         kernel_initializer="glorot_uniform",
         bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.rank = rank
         self.filters = None if filters is None else _positive_int(self, filters, "filters")
         self.groups = _positive_int(self, groups, "groups")
@@ -89,6 +98,10 @@ class BaseConv(WindowLayer):
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(ndim=rank + 2)
         if not self.strided_dilation_supported:
             self._check_strides_and_dilation()
@@ -107,6 +120,8 @@ class BaseConv(WindowLayer):
                 name="bias",
                 shape=(self._output_channels(in_channels),),
                 initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
             )
         else:
             self.bias = None
@@ -116,7 +131,7 @@ class BaseConv(WindowLayer):
     def call(self, inputs):
         outputs = self.convolution_op(inputs)
         if self.use_bias:
-            outputs = ops.add(outputs, self.bias)
+            outputs = outputs + self.bias
         return self.activation(outputs)
 
     def convolution_op(self, inputs):
@@ -141,6 +156,10 @@ class BaseConv(WindowLayer):
                 "use_bias": self.use_bias,
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint),
             }
         )
         return config
@@ -153,6 +172,8 @@ class BaseConv(WindowLayer):
             name="kernel",
             shape=self.kernel_size + (in_channels // self.groups, self.filters),
             initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
         )
 
     def _output_channels(self, in_channels):

@@ -132,6 +132,8 @@ class Conv2DTranspose(BaseConv):
             name="kernel",
             shape=self.kernel_size + (self.filters, in_channels),
             initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
         )
 
     def _output_sizes(self, input_shape, where=None):
