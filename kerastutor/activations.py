@@ -33,9 +33,19 @@ __all__ = [
 ]
 
 
-def relu(x):
-    """max(x, 0)."""
-    return ops.relu(x)
+def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    """max(x, 0); with Keras's options, a leaky, capped or shifted relu.
+
+    Above `threshold` the output is x, below it `negative_slope * (x -
+    threshold)` (0 by default), and nothing exceeds `max_value` (relu6 is
+    `max_value=6`).
+    """
+    if negative_slope == 0 and max_value is None and threshold == 0:
+        return ops.relu(x)
+    out = ops.where(ops.greater(x, threshold), x, negative_slope * (x - threshold))
+    if max_value is not None:
+        out = ops.minimum(out, max_value)
+    return out
 
 
 def sigmoid(x):

@@ -103,6 +103,14 @@ class Metric:
     def result(self):
         raise NotImplementedError
 
+    def get_config(self):
+        """The constructor's arguments, so that a saved model can rebuild its metrics."""
+        return {"name": self.name}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r}>"
 
@@ -170,6 +178,9 @@ class BinaryAccuracy(MeanMetricWrapper):
 
     def __init__(self, name="binary_accuracy", threshold=0.5):
         super().__init__(binary_accuracy, name=name, threshold=threshold)
+
+    def get_config(self):
+        return {**super().get_config(), "threshold": self.fn_kwargs["threshold"]}
 
 
 class CategoricalAccuracy(MeanMetricWrapper):
@@ -266,6 +277,35 @@ def get(identifier, y_true_shape=None, y_pred_shape=None):
         f"Could not interpret metric identifier {identifier!r}: expected a name such as "
         "'accuracy', a Metric object or a function f(y_true, y_pred)."
     )
+
+
+def serialize(metric):
+    """A JSON-friendly description of a built-in metric, or None for a custom one."""
+    if type(metric) in _BY_NAME.values():
+        return {"class_name": type(metric).__name__, "config": metric.get_config()}
+    return None
+
+
+def deserialize(config):
+    """The built-in Metric that `serialize` described.
+
+    Raises:
+        ValueError: for a class that is not a built-in metric, or a malformed config.
+    """
+    known = {metric_class.__name__: metric_class for metric_class in _BY_NAME.values()}
+    if (
+        not isinstance(config, dict)
+        or config.get("class_name") not in known
+        or not isinstance(config.get("config", {}), dict)
+    ):
+        raise ValueError(
+            f"Cannot rebuild a metric from {config!r}: expected {{'class_name': ..., "
+            f"'config': {{...}}}} with one of the built-in classes {', '.join(sorted(known))}."
+        )
+    try:
+        return known[config["class_name"]].from_config(config.get("config", {}))
+    except TypeError as error:
+        raise ValueError(f"Malformed {config['class_name']} config: {error}") from None
 
 
 def check_identifier(identifier):

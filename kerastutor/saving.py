@@ -36,7 +36,7 @@ import zlib
 
 import numpy as np
 
-from kerastutor import losses, optimizers
+from kerastutor import losses, metrics, optimizers
 from kerastutor.engine.base_layer import get_layer_class
 
 __all__ = [
@@ -348,19 +348,19 @@ def load_model(filepath, custom_objects=None, compile=True):  # `compile`: Keras
     return model
 
 
-def _saved_loss(config):
-    """Compile's `loss` from its saved form: Loss configs become Loss objects again.
+def _from_configs(saved, deserialize):
+    """Compile's `loss` or `metrics` from its saved form: configs become objects again.
 
-    A saved loss is a name, a built-in Loss's `{'class_name', 'config'}`, or a
-    list or dict (by output name) of those.
+    A saved loss or metric is a name, a built-in class's `{'class_name',
+    'config'}`, or a list or dict (by output name) of those.
     """
-    if isinstance(config, dict) and set(config) == {"class_name", "config"}:
-        return losses.deserialize(config)
-    if isinstance(config, dict):
-        return {name: _saved_loss(item) for name, item in config.items()}
-    if isinstance(config, list):
-        return [_saved_loss(item) for item in config]
-    return config
+    if isinstance(saved, dict) and set(saved) == {"class_name", "config"}:
+        return deserialize(saved)
+    if isinstance(saved, dict):
+        return {name: _from_configs(item, deserialize) for name, item in saved.items()}
+    if isinstance(saved, list):
+        return [_from_configs(item, deserialize) for item in saved]
+    return saved
 
 
 def _compile_saved(model, compile_config, state, arrays, path):
@@ -369,9 +369,9 @@ def _compile_saved(model, compile_config, state, arrays, path):
         optimizer = optimizers.deserialize(compile_config.get("optimizer"))
         model.compile(
             optimizer=optimizer,
-            loss=_saved_loss(compile_config.get("loss")),
+            loss=_from_configs(compile_config.get("loss"), losses.deserialize),
             loss_weights=compile_config.get("loss_weights"),
-            metrics=compile_config.get("metrics"),
+            metrics=_from_configs(compile_config.get("metrics"), metrics.deserialize),
         )
     except (TypeError, ValueError) as error:
         raise ValueError(f"{path!r}: the saved compile arguments do not work ({error}).") from None

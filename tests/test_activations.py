@@ -67,6 +67,29 @@ def test_arguments_keras_gives_them():
     )
 
 
+RELU_X = np.array([-10, -5, -1, 0, 1, 2, 5, 7, 10], dtype="float32")
+
+
+@pytest.mark.parametrize(
+    "kwargs, expected",  # what keras.activations.relu(RELU_X, **kwargs) returns (Keras 3.15)
+    [
+        ({"negative_slope": 0.5}, [-5, -2.5, -0.5, 0, 1, 2, 5, 7, 10]),
+        ({"max_value": 5.0}, [0, 0, 0, 0, 1, 2, 5, 5, 5]),
+        ({"threshold": 5.0}, [0, 0, 0, 0, 0, 0, 0, 7, 10]),
+        ({"negative_slope": 0.5, "threshold": 2.0}, [-6, -3.5, -1.5, -1, -0.5, 0, 5, 7, 10]),
+        (
+            {"negative_slope": 0.1, "max_value": 6.0, "threshold": 1.0},
+            [-1.1, -0.6, -0.2, -0.1, 0, 2, 5, 6, 6],
+        ),
+    ],
+)
+def test_relu_options_match_keras(kwargs, expected):
+    out = activations.relu(RELU_X, **kwargs)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out, expected, rtol=1e-6, atol=1e-7)
+    grad_check(lambda x: activations.relu(x, **kwargs), [RELU_X[[0, 2, 5, 7]] + 0.25])
+
+
 @pytest.mark.parametrize(
     "name, saved",
     [(name, name) for name in sorted(FORMULAS) if name != "swish"] + [("swish", "silu")],

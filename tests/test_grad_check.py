@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from kerastutor import autodiff, losses, ops
+from kerastutor import layers as L
 from kerastutor.autodiff import Tensor, Variable, data_of, record, record_outputs
 from kerastutor.layers import (
     GRU,
@@ -17,6 +18,7 @@ from kerastutor.layers import (
     RNN,
     Activation,
     Add,
+    Bidirectional,
     Concatenate,
     Conv2D,
     Dense,
@@ -26,9 +28,12 @@ from kerastutor.layers import (
     GRUCell,
     Input,
     LSTMCell,
+    Masking,
+    RepeatVector,
     SimpleRNN,
     SimpleRNNCell,
     StackedRNNCells,
+    TimeDistributed,
     concatenate,
 )
 from kerastutor.models import Model
@@ -76,6 +81,57 @@ OP_CASES = [
         {"strides": (2, 2), "padding": "same"},
     ),
     ("conv2d", ops.conv2d, [normal(1, 7, 6, 1), normal(2, 3, 1, 2)], {"strides": (2, 1)}),
+    ("conv", ops.conv, [normal(2, 7, 3), normal(3, 3, 2)], {"strides": 2, "padding": "same"}),
+    (
+        "conv",
+        ops.conv,
+        [normal(2, 8, 2), normal(2, 2, 3)],
+        {"padding": "causal", "dilation_rate": 3},
+    ),
+    ("conv", ops.conv, [normal(2, 6, 6, 2), normal(2, 3, 2, 2)], {"dilation_rate": (2, 1)}),
+    ("conv", ops.conv, [normal(2, 5, 4, 4), normal(3, 3, 2, 6)], {"padding": "same"}),  # groups=2
+    ("depthwise_conv", ops.depthwise_conv, [normal(2, 5, 5, 2), normal(3, 3, 2, 2)], {}),
+    (
+        "depthwise_conv",
+        ops.depthwise_conv,
+        [normal(1, 6, 5, 3), normal(2, 3, 3, 1)],
+        {"strides": 2, "padding": "same"},
+    ),
+    (
+        "separable_conv",
+        ops.separable_conv,
+        [normal(2, 5, 5, 2), normal(3, 3, 2, 2), normal(1, 1, 4, 3)],
+        {"padding": "same", "dilation_rate": 2},
+    ),
+    ("conv_transpose", ops.conv_transpose, [normal(2, 3, 4, 2), normal(3, 3, 3, 2)], {}),
+    (
+        "conv_transpose",
+        ops.conv_transpose,
+        [normal(2, 3, 3, 2), normal(3, 2, 2, 2)],
+        {"strides": 2, "padding": "same", "output_padding": 1},
+    ),
+    (
+        "conv_transpose",
+        ops.conv_transpose,
+        [normal(1, 5, 3), normal(3, 2, 3)],
+        {"strides": 1, "dilation_rate": 2},
+    ),
+    ("max_pool", ops.max_pool, normal(2, 5, 4, 3), {"pool_size": 2}),
+    (
+        "max_pool",
+        ops.max_pool,
+        normal(2, 6, 5, 2),
+        {"pool_size": (3, 2), "strides": (2, 1), "padding": "same"},
+    ),
+    ("max_pool", ops.max_pool, normal(2, 7, 3), {"pool_size": 3, "strides": 2}),
+    ("average_pool", ops.average_pool, normal(2, 5, 4, 3), {"pool_size": 2}),
+    (
+        "average_pool",
+        ops.average_pool,
+        normal(2, 5, 5, 2),
+        {"pool_size": 3, "strides": 2, "padding": "same"},
+    ),
+    ("average_pool", ops.average_pool, normal(1, 7, 2), {"pool_size": 2, "padding": "same"}),
     ("relu", ops.relu, away_from(normal(3, 4), [0.0]), {}),
     ("sigmoid", ops.sigmoid, 3 * normal(3, 4), {}),
     ("tanh", ops.tanh, normal(3, 4), {}),
@@ -94,6 +150,10 @@ OP_CASES = [
     ("softsign", ops.softsign, away_from(normal(3, 4), [0.0]), {}),
     ("hard_sigmoid", ops.hard_sigmoid, away_from(4 * normal(3, 4), [-3.0, 3.0]), {}),
     ("log_softmax", ops.log_softmax, normal(3, 4), {}),
+    ("relu6", ops.relu6, away_from(4 * normal(3, 4), [0.0, 6.0]), {}),
+    ("hard_silu", ops.hard_silu, away_from(4 * normal(3, 4), [-3.0, 3.0]), {}),
+    ("hard_swish", ops.hard_swish, normal(2, 3), {}),
+    ("log_sigmoid", ops.log_sigmoid, 5 * normal(3, 4), {}),
     ("log_softmax", ops.log_softmax, normal(3, 4, 2), {"axis": 1}),
     ("exp", ops.exp, normal(3, 4), {}),
     ("log", ops.log, positive(3, 4), {}),
@@ -111,6 +171,8 @@ OP_CASES = [
     ("split", ops.split, [normal(2, 5), [2, 3]], {"axis": -1}),
     ("split", ops.split, [normal(2, 6), 3], {"axis": 1}),
     ("take", ops.take, [normal(5, 3), np.array([[0, 4], [4, 2]])], {}),
+    ("take", ops.take, [normal(2, 5, 3), np.array([[0, 4], [4, 4]])], {"axis": 1}),
+    ("take", ops.take, [normal(3, 4), np.array([11, 0, 11])], {"axis": None}),
     ("where", ops.where, [normal(3, 4) > 0, normal(3, 4), normal(3, 4)], {}),
     ("stack", ops.stack, [[normal(2, 3), normal(2, 3)]], {"axis": 1}),
     ("slice_axis", ops.slice_axis, [normal(2, 5, 3), 1, 4], {"axis": 1}),
@@ -172,6 +234,8 @@ OP_CASES = [
 # A new op must land in one list or the other.
 NOT_DIFFERENTIABLE = {
     "conv_padding": "computes padding sizes (Python ints), not a tensor",
+    "conv_output_length": "computes an output length (a Python int), not a tensor",
+    "conv_transpose_output_length": "computes an output length (a Python int), not a tensor",
     "shape": "returns a tuple of ints",
     "convert_to_numpy": "hands back a plain NumPy array: gradients stop there by design",
     "stop_gradient": "blocks the gradient: that is what it is for",
@@ -214,6 +278,8 @@ def test_every_op_has_a_gradient_check_or_a_reason_not_to():
 # How to call each excluded function on a watched tensor x.
 EXCLUDED_CALLS = {
     "conv_padding": lambda x: ops.conv_padding(5, 3, 1, "same"),
+    "conv_output_length": lambda x: ops.conv_output_length(5, 3, 2, "valid"),
+    "conv_transpose_output_length": lambda x: ops.conv_transpose_output_length(5, 3, 2, "same"),
     "zeros": lambda x: ops.zeros(x.shape),
     "ones": lambda x: ops.ones(x.shape),
     "full": lambda x: ops.full(x.shape, x),
@@ -375,6 +441,92 @@ LAYER_CASES = [
     ("activation", lambda: Activation("tanh"), normal(2, 3), {}),
     ("flatten", lambda: Flatten(), normal(2, 3, 2), {}),
     ("dropout_inference", lambda: Dropout(0.5), normal(2, 3), {"training": False}),
+    (
+        "conv2d_dilated_groups",
+        lambda: Conv2D(4, 2, dilation_rate=2, groups=2),
+        normal(2, 5, 5, 4),
+        {},
+    ),
+    ("conv1d_causal", lambda: L.Conv1D(2, 3, padding="causal"), normal(2, 5, 3), {}),
+    ("conv1d_strided_same", lambda: L.Conv1D(3, 2, strides=2, padding="same"), normal(2, 7, 2), {}),
+    (
+        "conv2d_transpose",
+        lambda: L.Conv2DTranspose(2, 3, strides=2, padding="same"),
+        normal(2, 3, 3, 2),
+        {},
+    ),
+    (
+        "conv2d_transpose_dilated",
+        lambda: L.Conv2DTranspose(2, 2, dilation_rate=2),
+        normal(1, 3, 4, 2),
+        {},
+    ),
+    ("depthwise_conv2d", lambda: L.DepthwiseConv2D(3, depth_multiplier=2), normal(2, 5, 4, 2), {}),
+    ("separable_conv2d", lambda: L.SeparableConv2D(3, 2, padding="same"), normal(2, 4, 4, 2), {}),
+    ("max_pooling1d", lambda: L.MaxPooling1D(2, strides=1), normal(2, 5, 3), {}),
+    ("max_pooling2d_same", lambda: L.MaxPooling2D(3, 2, padding="same"), normal(2, 5, 4, 2), {}),
+    ("average_pooling1d_same", lambda: L.AveragePooling1D(3, padding="same"), normal(2, 7, 2), {}),
+    ("average_pooling2d", lambda: L.AveragePooling2D((2, 3)), normal(2, 4, 6, 2), {}),
+    ("global_max_pooling1d", lambda: L.GlobalMaxPooling1D(), normal(2, 5, 3), {}),
+    (
+        "global_max_pooling2d_keepdims",
+        lambda: L.GlobalMaxPooling2D(keepdims=True),
+        normal(2, 3, 4, 2),
+        {},
+    ),
+    (
+        "global_average_pooling1d_mask",
+        lambda: L.GlobalAveragePooling1D(),
+        normal(2, 4, 3),
+        {"mask": np.array([[1, 1, 0, 1], [0, 1, 0, 0]], bool)},
+    ),
+    ("global_average_pooling2d", lambda: L.GlobalAveragePooling2D(), normal(2, 3, 4, 2), {}),
+    ("bidirectional_concat", lambda: Bidirectional(LSTM(2)), normal(2, 4, 3), {}),
+    *[
+        (
+            f"bidirectional_sequences_state_{mode}",
+            lambda mode=mode: Bidirectional(
+                LSTM(2, return_sequences=True, return_state=True), merge_mode=mode
+            ),
+            normal(2, 4, 3),
+            {},
+        )
+        for mode in ("sum", "mul", "ave", None)
+    ],
+    (
+        "bidirectional_mask",
+        lambda: Bidirectional(LSTM(2, return_sequences=True)),
+        normal(3, 5, 2),
+        {"mask": np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 1], [1, 0, 1, 0, 1]], bool)},
+    ),
+    (
+        "bidirectional_initial_state",
+        lambda: Bidirectional(LSTM(2, return_state=True)),
+        normal(2, 4, 3),
+        {"initial_state": [normal(2, 2) for _ in range(4)]},
+    ),
+    (
+        "bidirectional_gru_mask",
+        lambda: Bidirectional(GRU(2, return_sequences=True, return_state=True)),
+        normal(3, 5, 2),
+        {"mask": np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 1], [1, 0, 1, 0, 1]], bool)},
+    ),
+    (
+        "bidirectional_simple_rnn_initial_state",
+        lambda: Bidirectional(SimpleRNN(2), merge_mode="ave"),
+        normal(2, 4, 3),
+        {"initial_state": [normal(2, 2), normal(2, 2)]},
+    ),
+    ("time_distributed_dense", lambda: TimeDistributed(Dense(2)), normal(2, 3, 4), {}),
+    (
+        "time_distributed_conv2d",
+        lambda: TimeDistributed(Conv2D(2, 2)),
+        normal(2, 3, 4, 4, 1),
+        {},
+    ),
+    ("repeat_vector", lambda: RepeatVector(3), normal(2, 4), {}),
+    # Away from padding (where a nudge would change the mask) Masking is the identity.
+    ("masking", lambda: Masking(), normal(2, 4, 3), {}),
 ]
 
 
@@ -450,6 +602,34 @@ def test_masked_embedding_lstm_model():
     h = Embedding(7, 3, mask_zero=True)(x)
     model = Model(x, Dense(2)(LSTM(2, return_sequences=True)(h)))
     grad_check(model, ids(3, 5, padded=True))
+
+
+def test_masked_embedding_bidirectional_model_casts_the_wrapped_weights():
+    x = Input(shape=(5,), dtype="int32")
+    h = Embedding(7, 3, mask_zero=True)(x)
+    h = Bidirectional(LSTM(2, return_sequences=True), merge_mode="sum")(h)
+    model = Model(x, TimeDistributed(Dense(2))(h))
+    report = grad_check(model, ids(3, 5, padded=True))
+    # The weights inside the wrappers are checked in float64 too (else ~1e-3).
+    assert report["forward_lstm/kernel"] < 1e-6 and report["backward_lstm/bias"] < 1e-6
+    assert all(w.dtype == np.float32 for w in model.get_weights())
+
+
+def test_time_distributed_nested_model_and_masking():
+    frame = Input(shape=(2, 2, 1))
+    per_frame = Model(frame, Dense(3)(Flatten()(frame)))
+    video = Input(shape=(3, 2, 2, 1))
+    model = Model(video, TimeDistributed(per_frame)(video))
+    grad_check(model, normal(2, 3, 2, 2, 1))
+    assert per_frame.inputs[0].dtype == "float32"  # given back as it was
+    # Whole numbers with padded (all-zero) steps: an integer input is not
+    # nudged (that would move the mask), but the LSTM's weights are checked.
+    x = Input(shape=(4, 3))
+    model = Model(x, LSTM(2)(Masking()(x)))
+    steps = rng.integers(1, 4, size=(2, 4, 3))
+    steps[0, 1] = steps[1, 3] = 0
+    report = grad_check(model, steps)
+    assert "input" not in report and report["lstm/kernel"] < 1e-6
 
 
 def test_seq2seq_initial_state_inside_a_model():

@@ -8,7 +8,9 @@ Keras's own keras/src/ops/numpy_test.py, core_test.py and nn_test.py.
 
 import numpy as np
 import pytest
+from test_grad_check import OP_CASES
 
+import kerastutor as keras
 from kerastutor import ops
 from kerastutor.autodiff import Tensor, Variable, data_of, watch
 from kerastutor.utils import grad_check
@@ -102,8 +104,12 @@ KERAS_ACTIVATIONS = [
     ("elu", {"alpha": 0.5}, [-0.31606027, 0, 1, 2, 3]),
     ("selu", {}, [-1.1113307, 0.0, 1.050701, 2.101402, 3.152103]),
     ("gelu", {}, [-0.15880796, 0.0, 0.841192, 1.9545977, 2.9963627]),
-    # keras.ops.gelu(x, approximate=False), from Keras 3.15.1
+    ("log_sigmoid", {}, [-1.3132616, -0.6931472, -0.31326166, -0.126928, -0.04858732]),
+    # printed by Keras 3.15.1 (keras.ops on the same float32 x)
     ("gelu", {"approximate": False}, [-0.15865526, 0.0, 0.8413447, 1.9544997, 2.9959502]),
+    ("hard_silu", {}, [-0.33333334, 0.0, 0.6666667, 1.6666667, 3.0]),
+    ("hard_swish", {}, [-0.33333334, 0.0, 0.6666667, 1.6666667, 3.0]),
+    ("relu6", {}, [0.0, 0.0, 1.0, 2.0, 3.0]),
 ]
 
 
@@ -116,7 +122,19 @@ def test_activation_values_match_keras(name, kwargs, expected):
 
 
 @pytest.mark.parametrize(
-    "name", ["gelu", "silu", "elu", "selu", "leaky_relu", "softsign", "hard_sigmoid", "log_softmax"]
+    "name",
+    [
+        "gelu",
+        "silu",
+        "elu",
+        "selu",
+        "leaky_relu",
+        "softsign",
+        "hard_sigmoid",
+        "log_softmax",
+        "hard_silu",
+        "log_sigmoid",
+    ],
 )
 def test_activations_keep_float64_and_turn_ints_into_float32(name):
     op = getattr(ops, name)
@@ -792,3 +810,136 @@ def test_split_into_equal_pieces_or_listed_sizes():
     assert [p.shape for p in ops.split(x, 2)] == [(1, 6), (1, 6)]  # axis 0 by default, as Keras
     with pytest.raises(ValueError, match=r"cannot cut axis 1 \(size 6\) .* into 4 equal pieces"):
         ops.split(x, 4, axis=1)
+
+
+# ---------------------------------------------------------------- dtypes as Keras promotes them
+
+
+@pytest.mark.parametrize(
+    "x1, x2, expected",
+    [
+        (np.ones(2, "float32"), np.ones(2, "int64"), "float32"),  # NumPy: float64
+        (np.ones(2, "float16"), np.ones(2, "int32"), "float16"),
+        (np.ones(2, "int32"), 2.5, "float32"),
+        (np.ones(2, "int32"), np.float32(2), "float32"),
+        (np.ones(2, "float32"), np.ones(2, "float64"), "float64"),
+        (np.ones(2, "int32"), np.ones(2, "int64"), "int64"),
+    ],
+)
+@pytest.mark.parametrize("name", ["add", "multiply", "subtract", "maximum", "minimum", "power"])
+def test_integers_never_widen_a_float(name, x1, x2, expected):
+    assert getattr(ops, name)(x1, x2).dtype == expected
+    assert getattr(ops, name)(x2, x1).dtype == expected
+
+
+def test_dividing_integers_gives_float32():
+    assert ops.divide(np.array([1, 2]), 2).dtype == np.float32
+    assert ops.divide(np.array([1, 2]), np.array([2, 4])).dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    "dtype, expected",
+    [
+        ("int32", "int32"),
+        ("int8", "int32"),
+        ("uint8", "uint32"),
+        ("bool", "int32"),
+        ("float16", "float16"),
+    ],
+)
+def test_sums_and_products_count_in_32_bits_as_keras(dtype, expected):
+    x = np.ones((2, 3), dtype=dtype)
+    assert ops.sum(x).dtype == expected
+    assert ops.prod(x, axis=0).dtype == expected
+
+
+def test_cumsum_keeps_the_integer_dtype():
+    assert ops.cumsum(np.ones(3, "int32")).dtype == np.int32
+    assert ops.cumsum(np.ones(3, "int8")).dtype == np.int8
+    assert ops.cumsum(np.ones(3, bool)).dtype == np.int32
+
+
+# ---------------------------------------------------------------- on symbolic tensors
+
+
+def _symbolic_version(inputs):
+    """The op's arguments with the first float array replaced by an Input of the same shape."""
+    args = list(inputs) if isinstance(inputs, list) else [inputs]
+    for i, arg in enumerate(args):
+        if isinstance(arg, np.ndarray) and arg.dtype.kind == "f":
+            args[i] = keras.Input(batch_shape=arg.shape, dtype="float64")
+            return args
+        if isinstance(arg, list) and isinstance(arg[0], np.ndarray):
+            args[i] = [keras.Input(batch_shape=arg[0].shape, dtype="float64"), *arg[1:]]
+            return args
+    raise AssertionError("no float array to make symbolic")
+
+
+@pytest.mark.parametrize(
+    "name, op, inputs, kwargs", OP_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(OP_CASES)]
+)
+def test_each_op_on_a_symbolic_tensor_gives_the_eager_shape(name, op, inputs, kwargs):
+    eager = op(*inputs, **kwargs) if isinstance(inputs, list) else op(inputs, **kwargs)
+    symbolic = op(*_symbolic_version(inputs), **kwargs)
+
+    def as_list(v):
+        return list(v) if isinstance(v, (list, tuple)) else [v]
+
+    assert [tuple(s.shape) for s in as_list(symbolic)] == [np.shape(e) for e in as_list(eager)]
+
+
+def test_split_into_equal_pieces_needs_a_known_size():
+    x = keras.Input(shape=(None, 4))
+    assert [p.shape for p in ops.split(x, 2, axis=-1)] == [(None, None, 2)] * 2
+    with pytest.raises(
+        ValueError, match=r"cannot cut axis 1 of a tensor of shape \(None, None, 4\)"
+    ):
+        ops.split(x, 2, axis=1)
+
+
+# ---------------------------------------------------------------- Keras's argument names
+
+
+def test_keras_keyword_arguments():
+    x = np.array([-2.0, 0.5, 3.0])
+    np.testing.assert_array_equal(ops.clip(x, x_min=0.0, x_max=1.0), [0.0, 0.5, 1.0])
+    assert ops.reshape(np.zeros(6), newshape=(2, 3)).shape == (2, 3)
+    np.testing.assert_array_equal(ops.add(x1=x, x2=1.0), x + 1)
+    np.testing.assert_array_equal(ops.maximum(x1=x, x2=0.0), [0.0, 0.5, 3.0])
+
+
+class TestTake:
+    x = np.arange(12.0).reshape(3, 4)
+
+    def test_rows_by_default_and_other_axes(self):
+        np.testing.assert_array_equal(ops.take(self.x, [2, 0]), self.x[[2, 0]])
+        np.testing.assert_array_equal(
+            ops.take(self.x, [[1, 1]], axis=1), np.take(self.x, [[1, 1]], axis=1)
+        )
+        np.testing.assert_array_equal(ops.take(self.x, [-1], axis=-1), self.x[:, [-1]])
+
+    def test_axis_none_picks_from_the_flattened_array_as_keras_defaults_to(self):
+        np.testing.assert_array_equal(ops.take(self.x, [0, 11], axis=None), [0.0, 11.0])
+
+    def test_gradient_adds_up_repeated_reads_along_the_axis(self):
+        grad = grad_of(ops.take, np.zeros((2, 3)), np.array([2, 2, 0]), axis=1)
+        np.testing.assert_array_equal(grad, [[1, 0, 2], [1, 0, 2]])
+
+
+class TestWhere:
+    def test_with_only_a_condition_gives_positions_as_numpy(self):
+        x = np.array([1, 2, 3])
+        rows = ops.where(x > 1)
+        assert isinstance(rows, tuple) and len(rows) == 1
+        np.testing.assert_array_equal(rows[0], [1, 2])
+
+    def test_one_of_two_values_missing(self):
+        with pytest.raises(ValueError, match="`x1` and `x2` either both should be `None`"):
+            ops.where(np.array([True]), np.array([1.0]), None)
+
+    def test_gradient_goes_to_the_picked_side(self):
+        a, b = watched([1.0, 2.0]), watched([3.0, 4.0])
+        with watch([a, b]):
+            ops.sum(ops.where(np.array([True, False]), a, b)).backward()
+        np.testing.assert_array_equal(a.grad, [1, 0])
+        np.testing.assert_array_equal(b.grad, [0, 1])

@@ -9,7 +9,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from kerastutor import losses, ops, optimizers
+from kerastutor import losses, metrics, ops, optimizers
 from kerastutor.layers import LSTM, Dense, Embedding, Input, concatenate
 from kerastutor.models import Model, Sequential, load_model, model_from_json
 
@@ -79,7 +79,7 @@ def test_loss_and_optimizer_objects_round_trip(tmp_path):
     model.compile(
         optimizer=optimizers.SGD(learning_rate=0.05, momentum=0.9, nesterov=True),
         loss=losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
+        metrics=[metrics.SparseCategoricalAccuracy(name="hits"), "accuracy"],
     )
     data = np.random.default_rng(0).normal(size=(8, 3)).astype("float32")
     labels = np.array([0, 1, 2, 3, 0, 1, 2, 3])
@@ -90,7 +90,14 @@ def test_loss_and_optimizer_objects_round_trip(tmp_path):
     assert loaded.loss.get_config() == model.loss.get_config()
     assert loaded.loss.from_logits is True
     assert loaded.optimizer.get_config() == model.optimizer.get_config()
-    assert loaded.evaluate(data, labels, verbose=0) == model.evaluate(data, labels, verbose=0)
+    assert loaded.evaluate(data, labels, return_dict=True, verbose=0) == model.evaluate(
+        data, labels, return_dict=True, verbose=0
+    )
+    assert set(model.evaluate(data, labels, return_dict=True, verbose=0)) == {
+        "loss",
+        "hits",
+        "accuracy",
+    }
     model.train_on_batch(data, labels)
     loaded.train_on_batch(data, labels)
     for a, b in zip(model.get_weights(), loaded.get_weights(), strict=True):
@@ -103,12 +110,22 @@ def test_per_output_loss_objects_round_trip(tmp_path):
     model.compile(
         optimizer=optimizers.Adam(learning_rate=0.01),
         loss={"scores": losses.CategoricalCrossentropy(from_logits=True), "value": "mae"},
+        metrics={"value": [metrics.BinaryAccuracy(threshold=0.2)]},
     )
     model.save(tmp_path / "two.keras")
     loaded = load_model(tmp_path / "two.keras")
     scores, value = loaded._loss_objects
     assert isinstance(scores, losses.CategoricalCrossentropy) and scores.from_logits
     assert isinstance(value, losses.MeanAbsoluteError)
+    saved = loaded._compile_config()["metrics"]
+    assert saved == {
+        "value": [
+            {
+                "class_name": "BinaryAccuracy",
+                "config": {"name": "binary_accuracy", "threshold": 0.2},
+            }
+        ]
+    }
 
 
 def test_a_custom_loss_leaves_the_model_uncompiled_after_loading(tmp_path):
@@ -124,6 +141,8 @@ def test_loss_configs_that_cannot_be_rebuilt_are_refused():
         losses.deserialize({"class_name": "Huber", "config": {}})
     with pytest.raises(ValueError, match="Malformed BinaryCrossentropy config"):
         losses.deserialize({"class_name": "BinaryCrossentropy", "config": {"colour": 1}})
+    with pytest.raises(ValueError, match="Cannot rebuild a metric from"):
+        metrics.deserialize({"class_name": "AUC", "config": {}})
 
 
 def test_without_optimizer_or_compile(trained, tmp_path):

@@ -4,6 +4,7 @@ import hashlib
 import io
 import subprocess
 import sys
+import tarfile
 import urllib.error
 import urllib.request
 import zipfile
@@ -87,6 +88,8 @@ def test_pad_sequences_empty_rows_items_and_dtypes():
     np.testing.assert_array_equal(vectors[1], [[0, 0], [5, 6]])
     words = utils.pad_sequences([["a", "b"], ["c"]], dtype=object, value="<pad>")
     assert words.tolist() == [["a", "b"], ["<pad>", "c"]]
+    words = utils.pad_sequences([["1"], ["1", "2"]], padding="post", value="pad", dtype="<U3")
+    assert words.tolist() == [["1", "pad"], ["1", "2"]]
     assert utils.pad_sequences([]).shape == (0, 0)
 
 
@@ -97,7 +100,7 @@ def test_pad_sequences_empty_rows_items_and_dtypes():
         ((SEQUENCES,), {"truncating": "both"}, "`truncating` must be 'pre' or 'post'"),
         ((SEQUENCES,), {"maxlen": 0}, "`maxlen` of pad_sequences"),
         (([1, 2, 3],), {}, "item 0 is 1. For one sequence, pass"),
-        (([["a"]],), {"value": "x"}, "pass dtype=object"),
+        (([["a"]],), {"value": "x"}, "`dtype` int32 is not compatible with .* Pass dtype=object"),
         (([[[1, 2]], [[3]]],), {}, "Sequence 1 has items of shape"),
     ],
 )
@@ -169,6 +172,49 @@ def test_get_file_downloads_checks_and_extracts(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="does not have the expected hash"):
         utils.get_file("other.zip", origin=URL, cache_dir=tmp_path, file_hash="1" * 32)
     assert not (tmp_path / "datasets" / "other.zip").exists()
+
+
+def serve(monkeypatch, payload):
+    monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout: io.BytesIO(payload))
+
+
+def tar_bytes(name, text):
+    archive = io.BytesIO()
+    with tarfile.open(fileobj=archive, mode="w:gz") as tar:
+        data = text.encode()
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    return archive.getvalue()
+
+
+def test_get_file_names_archives_and_folders_as_keras_3(tmp_path, monkeypatch):
+    payload = tar_bytes("aclImdb/README", "reviews")
+    serve(monkeypatch, payload)
+    # No fname: the archive is kept as '<url name>_archive', unpacked into '<url name>'.
+    url = "https://example.com/aclImdb_v1.tar.gz"
+    folder = utils.get_file(origin=url, untar=True, cache_dir=tmp_path, cache_subdir="")
+    assert folder == str(tmp_path / "aclImdb_v1.tar.gz")
+    assert (tmp_path / "aclImdb_v1.tar.gz_archive").is_file()
+    assert (tmp_path / "aclImdb_v1.tar.gz" / "aclImdb" / "README").read_text() == "reviews"
+    # An fname without an extension names the folder; with one, '<stem>_extracted'.
+    assert utils.get_file("imdb", origin=url, extract=True, cache_dir=tmp_path) == str(
+        tmp_path / "datasets" / "imdb"
+    )
+    md5 = hashlib.md5(payload).hexdigest()
+    folder = utils.get_file(
+        "imdb.tar.gz", origin=url, extract=True, cache_dir=tmp_path, md5_hash=md5
+    )
+    assert folder == str(tmp_path / "datasets" / "imdb_extracted")
+    assert (tmp_path / "datasets" / "imdb.tar.gz").is_file()
+
+
+def test_get_file_refuses_folders_in_fname_and_non_archives(tmp_path, monkeypatch):
+    with pytest.raises(ValueError, match="without folders"):
+        utils.get_file("sub/data.csv", origin=URL, cache_dir=tmp_path)
+    serve(monkeypatch, b"a,b\n")
+    with pytest.raises(ValueError, match="not a zip or tar archive"):
+        utils.get_file(origin=URL, extract=True, cache_dir=tmp_path)
 
 
 def test_get_file_needs_an_origin():

@@ -39,7 +39,7 @@ from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.node import Node
 from kerastutor.engine.tree import flatten, map_structure
 
-__all__ = ["Layer", "get_layer_class", "mask_per_output"]
+__all__ = ["Layer", "get_layer_class", "map_shapes", "mask_per_output"]
 
 # Every Layer subclass, by class name: how `from_config` and `load_model` find
 # classes without importing anything named in a file.
@@ -55,6 +55,8 @@ ALLOWED_KWARGS = (
     "weights",
     "input_dtype",
 )
+# Keras 2's Dense, LSTM and Conv layers also took `input_dim=3` for `input_shape=(3,)`.
+FIRST_LAYER_KWARGS = ("input_dim",)
 
 _KERAS3_NOTE = (
     " (Keras 3 no longer raises here: it silently answers with node 0's {what}, "
@@ -97,7 +99,7 @@ class Layer:
 
     def __init__(self, **kwargs):
         for kwarg in kwargs:
-            if kwarg not in ALLOWED_KWARGS:
+            if kwarg not in ALLOWED_KWARGS + FIRST_LAYER_KWARGS:
                 raise TypeError("Keyword argument not understood:", kwarg)
         name = kwargs.get("name")
         if name is None:
@@ -111,8 +113,9 @@ class Layer:
         )
         if "batch_input_shape" in kwargs:
             self._batch_input_shape = tuple(kwargs["batch_input_shape"])
-        elif "input_shape" in kwargs:
-            input_shape = kwargs["input_shape"]
+        elif "input_shape" in kwargs or "input_dim" in kwargs:
+            # Keras 2's ways to give a first layer its input: `input_shape=(3,)`, `input_dim=3`.
+            input_shape = kwargs.get("input_shape", kwargs.get("input_dim"))
             if isinstance(input_shape, int):
                 input_shape = (input_shape,)
             self._batch_input_shape = (kwargs.get("batch_size"),) + tuple(input_shape)
@@ -158,7 +161,9 @@ class Layer:
         return layer_config
 
     @classmethod
-    def from_config(cls, layer_config):
+    def from_config(cls, layer_config, custom_objects=None):
+        """The layer `get_config` described. `custom_objects` (class name -> class)
+        serves layers that rebuild layers they wrap (TimeDistributed, Bidirectional)."""
         return cls(**layer_config)
 
     # ------------------------------------------------------------ weights
@@ -290,11 +295,7 @@ class Layer:
         # Check before building, so a refused call leaves no weights of the wrong shape.
         self._check_input_compatibility(input_tensors, node_index)
         self._maybe_build(input_shape)
-        output_shape = self.compute_output_shape(input_shape)
-        if _is_single_shape(output_shape):
-            outputs = KerasTensor(output_shape, dtype=self._output_dtype())
-        else:
-            outputs = [KerasTensor(shape, dtype=self._output_dtype()) for shape in output_shape]
+        outputs = self._symbolic_outputs(self.compute_output_shape(input_shape))
         input_masks = [t._keras_mask for t in input_tensors]
         mask = kwargs.get("mask", self._mask_argument(inputs, input_masks))
         output_list = flatten(outputs)
@@ -305,6 +306,12 @@ class Layer:
         for listener in list(self._node_listeners):
             listener(self, node)
         return outputs
+
+    def _symbolic_outputs(self, output_shape):
+        """New symbolic tensors for `output_shape`: one shape, or a list/tuple/dict of shapes."""
+        return map_shapes(
+            lambda shape: KerasTensor(shape, dtype=self._output_dtype()), output_shape
+        )
 
     def _call_eager(self, inputs, args, kwargs):
         inputs = map_structure(self._to_array, inputs)
@@ -524,6 +531,15 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def map_shapes(fn, shapes):
+    """`fn` applied to each shape in a nested list/tuple/dict of shapes (a shape is a tuple of sizes)."""
+    if _is_single_shape(shapes):
+        return fn(shapes)
+    if isinstance(shapes, dict):
+        return {key: map_shapes(fn, value) for key, value in shapes.items()}
+    return type(shapes)(map_shapes(fn, shape) for shape in shapes)
 
 
 def mask_per_output(output_masks, count):

@@ -13,8 +13,14 @@ import numpy as np
 
 from kerastutor.autodiff import data_of
 from kerastutor.engine import summary as summary_lib
-from kerastutor.engine.base_layer import Layer, _is_single_shape, get_layer_class, mask_per_output
-from kerastutor.engine.input_layer import InputLayer
+from kerastutor.engine.base_layer import (
+    Layer,
+    _is_single_shape,
+    get_layer_class,
+    map_shapes,
+    mask_per_output,
+)
+from kerastutor.engine.input_layer import Input, InputLayer
 from kerastutor.engine.input_spec import InputSpec, check_input_spec
 from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.tree import flatten, map_structure, pack_like
@@ -33,13 +39,36 @@ class Functional(Layer):
         trainable: False freezes every layer in the model.
     """
 
-    def __init__(self, inputs=None, outputs=None, name=None, trainable=True):
-        super().__init__(name=name, trainable=trainable)
+    def __init__(self, inputs=None, outputs=None, name=None, trainable=True, **kwargs):
+        super().__init__(name=name, trainable=trainable, **kwargs)
+        if inputs is None and outputs is None and self._has_own_call():
+            # A subclassed model (`class MLP(keras.Model)` with its own `call`):
+            # the graph is traced from `call` when the first input shape is known.
+            self.built = False
+            return
         if inputs is None or outputs is None:
             raise TypeError(
                 f"{type(self).__name__} needs `inputs` and `outputs`, e.g. "
-                "Model(inputs=[tweet_a, tweet_b], outputs=predictions)."
+                "Model(inputs=[tweet_a, tweet_b], outputs=predictions), or a subclass that "
+                "defines `call(self, inputs)`."
             )
+        self._init_graph(inputs, outputs)
+
+    @classmethod
+    def _has_own_call(cls):
+        return cls.call is not Functional.call
+
+    def build(self, input_shape):
+        """For a subclassed model: trace `call` on symbolic inputs of `input_shape` into a graph.
+
+        Every layer that `call` uses records a node, so the model gets the same
+        graph, summary and training as a functional model. Eager calls and
+        `predict` still run `call` itself, with the same layers.
+        """
+        if self.built or not self._has_own_call():
+            return
+        inputs = map_shapes(lambda shape: Input(batch_shape=shape), input_shape)
+        outputs = self.call(inputs)
         self._init_graph(inputs, outputs)
 
     # ------------------------------------------------------------ the graph
@@ -203,7 +232,8 @@ class Functional(Layer):
             # unmasked, though its first input's mask still reaches its outputs.
             if node_mask is not None and "mask" not in kwargs and not _has_tensor_kwargs(node):
                 kwargs["mask"] = node_mask
-            if training is not None:
+            # `training=` given when the layer was called in the graph wins, as in Keras.
+            if training is not None and "training" not in kwargs:
                 kwargs["training"] = training
             outputs = layer._call_eager(args, (), kwargs)
             output_list = flatten(outputs)
@@ -217,7 +247,11 @@ class Functional(Layer):
         return outputs, [masks[id(t)] for t in self.outputs]
 
     def _call_eager(self, inputs, args, kwargs):
+        if not self.built:
+            self.build(map_structure(lambda x: tuple(np.shape(x)), inputs))
         inputs = self._standardize_inputs(inputs)
+        if self._has_own_call() and isinstance(self._nested_inputs, KerasTensor):
+            inputs = inputs[0]  # a subclass's `call` gets what it was traced with
         return self._call_with_options(inputs, *args, **kwargs)
 
     def _standardize_inputs(self, inputs):
@@ -293,6 +327,12 @@ class Functional(Layer):
 
     def compute_mask(self, inputs, mask=None):
         return None
+
+    def _symbolic_outputs(self, output_shape):
+        # Each output keeps its own dtype (a float16 and an int32 output stay so).
+        shapes = _leaves(output_shape, _is_single_shape)
+        tensors = [KerasTensor(shape, dtype=t.dtype) for shape, t in zip(shapes, self.outputs)]
+        return pack_like(self._nested_outputs, tensors)
 
     def predict(self, x, batch_size=32, verbose=0):
         """Run the model on `x` in batches and return NumPy arrays.
@@ -389,10 +429,13 @@ class Functional(Layer):
         return [node for node in layer._inbound_nodes if self._is_relevant(node)]
 
     def _structure_refs(self, nested, tensors):
-        """Tensor references for the config: a dict by key for dict inputs/outputs, else a list."""
-        if isinstance(nested, dict):
-            return {key: self._tensor_ref(nested[key]) for key in nested}
-        return [self._tensor_ref(t) for t in tensors]
+        """Tensor references for the config, nested as the inputs/outputs were given.
+
+        A lone tensor is written as a list of one reference, as Keras 2 wrote it.
+        """
+        if isinstance(nested, KerasTensor):
+            return [self._tensor_ref(nested)]
+        return map_structure(self._tensor_ref, nested)
 
     def _tensor_ref(self, tensor):
         for model_input, input_layer in zip(self.inputs, self._input_layers):
@@ -425,16 +468,16 @@ class Functional(Layer):
         pending = []
         for layer_config in model_config["layers"]:
             layer_class = get_layer_class(layer_config["class_name"], custom_objects)
-            if hasattr(layer_class, "_init_graph"):
-                layer = layer_class.from_config(layer_config["config"], custom_objects)
-            else:
-                layer = layer_class.from_config(layer_config["config"])
-            created[layer.name] = layer
+            layer = layer_class.from_config(layer_config["config"], custom_objects=custom_objects)
+            # References use the entry's name: a custom layer's get_config may leave its
+            # own name out, and then (as in Keras) the rebuilt layer gets a fresh one.
+            entry_name = layer_config.get("name", layer.name)
+            created[entry_name] = layer
             if isinstance(layer, InputLayer):
-                tensors[(layer.name, 0, 0)] = layer._inbound_nodes[0].output_tensors[0]
+                tensors[(entry_name, 0, 0)] = layer._inbound_nodes[0].output_tensors[0]
             for node_config in layer_config["inbound_nodes"]:
-                if node_config is not None:
-                    pending.append((layer, node_config))
+                if node_config:
+                    pending.append((layer, entry_name, _node_config_from_keras_2(node_config)))
 
         def decode(x):
             return tensors[tuple(x["keras_tensor"])]
@@ -443,7 +486,7 @@ class Functional(Layer):
             progressed = False
             waiting_layers = set()
             for item in list(pending):
-                layer, node_config = item
+                layer, entry_name, node_config = item
                 # A shared layer's calls are replayed in their original order,
                 # so that node indices come out the same.
                 if id(layer) in waiting_layers:
@@ -458,21 +501,20 @@ class Functional(Layer):
                     **_decode_structure(decode, node_config["kwargs"]),
                 )
                 for i, out in enumerate(flatten(outputs)):
-                    tensors[(layer.name, node_index, i)] = out
+                    tensors[(entry_name, node_index, i)] = out
                 pending.remove(item)
                 progressed = True
             if not progressed:
-                names = ", ".join(layer.name for layer, _ in pending)
-                raise ValueError(
-                    f"The model config cannot be replayed: the inputs of {names} never become "
-                    "available. The config is corrupt or was edited by hand."
-                )
+                raise ValueError(_why_stuck(pending, created))
 
         def structure(refs):
+            if _is_tensor_ref(refs):
+                return tensors[tuple(refs)]
             if isinstance(refs, dict):
-                return {key: tensors[tuple(ref)] for key, ref in refs.items()}
-            found = [tensors[tuple(ref)] for ref in refs]
-            return found[0] if len(found) == 1 else found
+                return {key: structure(ref) for key, ref in refs.items()}
+            found = type(refs)(structure(ref) for ref in refs)
+            is_lone_tensor = isinstance(refs, list) and len(refs) == 1 and _is_tensor_ref(refs[0])
+            return found[0] if is_lone_tensor else found
 
         return cls(
             inputs=structure(model_config["input_layers"]),
@@ -480,6 +522,32 @@ class Functional(Layer):
             name=model_config["name"],
             trainable=model_config.get("trainable", True),
         )
+
+
+def _node_config_from_keras_2(node_config):
+    """A node entry in kerastutor's form; Keras 2 wrote `[[layer, node, tensor, kwargs], ...]`."""
+    if isinstance(node_config, dict):
+        return node_config
+    refs = [{"keras_tensor": list(entry[:3])} for entry in node_config]
+    kwargs = node_config[0][3] if len(node_config[0]) > 3 else {}
+    return {"args": refs[0] if len(refs) == 1 else refs, "kwargs": dict(kwargs)}
+
+
+def _why_stuck(pending, created):
+    """The error for a config whose calls cannot all be replayed: a missing layer, or a loop."""
+    for layer, _, node_config in pending:
+        for ref in _tensor_refs([node_config["args"], node_config["kwargs"]]):
+            if ref[0] not in created:
+                return (
+                    f"The model config cannot be rebuilt: layer '{layer.name}' is called on the "
+                    f"output of '{ref[0]}', which is not in the config. The config is corrupt "
+                    "or was edited by hand."
+                )
+    names = ", ".join(f"'{name}'" for _, name, _ in pending)
+    return (
+        f"The model config cannot be rebuilt: the calls of {names} wait on each other's "
+        "outputs in a loop, so none can run first. The config is corrupt or was edited by hand."
+    )
 
 
 def _tensor_refs(structure):
@@ -552,11 +620,27 @@ def _as_input_array(tensor, layer, x):
     array = layer._to_array(x)
     if not isinstance(array, np.ndarray):
         return array
+    # A missing or extra trailing axis of size 1 is added or dropped, as Keras 3 does:
+    # data of shape (batch,) fits an Input of shape (None, 1).
+    if array.ndim == len(tensor.shape) - 1 and tensor.shape[-1] == 1:
+        array = array[..., None]
+    elif array.ndim == len(tensor.shape) + 1 and array.shape[-1] == 1:
+        array = array[..., 0]
     target = np.dtype(tensor.dtype)
     if array.dtype != target and array.dtype.kind in "biuf" and target.kind in "biuf":
         if not (array.dtype.kind == "f" and target.kind in "biu"):
             array = array.astype(target)
     return array
+
+
+def _is_tensor_ref(value):
+    """`[layer_name, node_index, tensor_index]` in a config."""
+    return (
+        isinstance(value, (list, tuple))
+        and len(value) == 3
+        and isinstance(value[0], str)
+        and all(isinstance(i, int) for i in value[1:])
+    )
 
 
 def _leaves(structure, is_leaf):

@@ -10,6 +10,8 @@ The arguments are Keras 3's (`shape`, `batch_size`, `batch_shape`, `dtype`,
 learners' material uses (`input_shape`, `batch_input_shape`) work too.
 """
 
+import numpy as np
+
 from kerastutor import config
 from kerastutor.engine import naming
 from kerastutor.engine.base_layer import Layer
@@ -27,13 +29,14 @@ def _as_shape(shape, argument):
             f"one axis. Write `{argument}=({shape},)`, with the comma."
         )
     if not isinstance(shape, (tuple, list)) or not all(
-        d is None or (isinstance(d, int) and not isinstance(d, bool) and d >= 0) for d in shape
+        d is None or (isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= 0)
+        for d in shape
     ):
         raise ValueError(
             f"Cannot convert {shape!r} to a shape: `{argument}` must be a tuple of "
             "non-negative integers or None, e.g. (280, 128) or (None, 128)."
         )
-    return tuple(shape)
+    return tuple(None if d is None else int(d) for d in shape)
 
 
 class InputLayer(Layer):
@@ -81,15 +84,11 @@ class InputLayer(Layer):
             raise ValueError("kerastutor has no sparse tensors: `sparse` must be False.")
         if optional:
             raise ValueError("kerastutor has no optional inputs: `optional` must be False.")
-        if input_tensor is not None and not isinstance(input_tensor, KerasTensor):
-            raise TypeError(
-                "`input_tensor` must be a symbolic tensor (from `Input` or a layer call), "
-                f"received {type(input_tensor).__name__}."
-            )
         batch_shape = self._batch_shape(
             shape, batch_size, batch_shape, input_shape, batch_input_shape, input_tensor
         )
         if input_tensor is not None:
+            _check_agrees(input_tensor, batch_shape, dtype)
             dtype = dtype or input_tensor.dtype
         name = name or naming.unique_name("input", zero_based=False)
         super().__init__(name=name, dtype=dtype or config.floatx(), **kwargs)
@@ -105,6 +104,7 @@ class InputLayer(Layer):
             input_masks=[],
             output_masks=[None],
         )
+        tensor.name = self.name  # as Keras 3 names an Input's tensor
 
     @staticmethod
     def _batch_shape(shape, batch_size, batch_shape, input_shape, batch_input_shape, tensor):
@@ -117,6 +117,12 @@ class InputLayer(Layer):
                 raise ValueError(
                     "Pass `shape` (without the batch axis) or `batch_shape` (with it), not "
                     f"both; received shape={shape!r} and batch_shape={batch_shape!r}."
+                )
+            if batch_size is not None:
+                raise ValueError(
+                    "Pass `batch_size` with `shape`, or the batch size inside `batch_shape`, "
+                    f"not both; received batch_size={batch_size!r} and "
+                    f"batch_shape={batch_shape!r}."
                 )
             return _as_shape(batch_shape, "batch_shape")
         if shape is not None:
@@ -133,6 +139,10 @@ class InputLayer(Layer):
         """The shape of the data, batch axis included: (None, 280, 128)."""
         return self._batch_input_shape
 
+    def call(self):
+        """An InputLayer computes nothing: data enters the model here as it is."""
+        return None
+
     def __call__(self, *args, **kwargs):
         raise TypeError(
             f"InputLayer '{self.name}' cannot be called: it has no inputs. Use its output "
@@ -146,6 +156,30 @@ class InputLayer(Layer):
             "sparse": self.sparse,
             "name": self.name,
         }
+
+
+def _check_agrees(tensor, batch_shape, dtype):
+    """An `input_tensor` must have the shape and dtype the other arguments ask for."""
+    if not isinstance(tensor, KerasTensor):
+        raise ValueError(
+            "`input_tensor` must be a KerasTensor (a symbolic tensor from `Input` or a layer "
+            f"call), received {type(tensor).__name__}."
+        )
+    agrees = len(batch_shape) == len(tensor.shape) and all(
+        asked is None or asked == size for asked, size in zip(batch_shape, tensor.shape)
+    )
+    if not agrees:
+        which = "`batch_size`" if tuple(batch_shape[1:]) == tuple(tensor.shape[1:]) else None
+        which = which or ("`shape`" if len(batch_shape) == len(tensor.shape) else "`batch_shape`")
+        raise ValueError(
+            f"{which} asks for inputs of shape {tuple(batch_shape)}, but the `input_tensor` "
+            f"has shape {tuple(tensor.shape)}; they must agree (or leave {which} out)."
+        )
+    if dtype is not None and str(np.dtype(dtype)) != tensor.dtype:
+        raise ValueError(
+            f"`dtype` is {str(np.dtype(dtype))!r}, but the `input_tensor` has dtype "
+            f"{tensor.dtype!r}; they must agree (or leave `dtype` out)."
+        )
 
 
 def Input(

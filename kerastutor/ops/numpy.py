@@ -26,6 +26,7 @@ import numpy as np
 
 from kerastutor.autodiff import Tensor, data_of, record, symbolic_aware, wants_grad
 from kerastutor.config import floatx
+from kerastutor.ops import core
 from kerastutor.ops.core import float_data_of
 
 __all__ = [
@@ -118,35 +119,51 @@ def _operand(x):
     return data_of(x)
 
 
-@symbolic_aware
-def add(a, b):
-    out = np.asarray(_operand(a) + _operand(b))
-    return record(out, (a, b), lambda g: (g, g), "add")
+def _keras_float(out, *operands):
+    """`out` in the float dtype Keras 3 gives it, where NumPy would widen to float64.
+
+    Keras promotes as JAX does: an integer or bool array meeting a float
+    array takes the float's dtype (float32 + int64 stays float32, NumPy
+    makes float64), and integers that the op itself turns into floats
+    (int / int, int + 2.5) become `floatx()`, float32.
+    """
+    if out.dtype.kind != "f":
+        return out
+    arrays = [_operand(x) for x in operands]
+    floats = [a.dtype for a in arrays if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+    target = np.result_type(*floats) if floats else np.dtype(floatx())
+    return out if out.dtype == target else out.astype(target)
 
 
 @symbolic_aware
-def subtract(a, b):
-    out = np.asarray(_operand(a) - _operand(b))
-    return record(out, (a, b), lambda g: (g, -g), "subtract")
+def add(x1, x2):
+    out = _keras_float(np.asarray(_operand(x1) + _operand(x2)), x1, x2)
+    return record(out, (x1, x2), lambda g: (g, g), "add")
 
 
 @symbolic_aware
-def multiply(a, b):
-    a_data, b_data = _operand(a), _operand(b)
-    out = np.asarray(a_data * b_data)
-    return record(out, (a, b), lambda g: (g * b_data, g * a_data), "multiply")
+def subtract(x1, x2):
+    out = _keras_float(np.asarray(_operand(x1) - _operand(x2)), x1, x2)
+    return record(out, (x1, x2), lambda g: (g, -g), "subtract")
 
 
 @symbolic_aware
-def divide(a, b):
-    a_data, b_data = _operand(a), _operand(b)
-    out = np.asarray(a_data / b_data)
-    return record(out, (a, b), lambda g: (g / b_data, -g * out / b_data), "divide")
+def multiply(x1, x2):
+    x1_data, x2_data = _operand(x1), _operand(x2)
+    out = _keras_float(np.asarray(x1_data * x2_data), x1, x2)
+    return record(out, (x1, x2), lambda g: (g * x2_data, g * x1_data), "multiply")
 
 
 @symbolic_aware
-def negative(a):
-    return record(-data_of(a), (a,), lambda g: (-g,), "negative")
+def divide(x1, x2):
+    x1_data, x2_data = _operand(x1), _operand(x2)
+    out = _keras_float(np.asarray(x1_data / x2_data), x1, x2)
+    return record(out, (x1, x2), lambda g: (g / x2_data, -g * out / x2_data), "divide")
+
+
+@symbolic_aware
+def negative(x):
+    return record(-data_of(x), (x,), lambda g: (-g,), "negative")
 
 
 @symbolic_aware
@@ -190,7 +207,7 @@ def power(x1, x2):
     only computed when x2 is being watched (it needs x1 > 0).
     """
     x1_data, x2_data = _operand(x1), _operand(x2)
-    out = np.asarray(np.power(x1_data, x2_data))
+    out = _keras_float(np.asarray(np.power(x1_data, x2_data)), x1, x2)
 
     def backward(g):
         grad_x1 = g * x2_data * np.power(x1_data, x2_data - 1) if wants_grad(x1) else None
@@ -207,7 +224,7 @@ def floor_divide(x1, x2):
     A step function: its slope is zero wherever it is defined, so it records
     no gradient.
     """
-    return np.asarray(np.floor_divide(_operand(x1), _operand(x2)))
+    return _keras_float(np.asarray(np.floor_divide(_operand(x1), _operand(x2))), x1, x2)
 
 
 @symbolic_aware
@@ -218,7 +235,7 @@ def mod(x1, x2):
     -floor(x1 / x2) for x2 (away from the jumps).
     """
     x1_data, x2_data = _operand(x1), _operand(x2)
-    out = np.asarray(np.mod(x1_data, x2_data))
+    out = _keras_float(np.asarray(np.mod(x1_data, x2_data)), x1, x2)
     return record(out, (x1, x2), lambda g: (g, -g * np.floor(x1_data / x2_data)), "mod")
 
 
@@ -329,35 +346,48 @@ def abs(x):  # numpy's name, shadowing the builtin
 
 
 @symbolic_aware
-def clip(x, low, high):
-    """Clip to [low, high]; the gradient is zero where the value was clipped."""
+def clip(x, x_min, x_max):
+    """Clip to [x_min, x_max]; the gradient is zero where the value was clipped."""
     x_data = data_of(x)
-    out = np.clip(x_data, low, high)
-    inside = (x_data >= low) & (x_data <= high)
+    out = np.clip(x_data, x_min, x_max)
+    inside = (x_data >= x_min) & (x_data <= x_max)
     return record(out, (x,), lambda g: (g * inside,), "clip")
 
 
 @symbolic_aware
-def maximum(a, b):
-    a_data, b_data = _operand(a), _operand(b)
-    out = np.maximum(a_data, b_data)
-    a_wins = a_data >= b_data
-    return record(out, (a, b), lambda g: (g * a_wins, g * ~a_wins), "maximum")
+def maximum(x1, x2):
+    """The larger of x1 and x2, elementwise; where they tie, x1 gets the gradient."""
+    x1_data, x2_data = _operand(x1), _operand(x2)
+    out = _keras_float(np.asarray(np.maximum(x1_data, x2_data)), x1, x2)
+    x1_wins = x1_data >= x2_data
+    return record(out, (x1, x2), lambda g: (g * x1_wins, g * ~x1_wins), "maximum")
 
 
 @symbolic_aware
-def where(condition, a, b):
-    """Pick from `a` where `condition` holds, else from `b` (masking uses this)."""
+def where(condition, x1=None, x2=None):
+    """Pick from `x1` where `condition` holds, else from `x2` (masking uses this).
+
+    With only `condition`, the positions where it holds, as NumPy's
+    `np.where(condition)` gives them (one index array per axis).
+    """
     condition = data_of(condition)
-    out = np.where(condition, _operand(a), _operand(b))
-    return record(out, (a, b), lambda g: (g * condition, g * ~condition), "where")
+    if x1 is None and x2 is None:
+        return tuple(np.nonzero(condition))
+    if x1 is None or x2 is None:
+        raise ValueError(
+            "`x1` and `x2` either both should be `None` or both should have non-None value: "
+            "`where(condition, x1, x2)` picks between two values, `where(condition)` "
+            f"finds positions. Received x1={type(x1).__name__}, x2={type(x2).__name__}."
+        )
+    out = _keras_float(np.asarray(np.where(condition, _operand(x1), _operand(x2))), x1, x2)
+    return record(out, (x1, x2), lambda g: (g * condition, g * ~condition), "where")
 
 
 @symbolic_aware
 def minimum(x1, x2):
     """The smaller of x1 and x2, elementwise; where they tie, x1 gets the gradient."""
     x1_data, x2_data = _operand(x1), _operand(x2)
-    out = np.minimum(x1_data, x2_data)
+    out = _keras_float(np.asarray(np.minimum(x1_data, x2_data)), x1, x2)
     x1_wins = x1_data <= x2_data
     return record(out, (x1, x2), lambda g: (g * x1_wins, g * ~x1_wins), "minimum")
 
@@ -440,6 +470,19 @@ def logical_not(x):
 # ---------------------------------------------------------------- reductions
 
 
+def _total_dtype(dtype):
+    """Keras's dtype for sums and products: bools and small ints count in 32 bits.
+
+    NumPy would give int64 even for int32 input; Keras keeps int32 (and
+    float types as they are).
+    """
+    if dtype.kind == "b" or (dtype.kind == "i" and dtype.itemsize < 4):
+        return np.dtype("int32")
+    if dtype.kind == "u" and dtype.itemsize < 4:
+        return np.dtype("uint32")
+    return dtype
+
+
 def _expand_reduced(g, shape, axis, keepdims):
     if axis is not None and not keepdims:
         g = np.expand_dims(g, axis)
@@ -449,7 +492,7 @@ def _expand_reduced(g, shape, axis, keepdims):
 @symbolic_aware
 def sum(x, axis=None, keepdims=False):  # numpy's name, shadowing the builtin
     x_data = data_of(x)
-    out = np.asarray(x_data.sum(axis=axis, keepdims=keepdims))
+    out = np.asarray(x_data.sum(axis=axis, keepdims=keepdims, dtype=_total_dtype(x_data.dtype)))
 
     def backward(g):
         return (_expand_reduced(g, x_data.shape, axis, keepdims),)
@@ -566,8 +609,8 @@ def prod(x, axis=None, keepdims=False, dtype=None):
     from the left and from the right of each position instead.
     """
     x_data = data_of(x) if dtype is None else data_of(x).astype(dtype)
-    # x's own dtype, as in Keras (NumPy would widen int32 to int64).
-    out = np.asarray(np.prod(x_data, axis=axis, keepdims=keepdims, dtype=x_data.dtype))
+    total_dtype = _total_dtype(x_data.dtype)
+    out = np.asarray(np.prod(x_data, axis=axis, keepdims=keepdims, dtype=total_dtype))
 
     def backward(g):
         axes = _reduced_axes(x_data, axis)
@@ -662,6 +705,8 @@ def cumsum(x, axis=None, dtype=None):
     cumulative sum run backwards.
     """
     x_data = data_of(x)
+    # Keras keeps x's dtype (bools count in int32); NumPy would widen ints to int64.
+    dtype = dtype or ("int32" if x_data.dtype.kind == "b" else x_data.dtype)
     out = np.cumsum(x_data, axis=axis, dtype=dtype)
     along = 0 if axis is None else axis
 
@@ -676,9 +721,9 @@ def cumsum(x, axis=None, dtype=None):
 
 
 @symbolic_aware
-def reshape(x, shape):
+def reshape(x, newshape):
     x_data = data_of(x)
-    out = x_data.reshape(shape)
+    out = x_data.reshape(newshape)
     return record(out, (x,), lambda g: (g.reshape(x_data.shape),), "reshape")
 
 
@@ -710,12 +755,18 @@ def split(x, sizes, axis=0):
     in both.
     """
     if isinstance(sizes, (int, np.integer)):
-        length = data_of(x).shape[axis]
+        x_shape = core.shape(x)  # works for symbolic tensors too
+        length = x_shape[axis]
+        if length is None:
+            raise ValueError(
+                f"`split` cannot cut axis {axis} of a tensor of shape {x_shape} into {sizes} "
+                "equal pieces: the size of that axis is not known until the model runs. "
+                "Give the sizes as a list instead."
+            )
         if sizes <= 0 or length % sizes:
             raise ValueError(
                 f"`split` cannot cut axis {axis} (size {length}) of an array of shape "
-                f"{data_of(x).shape} into {sizes} equal pieces: {length} is not a multiple "
-                f"of {sizes}."
+                f"{x_shape} into {sizes} equal pieces: {length} is not a multiple of {sizes}."
             )
         sizes = [length // sizes] * sizes
     pieces = []
@@ -754,22 +805,26 @@ def stack(tensors, axis=0):
 
 
 @symbolic_aware
-def take(params, indices):
-    """Rows of `params` picked by integer `indices`: the Embedding lookup.
+def take(x, indices, axis=0):
+    """Slices of `x` along `axis` picked by integer `indices`: rows for the Embedding lookup.
 
-    The gradient adds each output row's gradient back into the row it was
-    read from; a row read twice collects both gradients.
+    axis=None picks from the flattened x. (Keras's default is axis=None;
+    kerastutor's is 0, the lookup its layers use: pass `axis` to write code
+    that means the same in both.) The gradient adds each picked slice's
+    gradient back where it was read; a row read twice collects both.
     """
-    params_data = data_of(params)
-    indices = data_of(indices)
-    out = np.take(params_data, indices, axis=0)
+    x_data, indices = data_of(x), data_of(indices)
+    source = x_data.reshape(-1) if axis is None else x_data
+    along = 0 if axis is None else axis % x_data.ndim
+    out = np.take(source, indices, axis=along)
 
     def backward(g):
-        grad = np.zeros_like(params_data, dtype=g.dtype)
-        np.add.at(grad, indices.reshape(-1), g.reshape(-1, *params_data.shape[1:]))
-        return (grad,)
+        grad = np.zeros(source.shape, dtype=g.dtype)
+        # source[:, ..., indices] (the slices before `along` whole) is `out`.
+        np.add.at(grad, (slice(None),) * along + (indices,), g)
+        return (grad.reshape(x_data.shape),)
 
-    return record(out, (params,), backward, "take")
+    return record(out, (x,), backward, "take")
 
 
 @symbolic_aware

@@ -523,7 +523,10 @@ class Trainer:
         if not self.compiled:
             return None
         arguments = dict(self._compile_arguments)
-        arguments["loss"] = _loss_config(arguments["loss"])
+        arguments["loss"] = _as_configs(arguments["loss"], losses.Loss, losses.serialize)
+        arguments["metrics"] = _as_configs(
+            arguments["metrics"], metrics_module.Metric, metrics_module.serialize
+        )
         if not _is_plain_data(arguments):
             return None
         return {"optimizer": optimizers.serialize(self.optimizer), **arguments}
@@ -549,19 +552,20 @@ def _check_verbose(verbose):
     return int(verbose)
 
 
-def _loss_config(loss):
-    """Compile's `loss` with every built-in Loss object as its config (saving.py reads it back).
+def _as_configs(value, kind, serialize):
+    """Compile's `loss` or `metrics` with every built-in `kind` object as its config.
 
-    Per-output lists and dicts are walked; names stay names. A custom Loss
-    stays an object, so the compile arguments are not plain data and are not saved.
+    Per-output lists and dicts are walked; names stay names (saving.py reads
+    it back). A custom Loss or Metric stays an object, so the compile
+    arguments are not plain data and are not saved.
     """
-    if isinstance(loss, losses.Loss):
-        return losses.serialize(loss) or loss
-    if isinstance(loss, dict):
-        return {name: _loss_config(item) for name, item in loss.items()}
-    if isinstance(loss, (list, tuple)):
-        return [_loss_config(item) for item in loss]
-    return loss
+    if isinstance(value, kind):
+        return serialize(value) or value
+    if isinstance(value, dict):
+        return {name: _as_configs(item, kind, serialize) for name, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_configs(item, kind, serialize) for item in value]
+    return value
 
 
 def _is_plain_data(value):

@@ -61,8 +61,8 @@ def pad_sequences(
         maxlen = max((len(s) for s in sequences), default=0)
     if isinstance(value, str) and dtype is not object and np.dtype(dtype).kind not in "US":
         raise ValueError(
-            f"`value` {value!r} is a string but `dtype` is {dtype!r}: pass dtype=object "
-            "to pad sequences of strings."
+            f"`dtype` {np.dtype(dtype)} is not compatible with `value`'s type str ({value!r}): "
+            "an array of numbers cannot hold text. Pass dtype=object to pad sequences of strings."
         )
     item_shape = next((np.asarray(s).shape[1:] for s in sequences if len(s)), ())
     padded = np.full((len(sequences), maxlen) + item_shape, value, dtype=dtype)

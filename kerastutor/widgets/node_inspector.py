@@ -12,6 +12,7 @@ import ipywidgets
 
 from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.keras_tensor import KerasTensor
+from kerastutor.engine.summary import type_name
 from kerastutor.utils.model_graph import describe_call
 from kerastutor.widgets._render import (
     HIGHLIGHT,
@@ -112,7 +113,7 @@ class NodeInspector(WidgetBase):
     def _render(self):
         layer = self.layer
         nodes = layer.inbound_nodes
-        title = f"<b>{esc(layer.name)}</b> ({esc(type(layer).__name__)})"
+        title = f"<b>{esc(layer.name)}</b> ({esc(type_name(layer))})"
         if not nodes:
             return (
                 f"<div>{title} has no nodes yet: it has never been called on a symbolic tensor. "

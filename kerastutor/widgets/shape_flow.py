@@ -18,6 +18,7 @@ from kerastutor.engine.functional import Functional
 from kerastutor.engine.input_layer import InputLayer
 from kerastutor.engine.input_spec import check_input_spec
 from kerastutor.engine.keras_tensor import KerasTensor
+from kerastutor.engine.summary import type_name
 from kerastutor.engine.tree import flatten, map_structure
 from kerastutor.utils.model_graph import collect_graph, describe_call
 from kerastutor.widgets._render import (
@@ -320,7 +321,7 @@ def _row(node, shared, input_shapes, output_shapes):
     return {
         "call": node.layer.name + (f"[{node.index}]" if shared else ""),
         "layer": node.layer.name,
-        "class": type(node.layer).__name__,
+        "class": type_name(node.layer),
         "node": node.index,
         "shared": shared,
         "called_on": describe_call(node),

@@ -23,7 +23,7 @@ def test_placeholder_has_exactly_the_given_shape():
     assert isinstance(x, KerasTensor)
     assert x.shape == (2, 3)  # no batch axis added
     assert x.dtype == "float32"
-    assert repr(x) == "<KerasTensor shape=(2, 3), dtype=float32, name=placeholder[0][0]>"
+    assert repr(x) == "<KerasTensor shape=(2, 3), dtype=float32, name=placeholder>"
     assert K.placeholder(ndim=3).shape == (None, None, None)
     assert K.placeholder(shape=(None, 4), dtype="int32", name="ids").dtype == "int32"
     assert K.placeholder(shape=5).shape == (5,)
@@ -38,7 +38,7 @@ def test_placeholder_needs_a_shape_or_ndim():
 
 def test_placeholder_names_are_numbered():
     names = [K.placeholder(shape=(1,)).name for _ in range(3)]
-    assert names == ["placeholder[0][0]", "placeholder_1[0][0]", "placeholder_2[0][0]"]
+    assert names == ["placeholder", "placeholder_1", "placeholder_2"]
 
 
 # ------------------------------------------------------------ dot

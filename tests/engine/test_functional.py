@@ -256,9 +256,9 @@ def test_predict_verbose_prints_one_line(capsys):
             "Model 'model' expects 2 input(s) (a, b), but received 3.",
         ),
         (
-            lambda: [np.ones((2, 4)), np.ones((2, 6, 1))],
+            lambda: [np.ones((2, 4)), np.ones((2, 6, 2))],
             "Layer 'model' (Model) cannot be called on concrete data: expected input 1 to have "
-            "rank 2 (batch axis included), found rank 3 with shape (2, 6, 1). The model's "
+            "rank 2 (batch axis included), found rank 3 with shape (2, 6, 2). The model's "
             "inputs were declared as 'a' (None, 4), 'b' (None, 6).",
         ),
         (
