@@ -133,6 +133,9 @@ def main():
     round_medians = {name: [] for name in steps}
     for _ in range(args.rounds):
         for name, step in steps.items():
+            # Let the previous model's worker threads (TensorFlow's, OpenBLAS's),
+            # which spin for a while after their work, go idle first.
+            time.sleep(0.5)
             seconds = time_steps(step, args.steps)
             times[name] += seconds
             round_medians[name].append(statistics.median(seconds))
