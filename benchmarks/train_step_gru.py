@@ -12,7 +12,8 @@ fused kernel switched off (the readable `_step` loop).
 
 The frameworks take turns: each round times a few steps of each, and the
 ratios are taken within a round, so a slow spell of a shared machine slows
-both sides of a ratio alike. Seconds per step are medians over all timed steps.
+both sides of a ratio alike. Seconds per step are medians over all timed
+steps; the fastest step is printed too (the least disturbed by other work).
 
 Usage:
     python benchmarks/train_step_gru.py [--rounds 5] [--steps 3] [--warmup 2]
@@ -132,6 +133,9 @@ def main():
     round_medians = {name: [] for name in steps}
     for _ in range(args.rounds):
         for name, step in steps.items():
+            # Let the previous model's worker threads (TensorFlow's, OpenBLAS's),
+            # which spin for a while after their work, go idle first.
+            time.sleep(0.5)
             seconds = time_steps(step, args.steps)
             times[name] += seconds
             round_medians[name].append(statistics.median(seconds))
@@ -144,7 +148,9 @@ def main():
     )
     ours = round_medians["kerastutor GRU"]
     for name in steps:
-        line = f"{name}: {statistics.median(times[name]):.3f} s/step"
+        line = (
+            f"{name}: {statistics.median(times[name]):.3f} s/step (fastest {min(times[name]):.3f})"
+        )
         if name != "kerastutor GRU":
             ratios = [a / b for a, b in zip(ours, round_medians[name], strict=True)]
             line += (

@@ -1121,6 +1121,24 @@ def rnn_stacked_cells_mask(L, M):
     return M.Model(x, L.Dense(2)(h))
 
 
+@case(floats(5, 3), tags=("lstm", "train_base"))
+def lstm_backwards_no_bias(L, M):
+    """LSTM(3, go_backwards=True, use_bias=False, return_sequences=True) -> Dense(2)."""
+    x = L.Input(shape=(5, 3))
+    h = L.LSTM(3, go_backwards=True, use_bias=False, return_sequences=True)(x)
+    return M.Model(x, L.Dense(2)(h))
+
+
+@case(padded_ids(10, MASK_ROWS), tags=("lstm", "gru", "mask", "train_base"))
+def recurrent_custom_activations(L, M):
+    """relu candidates (the readable `_step`, no fused kernel): masked LSTM -> GRU -> Dense."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(10, 4, mask_zero=True)(x)
+    h = L.LSTM(3, activation="relu", return_sequences=True)(h)
+    h = L.GRU(3, activation="relu", recurrent_activation="tanh")(h)
+    return M.Model(x, L.Dense(2)(h))
+
+
 _TRAIN += [
     TrainCase("simple_rnn_mask", "sgd", "mse", "SimpleRNN gradients through a mask"),
     TrainCase("gru_last", "adam", "mse", "GRU with its (2, 3u) bias, Adam"),
@@ -1133,6 +1151,8 @@ _TRAIN += [
     ),
     TrainCase("rnn_lstm_cell", "adam", "mse", "RNN(LSTMCell) trains like LSTM"),
     TrainCase("rnn_stacked_cells_mask", "momentum", "mse", "stacked cells, masked, backwards"),
+    TrainCase("lstm_backwards_no_bias", "adam", "mse", "fused LSTM backwards without a bias"),
+    TrainCase("recurrent_custom_activations", "sgd", "mse", "the readable loop trains as Keras"),
 ]
 
 

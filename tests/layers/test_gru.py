@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from kerastutor import autodiff, ops
-from kerastutor.layers import GRU, Embedding, Input
+from kerastutor.layers import GRU, LSTM, Embedding, Input
 from kerastutor.layers.gru_fast import gru_sequence
 from kerastutor.layers.rnn import fused_kernels
 from kerastutor.models import Model
@@ -211,3 +211,17 @@ def test_initial_state_mask_and_return_state_in_a_model():
     np.testing.assert_allclose(state[1], 1)  # all padding: h0 untouched
     np.testing.assert_allclose(out[1], 0)  # ... and the outputs are zeros
     np.testing.assert_allclose(out[0, 2:], np.repeat(out[0, 1:2], 3, axis=0))
+
+
+@pytest.mark.parametrize("layer_class", [GRU, LSTM])
+def test_input_dropout_is_the_same_in_the_fused_kernel_and_the_loop(layer_class):
+    x = np.random.default_rng(2).normal(size=(4, 5, 6)).astype("float32")
+    outputs = []
+    for fused in (True, False):
+        layer = layer_class(3, dropout=0.5, seed=3, return_sequences=True, name="same")
+        layer.build((None, 5, 6))
+        layer.set_weights([np.full(w.shape, 0.1) for w in layer.get_weights()])
+        with fused_kernels(fused):
+            outputs.append(layer(x, training=True))
+    np.testing.assert_allclose(outputs[0], outputs[1], atol=1e-6)
+    assert not np.allclose(outputs[0], layer(x))  # dropout did something
