@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from kerastutor import ops
+from kerastutor import constraints, ops, regularizers
 from kerastutor.autodiff import data_of
 from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.input_spec import InputSpec
@@ -74,9 +74,24 @@ class RNN(Layer):
         stateful=False,
         unroll=False,
         zero_output_for_mask=False,
+        kernel_regularizer=None,
+        recurrent_regularizer=None,
+        bias_regularizer=None,
+        kernel_constraint=None,
+        recurrent_constraint=None,
+        bias_constraint=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        # One penalty and one rule per weight, by the weight's name (see `add_weight`).
+        self._weight_rules = {
+            "kernel": (regularizers.get(kernel_regularizer), constraints.get(kernel_constraint)),
+            "recurrent_kernel": (
+                regularizers.get(recurrent_regularizer),
+                constraints.get(recurrent_constraint),
+            ),
+            "bias": (regularizers.get(bias_regularizer), constraints.get(bias_constraint)),
+        }
         flags = {
             "return_sequences": return_sequences,
             "return_state": return_state,
@@ -94,6 +109,14 @@ class RNN(Layer):
         self.states = None
         self.input_spec = InputSpec(ndim=3)
         self.supports_masking = True
+
+    def add_weight(self, name=None, regularizer=None, constraint=None, **kwargs):
+        """`Layer.add_weight`; `kernel`, `recurrent_kernel` and `bias` get the layer's
+        `kernel_regularizer`, `recurrent_constraint`, ... as Keras's arguments name them."""
+        penalty, rule = self._weight_rules.get(name, (None, None))
+        return super().add_weight(
+            name=name, regularizer=regularizer or penalty, constraint=constraint or rule, **kwargs
+        )
 
     def build(self, input_shape):
         features = sequence_features(self, input_shape)
@@ -179,6 +202,9 @@ class RNN(Layer):
         for argument in ("return_sequences", "return_state", "go_backwards", "stateful"):
             config[argument] = getattr(self, argument)
         config.update({"unroll": self.unroll, "zero_output_for_mask": self.zero_output_for_mask})
+        for name, (penalty, rule) in self._weight_rules.items():
+            config[f"{name.replace('_kernel', '')}_regularizer"] = regularizers.serialize(penalty)
+            config[f"{name.replace('_kernel', '')}_constraint"] = constraints.serialize(rule)
         if "cell" in vars(self):
             config["cell"] = {
                 "class_name": type(self.cell).__name__,
