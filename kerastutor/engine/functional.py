@@ -17,9 +17,10 @@ from kerastutor.engine.base_layer import (
     Layer,
     _is_single_shape,
     get_layer_class,
+    map_shapes,
     mask_per_output,
 )
-from kerastutor.engine.input_layer import InputLayer
+from kerastutor.engine.input_layer import Input, InputLayer
 from kerastutor.engine.input_spec import InputSpec, check_input_spec
 from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.tree import flatten, map_structure, pack_like
@@ -38,13 +39,36 @@ class Functional(Layer):
         trainable: False freezes every layer in the model.
     """
 
-    def __init__(self, inputs=None, outputs=None, name=None, trainable=True):
-        super().__init__(name=name, trainable=trainable)
+    def __init__(self, inputs=None, outputs=None, name=None, trainable=True, **kwargs):
+        super().__init__(name=name, trainable=trainable, **kwargs)
+        if inputs is None and outputs is None and self._has_own_call():
+            # A subclassed model (`class MLP(keras.Model)` with its own `call`):
+            # the graph is traced from `call` when the first input shape is known.
+            self.built = False
+            return
         if inputs is None or outputs is None:
             raise TypeError(
                 f"{type(self).__name__} needs `inputs` and `outputs`, e.g. "
-                "Model(inputs=[tweet_a, tweet_b], outputs=predictions)."
+                "Model(inputs=[tweet_a, tweet_b], outputs=predictions), or a subclass that "
+                "defines `call(self, inputs)`."
             )
+        self._init_graph(inputs, outputs)
+
+    @classmethod
+    def _has_own_call(cls):
+        return cls.call is not Functional.call
+
+    def build(self, input_shape):
+        """For a subclassed model: trace `call` on symbolic inputs of `input_shape` into a graph.
+
+        Every layer that `call` uses records a node, so the model gets the same
+        graph, summary and training as a functional model. Eager calls and
+        `predict` still run `call` itself, with the same layers.
+        """
+        if self.built or not self._has_own_call():
+            return
+        inputs = map_shapes(lambda shape: Input(batch_shape=shape), input_shape)
+        outputs = self.call(inputs)
         self._init_graph(inputs, outputs)
 
     # ------------------------------------------------------------ the graph
@@ -223,7 +247,11 @@ class Functional(Layer):
         return outputs, [masks[id(t)] for t in self.outputs]
 
     def _call_eager(self, inputs, args, kwargs):
+        if not self.built:
+            self.build(map_structure(lambda x: tuple(np.shape(x)), inputs))
         inputs = self._standardize_inputs(inputs)
+        if self._has_own_call() and isinstance(self._nested_inputs, KerasTensor):
+            inputs = inputs[0]  # a subclass's `call` gets what it was traced with
         return self._call_with_options(inputs, *args, **kwargs)
 
     def _standardize_inputs(self, inputs):
