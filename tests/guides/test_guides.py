@@ -208,3 +208,17 @@ def test_pending_md_lists_every_pending_test():
     listed = set(re.findall(r"^\| `([^`]+)` \|", text, flags=re.MULTILINE))
     expected = {f"{guide}.{section}" for guide, section in PENDING} | set(PORTS_PENDING)
     assert listed == expected, "PENDING.md and the PENDING tables disagree"
+
+
+def test_the_comparison_catches_a_changed_fact_a_changed_number_and_a_missing_one(tmp_path):
+    expected = FIXTURES["functional_api"]["introduction"]
+    run = GuideRun(keras, tmp_path)
+    run.facts = json.loads(json.dumps(expected["facts"]))
+    run.arrays = {k: np.asarray(v, dtype=np.float32) for k, v in expected["arrays"].items()}
+    assert _differences(expected, run) == []
+
+    run.facts["model.count_params"] += 1
+    run.arrays["predict"] = run.arrays["predict"] + 1e-3
+    del run.facts["x.shape"]
+    problems = _differences(expected, run)
+    assert [p.split(":")[0] for p in problems] == ["model.count_params", "x.shape", "predict"]
