@@ -75,14 +75,6 @@ PENDING = {
         "custom_layers",
     ): "differs: new_model.layers: kerastutor [['<input>', 'InputLayer'], ['custom_dense', 'CustomDense']] != Keras [['<input>', 'InputLayer'], ['custom_dense_1', 'CustomDense']]; assert not [\"new_model.layers: kerastutor [['<input>', 'InputLayer'], ['custom_dense', 'CustomDense']] != Keras [['<input>', 'InputLayer'], ['custom_dense_1', 'CustomDense']]\"]",
     (
-        "functional_api",
-        "subclassed_mlp",
-    ): "TypeError: MLP needs `inputs` and `outputs`, e.g. Model(inputs=[tweet_a, tweet_b], outputs=predictions).",
-    (
-        "sequential_model",
-        "when_to_use",
-    ): "differs: model.input_shapes: kerastutor [[None, 3]] != Keras [[3, 3]]; model.output_shapes: kerastutor [[None, 4]] != Keras [[3, 4]]; assert not ['model.input_shapes: kerastutor [[None, 3]] != Keras [[3, 3]]', 'model.output_shapes: kerastutor [[None, 4]] != Keras [[3, 4]]']",
-    (
         "sequential_model",
         "specifying_input_shape",
     ): "differs: unbuilt.summary_totals: kerastutor {'Total': 0} != Keras {'Non-trainable': 0, 'Total': 0, 'Trainable': 0}; assert not [\"unbuilt.summary_totals: kerastutor {'Total': 0} != Keras {'Non-trainable': 0, 'Total': 0, 'Trainable': 0}\"]",
@@ -139,6 +131,20 @@ def _without_auto_names(value):
     return value
 
 
+def _same_rows(got, want):
+    """summary() rows agree; a Keras cell cut with "…" only has to start the same."""
+
+    def same(mine, theirs):
+        if theirs.endswith("…"):
+            return mine.startswith(theirs[:-1])
+        return mine == theirs
+
+    return len(got) == len(want) and all(
+        same(g_name, w_name) and same(g_type, w_type)
+        for (g_name, g_type), (w_name, w_type) in zip(got, want)
+    )
+
+
 def _differences(expected, run):
     """Every fact and array where kerastutor's run differs from Keras's fixture."""
     problems = []
@@ -149,6 +155,8 @@ def _differences(expected, run):
             problems.append(f"{key}: not recorded by kerastutor (Keras: {facts[key]!r})")
         elif key not in facts:
             problems.append(f"{key}: recorded by kerastutor only ({run.facts[key]!r})")
+        elif key.endswith(".summary_rows") and _same_rows(run.facts[key], facts[key]):
+            continue
         elif run.facts[key] != facts[key]:
             problems.append(f"{key}: kerastutor {run.facts[key]!r} != Keras {facts[key]!r}")
     arrays = expected["arrays"]

@@ -10,10 +10,5 @@ PENDING = {
     "test_input_layer.py::test_arguments_must_agree_with_input_tensor[shape-value0]": "AssertionError: Regex pattern did not match.",
     "test_input_layer.py::test_arguments_must_agree_with_input_tensor[batch_shape-value1]": "AssertionError: Regex pattern did not match.",
     "test_input_layer.py::test_arguments_must_agree_with_input_tensor[batch_size-5]": "Failed: DID NOT RAISE ValueError",
-    "test_sequential.py::test_keras2_input_shape_on_the_first_layer[first1]": "TypeError: ('Keyword argument not understood:', 'input_dim')",
-    "test_sequential.py::test_calling_an_empty_sequential_is_an_error": "Failed: DID NOT RAISE ValueError",
-    "test_sequential.py::test_build_must_agree_with_the_input": "Failed: DID NOT RAISE ValueError",
-    "test_sequential.py::test_serialization_unbuilt_built_and_with_input": "ValueError: You called `set_weights(weights)` on layer 'seq' with a list of 6 arrays, but the layer has 0 weights (none).",
-    "test_sequential.py::test_layers_cannot_be_assigned": "AssertionError: Regex pattern did not match.",
     "test_sequential.py::test_a_layer_needing_two_positional_arguments_is_refused_at_build": "TypeError: test_a_layer_needing_two_positional_arguments_is_refused_at_build.<locals>.NeedsTraining.call() missing 1 required positional argument: 'training'",
 }
