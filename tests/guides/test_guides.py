@@ -42,30 +42,11 @@ GUIDES = {
 
 # (guide, section) -> what kerastutor lacks (attribute paths under kerastutor).
 NEEDS = {
-    ("functional_api", "same_graph_multiple_models"): [
-        "layers.MaxPooling2D",
-        "layers.GlobalMaxPooling2D",
-        "layers.Reshape",
-        "layers.Conv2DTranspose",
-        "layers.UpSampling2D",
-    ],
-    ("functional_api", "models_are_callable"): [
-        "layers.MaxPooling2D",
-        "layers.GlobalMaxPooling2D",
-        "layers.Reshape",
-        "layers.Conv2DTranspose",
-        "layers.UpSampling2D",
-    ],
+    ("functional_api", "same_graph_multiple_models"): ["layers.Reshape", "layers.UpSampling2D"],
+    ("functional_api", "models_are_callable"): ["layers.Reshape", "layers.UpSampling2D"],
     ("functional_api", "ensembling"): ["layers.average"],
-    ("functional_api", "toy_resnet"): ["layers.MaxPooling2D", "layers.GlobalAveragePooling2D"],
     # keras.applications is in no issue: pretrained networks need downloads.
-    ("functional_api", "extract_and_reuse_nodes"): ["applications", "layers.MaxPooling2D"],
-    ("functional_api", "mix_and_match"): ["layers.GlobalAveragePooling1D"],
-    ("functional_api", "custom_rnn_in_functional_model"): ["layers.Conv1D"],
-    ("sequential_model", "debugging_workflow"): [
-        "layers.MaxPooling2D",
-        "layers.GlobalMaxPooling2D",
-    ],
+    ("functional_api", "extract_and_reuse_nodes"): ["applications"],
 }
 
 # "guide.section" -> first error with main as merged; mirrored in PENDING.md.
