@@ -67,6 +67,8 @@ def main():
         section = SECTION.search(test)
         if test.startswith("test_guides.py") and section:
             guides[section.group(1)] = error
+        elif test.startswith("test_guides.py::test_pending_md_lists"):
+            continue  # PENDING.md is what this script rewrites
         elif test.startswith("test_guides.py"):
             raise SystemExit(f"the guide harness itself fails: {test}: {error}")
         else:
