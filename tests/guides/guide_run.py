@@ -64,7 +64,13 @@ def _plain(value):
 
 # One row of summary(): "name (Type)" at the start of the first column.
 # Keras 3 draws the table with box characters; kerastutor prints Keras 2's plain table.
-_ROW = re.compile(r"^[\s│|]*([\w./-]+) \((\w+)\)")
+# Both wrap a long first cell, putting "(Type)" at the start of the next line, and
+# Keras 3 cuts what still does not fit with "…" (the comparison reads it as a prefix).
+_NAME = r"[\w./-]+…?"
+_TYPE = r"\((\w+…?)\)?"
+_ROW = re.compile(rf"^[\s│|]*({_NAME}) {_TYPE}")
+_NAME_ONLY = re.compile(rf"^[\s│|]*({_NAME})(\s|│|$)")
+_TYPE_ONLY = re.compile(rf"^[\s│|]*{_TYPE}(\s|│|$)")
 _TOTAL = re.compile(r"^\s*(Total|Trainable|Non-trainable) params: ([\d,]+)")
 
 
@@ -124,15 +130,19 @@ class GuideRun:
         """Record the rows ("name (Type)") and the three totals of ``model.summary()``."""
         lines = []
         model.summary(print_fn=lambda text, *args, **kwargs: lines.extend(str(text).splitlines()))
-        rows, totals = [], {}
+        rows, totals, name = [], {}, None
         for line in lines:
             total = _TOTAL.match(line)
+            row = _ROW.match(line)
+            wrapped = _TYPE_ONLY.match(line)
             if total:
                 totals[total.group(1)] = int(total.group(2).replace(",", ""))
-                continue
-            row = _ROW.match(line)
-            if row and row.group(2) != "type":
+            elif row and row.group(2) != "type":
                 rows.append([row.group(1), row.group(2)])
+            elif wrapped and name:
+                rows.append([name, wrapped.group(1)])
+            only = _NAME_ONLY.match(line)
+            name = only.group(1) if only and not row else None
         self.fact(f"{key}.summary_rows", rows)
         self.fact(f"{key}.summary_totals", totals)
 
