@@ -9,6 +9,8 @@ A model is itself a Layer: calling it on new symbolic tensors adds a node to
 the model, which is how models nest.
 """
 
+import warnings
+
 import numpy as np
 
 from kerastutor.autodiff import data_of
@@ -280,14 +282,7 @@ class Functional(Layer):
     def _in_input_order(self, values, is_single):
         """`values` (one per input, in any structure Keras 3 accepts) as a list in input order."""
         if isinstance(values, dict) and isinstance(self._nested_inputs, dict):
-            keys = sorted(self._nested_inputs)
-            missing = [key for key in keys if key not in values]
-            if missing:
-                raise ValueError(
-                    f"Model '{self.name}' takes a dict of inputs with keys {keys}; the dict "
-                    f"received has no {missing} (it has {sorted(values)})."
-                )
-            return [values[key] for key in keys]
+            return _by_keys(self, self._nested_inputs, values, is_single)
         if isinstance(values, dict):
             names = self.input_names
             missing = [name for name in names if name not in values]
@@ -521,13 +516,17 @@ class Functional(Layer):
                 return tensors[tuple(refs)]
             if isinstance(refs, dict):
                 return {key: structure(ref) for key, ref in refs.items()}
-            found = type(refs)(structure(ref) for ref in refs)
-            is_lone_tensor = isinstance(refs, list) and len(refs) == 1 and _is_tensor_ref(refs[0])
-            return found[0] if is_lone_tensor else found
+            return type(refs)(structure(ref) for ref in refs)
+
+        def top_level(refs):
+            # A lone tensor was written as a list of one reference.
+            if isinstance(refs, list) and len(refs) == 1 and _is_tensor_ref(refs[0]):
+                return structure(refs[0])
+            return structure(refs)
 
         return cls(
-            inputs=structure(model_config["input_layers"]),
-            outputs=structure(model_config["output_layers"]),
+            inputs=top_level(model_config["input_layers"]),
+            outputs=top_level(model_config["output_layers"]),
             name=model_config["name"],
             trainable=model_config.get("trainable", True),
         )
@@ -642,6 +641,34 @@ def _as_input_array(tensor, layer, x):
         if not fractional:
             array = array.astype(target)
     return array
+
+
+def _by_keys(model, template, values, is_single):
+    """The leaves of `values`, a dict nested like `template` (the model's dict of inputs).
+
+    Keys the model does not take are left out, with a warning, as Keras 3 does.
+    """
+    keys = sorted(template)
+    missing = [key for key in keys if key not in values]
+    if missing:
+        raise ValueError(
+            f"Model '{model.name}' takes a dict of inputs with keys {keys}; the dict "
+            f"received has no {missing} (it has {sorted(values)})."
+        )
+    extra = sorted(set(values) - set(keys))
+    if extra:
+        warnings.warn(
+            f"The structure of `inputs` doesn't match the expected structure: model "
+            f"'{model.name}' takes the keys {keys}, so {extra} are ignored.",
+            stacklevel=4,
+        )
+    leaves = []
+    for key in keys:
+        if isinstance(template[key], dict) and isinstance(values[key], dict):
+            leaves.extend(_by_keys(model, template[key], values[key], is_single))
+        else:
+            leaves.extend(_leaves(values[key], is_single))
+    return leaves
 
 
 def _is_tensor_ref(value):
