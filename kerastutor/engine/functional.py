@@ -112,7 +112,13 @@ class Functional(Layer):
 
     @property
     def operations(self):
-        """Every layer and op node of the graph (`x + y` makes an 'add' op), in run order."""
+        """Every layer and op node of the graph (`x + y` makes an 'add' op), in run order.
+
+        A subclassed model that has not been called yet has no graph: its
+        layers are the ones it holds as attributes.
+        """
+        if not self.built:
+            return self._sublayers()
         return list(self._operations)
 
     @property
@@ -122,7 +128,7 @@ class Functional(Layer):
         As in Keras 3, the op nodes of `kerastutor.ops` calls (`x + y`,
         `ops.matmul`) are not layers; `operations` lists them too.
         """
-        return [layer for layer in self._operations if not getattr(layer, "is_op", False)]
+        return [layer for layer in self.operations if not getattr(layer, "is_op", False)]
 
     @property
     def input_names(self):
@@ -276,7 +282,8 @@ class Functional(Layer):
             _as_input_array(t, layer, x)
             for t, layer, x in zip(self.inputs, self._input_layers, arrays)
         ]
-        check_input_spec(self, self.input_spec, [tuple(np.shape(data_of(x))) for x in arrays], None)
+        specs = self.input_spec if isinstance(self.input_spec, list) else [self.input_spec]
+        check_input_spec(self, specs, [tuple(np.shape(data_of(x))) for x in arrays], None)
         return arrays
 
     def _in_input_order(self, values, is_single):
@@ -355,6 +362,8 @@ class Functional(Layer):
         if batch_size is None:
             batch_size = 32  # Keras's default when None is passed
         batch_size = positive_int("predict()", "batch_size", batch_size)
+        if not self.built and not _is_generator(x):
+            self.build(map_structure(lambda a: tuple(np.shape(a)), x))
         if _is_generator(x):
             batches = (
                 self._standardize_inputs(item[0] if isinstance(item, tuple) else item) for item in x

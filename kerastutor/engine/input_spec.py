@@ -17,12 +17,19 @@ class InputSpec:
         min_ndim: smallest rank accepted.
         axes: `{axis: size}` for axes whose size is fixed (usually by weights).
         dtype_kind: 'int' for layers that need integer input (Embedding).
+        shape: Keras 3's way to say both at once: the full shape, None for any
+            size, e.g. `InputSpec(shape=(None, 4, 3))` is rank 3 with axes 1
+            and 2 fixed.
     """
 
-    def __init__(self, ndim=None, min_ndim=None, axes=None, dtype_kind=None):
+    def __init__(self, ndim=None, min_ndim=None, axes=None, dtype_kind=None, shape=None):
+        axes = dict(axes or {})
+        if shape is not None:
+            ndim = len(shape)
+            axes.update({i: size for i, size in enumerate(shape) if size is not None})
         self.ndim = ndim
         self.min_ndim = min_ndim
-        self.axes = dict(axes or {})
+        self.axes = axes
         self.dtype_kind = dtype_kind
 
     def __repr__(self):

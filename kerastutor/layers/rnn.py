@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from kerastutor import constraints, ops, regularizers
+from kerastutor import ops
 from kerastutor.autodiff import data_of
 from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.input_spec import InputSpec
@@ -19,11 +19,12 @@ from kerastutor.layers.rnn_utils import (
     sequence_features,
     starting_states,
 )
+from kerastutor.layers.weight_rules import WeightRules, pop_weight_rules, weight_rules_config
 
 __all__ = ["RNN", "fused_kernels"]
 
 
-class RNN(Layer):
+class RNN(WeightRules, Layer):
     """Base class of the recurrent layers, and Keras's `RNN(cell)`: runs a cell over time.
 
     At every timestep t the cell maps (x_t, states) to (output_t, new states).
@@ -46,15 +47,15 @@ class RNN(Layer):
             state) and `call(inputs, states)` returning (output, new_states);
             or a list of cells (stacked with `StackedRNNCells`).
         return_sequences: return the output of every timestep, not only the last.
-        return_state: also return the final states: `[output, *states]` (for
-            stacked cells one flat list, e.g. `[output, h1, h2, c2]`, where
-            Keras nests each cell's states).
-        go_backwards: read the sequence from the last timestep to the first
-            (the returned sequence is then in that reversed order, as in Keras).
+        return_state: also return the final states: `[output, *states]` (stacked
+            cells give one flat list, `[output, h1, h2, c2]`; Keras nests them).
+        go_backwards: read the sequence last step first (and return it so, as Keras).
         stateful: the final states of a batch are the initial states of the
             next call (sample i continues sample i); `reset_states()` zeroes them.
         unroll: accepted for Keras compatibility (the loop is Python either way).
         zero_output_for_mask: masked steps output zeros instead of repeating.
+        kernel_regularizer, recurrent_regularizer, bias_regularizer, and the
+            same `*_constraint`s: for the weight of that name (`L2(0.01)`, 'non_neg').
         **kwargs: the base Layer's arguments (`name`, `input_shape`, ...).
 
     Input shape:
@@ -74,24 +75,10 @@ class RNN(Layer):
         stateful=False,
         unroll=False,
         zero_output_for_mask=False,
-        kernel_regularizer=None,
-        recurrent_regularizer=None,
-        bias_regularizer=None,
-        kernel_constraint=None,
-        recurrent_constraint=None,
-        bias_constraint=None,
         **kwargs,
     ):
+        self._weight_rules = pop_weight_rules(kwargs, ("kernel", "recurrent_kernel", "bias"))
         super().__init__(**kwargs)
-        # One penalty and one rule per weight, by the weight's name (see `add_weight`).
-        self._weight_rules = {
-            "kernel": (regularizers.get(kernel_regularizer), constraints.get(kernel_constraint)),
-            "recurrent_kernel": (
-                regularizers.get(recurrent_regularizer),
-                constraints.get(recurrent_constraint),
-            ),
-            "bias": (regularizers.get(bias_regularizer), constraints.get(bias_constraint)),
-        }
         flags = {
             "return_sequences": return_sequences,
             "return_state": return_state,
@@ -109,14 +96,6 @@ class RNN(Layer):
         self.states = None
         self.input_spec = InputSpec(ndim=3)
         self.supports_masking = True
-
-    def add_weight(self, name=None, regularizer=None, constraint=None, **kwargs):
-        """`Layer.add_weight`; `kernel`, `recurrent_kernel` and `bias` get the layer's
-        `kernel_regularizer`, `recurrent_constraint`, ... as Keras's arguments name them."""
-        penalty, rule = self._weight_rules.get(name, (None, None))
-        return super().add_weight(
-            name=name, regularizer=regularizer or penalty, constraint=constraint or rule, **kwargs
-        )
 
     def build(self, input_shape):
         features = sequence_features(self, input_shape)
@@ -202,9 +181,7 @@ class RNN(Layer):
         for argument in ("return_sequences", "return_state", "go_backwards", "stateful"):
             config[argument] = getattr(self, argument)
         config.update({"unroll": self.unroll, "zero_output_for_mask": self.zero_output_for_mask})
-        for name, (penalty, rule) in self._weight_rules.items():
-            config[f"{name.replace('_kernel', '')}_regularizer"] = regularizers.serialize(penalty)
-            config[f"{name.replace('_kernel', '')}_constraint"] = constraints.serialize(rule)
+        config.update(weight_rules_config(self._weight_rules))
         if "cell" in vars(self):
             config["cell"] = {
                 "class_name": type(self.cell).__name__,

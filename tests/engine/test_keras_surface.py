@@ -252,3 +252,19 @@ def test_a_subclassed_model_traces_its_call_into_a_graph():
     assert mlp.evaluate(x, y, verbose=0) < before
     # Called on a symbolic tensor, it is a layer like any other.
     assert MLP()(keras.Input((4,))).shape == (None, 2)
+
+
+def test_a_subclassed_model_can_be_compiled_and_used_before_its_first_call():
+    class Tiny(keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.head = layers.Dense(2, name="head")
+
+        def call(self, inputs):
+            return self.head(inputs)
+
+    model = Tiny()
+    assert [layer.name for layer in model.layers] == ["head"]  # what it holds, before a graph
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.ones((4, 3)), np.zeros((4, 2)), epochs=1, verbose=0)
+    assert Tiny().predict(np.ones((2, 3))).shape == (2, 2)

@@ -193,6 +193,8 @@ def test_config_matches_keras_keys_and_round_trips():
         "stateful", "unroll", "zero_output_for_mask", "units", "activation",
         "recurrent_activation", "use_bias", "kernel_initializer", "recurrent_initializer",
         "bias_initializer", "dropout", "recurrent_dropout", "seed", "reset_after",
+        "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
+        "kernel_constraint", "recurrent_constraint", "bias_constraint",
     }  # fmt: skip
     assert GRU.from_config(config).get_config() == config
 

@@ -539,6 +539,12 @@ def test_config_lists_every_argument_and_round_trips():
         "stateful": False,
         "unroll": False,
         "zero_output_for_mask": False,
+        "kernel_regularizer": None,
+        "kernel_constraint": None,
+        "recurrent_regularizer": None,
+        "recurrent_constraint": None,
+        "bias_regularizer": None,
+        "bias_constraint": None,
     }
     clone = LSTM.from_config(config)
     assert clone.get_config() == config
