@@ -483,14 +483,15 @@ class Functional(Layer):
                 layer = layer_class.from_config(layer_config["config"], custom_objects)
             else:
                 layer = layer_class.from_config(layer_config["config"])
-            # A custom layer's get_config may leave out its name: the entry's name rules.
-            layer.name = layer_config.get("name", layer.name)
-            created[layer.name] = layer
+            # References use the entry's name: a custom layer's get_config may leave its
+            # own name out, and then (as in Keras) the rebuilt layer gets a fresh one.
+            entry_name = layer_config.get("name", layer.name)
+            created[entry_name] = layer
             if isinstance(layer, InputLayer):
-                tensors[(layer.name, 0, 0)] = layer._inbound_nodes[0].output_tensors[0]
+                tensors[(entry_name, 0, 0)] = layer._inbound_nodes[0].output_tensors[0]
             for node_config in layer_config["inbound_nodes"]:
                 if node_config:
-                    pending.append((layer, _node_config_from_keras_2(node_config)))
+                    pending.append((layer, entry_name, _node_config_from_keras_2(node_config)))
 
         def decode(x):
             return tensors[tuple(x["keras_tensor"])]
@@ -499,7 +500,7 @@ class Functional(Layer):
             progressed = False
             waiting_layers = set()
             for item in list(pending):
-                layer, node_config = item
+                layer, entry_name, node_config = item
                 # A shared layer's calls are replayed in their original order,
                 # so that node indices come out the same.
                 if id(layer) in waiting_layers:
@@ -514,7 +515,7 @@ class Functional(Layer):
                     **_decode_structure(decode, node_config["kwargs"]),
                 )
                 for i, out in enumerate(flatten(outputs)):
-                    tensors[(layer.name, node_index, i)] = out
+                    tensors[(entry_name, node_index, i)] = out
                 pending.remove(item)
                 progressed = True
             if not progressed:
@@ -548,7 +549,7 @@ def _node_config_from_keras_2(node_config):
 
 def _why_stuck(pending, created):
     """The error for a config whose calls cannot all be replayed: a missing layer, or a loop."""
-    for layer, node_config in pending:
+    for layer, _, node_config in pending:
         for ref in _tensor_refs([node_config["args"], node_config["kwargs"]]):
             if ref[0] not in created:
                 return (
@@ -556,7 +557,7 @@ def _why_stuck(pending, created):
                     f"output of '{ref[0]}', which is not in the config. The config is corrupt "
                     "or was edited by hand."
                 )
-    names = ", ".join(f"'{layer.name}'" for layer, _ in pending)
+    names = ", ".join(f"'{name}'" for _, name, _ in pending)
     return (
         f"The model config cannot be rebuilt: the calls of {names} wait on each other's "
         "outputs in a loop, so none can run first. The config is corrupt or was edited by hand."

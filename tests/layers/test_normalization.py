@@ -160,7 +160,7 @@ def test_batch_norm_later_calls_must_bring_the_same_features():
 def test_batch_norm_arguments_and_config():
     with pytest.raises(TypeError, match="one integer"):
         L.BatchNormalization(axis=[1, 2])
-    with pytest.raises(ValueError, match="renorm=True"):
+    with pytest.raises(ValueError, match="renorm=True or synchronized=True"):
         L.BatchNormalization(renorm=True)
     layer = L.BatchNormalization(momentum=0.9, gamma_regularizer="l2", beta_constraint="non_neg")
     config = layer.get_config()
