@@ -283,6 +283,16 @@ class Layer:
                 found.append(regularizer(variable))
         return found
 
+    def add_loss(self, loss):
+        """Add a scalar penalty from inside `call` (listed in `losses` until the next call).
+
+        Example (a custom layer):
+            >>> def call(self, x):  # doctest: +SKIP
+            ...     self.add_loss(ops.mean(ops.square(x)))
+            ...     return x
+        """
+        self._losses.append(loss)
+
     def _nested_layers(self):
         """Every layer inside this one, at any depth."""
         nested = []
