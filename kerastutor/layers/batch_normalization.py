@@ -39,8 +39,8 @@ class BatchNormalization(Layer):
         >>> import numpy as np
         >>> from kerastutor.layers import BatchNormalization
         >>> layer = BatchNormalization()
-        >>> layer(np.array([[1.0], [3.0]]), training=True).round(3).ravel()
-        array([-0.999,  0.999], dtype=float32)
+        >>> layer(np.array([[1.0], [3.0]]), training=True).round(4).ravel()
+        array([-0.9995,  0.9995], dtype=float32)
         >>> layer.moving_mean.data  # 0.99 * 0 + 0.01 * 2
         array([0.02], dtype=float32)
 
@@ -223,9 +223,10 @@ class BatchNormalization(Layer):
 
     def _update_moving_statistics(self, mean, variance):
         """One step of the running averages (plain NumPy: no gradient goes through it)."""
-        momentum = np.float32(self.momentum)
+        # Both factors rounded to float32 from Python floats, as Keras's constants are.
+        keep, take = np.float32(self.momentum), np.float32(1.0 - self.momentum)
         for moving, batch_value in ((self.moving_mean, mean), (self.moving_variance, variance)):
-            moving.assign(moving.data * momentum + data_of(batch_value) * (1 - momentum))
+            moving.assign(moving.data * keep + data_of(batch_value) * take)
 
     def _feature_size(self, input_shape):
         """The size of `axis`, or an error if that axis does not exist or is unknown."""
