@@ -25,7 +25,15 @@ from kerastutor import autodiff, ops
 from kerastutor import layers as L
 from kerastutor.engine.base_layer import _LAYER_CLASSES
 
-__all__ = ["LayerCase", "LAYER_CASES", "check_layer", "make_data", "as_list"]
+__all__ = [
+    "LayerCase",
+    "LAYER_CASES",
+    "COVERED_CLASSES",
+    "CELL_CLASSES",
+    "check_layer",
+    "make_data",
+    "as_list",
+]
 
 BATCH = 3
 
@@ -245,6 +253,47 @@ LAYER_CASES = [
         [(4, 2)],
         [(2, 12), (3, 12), (12,)],
     ),
+    LayerCase("simple_rnn", lambda: L.SimpleRNN(4), [(5, 3)], [(3, 4), (4, 4), (4,)]),
+    LayerCase(
+        "simple_rnn_sequences_state_dropout",
+        lambda: L.SimpleRNN(3, return_sequences=True, return_state=True, dropout=0.2, seed=1),
+        [(None, 2)],
+        [(2, 3), (3, 3), (3,)],
+    ),
+    LayerCase("gru", lambda: L.GRU(4), [(5, 3)], [(3, 12), (4, 12), (2, 12)]),
+    LayerCase(
+        "gru_reset_before_state",
+        lambda: L.GRU(3, reset_after=False, return_sequences=True, return_state=True),
+        [(None, 2)],
+        [(2, 9), (3, 9), (9,)],
+    ),
+    LayerCase(
+        "gru_backwards_no_bias",
+        lambda: L.GRU(2, use_bias=False, go_backwards=True),
+        [(4, 3)],
+        [(3, 6), (2, 6)],
+    ),
+    LayerCase(
+        "lstm_dropout_training",
+        lambda: L.LSTM(3, dropout=0.3, recurrent_dropout=0.3, seed=2),
+        [(4, 2)],
+        [(2, 12), (3, 12), (12,)],
+        options={"training": True},
+    ),
+    LayerCase(
+        "rnn_lstm_cell",
+        lambda: L.RNN(L.LSTMCell(3), return_sequences=True),
+        [(4, 2)],
+        [(2, 12), (3, 12), (12,)],
+    ),
+    LayerCase(
+        "rnn_stacked_cells_state",
+        lambda: L.RNN(
+            L.StackedRNNCells([L.GRUCell(3), L.SimpleRNNCell(2), L.LSTMCell(2)]), return_state=True
+        ),
+        [(4, 2)],
+        [(2, 9), (3, 9), (2, 9), (3, 2), (2, 2), (2,), (2, 8), (2, 8), (8,)],
+    ),
     LayerCase(
         "conv2d_same",
         lambda: L.Conv2D(4, (3, 3), padding="same"),
@@ -410,6 +459,48 @@ LAYER_CASES = [
         "global_average_pooling1d", lambda: L.GlobalAveragePooling1D(keepdims=True), [(5, 3)]
     ),
     LayerCase("global_average_pooling2d", lambda: L.GlobalAveragePooling2D(), [(None, None, 4)]),
+    LayerCase(
+        "bidirectional_lstm",
+        lambda: L.Bidirectional(L.LSTM(3)),
+        [(4, 2)],
+        [(2, 12), (3, 12), (12,)] * 2,
+    ),
+    *[
+        LayerCase(
+            f"bidirectional_lstm_sequences_state_{mode}",
+            lambda mode=mode: L.Bidirectional(
+                L.LSTM(2, return_sequences=True, return_state=True), merge_mode=mode
+            ),
+            [(None, 3)],
+            [(3, 8), (2, 8), (8,)] * 2,
+        )
+        for mode in ("concat", "sum", "mul", "ave", None)
+    ],
+    LayerCase(
+        "bidirectional_gru_sequences",
+        lambda: L.Bidirectional(L.GRU(3, return_sequences=True), merge_mode="sum"),
+        [(4, 2)],
+        [(2, 9), (3, 9), (2, 9)] * 2,
+    ),
+    LayerCase(
+        "bidirectional_simple_rnn_state",
+        lambda: L.Bidirectional(L.SimpleRNN(2, return_state=True), merge_mode="mul"),
+        [(None, 3)],
+        [(3, 2), (2, 2), (2,)] * 2,
+    ),
+    LayerCase(
+        "time_distributed_dense", lambda: L.TimeDistributed(L.Dense(3)), [(4, 2)], [(2, 3), (3,)]
+    ),
+    LayerCase(
+        "time_distributed_conv2d",
+        lambda: L.TimeDistributed(L.Conv2D(2, 3, padding="same")),
+        [(None, 4, 4, 1)],
+        [(3, 3, 1, 2), (2,)],
+        free_size=3,
+    ),
+    LayerCase("repeat_vector", lambda: L.RepeatVector(3), [(4,)]),
+    LayerCase("masking", lambda: L.Masking(), [(5, 3)]),
+    LayerCase("masking_value", lambda: L.Masking(mask_value=-1.0), [(None, 2)]),
 ]
 
 # Every public layer class must appear in at least one case (InputLayer is
@@ -418,6 +509,9 @@ COVERED_CLASSES = {
     "Dense",
     "Embedding",
     "LSTM",
+    "GRU",
+    "SimpleRNN",
+    "RNN",
     "Conv2D",
     "Flatten",
     "Activation",
@@ -454,4 +548,12 @@ COVERED_CLASSES = {
     "GlobalMaxPooling2D",
     "GlobalAveragePooling1D",
     "GlobalAveragePooling2D",
+    "Bidirectional",
+    "TimeDistributed",
+    "RepeatVector",
+    "Masking",
 }
+
+# Cells run one timestep on (inputs, states), so the harness checks them
+# inside `RNN(cell)` (the rnn_* cases above), not on their own.
+CELL_CLASSES = {"SimpleRNNCell", "GRUCell", "LSTMCell", "StackedRNNCells"}

@@ -176,7 +176,9 @@ class Layer:
         return layer_config
 
     @classmethod
-    def from_config(cls, layer_config):
+    def from_config(cls, layer_config, custom_objects=None):
+        """The layer `get_config` described. `custom_objects` (class name -> class)
+        serves layers that rebuild layers they wrap (TimeDistributed, Bidirectional)."""
         return cls(**layer_config)
 
     # ------------------------------------------------------------ weights

@@ -9,7 +9,6 @@ A model is itself a Layer: calling it on new symbolic tensors adds a node to
 the model, which is how models nest.
 """
 
-import inspect
 
 import numpy as np
 
@@ -479,10 +478,7 @@ class Functional(Layer):
         pending = []
         for layer_config in model_config["layers"]:
             layer_class = get_layer_class(layer_config["class_name"], custom_objects)
-            if hasattr(layer_class, "_init_graph") or _takes_custom_objects(layer_class):
-                layer = layer_class.from_config(layer_config["config"], custom_objects)
-            else:
-                layer = layer_class.from_config(layer_config["config"])
+            layer = layer_class.from_config(layer_config["config"], custom_objects=custom_objects)
             # References use the entry's name: a custom layer's get_config may leave its
             # own name out, and then (as in Keras) the rebuilt layer gets a fresh one.
             entry_name = layer_config.get("name", layer.name)
@@ -596,11 +592,6 @@ def _check_unique_names(layers):
                 f'The name "{name}" is used {names.count(name)} times in the model. All layer '
                 "names should be unique: `get_layer` and `from_config` find layers by name."
             )
-
-
-def _takes_custom_objects(layer_class):
-    """Whether `from_config` takes custom_objects (Lambda does, to find its function)."""
-    return "custom_objects" in inspect.signature(layer_class.from_config).parameters
 
 
 def _has_tensor_kwargs(node):
