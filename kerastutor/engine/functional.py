@@ -9,7 +9,6 @@ A model is itself a Layer: calling it on new symbolic tensors adds a node to
 the model, which is how models nest.
 """
 
-
 import numpy as np
 
 from kerastutor.autodiff import data_of
@@ -624,8 +623,9 @@ def _as_input_array(tensor, layer, x):
     """`x` as an array of the Input's dtype, as Keras 3 converts model inputs.
 
     Numbers are cast to the declared dtype (float64 data into a float32 Input),
-    except floats into an integer Input: those stay, so that a layer such as
-    Embedding can say which value is not an index instead of truncating it.
+    except floats that are not whole numbers into an integer Input: those stay,
+    so that a layer such as Embedding can say which value is not an index
+    instead of truncating it.
     """
     array = layer._to_array(x)
     if not isinstance(array, np.ndarray):
@@ -638,7 +638,8 @@ def _as_input_array(tensor, layer, x):
         array = array[..., 0]
     target = np.dtype(tensor.dtype)
     if array.dtype != target and array.dtype.kind in "biuf" and target.kind in "biuf":
-        if not (array.dtype.kind == "f" and target.kind in "biu"):
+        fractional = array.dtype.kind == "f" and target.kind in "biu" and (array % 1).any()
+        if not fractional:
             array = array.astype(target)
     return array
 

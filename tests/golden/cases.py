@@ -1707,7 +1707,7 @@ def pad_crop_upsample_2d_channels_first(L, M):
 
 
 @case(floats(6, 6, 1), tags=("reshape", "conv", "train_base"))
-def upsample_crop_decoder(L, M):
+def upsampling_autoencoder(L, M):
     """The autoencoder shape: Conv2D, UpSampling2D, Cropping2D, Conv2D back to one channel."""
     x = L.Input(shape=(6, 6, 1))
     h = L.Conv2D(2, 3, activation="relu")(x)
@@ -1908,7 +1908,7 @@ _TRAIN += [
     TrainCase("batch_norm_frozen", "sgd", "mse", "a frozen BN: inference mode, nothing moves"),
     TrainCase("layer_norm", "adam", "mse", "gradients through LayerNormalization"),
     TrainCase(
-        "upsample_crop_decoder", "sgd", "mse", "gradients through UpSampling2D and Cropping2D"
+        "upsampling_autoencoder", "sgd", "mse", "gradients through UpSampling2D and Cropping2D"
     ),
     TrainCase(
         "gated_merge", "rmsprop", "mse", "gradients through Multiply, Subtract, Maximum, Dot"

@@ -50,24 +50,12 @@ NEEDS = {
 PENDING = {
     (
         "functional_api",
-        "models_are_callable",
-    ): "differs: autoencoder.layers: kerastutor [['img', 'InputLayer'], ['encoder', 'Model'], ['decoder', 'Model']] != Keras [['img', 'InputLayer'], ['encoder', 'Functional'], ['decoder', 'Functional']]",
-    (
-        "functional_api",
-        "ensembling",
-    ): "differs: ensemble_model.layers: kerastutor [['<input>', 'InputLayer'], ['<model>', 'Model'], ['<model>', 'Model'], ['<model>', 'Model'], ['average', 'Average']] != Keras [['<input>', 'InputLayer'], ['<model>', 'Functional'], ['<model>', 'Functional'], ['<model>', 'Functional'], ['average', 'Average']]",
-    (
-        "functional_api",
         "toy_resnet",
     ): "differs: model.summary_rows: a wrapped 'max_pooling2d (MaxPooling2D)' row is missed when the summary rows are read (Keras side)",
     (
         "sequential_model",
         "debugging_workflow",
     ): "differs: second.summary_rows: wrapped 'max_pooling2d_1 (MaxPooling2D)' rows are missed when the summary rows are read (kerastutor side)",
-    (
-        "sequential_model",
-        "transfer_learning_base_model",
-    ): "differs: model.layers: kerastutor [['base_model', 'Model'], ['dense', 'Dense']] != Keras [['base_model', 'Functional'], ['dense', 'Dense']]",
 }
 
 RUN_PENDING = os.environ.get("KERASTUTOR_GUIDES_PENDING") == "1"
