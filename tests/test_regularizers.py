@@ -212,3 +212,49 @@ def test_the_optimizer_applies_constraints_after_each_update():
     dense.kernel.assign(np.full((3, 2), 5.0))
     model.predict(data)
     np.testing.assert_array_equal(dense.kernel.data, np.full((3, 2), 5.0))
+
+
+# ------------------------------------------------------------------ add_loss and saving
+
+
+class ActivityPenalty(L.Layer):
+    """A custom layer adding its own penalty, as Keras's add_loss examples do."""
+
+    def call(self, inputs):
+        self.add_loss(ops.mean(ops.square(inputs)))
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+def test_add_loss_from_a_custom_layer_reaches_fit():
+    x = L.Input(shape=(2,))
+    model = Model(x, ActivityPenalty()(L.Dense(1, kernel_initializer="ones")(x)))
+    model.compile(optimizer="sgd", loss="mse")
+    data = np.ones((3, 2), dtype="float32")
+    # Output 2 everywhere, target 2: the data loss is 0 and the penalty is mean(2**2) = 4.
+    assert model.evaluate(data, np.full((3, 1), 2.0), verbose=0) == pytest.approx(4.0)
+    assert [float(v) for v in model.losses] == [4.0]
+
+
+def test_a_model_with_penalties_constraints_and_statistics_saves_and_loads(tmp_path):
+    x = L.Input(shape=(3,))
+    h = L.Dense(
+        4, kernel_regularizer="l2", kernel_constraint="max_norm", activity_regularizer="l1"
+    )(x)
+    y = L.Dense(1)(L.BatchNormalization()(h))
+    model = Model(x, y)
+    model.compile(optimizer="adam", loss="mse")
+    data = rng.standard_normal((8, 3)).astype("float32")
+    model.fit(data, rng.standard_normal((8, 1)), epochs=2, verbose=0)
+    model.save(tmp_path / "model.keras")
+    loaded = keras.models.load_model(tmp_path / "model.keras")
+    np.testing.assert_allclose(loaded.predict(data), model.predict(data), rtol=1e-6)
+    dense = loaded.layers[1]
+    assert isinstance(dense.kernel_regularizer, regularizers.L2)
+    assert isinstance(dense.kernel.constraint, constraints.MaxNorm)
+    assert isinstance(dense.activity_regularizer, regularizers.L1)
+    np.testing.assert_allclose(
+        sum(float(v) for v in loaded.losses), sum(float(v) for v in model.losses), rtol=1e-6
+    )

@@ -285,6 +285,16 @@ class Layer:
                 found.append(regularizer(variable))
         return found
 
+    def add_loss(self, loss):
+        """Add a scalar penalty from inside `call` (listed in `losses` until the next call).
+
+        Example (a custom layer):
+            >>> def call(self, x):  # doctest: +SKIP
+            ...     self.add_loss(ops.mean(ops.square(x)))
+            ...     return x
+        """
+        self._losses.append(loss)
+
     def _nested_layers(self):
         """Every layer inside this one, at any depth."""
         nested = []
@@ -493,6 +503,7 @@ class Layer:
 
         first, several = traced_shapes(2)
         second, _ = traced_shapes(3)
+        self._clear_losses()  # penalties of the zeros are no penalties of this model
         shapes = [
             tuple(a if a == b else None for a, b in zip(s1, s2)) for s1, s2 in zip(first, second)
         ]

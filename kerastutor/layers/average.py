@@ -2,7 +2,6 @@
 
 import numpy as np
 
-from kerastutor import ops
 from kerastutor.layers.merge import Merge
 
 __all__ = ["Average", "average"]
@@ -33,8 +32,8 @@ class Average(Merge):
     def _merge_function(self, inputs, masks):
         total = inputs[0]
         for x in inputs[1:]:
-            total = ops.add(total, x)
-        return ops.divide(total, np.asarray(len(inputs), dtype=total.dtype))
+            total = total + x
+        return total / np.asarray(len(inputs), dtype=total.dtype)
 
 
 def average(inputs, **kwargs):

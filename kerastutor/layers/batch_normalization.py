@@ -28,23 +28,19 @@ class BatchNormalization(Layer):
           moving_variance = moving_variance * momentum + variance * (1 - momentum)
 
     * at inference (`predict`, a plain call): `moving_mean` and
-      `moving_variance`, so one sample's output never depends on the others.
-      Nothing changes.
+      `moving_variance`; nothing changes, and samples do not affect each other.
 
-    gamma and beta are learned by the optimizer; moving_mean and
-    moving_variance are non-trainable weights (they are in `get_weights()`
-    and saved, but no gradient moves them). A frozen layer
-    (`trainable=False`) runs in inference mode even during `fit`, as in
-    Keras 3, which is what fine-tuning a pre-trained network needs.
+    gamma and beta are learned; the moving statistics are non-trainable
+    weights (saved, in `get_weights()`, moved by no gradient). A frozen
+    layer (`trainable=False`) runs in inference mode even during `fit`, as
+    in Keras 3: what fine-tuning a pre-trained network needs.
 
     Example:
         >>> import numpy as np
         >>> from kerastutor.layers import BatchNormalization
         >>> layer = BatchNormalization()
-        >>> x = np.array([[1.0], [3.0]])
-        >>> layer(x, training=True).round(3)
-        array([[-0.999],
-               [ 0.999]], dtype=float32)
+        >>> layer(np.array([[1.0], [3.0]]), training=True).round(4).ravel()
+        array([-0.9995,  0.9995], dtype=float32)
         >>> layer.moving_mean.data  # 0.99 * 0 + 0.01 * 2
         array([0.02], dtype=float32)
 
@@ -54,12 +50,10 @@ class BatchNormalization(Layer):
         momentum: how slowly the moving averages follow the batches (0.99).
         epsilon: added to the variance before the square root (1e-3).
         center: whether to add beta; scale: whether to multiply by gamma.
-        beta_initializer, gamma_initializer, moving_mean_initializer,
-            moving_variance_initializer: 'zeros', 'ones', 'zeros', 'ones'.
-        beta_regularizer, gamma_regularizer, beta_constraint,
-            gamma_constraint: as on Dense.
-        synchronized, renorm, renorm_clipping, renorm_momentum: accepted for
-            Keras compatibility; only their defaults (off) are supported.
+        *_initializer: beta 'zeros', gamma 'ones', moving_mean 'zeros',
+            moving_variance 'ones'; *_regularizer, *_constraint: as on Dense.
+        renorm, synchronized (and renorm_clipping, renorm_momentum): only
+            their defaults (off) are supported.
         **kwargs: the base Layer's arguments (`name`, `trainable`, ...).
 
     Input shape:
@@ -96,13 +90,12 @@ class BatchNormalization(Layer):
                 f"BatchNormalization layer '{self.name}' expects `axis` to be one integer (the "
                 f"features axis), received {axis!r}."
             )
-        for argument, value in (("renorm", renorm), ("synchronized", synchronized)):
-            if value:
-                raise ValueError(
-                    f"BatchNormalization layer '{self.name}': kerastutor does not implement "
-                    f"`{argument}=True` (batch renormalization / statistics shared across "
-                    "devices); leave it False."
-                )
+        if renorm or synchronized:
+            raise ValueError(
+                f"BatchNormalization layer '{self.name}': kerastutor does not implement "
+                "renorm=True or synchronized=True (batch renormalization, statistics shared "
+                "across devices); leave them False."
+            )
         self.axis = int(axis)
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
@@ -162,14 +155,16 @@ class BatchNormalization(Layer):
             self._update_moving_statistics(mean, variance)
         else:
             mean, variance = self.moving_mean, self.moving_variance
-        shape = self._broadcast_shape(len(inputs.shape))
-        mean, variance = ops.reshape(mean, shape), ops.reshape(variance, shape)
+        # (1, ..., features, ..., 1): the per-feature vectors lined up with `axis`.
+        shape = [1] * len(inputs.shape)
+        shape[self.axis] = -1
+        mean, variance = ops.reshape(mean, tuple(shape)), ops.reshape(variance, tuple(shape))
         epsilon = np.asarray(self.epsilon, dtype=inputs.dtype)
-        outputs = ops.divide(ops.subtract(inputs, mean), ops.sqrt(ops.add(variance, epsilon)))
+        outputs = (inputs - mean) / ops.sqrt(variance + epsilon)
         if self.scale:
-            outputs = ops.multiply(outputs, ops.reshape(self.gamma, shape))
+            outputs = outputs * ops.reshape(self.gamma, tuple(shape))
         if self.center:
-            outputs = ops.add(outputs, ops.reshape(self.beta, shape))
+            outputs = outputs + ops.reshape(self.beta, tuple(shape))
         return outputs
 
     def compute_output_shape(self, input_shape):
@@ -214,32 +209,24 @@ class BatchNormalization(Layer):
         """
         axes = self._reduction_axes
         if mask is None:
-            mean = ops.mean(inputs, axis=axes)
-            shape = self._broadcast_shape(len(inputs.shape))
-            variance = ops.mean(
-                ops.square(ops.subtract(inputs, ops.reshape(mean, shape))), axis=axes
-            )
-            return mean, variance
-        keep = np.broadcast_to(np.expand_dims(np.asarray(mask, bool), -1), inputs.shape)
-        count = keep.sum(axis=axes, keepdims=True).astype(inputs.dtype) + config.epsilon()
-        zero = np.zeros((), dtype=inputs.dtype)
-        mean = ops.divide(ops.sum(ops.where(keep, inputs, zero), axis=axes, keepdims=True), count)
-        difference = ops.where(keep, ops.subtract(inputs, mean), zero)
-        variance = ops.divide(ops.sum(ops.square(difference), axis=axes, keepdims=True), count)
+            mean = ops.mean(inputs, axis=axes, keepdims=True)
+            variance = ops.mean(ops.square(inputs - mean), axis=axes, keepdims=True)
+        else:
+            keep = np.broadcast_to(np.expand_dims(np.asarray(mask, bool), -1), inputs.shape)
+            count = keep.sum(axis=axes, keepdims=True).astype(inputs.dtype) + config.epsilon()
+            zero = np.zeros((), dtype=inputs.dtype)
+            mean = ops.sum(ops.where(keep, inputs, zero), axis=axes, keepdims=True) / count
+            difference = ops.where(keep, inputs - mean, zero)
+            variance = ops.sum(ops.square(difference), axis=axes, keepdims=True) / count
         size = inputs.shape[self.axis]
         return ops.reshape(mean, (size,)), ops.reshape(variance, (size,))
 
     def _update_moving_statistics(self, mean, variance):
         """One step of the running averages (plain NumPy: no gradient goes through it)."""
-        momentum = np.float32(self.momentum)
+        # Both factors rounded to float32 from Python floats, as Keras's constants are.
+        keep, take = np.float32(self.momentum), np.float32(1.0 - self.momentum)
         for moving, batch_value in ((self.moving_mean, mean), (self.moving_variance, variance)):
-            moving.assign(moving.data * momentum + data_of(batch_value) * (1 - momentum))
-
-    def _broadcast_shape(self, rank):
-        """(1, ..., features, ..., 1): a per-feature vector lined up with `axis`."""
-        shape = [1] * rank
-        shape[self.axis] = -1
-        return tuple(shape)
+            moving.assign(moving.data * keep + data_of(batch_value) * take)
 
     def _feature_size(self, input_shape):
         """The size of `axis`, or an error if that axis does not exist or is unknown."""

@@ -80,7 +80,7 @@ class Dot(Merge):
         batch, size = x1.shape[0], x1.shape[-1]
         x1 = ops.reshape(x1, (batch, *rest1, *(1,) * len(rest2), size))
         x2 = ops.reshape(x2, (batch, *(1,) * len(rest1), *rest2, size))
-        output = ops.sum(ops.multiply(x1, x2), axis=-1)
+        output = ops.sum(x1 * x2, axis=-1)
         if not rest1 and not rest2:
             output = ops.reshape(output, (batch, 1))
         return output

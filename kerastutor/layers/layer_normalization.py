@@ -121,17 +121,17 @@ class LayerNormalization(Layer):
     def call(self, inputs):
         axes = tuple(self.axis)
         mean = ops.mean(inputs, axis=axes, keepdims=True)
-        variance = ops.mean(ops.square(ops.subtract(inputs, mean)), axis=axes, keepdims=True)
+        variance = ops.mean(ops.square(inputs - mean), axis=axes, keepdims=True)
         epsilon = np.asarray(self.epsilon, dtype=inputs.dtype)
-        outputs = ops.divide(ops.subtract(inputs, mean), ops.sqrt(ops.add(variance, epsilon)))
+        outputs = (inputs - mean) / ops.sqrt(variance + epsilon)
         # gamma and beta have the shape of the normalized axes; line them up with the input.
         shape = [1] * len(inputs.shape)
         for axis in axes:
             shape[axis] = inputs.shape[axis]
         if self.gamma is not None:
-            outputs = ops.multiply(outputs, ops.reshape(self.gamma, tuple(shape)))
+            outputs = outputs * ops.reshape(self.gamma, tuple(shape))
         if self.beta is not None:
-            outputs = ops.add(outputs, ops.reshape(self.beta, tuple(shape)))
+            outputs = outputs + ops.reshape(self.beta, tuple(shape))
         return outputs
 
     def compute_output_shape(self, input_shape):

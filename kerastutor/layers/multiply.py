@@ -40,7 +40,7 @@ class Multiply(Merge):
             if mask is not None:
                 x = ops.where(mask, x, np.ones((), dtype=x.dtype))
                 kept = mask if kept is None else kept | mask
-            output = x if output is None else ops.multiply(output, x)
+            output = x if output is None else output * x
         if every_input_masked:
             output = ops.where(kept, output, np.zeros((), dtype=output.dtype))
         return output

@@ -1,6 +1,5 @@
 """Subtract: the elementwise difference of exactly two tensors."""
 
-from kerastutor import ops
 from kerastutor.layers.merge import Merge
 
 __all__ = ["Subtract", "subtract"]
@@ -35,7 +34,7 @@ class Subtract(Merge):
 
     def _merge_function(self, inputs, masks):
         first, second = inputs
-        return ops.subtract(first, second)
+        return first - second
 
     def compute_output_shape(self, input_shape):
         self._check_shapes(input_shape, count=2)

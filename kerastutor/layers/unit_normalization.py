@@ -80,4 +80,4 @@ def l2_normalize(x, axis, epsilon):
     """
     square_sum = ops.sum(ops.square(x), axis=axis, keepdims=True)
     floor = np.asarray(epsilon**2, dtype=square_sum.dtype)
-    return ops.divide(x, ops.sqrt(ops.maximum(square_sum, floor)))
+    return x / ops.sqrt(ops.maximum(square_sum, floor))

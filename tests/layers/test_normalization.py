@@ -160,7 +160,7 @@ def test_batch_norm_later_calls_must_bring_the_same_features():
 def test_batch_norm_arguments_and_config():
     with pytest.raises(TypeError, match="one integer"):
         L.BatchNormalization(axis=[1, 2])
-    with pytest.raises(ValueError, match="renorm=True"):
+    with pytest.raises(ValueError, match="renorm=True or synchronized=True"):
         L.BatchNormalization(renorm=True)
     layer = L.BatchNormalization(momentum=0.9, gamma_regularizer="l2", beta_constraint="non_neg")
     config = layer.get_config()
@@ -219,3 +219,23 @@ def test_unit_normalization_zero_vector_and_errors():
         L.UnitNormalization(axis={"axis": -1})
     with pytest.raises(ValueError, match="axis 3 is out of bounds"):
         L.UnitNormalization(axis=3)(L.Input(shape=(2,)))
+
+
+class LeakyStatistics(L.BatchNormalization):
+    """A broken BatchNormalization that moves its statistics at inference too."""
+
+    def call(self, inputs, training=None, mask=None):
+        return super().call(inputs, training=True, mask=mask)
+
+
+def test_the_harness_catches_statistics_that_move_at_inference():
+    from layer_harness import LayerCase, check_layer
+
+    good = LayerCase("bn", L.BatchNormalization, [(3,)], [(3,)] * 4, non_trainable=2)
+    check_layer(good)
+    broken = LayerCase("leaky", LeakyStatistics, [(3,)], [(3,)] * 4, non_trainable=2)
+    with pytest.raises(AssertionError, match="moving_mean"):
+        check_layer(broken)
+    miscounted = LayerCase("bn", L.BatchNormalization, [(3,)], [(3,)] * 4, non_trainable=0)
+    with pytest.raises(AssertionError):
+        check_layer(miscounted)
