@@ -20,7 +20,7 @@ from kerastutor.models import Model, Sequential, load_model, model_from_json
 
 FIXTURES = pathlib.Path(__file__).parent / "saving_fixtures"
 sys.path.insert(0, str(FIXTURES))
-from models import build, flat_inputs  # noqa: E402
+from fixture_models import build, flat_inputs  # noqa: E402
 
 
 def fixture_data(name):
@@ -256,6 +256,27 @@ def test_save_weights_and_load_weights(trained, tmp_path):
     assert fresh.predict(x).tobytes() == model.predict(x).tobytes()
     with pytest.raises(ValueError, match="holds only weights"):
         load_model(tmp_path / "w.weights.h5")
+
+
+def test_save_weights_keeps_the_optimizer_state_as_keras_3_does(trained, tmp_path):
+    model, _, x, y = trained
+    model.save_weights(tmp_path / "w.weights.h5")
+    saved = model.get_weights()
+    fresh = tweets_model()
+    fresh.compile(optimizer="rmsprop", loss="binary_crossentropy")
+    fresh.load_weights(tmp_path / "w.weights.h5")
+    assert fresh.optimizer.iterations == 6
+    model.train_on_batch(x, y)
+    fresh.train_on_batch(x, y)
+    for a, b in zip(model.get_weights(), fresh.get_weights(), strict=True):
+        assert a.tobytes() == b.tobytes()
+    other = tweets_model()
+    other.compile(optimizer="adam", loss="binary_crossentropy")
+    with pytest.warns(UserWarning, match="optimizer state was not loaded: .*Adam keeps"):
+        other.load_weights(tmp_path / "w.weights.h5")
+    assert other.optimizer.iterations == 0  # the weights loaded all the same:
+    for a, b in zip(saved, other.get_weights(), strict=True):
+        assert a.tobytes() == b.tobytes()
 
 
 def test_load_weights_into_another_architecture_changes_nothing(trained, tmp_path):

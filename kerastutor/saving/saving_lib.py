@@ -5,6 +5,7 @@ import io
 import json
 import os
 import tempfile
+import warnings
 import zipfile
 import zlib
 
@@ -121,10 +122,10 @@ def _compile_to_keras(compile_config):
 
 
 def save_weights(model, filepath, overwrite=True):
-    """Write only the weights, as Keras 3's `.weights.h5` file."""
+    """Write the weights (and a compiled model's optimizer state), as Keras 3's `.weights.h5`."""
     path = _check_extension(filepath, ".weights.h5", "save_weights")
     layout = weights_file.weight_layout(model, to_keras(model)["config"])
-    data = _h5_bytes(model, layout, include_optimizer=False)
+    data = _h5_bytes(model, layout, include_optimizer=True)
 
     def write(temporary):
         with open(temporary, "wb") as stream:
@@ -255,7 +256,12 @@ def load_model(filepath, custom_objects=None, compile=True):  # `compile`: Keras
 
 
 def load_weights(model, filepath):
-    """Set the model's weights from a `.weights.h5` (or `.keras`) file, all checked first."""
+    """Set the model's weights from a `.weights.h5` (or `.keras`) file, all checked first.
+
+    A compiled model also takes the optimizer state the file has, when it
+    fits (the same optimizer and settings); otherwise a warning says why
+    not, and the optimizer keeps its own, as in Keras 3.
+    """
     path = os.fspath(filepath)
     if str(path).endswith(".keras"):
         path, _, data = _read_archive(path)
@@ -267,8 +273,17 @@ def load_weights(model, filepath):
     with _open_h5(data, path) as h5file:
         layout = weights_file.weight_layout(model, to_keras(model)["config"])
         found = weights_file.read_weights(h5file, layout, repr(path))
+        state = None
+        if getattr(model, "compiled", False):
+            try:
+                state = weights_file.read_optimizer(h5file, model, repr(path))
+            except ValueError as error:
+                # As Keras 3: the weights still load, the optimizer keeps its own state.
+                warnings.warn(f"The optimizer state was not loaded: {error}", stacklevel=3)
     for variable, array in found:
         variable.assign(array)
+    if state is not None:
+        weights_file.set_optimizer(model, state)
 
 
 def _walk(saved, convert):

@@ -143,15 +143,20 @@ def optimizer_arrays(model):
     and neither has an unbuilt Keras optimizer: then only the first two.
     """
     optimizer = model.optimizer
-    arrays = [
-        np.array(optimizer.iterations, dtype="int64"),
-        np.array(optimizer.learning_rate, "float32"),
-    ]
-    if optimizer._slots:
-        for variable in model.trainable_weights:
-            slots = optimizer._slots.get(variable) or optimizer.build_slots(variable)
-            arrays.extend(np.asarray(array) for array in slots.values())
+    iterations, slots = optimizer.get_state(model.weights)
+    arrays = [np.array(iterations, dtype="int64"), np.array(optimizer.learning_rate, "float32")]
+    if slots:
+        saved = {(index, name): array for index, name, array in slots}
+        for index, variable in _trainable_positions(model):
+            for name, fresh in optimizer.build_slots(variable).items():
+                arrays.append(saved.get((index, name), fresh))
     return optimizer.name, arrays
+
+
+def _trainable_positions(model):
+    """`(position in model.weights, variable)` for each trainable weight, in Keras's order."""
+    position = {id(variable): index for index, variable in enumerate(model.weights)}
+    return [(position[id(variable)], variable) for variable in model.trainable_weights]
 
 
 # ---------------------------------------------------------------- reading
@@ -232,8 +237,8 @@ def read_optimizer(h5file, model, where):
     optimizer = model.optimizer
     weights = model.weights
     expected = [
-        (weights.index(variable), slot, variable.shape)
-        for variable in model.trainable_weights
+        (index, slot, variable.shape)
+        for index, variable in _trainable_positions(model)
         for slot in optimizer.build_slots(variable)
     ]
     arrays = [

@@ -15,7 +15,7 @@ import numpy as np
 
 HERE = pathlib.Path(__file__).parent
 sys.path.insert(0, str(HERE))
-from models import build, flat_inputs  # noqa: E402
+from fixture_models import build, flat_inputs  # noqa: E402
 
 
 def main():
