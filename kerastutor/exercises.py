@@ -454,11 +454,9 @@ def _pair(value):
 
 
 def _conv_length(length, kernel, stride, padding):
-    if length is None:
-        return None
-    if padding == "same":
-        return math.ceil(length / stride)
-    return math.ceil((length - kernel + 1) / stride) if length >= kernel else 0
+    from kerastutor.ops import conv_output_length  # the engine's one rule
+
+    return conv_output_length(length, kernel, stride, padding)
 
 
 def _axis_text(length, kernel, padding, what):

@@ -250,6 +250,64 @@ LAYER_CASES = [
     LayerCase("concatenate_axis1", lambda: L.Concatenate(axis=1), [(2, 4), (3, 4), (1, 4)]),
     LayerCase("add", lambda: L.Add(), [(4, 2), (4, 2)]),
     LayerCase("add_three", lambda: L.Add(), [(3,), (3,), (3,)]),
+    # ---- convolution and pooling (issue 11)
+    LayerCase(
+        "conv2d_dilated", lambda: L.Conv2D(3, 3, dilation_rate=2), [(7, 6, 2)], [(3, 3, 2, 3), (3,)]
+    ),
+    LayerCase(
+        "conv2d_groups_same",
+        lambda: L.Conv2D(4, (2, 3), padding="same", groups=2),
+        [(None, None, 6)],
+        [(2, 3, 3, 4), (4,)],
+    ),
+    LayerCase("conv1d", lambda: L.Conv1D(4, 3, activation="relu"), [(7, 2)], [(3, 2, 4), (4,)]),
+    LayerCase(
+        "conv1d_causal_dilated",
+        lambda: L.Conv1D(2, 2, padding="causal", dilation_rate=3),
+        [(None, 3)],
+        [(2, 3, 2), (2,)],
+    ),
+    LayerCase(
+        "conv1d_same_strided_groups_no_bias",
+        lambda: L.Conv1D(4, 3, strides=2, padding="same", groups=2, use_bias=False),
+        [(9, 4)],
+        [(3, 2, 4)],
+    ),
+    LayerCase(
+        "conv2d_transpose", lambda: L.Conv2DTranspose(3, 3), [(4, 5, 2)], [(3, 3, 3, 2), (3,)]
+    ),
+    LayerCase(
+        "conv2d_transpose_same_strided",
+        lambda: L.Conv2DTranspose(2, (3, 2), strides=2, padding="same", output_padding=1),
+        [(3, 4, 3)],
+        [(3, 2, 2, 3), (2,)],
+    ),
+    LayerCase(
+        "depthwise_conv2d",
+        lambda: L.DepthwiseConv2D(3, depth_multiplier=2, padding="same"),
+        [(5, 4, 3)],
+        [(3, 3, 3, 2), (6,)],
+    ),
+    LayerCase(
+        "separable_conv2d",
+        lambda: L.SeparableConv2D(4, 2, strides=2, activation="tanh"),
+        [(6, 5, 3)],
+        [(2, 2, 3, 1), (1, 1, 3, 4), (4,)],
+    ),
+    LayerCase("max_pooling1d", lambda: L.MaxPooling1D(), [(7, 3)]),
+    LayerCase("max_pooling1d_same_strided", lambda: L.MaxPooling1D(3, 2, "same"), [(None, 2)]),
+    LayerCase("max_pooling2d", lambda: L.MaxPooling2D(), [(6, 5, 2)]),
+    LayerCase("max_pooling2d_same", lambda: L.MaxPooling2D((3, 2), (2, 1), "same"), [(5, 5, 3)]),
+    LayerCase("average_pooling1d", lambda: L.AveragePooling1D(2, 1), [(5, 4)]),
+    LayerCase("average_pooling2d_same", lambda: L.AveragePooling2D(3, padding="same"), [(7, 4, 2)]),
+    LayerCase("global_max_pooling1d", lambda: L.GlobalMaxPooling1D(), [(None, 3)]),
+    LayerCase(
+        "global_max_pooling2d_keepdims", lambda: L.GlobalMaxPooling2D(keepdims=True), [(4, 3, 2)]
+    ),
+    LayerCase(
+        "global_average_pooling1d", lambda: L.GlobalAveragePooling1D(keepdims=True), [(5, 3)]
+    ),
+    LayerCase("global_average_pooling2d", lambda: L.GlobalAveragePooling2D(), [(None, None, 4)]),
 ]
 
 # Every public layer class must appear in at least one case (InputLayer is
@@ -264,4 +322,16 @@ COVERED_CLASSES = {
     "Dropout",
     "Concatenate",
     "Add",
+    "Conv1D",
+    "Conv2DTranspose",
+    "DepthwiseConv2D",
+    "SeparableConv2D",
+    "MaxPooling1D",
+    "MaxPooling2D",
+    "AveragePooling1D",
+    "AveragePooling2D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
 }

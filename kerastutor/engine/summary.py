@@ -215,4 +215,6 @@ def print_unbuilt_summary(model, line_length=None, positions=None, print_fn=None
     headers = ["Layer (type)", "Output Shape", "Param #"]
     line_length = _print_table(headers, blocks, line_length, positions, print_fn)
     print_fn("Total params: 0 (the model is not built yet: its weights depend on its input shape)")
+    print_fn("Trainable params: 0")
+    print_fn("Non-trainable params: 0")
     print_fn("_" * line_length)

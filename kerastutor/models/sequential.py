@@ -90,21 +90,33 @@ class Sequential(Model):
 
     def _set_input(self, tensor):
         if self._stack or self._input_tensor is not None:
+            has = (
+                f" It already has one, of shape {self._input_tensor.shape}"
+                if (self._input_tensor is not None)
+                else ""
+            )
             raise ValueError(
-                "An Input can only be added to a Sequential model first, before any layer."
+                "An Input can only be added to a Sequential model first, before any layer, "
+                f"and only once: this one has shape {tensor.shape}.{has}."
             )
         self._input_tensor = self._output_tensor = tensor
 
     def build(self, input_shape=None):
         """Create the model's Input from `input_shape` (batch axis included) and wire the layers."""
         if self.built:
+            self._check_build_shape(input_shape)
             return
         if input_shape is None:
             raise ValueError(
                 f"Sequential model '{self.name}' cannot be built without an input shape: add an "
                 "Input first, give the first layer `input_shape=`, or call `build(input_shape)`."
             )
-        self._input_tensor = Input(batch_shape=(None,) + tuple(input_shape)[1:])
+        if not self._stack:
+            raise ValueError(
+                f"Sequential model '{self.name}' has no layers: add layers before calling or "
+                "building it (an empty model would have nothing to compute)."
+            )
+        self._input_tensor = Input(batch_shape=tuple(input_shape))
         output = self._input_tensor
         for layer in self._stack:
             output = layer(output)
@@ -120,6 +132,20 @@ class Sequential(Model):
             shape = layer.compute_output_shape(shape)
         return shape
 
+    def _check_build_shape(self, input_shape):
+        """`build` on a built model is fine only for the shape it was built for."""
+        if input_shape is None:
+            return
+        built_for = self._input_tensor.shape
+        fits = len(input_shape) == len(built_for) and all(
+            a is None or b is None or a == b for a, b in zip(input_shape, built_for)
+        )
+        if not fits:
+            raise ValueError(
+                f"Sequential model '{self.name}' was built for inputs of shape {built_for}; it "
+                f"cannot be built again for {tuple(input_shape)}: its weights have fixed sizes."
+            )
+
     def _require_built(self, what):
         if not self.built:
             raise ValueError(
@@ -130,7 +156,7 @@ class Sequential(Model):
 
     def _call_eager(self, inputs, args, kwargs):
         if not self.built:
-            self.build(np.shape(inputs))
+            self.build(tuple(np.shape(inputs)))
         return super()._call_eager(inputs, args, kwargs)
 
     def predict(self, x, batch_size=32, verbose=0):
@@ -142,6 +168,13 @@ class Sequential(Model):
     def layers(self):
         """The added layers (the automatic InputLayer is not listed, as in Keras)."""
         return list(self._stack)
+
+    @layers.setter
+    def layers(self, value):
+        raise AttributeError(
+            "`model.layers` cannot be assigned: it lists what the model holds. Add layers "
+            "with `model.add()`, or pass them to `Sequential([...])`."
+        )
 
     @property
     def operations(self):
@@ -159,11 +192,15 @@ class Sequential(Model):
         return super().count_params()
 
     def get_config(self):
+        """The layers' configs; a built model's InputLayer comes first, as in Keras 3."""
+        layers = list(self._stack)
+        if self.built:
+            layers.insert(0, self._input_layers[0])
         return {
             "name": self.name,
             "layers": [
                 {"class_name": type(layer).__name__, "config": layer.get_config()}
-                for layer in self._stack
+                for layer in layers
             ],
         }
 
@@ -172,7 +209,10 @@ class Sequential(Model):
         model = cls(name=model_config["name"])
         for layer_config in model_config["layers"]:
             layer_class = get_layer_class(layer_config["class_name"], custom_objects)
-            model.add(layer_class.from_config(layer_config["config"]))
+            if hasattr(layer_class, "_init_graph"):
+                model.add(layer_class.from_config(layer_config["config"], custom_objects))
+            else:
+                model.add(layer_class.from_config(layer_config["config"]))
         return model
 
 

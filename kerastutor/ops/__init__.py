@@ -12,7 +12,7 @@ three kinds of values:
   and replayed with real arrays when the model runs (`symbolic_aware`).
 
 The code lives in `kerastutor.ops.numpy` (array operations),
-`kerastutor.ops.nn` (convolution and activations) and `kerastutor.ops.core`
+`kerastutor.ops.nn` (convolution, pooling and activations) and `kerastutor.ops.core`
 (dtypes, shapes, conversions), each forward computation beside its gradient
 rule. The fused LSTM (`kerastutor.layers.lstm_fast`) is
 the one other place that differentiates; its tests check it against these
@@ -27,8 +27,14 @@ Example:
 
 from kerastutor.ops.core import cast, convert_to_numpy, convert_to_tensor, shape, stop_gradient
 from kerastutor.ops.nn import (
+    average_pool,
+    conv,
     conv2d,
+    conv_output_length,
     conv_padding,
+    conv_transpose,
+    conv_transpose_output_length,
+    depthwise_conv,
     elu,
     gelu,
     hard_sigmoid,
@@ -37,9 +43,11 @@ from kerastutor.ops.nn import (
     leaky_relu,
     log_sigmoid,
     log_softmax,
+    max_pool,
     relu,
     relu6,
     selu,
+    separable_conv,
     sigmoid,
     silu,
     softmax,
@@ -197,6 +205,14 @@ __all__ = [
     # kerastutor.ops.nn
     "conv_padding",
     "conv2d",
+    "conv_output_length",
+    "conv_transpose_output_length",
+    "conv",
+    "depthwise_conv",
+    "separable_conv",
+    "conv_transpose",
+    "max_pool",
+    "average_pool",
     "relu",
     "sigmoid",
     "softplus",

@@ -1,9 +1,10 @@
-"""Neural-network operations (Keras's `keras.ops.nn`): convolution and activations.
+"""Neural-network operations (Keras's `keras.ops.nn`): convolution, pooling, activations.
 
 The same pattern as `kerastutor.ops.numpy`: NumPy forward, a `backward`
 handed to `record`.
 """
 
+import itertools
 import math
 
 import numpy as np
@@ -11,94 +12,479 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from kerastutor.autodiff import data_of, record, symbolic_aware, wants_grad
 from kerastutor.ops.core import float_data_of
+from kerastutor.ops.numpy import reshape
 
-__all__ = ["conv_padding", "conv2d", "relu", "sigmoid", "softplus", "softmax"]
+__all__ = [
+    "conv_padding",
+    "conv_output_length",
+    "conv_transpose_output_length",
+    "conv",
+    "conv2d",
+    "depthwise_conv",
+    "separable_conv",
+    "conv_transpose",
+    "max_pool",
+    "average_pool",
+    "relu",
+    "sigmoid",
+    "softplus",
+    "softmax",
+]
 
 
 # ---------------------------------------------------------------- convolution
+#
+# Every op in this section slides a window over the spatial axes (1 for
+# sequences, 2 for images) of a channels-last input. They share one idea:
+# kernel offset `o` (a position inside the window, (i, j) for an image) reads
+# the input pixels `padded[window_slices(o)]`, one per output position, a
+# strided slice of the input. A convolution is the sum over offsets of that
+# slice times the kernel's numbers at `o`; pooling is their maximum or mean;
+# each gradient sends the output's gradient back through the same slices.
 
 
-def conv_padding(length, kernel_size, stride, padding):
+def _tuple(value, rank, argument):
+    """`value` as a tuple of `rank` positive integers (an int is repeated)."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        value = (int(value),) * rank
+    value = tuple(value)
+    if len(value) != rank or not all(isinstance(v, (int, np.integer)) and v > 0 for v in value):
+        raise ValueError(
+            f"`{argument}` must be a positive integer or a tuple of {rank} positive integers, "
+            f"received {value!r}."
+        )
+    return value
+
+
+def conv_padding(length, kernel_size, stride, padding, dilation_rate=1):
     """Zeros added (before, after) along one spatial axis, as TensorFlow pads.
+
+    The window spans `dilation_rate * (kernel_size - 1) + 1` inputs (a
+    dilated kernel skips `dilation_rate - 1` inputs between its taps).
 
     'valid' adds none: the window only visits positions where it fits whole.
     'same' adds just enough for ceil(length / stride) outputs: a total of
-    max((ceil(length / stride) - 1) * stride + kernel_size - length, 0), with
-    the odd one out going after (bottom/right), exactly as Keras does.
+    max((ceil(length / stride) - 1) * stride + span - length, 0), with the
+    odd one out going after (bottom/right), exactly as Keras does.
+    'causal' (sequences only) adds span - 1 zeros before the start, so
+    output t only sees inputs up to t.
     """
+    span = dilation_rate * (kernel_size - 1) + 1
     if padding == "valid":
         return 0, 0
+    if padding == "causal":
+        return span - 1, 0
     if padding != "same":
-        raise ValueError(f"`padding` must be 'valid' or 'same', received {padding!r}.")
+        raise ValueError(f"`padding` must be 'valid', 'same' or 'causal', received {padding!r}.")
     out_length = math.ceil(length / stride)
-    total = max((out_length - 1) * stride + kernel_size - length, 0)
+    total = max((out_length - 1) * stride + span - length, 0)
     return total // 2, total - total // 2
 
 
+def conv_output_length(length, kernel_size, stride, padding, dilation_rate=1):
+    """How many window positions fit along one axis (None stays None).
+
+    The one rule behind the output shape of every convolution and pooling
+    layer: 'same' and 'causal' give ceil(length / stride); 'valid' gives
+    floor((length - span) / stride) + 1 where span = dilation_rate *
+    (kernel_size - 1) + 1, or 0 when the window does not fit at all.
+
+    Example:
+        >>> conv_output_length(32, 3, 1, "valid")
+        30
+        >>> conv_output_length(7, 3, 2, "same")
+        4
+    """
+    if length is None:
+        return None
+    if padding not in ("valid", "same", "causal"):
+        raise ValueError(f"`padding` must be 'valid', 'same' or 'causal', received {padding!r}.")
+    if padding in ("same", "causal"):
+        return math.ceil(length / stride)
+    span = dilation_rate * (kernel_size - 1) + 1
+    if length < span:
+        return 0
+    return (length - span) // stride + 1
+
+
+def conv_transpose_output_length(
+    length, kernel_size, stride, padding, output_padding=None, dilation_rate=1
+):
+    """Output length of a transposed convolution along one axis, as Keras computes it.
+
+    A transposed convolution undoes the shape change of the convolution with
+    the same arguments: 'same' multiplies the length by the stride; 'valid'
+    gives (length - 1) * stride + max(span, stride). `output_padding` picks
+    one of the lengths that the forward convolution would map back to
+    `length`: (length - 1) * stride + span + output_padding for 'valid',
+    (length - 1) * stride + span % 2 + output_padding for 'same'.
+    """
+    if length is None:
+        return None
+    span = dilation_rate * (kernel_size - 1) + 1
+    if padding == "valid":
+        extra = max(span, stride) - span if output_padding is None else output_padding
+        return (length - 1) * stride + span + extra
+    if output_padding is None:
+        return length * stride
+    return (length - 1) * stride + span % 2 + output_padding
+
+
+def _window_slices(offset, dilation_rate, strides, out_sizes):
+    """The slices of the padded input that kernel offset `offset` reads.
+
+    Offset o along an axis reads inputs o * dilation, o * dilation + stride,
+    ..., one for each of the `out_size` output positions.
+    """
+    return (slice(None),) + tuple(
+        slice(o * d, o * d + s * (n - 1) + 1, s)
+        for o, d, s, n in zip(offset, dilation_rate, strides, out_sizes, strict=True)
+    )
+
+
+def _kernel_offsets(kernel_size):
+    """Every position inside the window, in the kernel's row-major order."""
+    return itertools.product(*(range(k) for k in kernel_size))
+
+
+def _pad_spatial(x, pads, value=0.0):
+    return np.pad(x, [(0, 0), *pads, (0, 0)], constant_values=value)
+
+
+def _unpad_spatial(padded, pads, sizes):
+    return padded[(slice(None),) + tuple(slice(p[0], p[0] + n) for p, n in zip(pads, sizes))]
+
+
+def _patches(padded, kernel_size, strides, dilation_rate):
+    """Every output position's window as one row: shape (positions, offsets, channels).
+
+    Row r, entry (o, c) is channel c of the input pixel that kernel offset o
+    sees at output position r: taps(o) for all offsets side by side
+    ("im2col"). `sliding_window_view` lists every window without copying;
+    the strides and the dilation keep every s-th window and every d-th tap.
+    """
+    rank = padded.ndim - 2
+    spans = [d * (k - 1) + 1 for k, d in zip(kernel_size, dilation_rate, strict=True)]
+    windows = sliding_window_view(padded, spans, axis=tuple(range(1, rank + 1)))
+    # windows: (batch, *positions, channels, *span); keep the strided positions and dilated taps.
+    windows = windows[(slice(None), *(slice(None, None, s) for s in strides), slice(None))]
+    windows = windows[(Ellipsis, *(slice(None, None, d) for d in dilation_rate))]
+    # Channels last, after the offsets, so that row r reads (offset, channel) in kernel order.
+    windows = np.moveaxis(windows, rank + 1, -1)
+    return windows.reshape(-1, math.prod(kernel_size), padded.shape[-1])
+
+
 @symbolic_aware
-def conv2d(x, kernel, strides=(1, 1), padding="valid"):
-    """2-D convolution of channels-last images, as one matrix product (im2col).
+def conv(x, kernel, strides=1, padding="valid", dilation_rate=1):
+    """N-D convolution of channels-last inputs (Keras's `keras.ops.conv`).
 
     Like Keras (and every deep-learning library) this is a cross-correlation:
-    the kernel is not flipped. Each output pixel is the dot product of one
-    kernel-sized window of the (padded) input with each filter.
+    the kernel is not flipped. With one spatial axis it convolves sequences
+    (Conv1D), with two, images (Conv2D).
+
+    Args:
+        x: shape (batch, *spatial, in_channels), e.g. (batch, height, width, in_channels).
+        kernel: shape (*kernel_size, in_channels // groups, filters). When the
+            kernel has fewer input channels than `x`, the channels are split
+            into groups = in_channels // kernel.shape[-2] groups, each
+            convolved with its own filters // groups filters (Keras's `groups`).
+        strides: an int or one int per spatial axis: the step between windows.
+        padding: 'valid', 'same' or (one spatial axis) 'causal'; see `conv_padding`.
+        dilation_rate: an int or one int per axis: the gap between kernel taps.
+
+    Returns:
+        shape (batch, *out_spatial, filters).
+
+    How: for each kernel offset o (a position inside the window),
+    `taps(o) = padded[window_slices(o)]` holds the input pixel that o sees
+    at every output position, so
+
+        output = sum over offsets o of  taps(o) @ kernel[o]
+
+    Laying the taps of all offsets side by side (`_patches`) makes that sum
+    one matrix product, patches @ kernel. The gradient runs it backwards:
+    grad kernel = patches.T @ g, and for each offset, grad taps(o) =
+    g @ kernel[o].T is added back onto the pixels taps(o) was read from.
+    """
+    x_data, kernel_data = data_of(x), data_of(kernel)
+    rank = x_data.ndim - 2
+    kernel_size, (group_channels, filters) = kernel_data.shape[:rank], kernel_data.shape[rank:]
+    channels = x_data.shape[-1]
+    if channels % group_channels or filters % (channels // group_channels):
+        raise ValueError(
+            f"conv: the input has {channels} channels, but the kernel of shape "
+            f"{kernel_data.shape} expects a multiple of {group_channels} (one group of "
+            f"{group_channels} channels per group) and {filters} filters must split evenly "
+            "between the groups."
+        )
+    groups = channels // group_channels
+    strides = _tuple(strides, rank, "strides")
+    dilation_rate = _tuple(dilation_rate, rank, "dilation_rate")
+    sizes = x_data.shape[1:-1]
+    pads = [
+        conv_padding(n, k, s, padding, d)
+        for n, k, s, d in zip(sizes, kernel_size, strides, dilation_rate, strict=True)
+    ]
+    padded = _pad_spatial(x_data, pads)
+    out_sizes = [
+        conv_output_length(n, k, s, padding, d)
+        for n, k, s, d in zip(sizes, kernel_size, strides, dilation_rate, strict=True)
+    ]
+    patches = _patches(
+        padded, kernel_size, strides, dilation_rate
+    )  # (positions, offsets, channels)
+    positions, offsets = patches.shape[:2]
+    flat_kernel = kernel_data.reshape(offsets, group_channels, filters)
+    if groups == 1:
+        out = patches.reshape(positions, -1) @ flat_kernel.reshape(-1, filters)
+    else:
+        # Group g: its channels [g*c, (g+1)*c) times its filters [g*f, (g+1)*f).
+        out = np.einsum(
+            "pogc,ocgf->pgf",
+            patches.reshape(positions, offsets, groups, group_channels),
+            flat_kernel.reshape(offsets, group_channels, groups, filters // groups),
+        )
+
+    def backward(g):
+        g_rows = g.reshape(positions, filters)
+        if groups == 1:
+            # (g.T @ patches).T = patches.T @ g; OpenBLAS is much faster in this
+            # order for a long, thin product.
+            grad_kernel = (g_rows.T @ patches.reshape(positions, -1)).T
+        else:
+            grad_kernel = np.einsum(
+                "pogc,pgf->ocgf",
+                patches.reshape(positions, offsets, groups, group_channels),
+                g_rows.reshape(positions, groups, filters // groups),
+            )
+        grad_kernel = grad_kernel.reshape(kernel_data.shape)
+        if not wants_grad(x):
+            return None, grad_kernel
+        # One kernel offset at a time, so no (positions x offsets x channels)
+        # array is ever made: grad taps(o) = g @ kernel[o].T, added back where
+        # taps(o) was read.
+        grad_padded = np.zeros(padded.shape, g.dtype)
+        for offset in _kernel_offsets(kernel_size):
+            window = _window_slices(offset, dilation_rate, strides, out_sizes)
+            if groups == 1:
+                grad_taps = g_rows @ kernel_data[offset].T
+            else:
+                grad_taps = np.einsum(
+                    "pgf,cgf->pgc",
+                    g_rows.reshape(positions, groups, filters // groups),
+                    kernel_data[offset].reshape(group_channels, groups, filters // groups),
+                )
+            grad_padded[window] += grad_taps.reshape(grad_padded[window].shape)
+        return _unpad_spatial(grad_padded, pads, sizes), grad_kernel
+
+    out = out.reshape(x_data.shape[0], *out_sizes, filters)
+    return record(out, (x, kernel), backward, "conv")
+
+
+@symbolic_aware
+def conv2d(x, kernel, strides=(1, 1), padding="valid", dilation_rate=(1, 1)):
+    """2-D convolution of images (batch, height, width, in_channels): `conv` on two axes.
 
     Args:
         x: images of shape (batch, height, width, in_channels).
-        kernel: shape (kernel_height, kernel_width, in_channels, filters).
+        kernel: shape (kernel_height, kernel_width, in_channels // groups, filters).
         strides: (row step, column step) between windows.
         padding: 'valid' or 'same' (see `conv_padding`).
+        dilation_rate: (row gap, column gap) between kernel taps.
 
     Returns:
         shape (batch, out_height, out_width, filters).
+    """
+    if data_of(x).ndim != 4:
+        raise ValueError(f"conv2d needs 4-D images, received shape {data_of(x).shape}.")
+    return conv(x, kernel, strides, padding, dilation_rate)
 
-    How: `sliding_window_view` lists every window without copying; laying the
-    windows out as rows of a matrix `patches` ((batch * out_height *
-    out_width) x (kh * kw * in_channels)) turns the convolution into
-    `patches @ kernel.reshape(kh * kw * in_channels, filters)`. The gradient
-    runs the same mapping backwards: the kernel's gradient is `patches.T @ g`,
-    and each window's gradient is added back onto the pixels it was read from.
+
+@symbolic_aware
+def depthwise_conv(x, kernel, strides=1, padding="valid", dilation_rate=1):
+    """Depthwise convolution: each input channel convolved on its own (`keras.ops.depthwise_conv`).
+
+    kernel: shape (*kernel_size, in_channels, depth_multiplier). Channel c is
+    convolved with the depth_multiplier kernels kernel[..., c, :], giving
+    output channels c * depth_multiplier + m. This is `conv` with
+    groups = in_channels: the kernel reshaped to (*kernel_size, 1,
+    in_channels * depth_multiplier).
+    """
+    kernel_shape = data_of(kernel).shape
+    grouped = reshape(kernel, kernel_shape[:-2] + (1, kernel_shape[-2] * kernel_shape[-1]))
+    return conv(x, grouped, strides, padding, dilation_rate)
+
+
+@symbolic_aware
+def separable_conv(
+    x, depthwise_kernel, pointwise_kernel, strides=1, padding="valid", dilation_rate=1
+):
+    """A depthwise convolution, then a 1x1 convolution mixing the channels (`keras.ops.separable_conv`).
+
+    depthwise_kernel: (*kernel_size, in_channels, depth_multiplier);
+    pointwise_kernel: (1, ..., 1, in_channels * depth_multiplier, filters).
+    """
+    depthwise = depthwise_conv(x, depthwise_kernel, strides, padding, dilation_rate)
+    return conv(depthwise, pointwise_kernel, 1, "valid")
+
+
+@symbolic_aware
+def conv_transpose(x, kernel, strides=1, padding="valid", output_padding=None, dilation_rate=1):
+    """Transposed convolution (`keras.ops.conv_transpose`): the convolution's gradient, as an op.
+
+    Where a convolution reads a window of inputs into one output, a
+    transposed convolution spreads each input pixel over a window of the
+    output, weighted by the kernel; with strides 2 it doubles the image size.
+    It is exactly the gradient of `conv` with respect to its input, which is
+    how TensorFlow computes it.
+
+    Args:
+        x: shape (batch, *spatial, in_channels).
+        kernel: shape (*kernel_size, filters, in_channels) (note the order).
+        strides, padding, dilation_rate: as for the convolution it undoes.
+        output_padding: None, or per axis an int < stride: see
+            `conv_transpose_output_length`.
+
+    Returns:
+        shape (batch, *out_spatial, filters).
+
+    How: the output is a zero canvas (padded as the forward convolution
+    from it would be); for each kernel offset o, `canvas[window_slices(o)]
+    += x @ kernel[o].T`. The gradient reads the same slices:
+    grad x = sum over o of g_canvas[window(o)] @ kernel[o].
     """
     x_data, kernel_data = data_of(x), data_of(kernel)
-    batch, height, width, channels = x_data.shape
-    kernel_h, kernel_w, _, filters = kernel_data.shape
-    stride_h, stride_w = strides
-    top, bottom = conv_padding(height, kernel_h, stride_h, padding)
-    left, right = conv_padding(width, kernel_w, stride_w, padding)
-    padded = np.pad(x_data, ((0, 0), (top, bottom), (left, right), (0, 0)))
-
-    # Every kernel-sized window (a view, no copy), then keep one every `stride`:
-    # shape (batch, out_h, out_w, channels, kernel_h, kernel_w).
-    windows = sliding_window_view(padded, (kernel_h, kernel_w), axis=(1, 2))
-    windows = windows[:, ::stride_h, ::stride_w]
-    out_h, out_w = windows.shape[1], windows.shape[2]
-    # One row per output pixel, its numbers in the kernel's (kh, kw, channels) order.
-    patches = windows.transpose(0, 1, 2, 4, 5, 3).reshape(-1, kernel_h * kernel_w * channels)
-    flat_kernel = kernel_data.reshape(-1, filters)
-    out = (patches @ flat_kernel).reshape(batch, out_h, out_w, filters)
+    rank = x_data.ndim - 2
+    kernel_size, filters = kernel_data.shape[:rank], kernel_data.shape[rank]
+    strides = _tuple(strides, rank, "strides")
+    dilation_rate = _tuple(dilation_rate, rank, "dilation_rate")
+    if output_padding is None or isinstance(output_padding, int):
+        output_padding = (output_padding,) * rank
+    sizes = x_data.shape[1:-1]
+    channels = x_data.shape[-1]
+    out_sizes = [
+        conv_transpose_output_length(n, k, s, padding, p, d)
+        for n, k, s, p, d in zip(sizes, kernel_size, strides, output_padding, dilation_rate)
+    ]
+    pads = [
+        conv_padding(n, k, s, padding, d)
+        for n, k, s, d in zip(out_sizes, kernel_size, strides, dilation_rate, strict=True)
+    ]
+    batch = x_data.shape[0]
+    canvas_shape = (batch, *(n + sum(p) for n, p in zip(out_sizes, pads)), filters)
+    canvas = np.zeros(canvas_shape, np.result_type(x_data, kernel_data))
+    rows = x_data.reshape(-1, channels)
+    windows = [
+        (offset, _window_slices(offset, dilation_rate, strides, sizes))
+        for offset in _kernel_offsets(kernel_size)
+    ]
+    for offset, window in windows:
+        canvas[window] += (rows @ kernel_data[offset].T).reshape(canvas[window].shape)
+    out = _unpad_spatial(canvas, pads, out_sizes)
 
     def backward(g):
-        g_rows = g.reshape(-1, filters)
-        grad_kernel = (patches.T @ g_rows).reshape(kernel_data.shape)
-        if not wants_grad(x):
-            return None, grad_kernel
-        grad_windows = (g_rows @ flat_kernel.T).reshape(
-            batch, out_h, out_w, kernel_h, kernel_w, channels
-        )
-        # Kernel offsets first, so that each offset's gradients are one contiguous block.
-        grad_windows = np.ascontiguousarray(grad_windows.transpose(3, 4, 0, 1, 2, 5))
-        # Kernel offset (i, j) read the pixels padded[:, i::stride_h, j::stride_w]
-        # (out_h x out_w of them): send each window's gradient back there.
-        grad_padded = np.zeros(padded.shape, dtype=g.dtype)
-        for i in range(kernel_h):
-            for j in range(kernel_w):
-                rows = slice(i, i + stride_h * out_h, stride_h)
-                cols = slice(j, j + stride_w * out_w, stride_w)
-                grad_padded[:, rows, cols, :] += grad_windows[i, j]
-        grad_x = grad_padded[:, top : top + height, left : left + width, :]
-        return grad_x, grad_kernel
+        g_canvas = _pad_spatial(g, pads)
+        grad_rows = np.zeros(rows.shape, g.dtype)
+        grad_kernel = np.zeros_like(kernel_data)
+        for offset, window in windows:
+            g_taps = g_canvas[window].reshape(-1, filters)
+            grad_rows += g_taps @ kernel_data[offset]
+            grad_kernel[offset] = g_taps.T @ rows
+        return grad_rows.reshape(x_data.shape), grad_kernel
 
-    return record(out, (x, kernel), backward, "conv2d")
+    return record(np.ascontiguousarray(out), (x, kernel), backward, "conv_transpose")
+
+
+# ---------------------------------------------------------------- pooling
+
+
+def _pool_geometry(x_data, pool_size, strides, padding):
+    """pool_size, strides, per-axis pads and output sizes of a pooling op."""
+    rank = x_data.ndim - 2
+    pool_size = _tuple(pool_size, rank, "pool_size")
+    strides = pool_size if strides is None else _tuple(strides, rank, "strides")
+    if padding not in ("valid", "same"):
+        raise ValueError(f"`padding` must be 'valid' or 'same', received {padding!r}.")
+    sizes = x_data.shape[1:-1]
+    pads = [conv_padding(n, k, s, padding) for n, k, s in zip(sizes, pool_size, strides)]
+    out_sizes = [conv_output_length(n, k, s, padding) for n, k, s in zip(sizes, pool_size, strides)]
+    if 0 in out_sizes:
+        raise ValueError(
+            f"The {pool_size} pooling window does not fit in an input of shape "
+            f"{x_data.shape} with padding='valid'."
+        )
+    windows = [
+        (offset, _window_slices(offset, (1,) * rank, strides, out_sizes))
+        for offset in _kernel_offsets(pool_size)
+    ]
+    return pads, windows
+
+
+@symbolic_aware
+def max_pool(x, pool_size, strides=None, padding="valid"):
+    """The largest value of each window, per channel (Keras's `keras.ops.max_pool`).
+
+    Args:
+        x: shape (batch, steps, channels) or (batch, height, width, channels).
+        pool_size: an int or one int per spatial axis: the window.
+        strides: the step between windows; None means `pool_size` (windows
+            side by side, not overlapping).
+        padding: 'valid' (only whole windows) or 'same' (pads with -inf, so a
+            padded position is never the maximum).
+
+    The gradient of a window's maximum is 1 for the input that was the
+    maximum and 0 for the others: each window's gradient goes to its first
+    argmax (in the window's row-major order), as TensorFlow routes it.
+    """
+    x_data = data_of(x)
+    pads, windows = _pool_geometry(x_data, pool_size, strides, padding)
+    sizes = x_data.shape[1:-1]
+    padded = _pad_spatial(x_data, pads, -np.inf)
+    # Walk the window's positions; `first_argmax` remembers which one held the max.
+    out = padded[windows[0][1]].copy()
+    first_argmax = np.zeros(out.shape, np.intp)
+    for index, (_, window) in enumerate(windows[1:], start=1):
+        taps = padded[window]
+        larger = taps > out  # strictly larger: on ties the earlier position keeps it
+        np.copyto(out, taps, where=larger)
+        np.copyto(first_argmax, index, where=larger)
+
+    def backward(g):
+        grad_padded = np.zeros(padded.shape, g.dtype)
+        for index, (_, window) in enumerate(windows):
+            grad_padded[window] += np.where(first_argmax == index, g, 0)
+        return (_unpad_spatial(grad_padded, pads, sizes),)
+
+    return record(out, (x,), backward, "max_pool")
+
+
+@symbolic_aware
+def average_pool(x, pool_size, strides=None, padding="valid"):
+    """The mean of each window, per channel (Keras's `keras.ops.average_pool`).
+
+    Arguments as `max_pool`. With padding='same' the padded positions are left
+    out of the mean (a corner window of 2 real pixels averages those 2), as
+    TensorFlow does. The gradient shares each window's gradient equally
+    among the inputs it averaged.
+    """
+    x_data = data_of(x)
+    pads, windows = _pool_geometry(x_data, pool_size, strides, padding)
+    sizes = x_data.shape[1:-1]
+    padded = _pad_spatial(x_data, pads)
+    # How many real (unpadded) inputs each window holds.
+    real = _pad_spatial(np.ones((1, *sizes, 1), x_data.dtype), pads)
+    total = sum(padded[window] for _, window in windows)
+    count = sum(real[window] for _, window in windows)
+    out = total / count
+
+    def backward(g):
+        share = g / count
+        grad_padded = np.zeros(padded.shape, g.dtype)
+        for _, window in windows:
+            grad_padded[window] += share
+        return (_unpad_spatial(grad_padded, pads, sizes),)
+
+    return record(out.astype(x_data.dtype, copy=False), (x,), backward, "average_pool")
 
 
 # ---------------------------------------------------------------- activations

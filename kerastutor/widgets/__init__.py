@@ -11,6 +11,8 @@
   `initial_state` change, and a Dense applied at every timestep.
 * `LossCurve(metrics=[...])`: a callback for `fit` that draws the loss and
   the metrics you name after every epoch, live.
+* `ConvView(conv_or_pooling_layer, image)`: the window sliding over the
+  input, and its numbers times the kernel's summing to one output cell.
 
 Install with `pip install 'kerastutor[notebook]'` (ipywidgets and graphviz).
 """
@@ -23,10 +25,11 @@ except ImportError as error:
         "pip install 'kerastutor[notebook]'), then restart the kernel."
     ) from error
 
+from kerastutor.widgets.conv_view import ConvView
 from kerastutor.widgets.embedding_lookup import EmbeddingLookup
 from kerastutor.widgets.loss_curve import LossCurve
 from kerastutor.widgets.node_inspector import NodeInspector
 from kerastutor.widgets.sequence_view import SequenceView
 from kerastutor.widgets.shape_flow import ShapeFlow
 
-__all__ = ["NodeInspector", "ShapeFlow", "EmbeddingLookup", "SequenceView", "LossCurve"]
+__all__ = ["NodeInspector", "ShapeFlow", "EmbeddingLookup", "SequenceView", "LossCurve", "ConvView"]

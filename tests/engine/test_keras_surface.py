@@ -223,3 +223,32 @@ def test_sequential_pop_and_a_model_as_first_layer():
     model.pop()
     with pytest.raises(ValueError, match="no layers to pop"):
         model.pop()
+
+
+def test_a_subclassed_model_traces_its_call_into_a_graph():
+    class MLP(keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense_1 = layers.Dense(8, activation="relu")
+            self.dense_2 = layers.Dense(2)
+
+        def call(self, inputs):
+            return self.dense_2(self.dense_1(inputs))
+
+    mlp = MLP(name="mlp")
+    assert not mlp.built
+    x = np.random.default_rng(0).standard_normal((16, 4)).astype("float32")
+    out = mlp(x)
+    expected = np.maximum(x @ mlp.dense_1.kernel.data + mlp.dense_1.bias.data, 0)
+    np.testing.assert_allclose(
+        out, expected @ mlp.dense_2.kernel.data + mlp.dense_2.bias.data, rtol=1e-5
+    )
+    assert mlp.count_params() == 4 * 8 + 8 + 8 * 2 + 2
+    assert [layer.name for layer in mlp.layers][1:] == ["dense", "dense_1"]
+    mlp.compile(optimizer="sgd", loss="mse")
+    y = np.zeros((16, 2), "float32")
+    before = mlp.evaluate(x, y, verbose=0)
+    mlp.fit(x, y, epochs=3, verbose=0)
+    assert mlp.evaluate(x, y, verbose=0) < before
+    # Called on a symbolic tensor, it is a layer like any other.
+    assert MLP()(keras.Input((4,))).shape == (None, 2)

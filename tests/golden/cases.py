@@ -848,6 +848,98 @@ _TRAIN = [
 # ------------------------------------------------ Keras surface (issue 9) ---
 # Tensor arithmetic on symbolic tensors, keras.ops nodes, dict inputs/outputs,
 # activations, the functional-API and sequential-model guides.
+# (Dict inputs/outputs and the guides are checked in tests/guides/; keras.ops
+# functions cannot be spelled from ``L`` and ``M``, so their nodes appear here
+# through the Python operators, which Keras 3 and kerastutor both map to ops.)
+
+
+@case(floats(4), floats(4), tags=("operators",))
+def symbolic_arithmetic(L, M):
+    """Every binary and unary operator on two symbolic tensors, one output each."""
+    a = L.Input(shape=(4,))
+    b = L.Input(shape=(4,))
+    outputs = [
+        a + b,
+        a - b,
+        a * b,
+        a / (abs(b) + 1.0),
+        a // 0.5,
+        a % 0.75,
+        abs(a) ** 1.5,
+        a**2,
+        -a,
+        abs(b),
+    ]
+    return M.Model([a, b], outputs)
+
+
+@case(floats(4), tags=("operators",))
+def symbolic_reflected(L, M):
+    """A Python number on the left: the reflected operators."""
+    a = L.Input(shape=(4,))
+    outputs = [
+        2.0 + a,
+        1.0 - a,
+        3.0 * a,
+        1.0 / (abs(a) + 0.5),
+        2.0 ** (a * 0.5),
+        2.0 // (abs(a) + 0.5),
+    ]
+    return M.Model(a, outputs)
+
+
+@case(floats(3, 4), floats(4, 2), tags=("operators",))
+def symbolic_matmul(L, M):
+    """``a @ b`` on two batched symbolic tensors, then a Dense."""
+    a = L.Input(shape=(3, 4))
+    b = L.Input(shape=(4, 2))
+    y = L.Dense(3)(a @ b)
+    return M.Model([a, b], y)
+
+
+@case(floats(3, 4), tags=("operators",))
+def symbolic_indexing(L, M):
+    """Indexing and slicing a symbolic tensor: ``x[:, 0]``, ``x[:, 1:3]``, ``x[..., None]``."""
+    x = L.Input(shape=(3, 4))
+    outputs = [x[:, 0], x[:, 1:3], x[..., None], x[:, :, ::2], x[:, -1, 1]]
+    return M.Model(x, outputs)
+
+
+@case(floats(5), tags=("operators",))
+def gated_units_by_operators(L, M):
+    """Dense layers combined by operators, as an LSTM cell combines its gates."""
+    x = L.Input(shape=(5,))
+    h = L.Dense(6, activation="tanh")(x)
+    g = L.Dense(6, activation="sigmoid")(x)
+    y = L.Dense(2)(h * g + 0.5 * h - g**2)
+    return M.Model(x, y)
+
+
+@case(floats(3, 4), tags=("operators",))
+def slices_of_a_dense_sequence(L, M):
+    """A Dense over time steps, then its first and last step combined by slicing."""
+    x = L.Input(shape=(3, 4))
+    h = L.Dense(5, activation="tanh")(x)
+    y = L.Dense(1)(h[:, -1] - h[:, 0])
+    return M.Model(x, y)
+
+
+@case(floats(6), tags=("operators",))
+def residual_by_operators(L, M):
+    """A residual connection written ``x + f(x)`` and an average written ``(p + q) / 2``."""
+    x = L.Input(shape=(6,))
+    h = L.Dense(6, activation="relu")(x)
+    p = L.Dense(3)(x + h)
+    q = L.Dense(3)(h)
+    return M.Model(x, (p + q) / 2.0)
+
+
+_TRAIN += [
+    TrainCase("gated_units_by_operators", "sgd", "mse", "gradients through * + - ** op nodes"),
+    TrainCase("gated_units_by_operators", "rmsprop", "mae", "op nodes under RMSprop"),
+    TrainCase("slices_of_a_dense_sequence", "momentum", "mse", "gradients through slicing"),
+    TrainCase("residual_by_operators", "adam", "mse", "x + f(x) and (p + q) / 2 in fit"),
+]
 
 # activations
 
@@ -904,6 +996,236 @@ _TRAIN += [
 # ------------------------------------- convolution and pooling (issue 11) ---
 # Conv1D, dilated and grouped Conv2D, Conv2DTranspose, DepthwiseConv2D,
 # SeparableConv2D, the pooling layers.
+
+
+@case(floats(9, 8, 2), tags=("conv",))
+def conv2d_dilated(L, M):
+    """Conv2D(3, 3, dilation_rate=2) 'valid' (9x8 -> 5x4) and 'same', and a (2, 1)-dilated 2x3."""
+    x = L.Input(shape=(9, 8, 2))
+    a = L.Conv2D(3, (3, 3), dilation_rate=(2, 2), activation="relu")(x)
+    b = L.Conv2D(2, (3, 3), dilation_rate=(2, 2), padding="same")(x)
+    c = L.Conv2D(2, (2, 3), dilation_rate=(2, 1), padding="same")(x)
+    return M.Model(x, [a, b, c])
+
+
+@case(floats(6, 7, 4), tags=("conv",))
+def conv2d_groups(L, M):
+    """Conv2D(6, 3, groups=2, same) and Conv2D(4, (2, 2), strides=2, groups=4) on 4 channels."""
+    x = L.Input(shape=(6, 7, 4))
+    a = L.Conv2D(6, (3, 3), padding="same", groups=2)(x)
+    b = L.Conv2D(4, (2, 2), strides=(2, 2), groups=4, activation="tanh")(x)
+    return M.Model(x, [a, b])
+
+
+@case(floats(10, 3), tags=("conv",))
+def conv1d_paddings(L, M):
+    """Conv1D(4, 3) 'valid', 'same' with strides 2, 'causal' with dilation 2, grouped."""
+    x = L.Input(shape=(10, 3))
+    a = L.Conv1D(4, 3, activation="relu")(x)
+    b = L.Conv1D(2, 4, strides=2, padding="same")(x)
+    c = L.Conv1D(2, 3, padding="causal", dilation_rate=2)(x)
+    d = L.Conv1D(3, 2, padding="causal", strides=3)(x)
+    return M.Model(x, [a, b, c, d])
+
+
+@case(floats(9, 4), tags=("conv",))
+def conv1d_groups(L, M):
+    """Conv1D(6, 2, same, dilation 2, groups 2): Keras's own grouped, dilated case."""
+    x = L.Input(shape=(9, 4))
+    y = L.Conv1D(6, 2, padding="same", dilation_rate=2, groups=2)(x)
+    return M.Model(x, y)
+
+
+@case(floats(12, 2), tags=("conv", "train_base"))
+def conv1d_text_stack(L, M):
+    """Conv1D(causal, dilated) -> Conv1D(same) -> MaxPooling1D -> GlobalMaxPooling1D -> Dense."""
+    x = L.Input(shape=(12, 2))
+    h = L.Conv1D(4, 3, padding="causal", dilation_rate=2, activation="relu")(x)
+    h = L.Conv1D(3, 2, padding="same", activation="tanh")(h)
+    h = L.MaxPooling1D(2)(h)
+    y = L.Dense(2)(L.GlobalMaxPooling1D()(h))
+    return M.Model(x, y)
+
+
+@case(floats(4, 5, 3), tags=("conv",))
+def conv2d_transpose_options(L, M):
+    """Conv2DTranspose: valid, same with strides 2, output_padding, uneven strides.
+
+    Not dilation: TensorFlow's CPU kernels refuse a dilated transposed convolution in a graph."""
+    x = L.Input(shape=(4, 5, 3))
+    a = L.Conv2DTranspose(2, (3, 3))(x)
+    b = L.Conv2DTranspose(2, (3, 3), strides=(2, 2), padding="same", activation="relu")(x)
+    c = L.Conv2DTranspose(2, (3, 2), strides=(2, 2), padding="same", output_padding=(1, 1))(x)
+    d = L.Conv2DTranspose(2, (2, 2), strides=(3, 3), output_padding=(2, 1))(x)
+    e = L.Conv2DTranspose(2, (2, 3), strides=(2, 1), use_bias=False)(x)
+    return M.Model(x, [a, b, c, d, e])
+
+
+@case(floats(8, 8, 1), tags=("conv", "train_base"))
+def conv_autoencoder(L, M):
+    """Conv2D(stride 2) -> Conv2DTranspose(stride 2, same): an 8x8 autoencoder."""
+    x = L.Input(shape=(8, 8, 1))
+    h = L.Conv2D(4, (3, 3), strides=(2, 2), padding="same", activation="relu")(x)
+    y = L.Conv2DTranspose(1, (3, 3), strides=(2, 2), padding="same", activation="sigmoid")(h)
+    return M.Model(x, y)
+
+
+@case(floats(7, 6, 3), tags=("conv",))
+def depthwise_conv2d_options(L, M):
+    """DepthwiseConv2D: multiplier 2, 'same' strides 2, dilation, strides with dilation."""
+    x = L.Input(shape=(7, 6, 3))
+    a = L.DepthwiseConv2D((3, 3), depth_multiplier=2)(x)
+    b = L.DepthwiseConv2D((3, 2), strides=(2, 2), padding="same", activation="relu")(x)
+    c = L.DepthwiseConv2D((2, 2), dilation_rate=(2, 2), padding="same", use_bias=False)(x)
+    d = L.DepthwiseConv2D((2, 2), strides=(2, 2), dilation_rate=(2, 2))(x)
+    return M.Model(x, [a, b, c, d])
+
+
+@case(floats(7, 6, 3), tags=("conv",))
+def separable_conv2d_options(L, M):
+    """SeparableConv2D: valid, 'same' strides 2 with multiplier 2, dilated, no bias."""
+    x = L.Input(shape=(7, 6, 3))
+    a = L.SeparableConv2D(4, (3, 3))(x)
+    b = L.SeparableConv2D(2, (3, 3), strides=(2, 2), padding="same", depth_multiplier=2)(x)
+    c = L.SeparableConv2D(2, (2, 2), dilation_rate=(2, 2), use_bias=False, activation="tanh")(x)
+    return M.Model(x, [a, b, c])
+
+
+@case(floats(8, 8, 2), tags=("conv", "train_base"))
+def mobile_block(L, M):
+    """DepthwiseConv2D -> Conv2D(1x1) -> SeparableConv2D(stride 2) -> GlobalAveragePooling2D -> Dense."""
+    x = L.Input(shape=(8, 8, 2))
+    h = L.DepthwiseConv2D((3, 3), padding="same", depth_multiplier=2, activation="relu")(x)
+    h = L.Conv2D(4, (1, 1), activation="relu")(h)
+    h = L.SeparableConv2D(3, (3, 3), strides=(2, 2), padding="same")(h)
+    y = L.Dense(3, activation="softmax")(L.GlobalAveragePooling2D()(h))
+    return M.Model(x, y)
+
+
+@case(floats(9, 9, 4), tags=("conv", "train_base"))
+def conv2d_dilated_grouped_stack(L, M):
+    """Conv2D(groups=2, dilated) -> Conv2D(groups=4) -> Flatten -> Dense(2)."""
+    x = L.Input(shape=(9, 9, 4))
+    h = L.Conv2D(4, (3, 3), dilation_rate=(2, 2), groups=2, activation="relu")(x)
+    h = L.Conv2D(4, (2, 2), strides=(2, 2), groups=4, activation="tanh")(h)
+    y = L.Dense(2)(L.Flatten()(h))
+    return M.Model(x, y)
+
+
+_TRAIN += [
+    TrainCase("conv1d_text_stack", "adam", "mse", "causal dilated Conv1D gradients"),
+    TrainCase("conv_autoencoder", "sgd", "binary_crossentropy", "Conv2DTranspose gradients"),
+    TrainCase("mobile_block", "adam", "categorical_crossentropy", "depthwise and separable"),
+    TrainCase("conv2d_dilated_grouped_stack", "sgd", "mse", "dilated and grouped Conv2D"),
+]
+
+
+@case(floats(7, 6, 2), tags=("pooling",))
+def pool_max2d_default(L, M):
+    """Conv2D(3, 3, same) -> MaxPooling2D(): 7x6 -> 3x3 (the odd row dropped)."""
+    x = L.Input(shape=(7, 6, 2))
+    h = L.Conv2D(3, (3, 3), padding="same")(x)
+    y = L.MaxPooling2D()(h)
+    return M.Model(x, y)
+
+
+@case(floats(7, 6, 2), tags=("pooling",))
+def pool_max2d_same_strided(L, M):
+    """MaxPooling2D((3, 2), strides=(2, 1), padding='same') after a Conv2D: overlapping windows."""
+    x = L.Input(shape=(7, 6, 2))
+    h = L.Conv2D(3, (2, 2), padding="same")(x)
+    y = L.MaxPooling2D(pool_size=(3, 2), strides=(2, 1), padding="same")(h)
+    return M.Model(x, y)
+
+
+@case(floats(7, 5, 2), tags=("pooling",))
+def pool_average2d(L, M):
+    """Conv2D -> AveragePooling2D(2) 'valid' + AveragePooling2D(3, 2, 'same'), both 3x2."""
+    x = L.Input(shape=(7, 5, 2))
+    h = L.Conv2D(3, (2, 2), activation="relu")(x)
+    a = L.AveragePooling2D(pool_size=(2, 2))(h)
+    b = L.AveragePooling2D(pool_size=(3, 3), strides=(2, 2), padding="same")(h)
+    return M.Model(x, L.add([a, b]))
+
+
+@case(floats(9, 3), tags=("pooling",))
+def pool_1d(L, M):
+    """Dense on a sequence -> MaxPooling1D(2) and AveragePooling1D(3, 1, 'same')."""
+    x = L.Input(shape=(9, 3))
+    h = L.Dense(4, activation="tanh")(x)
+    a = L.MaxPooling1D(pool_size=2)(h)
+    b = L.AveragePooling1D(pool_size=3, strides=1, padding="same")(h)
+    c = L.MaxPooling1D(pool_size=3, strides=2, padding="same")(h)
+    return M.Model(x, [a, b, c])
+
+
+@case(floats(9, 3), tags=("pooling",))
+def pool_1d_stack(L, M):
+    """Dense -> MaxPooling1D(3, 2, 'same') -> AveragePooling1D(2) -> Flatten -> Dense(2)."""
+    x = L.Input(shape=(9, 3))
+    h = L.Dense(4, activation="tanh")(x)
+    h = L.MaxPooling1D(pool_size=3, strides=2, padding="same")(h)
+    h = L.AveragePooling1D(pool_size=2)(h)
+    y = L.Dense(2)(L.Flatten()(h))
+    return M.Model(x, y)
+
+
+@case(floats(5, 6, 2), tags=("pooling",))
+def pool_global_2d(L, M):
+    """Conv2D -> GlobalMaxPooling2D, GlobalAveragePooling2D(keepdims=True), concatenated -> Dense."""
+    x = L.Input(shape=(5, 6, 2))
+    h = L.Conv2D(4, (3, 3), padding="same", activation="relu")(x)
+    a = L.GlobalMaxPooling2D()(h)
+    b = L.Flatten()(L.GlobalAveragePooling2D(keepdims=True)(h))
+    y = L.Dense(3, activation="softmax")(L.concatenate([a, b]))
+    return M.Model(x, y)
+
+
+@case(floats(6, 3), tags=("pooling",))
+def pool_global_1d(L, M):
+    """Dense on a sequence -> GlobalMaxPooling1D(keepdims=True) and GlobalAveragePooling1D."""
+    x = L.Input(shape=(6, 3))
+    h = L.Dense(4)(x)
+    a = L.GlobalMaxPooling1D(keepdims=True)(h)
+    b = L.GlobalAveragePooling1D()(h)
+    return M.Model(x, [a, b])
+
+
+@case(padded_ids(16, MASK_ROWS, distinct=True), tags=("pooling",))
+def pool_global_average_masked(L, M):
+    """Embedding(mask_zero=True) -> GlobalAveragePooling1D: the mean over the real tokens."""
+    ids = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(16, 3, mask_zero=True)(ids)
+    h = L.GlobalAveragePooling1D()(h)
+    y = L.Dense(2, activation="sigmoid")(h)
+    return M.Model(ids, y)
+
+
+@case(floats(12, 12, 1), tags=("pooling", "train_base"))
+def pool_cnn_classifier(L, M):
+    """Conv2D -> MaxPooling2D -> Conv2D -> MaxPooling2D -> Flatten -> Dense(3, softmax)."""
+    x = L.Input(shape=(12, 12, 1))
+    h = L.Conv2D(4, (3, 3), activation="relu")(x)
+    h = L.MaxPooling2D()(h)
+    h = L.Conv2D(3, (3, 3), activation="relu")(h)
+    h = L.MaxPooling2D()(h)
+    y = L.Dense(3, activation="softmax")(L.Flatten()(h))
+    return M.Model(x, y)
+
+
+_TRAIN += [
+    TrainCase("pool_cnn_classifier", "adam", "categorical_crossentropy", "Adam through max pools"),
+    TrainCase("pool_max2d_same_strided", "sgd", "mse", "max-pool gradient, overlapping windows"),
+    TrainCase("pool_average2d", "sgd", "mse", "average-pool gradients, 'same' excludes padding"),
+    TrainCase("pool_1d_stack", "adam", "mae", "1-D pooling gradients"),
+    TrainCase("pool_global_2d", "sgd", "categorical_crossentropy", "global pooling gradients"),
+    TrainCase(
+        "pool_global_average_masked",
+        "adam",
+        "binary_crossentropy",
+        "masked mean: padding gets no gradient",
+    ),
+]
 
 
 # ------------------------- shape, normalization and merging (issue 11) ---

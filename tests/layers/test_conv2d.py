@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 import pytest
+from conv_reference import reference_conv
 
 from kerastutor import ops
 from kerastutor.layers import Conv2D, Dense, Flatten, Input
@@ -210,11 +211,17 @@ def test_wrong_rank_and_too_small_images_explain_themselves():
     conv = Conv2D(4, 3)
     with pytest.raises(ValueError, match="rank 4.*channels axis of size 1"):
         conv(Input(shape=(28, 28)))
-    with pytest.raises(ValueError, match=r"axis 2 has size 2 < 3.*padding='same'"):
+    with pytest.raises(
+        ValueError,
+        match=r"node 0.*axis 2 of the input shape \(None, 5, 2, 1\) has size 2 < 3.*padding='same'",
+    ):
         conv(Input(shape=(5, 2, 1)))
     conv_built = Conv2D(4, 3)
     conv_built(np.zeros((1, 5, 5, 1)))
-    with pytest.raises(ValueError, match="axis 1 has size 2 < 3"):
+    with pytest.raises(
+        ValueError,
+        match=r"on concrete data.*axis 1 of the input shape \(1, 2, 5, 1\) has size 2 < 3",
+    ):
         conv_built(np.zeros((1, 2, 5, 1)))
     assert Conv2D(4, 3, padding="same")(np.zeros((1, 2, 2, 1))).shape == (1, 2, 2, 4)
 
@@ -248,7 +255,7 @@ def test_padding_is_case_insensitive_and_checked():
 
 def test_only_channels_last():
     assert Conv2D(2, 3, data_format="channels_last").data_format == "channels_last"
-    with pytest.raises(ValueError, match="only supports 'channels_last'.*np.transpose"):
+    with pytest.raises(ValueError, match="only supports 'channels_last'.*np.moveaxis"):
         Conv2D(2, 3, data_format="channels_first")
 
 
@@ -307,3 +314,113 @@ def test_model_with_conv_flatten_dense_round_trips():
     # Other batch sizes only change the order of float32 sums.
     np.testing.assert_allclose(model.predict(data, batch_size=2), model.predict(data), atol=1e-6)
     assert model.predict(data).dtype == np.float32
+
+
+# ------------------------------------------------------------------ dilation and groups
+
+
+@pytest.mark.parametrize(
+    "kwargs, input_shape, output_shape",
+    [
+        # Keras's test_conv2d_basic (channels_last)
+        ({"filters": 5, "kernel_size": 2}, (3, 5, 5, 4), (3, 4, 4, 5)),
+        (
+            {
+                "filters": 6,
+                "kernel_size": 2,
+                "padding": "same",
+                "dilation_rate": (2, 2),
+                "groups": 2,
+            },
+            (3, 4, 4, 4),
+            (3, 4, 4, 6),
+        ),
+        (
+            {"filters": 6, "kernel_size": (2, 2), "strides": (2, 1), "groups": 2},
+            (3, 5, 5, 4),
+            (3, 2, 4, 6),
+        ),
+        ({"filters": 2, "kernel_size": 3, "dilation_rate": 2}, (1, 9, 7, 1), (1, 5, 3, 2)),
+    ],
+)
+def test_dilation_and_groups_shapes_as_keras(kwargs, input_shape, output_shape):
+    conv = Conv2D(**kwargs)
+    assert conv(np.zeros(input_shape)).shape == output_shape
+    assert conv.compute_output_shape(input_shape) == output_shape
+    groups = kwargs.get("groups", 1)
+    assert conv.kernel.shape == conv.kernel_size + (input_shape[-1] // groups, kwargs["filters"])
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        # Keras's ConvCorrectnessTest.test_conv2d (channels_last)
+        {"filters": 5, "kernel_size": 2},
+        {"filters": 4, "kernel_size": 3, "strides": 2, "padding": "same"},
+        {"filters": 6, "kernel_size": 2, "padding": "same", "dilation_rate": (2, 2), "groups": 2},
+        {"filters": 6, "kernel_size": 2, "padding": "same", "dilation_rate": (2, 3), "groups": 2},
+        {"filters": 6, "kernel_size": (4, 3), "strides": (2, 1), "groups": 2},
+        {"filters": 4, "kernel_size": 3, "dilation_rate": (1, 2), "groups": 4},
+    ],
+)
+def test_dilated_grouped_numbers_match_loop_reference(kwargs):
+    conv = Conv2D(**kwargs)
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((2, 8, 8, 4)).astype("float32")
+    conv(x)
+    kernel, bias = rng.standard_normal(conv.kernel.shape), rng.standard_normal(conv.bias.shape)
+    conv.set_weights([kernel, bias])
+    expected = reference_conv(
+        x,
+        kernel.astype("float32"),
+        conv.strides,
+        conv.padding,
+        conv.dilation_rate,
+    ) + bias.astype("float32")
+    np.testing.assert_allclose(conv(x), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_dilated_and_grouped_gradients():
+    for conv in (
+        Conv2D(4, 3, padding="same", dilation_rate=(2, 1), groups=2),
+        Conv2D(2, (2, 3), dilation_rate=2, activation="tanh"),
+    ):
+        x = np.random.default_rng(7).standard_normal((2, 6, 7, 4))
+        errors = grad_check(conv, x, rtol=0, atol=1e-7)
+        assert sorted(name.split("/")[-1] for name in errors) == ["bias", "input", "kernel"]
+
+
+def test_groups_and_causal_and_dilated_strides_are_refused_with_reasons():
+    with pytest.raises(ValueError, match=r"`groups`.*5 filters must split evenly into groups=2"):
+        Conv2D(5, 3, groups=2)
+    with pytest.raises(ValueError, match=r"`groups` of Conv2D layer.*positive integer"):
+        Conv2D(4, 3, groups=0)
+    with pytest.raises(ValueError, match=r"only exists for sequences \(Conv1D\)"):
+        Conv2D(4, 3, padding="causal")
+    with pytest.raises(ValueError, match=r"strides=\(2, 2\) and dilation_rate=\(2, 2\)"):
+        Conv2D(4, 3, strides=2, dilation_rate=2)
+    conv = Conv2D(4, 3, groups=2, name="grouped")
+    with pytest.raises(ValueError) as error:
+        conv(Input(shape=(8, 8, 3)))
+    message = str(error.value)
+    assert "'grouped' (Conv2D)" in message and "node 0" in message
+    assert "groups=2" in message and "3 channels" in message
+    assert not conv.built and conv.weights == [] and conv.inbound_nodes == []
+    with pytest.raises(ValueError, match="on concrete data.*3 channels"):
+        conv(np.zeros((1, 8, 8, 3)))
+    assert not conv.built
+
+
+def test_a_kernel_larger_than_the_input_builds_nothing():
+    # Keras's test_conv_symbolic_invalid_configuration: a dilated kernel spanning 11 > 10 pixels.
+    conv = Conv2D(1, (2, 2), dilation_rate=(10, 10))
+    with pytest.raises(ValueError, match=r"it spans 11 inputs.*size 10 < 11"):
+        conv(Input(shape=(10, 10, 3)))
+    assert not conv.built and conv.weights == [] and conv.inbound_nodes == []
+
+
+def test_dilation_config_round_trip():
+    conv = Conv2D(4, 3, dilation_rate=2, groups=2)
+    config = conv.get_config()
+    assert config["dilation_rate"] == (2, 2) and config["groups"] == 2
+    assert Conv2D.from_config(config).get_config() == config

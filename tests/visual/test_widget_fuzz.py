@@ -10,8 +10,8 @@ import ipywidgets
 import numpy as np
 
 import kerastutor as keras
-from kerastutor.layers import LSTM, Dense, Input
-from kerastutor.widgets import EmbeddingLookup, NodeInspector, SequenceView, ShapeFlow
+from kerastutor.layers import LSTM, AveragePooling2D, Conv1D, Conv2D, Dense, Input, MaxPooling2D
+from kerastutor.widgets import ConvView, EmbeddingLookup, NodeInspector, SequenceView, ShapeFlow
 
 
 def random_value(control, rng):
@@ -141,3 +141,62 @@ def test_node_inspector_survives_random_calls_and_selections():
             inspector.node_picker.value = random_value(inspector.node_picker, rng)
             assert f"get_input_shape_at({inspector.selected_node})" in inspector.html
     assert repr(inspector).startswith(f"NodeInspector(lstm: {len(lstm.inbound_nodes)} nodes")
+
+
+def test_conv_view_survives_random_switches_and_cells():
+    rng = np.random.default_rng(5)
+    conv = Conv2D(3, (4, 2), activation="relu")
+    images = rng.normal(size=(2, 3, 5, 2)).astype("float32")
+    view = ConvView(conv, images)  # 'valid' cannot fit 4 rows of kernel in 3 rows of image
+    controls = list(view.controls.children)
+    refused = worked = 0
+    for _ in range(60):
+        control = controls[rng.integers(len(controls))]
+        control.value = random_value(control, rng)
+        assert repr(view).startswith(f"ConvView(conv2d: Conv2D, padding={view.padding!r}")
+        if max(view.strides) > 1 and max(view.dilation_rate) > 1:
+            assert "does not support strides > 1" in view.error and "kt-error" in view.html
+            refused += 1
+            continue
+        if view.padding == "valid":
+            assert "its (4, 2) kernel must fit inside" in view.error and "kt-error" in view.html
+            refused += 1
+            continue
+        assert view.error is None and "kt-error" not in view.html
+        assert 0 <= view.row < view.output_shape[0] and 0 <= view.col < view.output_shape[1]
+        assert abs(view.cell_value - view.engine_value) < 1e-5
+        assert "the sum worked out above is equal" in view.html
+        worked += 1
+    assert refused > 5 and worked > 5
+
+
+def test_conv_view_of_pooling_layers_survives_random_switches_and_cells():
+    rng = np.random.default_rng(6)
+    images = -rng.random((2, 5, 4, 3)).astype("float32")  # negative: padding must never win
+    for layer in (MaxPooling2D(3), AveragePooling2D((2, 3), strides=1)):
+        view = ConvView(layer, images)
+        controls = list(view.controls.children)
+        for _ in range(30):
+            control = controls[rng.integers(len(controls))]
+            control.value = random_value(control, rng)
+            assert view.error is None and "kt-error" not in view.html
+            assert abs(view.cell_value - view.engine_value) < 1e-6
+            assert "worked out above is equal" in view.html
+
+
+def test_conv_view_of_a_conv1d_survives_random_paddings_strides_and_dilations():
+    rng = np.random.default_rng(7)
+    conv = Conv1D(2, 3, use_bias=False, activation="tanh")
+    view = ConvView(conv, rng.normal(size=(2, 9, 3)).astype("float32"))
+    controls = list(view.controls.children)
+    for _ in range(60):
+        control = controls[rng.integers(len(controls))]
+        control.value = random_value(control, rng)
+        if max(view.strides) > 1 and max(view.dilation_rate) > 1:
+            assert "does not support strides > 1" in view.error
+            continue
+        assert view.error is None and view.bias == 0.0
+        assert abs(view.cell_value - np.tanh(view.products_sum)) < 1e-5
+        assert abs(view.cell_value - view.engine_value) < 1e-5
+        if view.padding == "causal":
+            assert max(view.taps) == view.col * view.strides[0]  # never a later step

@@ -1,0 +1,173 @@
+"""Seconds per training step of two small CNNs, kerastutor against Keras (and PyTorch).
+
+The models (issue 11, "Speed"), batch 64 of 32x32x3 images, adam,
+sparse categorical crossentropy on 10 classes:
+
+* `conv`: Conv2D(32, 3x3, relu) -> Conv2D(64, 3x3, relu) -> Flatten -> Dense(10)
+* `pool`: Conv2D(32, 3x3, relu) -> MaxPooling2D -> Conv2D(64, 3x3, relu)
+  -> MaxPooling2D -> Flatten -> Dense(10)
+
+Prints, per model and framework, the median seconds per step, kerastutor's
+peak memory in one step (tracemalloc sees NumPy's buffers) and the ratio
+kerastutor / other. The frameworks take turns: each round times a few steps
+of each, and the ratio is taken within a round, so a slow spell of a shared
+machine slows both sides alike; the printed ratio is the median of the
+rounds', with their range.
+
+Run it with a Python that has Keras (and PyTorch, if wanted) installed; it
+imports kerastutor from this checkout:
+
+    python benchmarks/cnn_train_step.py [--rounds 7] [--steps 3] [--warmup 2] [--models conv pool]
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+BATCH, SIZE, CHANNELS, CLASSES = 64, 32, 3, 10
+
+
+def make_data(seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(BATCH, SIZE, SIZE, CHANNELS)).astype("float32")
+    y = rng.integers(0, CLASSES, size=(BATCH,)).astype("int32")
+    return x, y
+
+
+def build_model(layers, models, name):
+    """The same model in kerastutor or Keras (the API is spelled the same)."""
+    x = layers.Input(shape=(SIZE, SIZE, CHANNELS))
+    h = layers.Conv2D(32, (3, 3), activation="relu")(x)
+    if name == "pool":
+        h = layers.MaxPooling2D()(h)
+    h = layers.Conv2D(64, (3, 3), activation="relu")(h)
+    if name == "pool":
+        h = layers.MaxPooling2D()(h)
+    y = layers.Dense(CLASSES, activation="softmax")(layers.Flatten()(h))
+    model = models.Model(x, y)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    return model
+
+
+def kerastutor_step(name, data):
+    from kerastutor import layers, models
+    from kerastutor.utils import set_random_seed
+
+    set_random_seed(0)
+    model = build_model(layers, models, name)
+    x, y = data
+    return lambda: model.train_on_batch(x, y)
+
+
+def keras_step(name, data):
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = build_model(keras.layers, keras, name)
+    x, y = data
+    return lambda: model.train_on_batch(x, y)
+
+
+def torch_step(name, data):
+    import torch
+
+    torch.manual_seed(0)
+    blocks = [torch.nn.Conv2d(CHANNELS, 32, 3), torch.nn.ReLU()]
+    if name == "pool":
+        blocks.append(torch.nn.MaxPool2d(2))
+    blocks += [torch.nn.Conv2d(32, 64, 3), torch.nn.ReLU()]
+    if name == "pool":
+        blocks.append(torch.nn.MaxPool2d(2))
+    side = 6 if name == "pool" else 28
+    blocks += [torch.nn.Flatten(), torch.nn.Linear(64 * side * side, CLASSES)]
+    model = torch.nn.Sequential(*blocks)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.001, eps=1e-7)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    x = torch.from_numpy(data[0]).permute(0, 3, 1, 2).contiguous()
+    y = torch.from_numpy(data[1]).long()
+
+    def step():
+        optimizer.zero_grad()
+        loss_fn(model(x), y).backward()
+        optimizer.step()
+
+    return step
+
+
+def time_steps(step, steps):
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def peak_memory(step):
+    """Peak bytes allocated (as tracemalloc sees them) during one call of `step`."""
+    tracemalloc.start()
+    step()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def run(name, args):
+    data = make_data()
+    steps = {"kerastutor": kerastutor_step(name, data)}
+    for framework, make_step in (("keras", keras_step), ("torch", torch_step)):
+        try:
+            steps[framework] = make_step(name, data)
+        except ImportError:
+            print(f"{framework}: not installed, skipped")
+    for step in steps.values():
+        for _ in range(args.warmup):
+            step()
+    times = {framework: [] for framework in steps}
+    round_medians = {framework: [] for framework in steps}
+    for _ in range(args.rounds):
+        for framework, step in steps.items():
+            seconds = time_steps(step, args.steps)
+            times[framework] += seconds
+            round_medians[framework].append(statistics.median(seconds))
+
+    ours = statistics.median(times["kerastutor"])
+    memory = peak_memory(steps["kerastutor"]) / 2**20
+    print(f"model {name!r}, batch {BATCH} of {SIZE}x{SIZE}x{CHANNELS}, adam:")
+    print(f"  kerastutor: {ours:.3f} s/step, peak memory {memory:.1f} MiB")
+    for framework in steps:
+        if framework == "kerastutor":
+            continue
+        ratios = [
+            a / b
+            for a, b in zip(round_medians["kerastutor"], round_medians[framework], strict=True)
+        ]
+        other = statistics.median(times[framework])
+        print(
+            f"  {framework}: {other:.3f} s/step; kerastutor / {framework} = "
+            f"{statistics.median(ratios):.2f}x (rounds: {min(ratios):.2f}x to {max(ratios):.2f}x)"
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--steps", type=int, default=3, help="timed steps per framework per round")
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--models", nargs="+", default=["conv", "pool"], choices=["conv", "pool"])
+    args = parser.parse_args()
+    for name in args.models:
+        run(name, args)
+
+
+if __name__ == "__main__":
+    main()
