@@ -40,20 +40,38 @@ def build(keras):
     )
     models["stack"] = (stack, rng.integers(0, 10, (6, 3)), rng.integers(0, 3, (6,)))
 
-    # Nested models: a Model used twice, Add, a Conv2D branch, a Sequential head.
+    # Nested models: a Model used twice, Add, Activation, a Sequential head.
     inner_input = keras.Input((3,))
     inner = keras.Model(inner_input, layers.Dense(2)(inner_input), name="inner")
-    x_in, image = keras.Input((3,), name="x"), keras.Input((5, 5, 1), name="image")
+    x_in = keras.Input((3,), name="x")
     added = layers.Add()([inner(x_in), layers.Activation("tanh")(inner(x_in))])
-    pixels = layers.Flatten()(layers.Conv2D(2, 3, activation="relu")(image))
     head = keras.Sequential([layers.Dense(4), layers.Dense(1)], name="head")
-    nested = keras.Model([x_in, image], head(layers.Concatenate()([added, pixels])))
-    nested.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1, momentum=0.9), loss="mse")
-    data = [
-        rng.normal(size=(6, 3)).astype("float32"),
-        rng.normal(size=(6, 5, 5, 1)).astype("float32"),
-    ]
+    nested = keras.Model(x_in, head(layers.Concatenate()([added, x_in])))
+    nested.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01, momentum=0.9), loss="mse")
+    data = rng.normal(size=(6, 3)).astype("float32")
     models["nested"] = (nested, data, rng.normal(size=(6, 1)).astype("float32"))
+
+    # The convolution and pooling layers, 2-D and 1-D (causal, dilated).
+    image, series = keras.Input((6, 6, 2), name="image"), keras.Input((10, 3), name="series")
+    a = layers.Conv2D(3, 3, padding="same", activation="relu")(image)
+    a = layers.SeparableConv2D(3, 3, padding="same")(a)
+    a = layers.GlobalAveragePooling2D()(layers.AveragePooling2D(2)(a))
+    b = layers.MaxPooling2D()(layers.DepthwiseConv2D(3, depth_multiplier=2)(image))
+    b = layers.GlobalMaxPooling2D()(layers.Conv2DTranspose(3, 2, strides=2)(b))
+    c = layers.MaxPooling1D()(layers.Conv1D(4, 3, padding="causal", dilation_rate=2)(series))
+    c = layers.GlobalAveragePooling1D()(c)
+    vision = keras.Model([image, series], layers.Dense(2)(layers.Concatenate()([a, b, c])))
+    vision.compile(optimizer="adam", loss="mse")
+    data = [
+        rng.normal(size=(4, 6, 6, 2)).astype("float32"),
+        rng.normal(size=(4, 10, 3)).astype("float32"),
+    ]
+    models["vision"] = (vision, data, rng.normal(size=(4, 2)).astype("float32"))
+
+    # The smallest model, for the one `.weights.h5` fixture (h5 groups cost kilobytes each).
+    tiny = keras.Sequential([keras.Input((3,)), layers.Dense(2)])
+    tiny.compile(optimizer="sgd", loss="mse")
+    models["tiny"] = (tiny, rng.normal(size=(6, 3)).astype("float32"), np.zeros((6, 2), "float32"))
     return models
 
 

@@ -2,9 +2,9 @@
 
     cd <repo> && TF_CPP_MIN_LOG_LEVEL=3 /tmp/kerasref/bin/python tests/saving_fixtures/make_keras_files.py
 
-For each model of `models.py`: seeded weights, two training steps (so the
-optimizer has state), then `<name>.keras`, `<name>.weights.h5` and
-`<name>.npz` (the inputs, the labels and Keras's predictions).
+For each model of `fixture_models.py`: seeded weights, two training steps
+(so the optimizer has state), then `<name>.keras` (`tiny.weights.h5` for the
+smallest) and `<name>.npz` (the inputs, the labels and Keras's predictions).
 """
 
 import pathlib
@@ -22,9 +22,11 @@ def main():
     keras.utils.set_random_seed(0)
     for name, (model, inputs, labels) in build(keras).items():
         model.fit(inputs, labels, batch_size=3, epochs=1, verbose=0, shuffle=False)
-        model.save(HERE / f"{name}.keras")
-        if name == "nested":  # one weights file keeps the fixtures under 200 KB
+        # One weights file, of the smallest model, keeps the fixtures under 200 KB.
+        if name == "tiny":
             model.save_weights(HERE / f"{name}.weights.h5")
+        else:
+            model.save(HERE / f"{name}.keras")
         arrays = {f"input_{i}": array for i, array in enumerate(flat_inputs(inputs))}
         np.savez(
             HERE / f"{name}.npz",
@@ -32,7 +34,6 @@ def main():
             predictions=model.predict(inputs, verbose=0),
             **arrays,
         )
-        print(name, (HERE / f"{name}.keras").stat().st_size, "bytes")
 
 
 if __name__ == "__main__":
