@@ -467,3 +467,51 @@ def test_sequential_started_with_an_input_and_an_unbuilt_one(tmp_path):
     assert loaded.predict(data).tobytes() == model.predict(data).tobytes()
     Sequential([Dense(2)]).save(tmp_path / "unbuilt.keras")
     assert not load_model(tmp_path / "unbuilt.keras").built
+
+
+class Blocks(kerastutor.Model):
+    """A subclassed model: layers as attributes (one list), its own call and get_config."""
+
+    def __init__(self, units=4, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.head = Dense(1)
+        self.blocks = [Dense(units), Dense(2)]
+
+    def call(self, inputs):
+        return self.head(self.blocks[1](self.blocks[0](inputs)))
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+def test_a_subclassed_model_saves_its_arguments_and_its_attribute_layers(tmp_path):
+    model = Blocks(units=3)
+    x = np.random.default_rng(0).normal(size=(4, 3)).astype("float32")
+    model(x)  # built first: compile before the first call fails in kerastutor today
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x, np.ones((4, 1)), epochs=2, batch_size=2, verbose=0)
+    model.save(tmp_path / "blocks.keras")
+    with zipfile.ZipFile(tmp_path / "blocks.keras") as archive:
+        config = json.loads(archive.read("config.json"))
+        weights = h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r")
+    assert config["config"] == {"name": model.name, "trainable": True, "units": 3}
+    assert weights["blocks/dense/vars/0"].shape == (3, 3)  # Keras 3's paths: attribute names
+    assert weights["blocks/dense_1/vars/0"].shape == (3, 2)
+    assert weights["head/vars/0"].shape == (2, 1)
+    loaded = load_model(tmp_path / "blocks.keras", custom_objects={"Blocks": Blocks})
+    assert type(loaded) is Blocks and loaded.units == 3
+    batch = np.ones((7, 3), "float32")  # another batch size than the one it was built with
+    assert loaded.predict(batch).tobytes() == model.predict(batch).tobytes()
+    model.train_on_batch(x, np.ones((4, 1)))
+    loaded.train_on_batch(x, np.ones((4, 1)))
+    for a, b in zip(model.get_weights(), loaded.get_weights(), strict=True):
+        assert a.tobytes() == b.tobytes()
+
+
+def test_a_model_with_op_nodes_is_refused_before_writing(tmp_path):
+    inputs = Input((3,))
+    model = Model(inputs, Dense(2)(inputs) + 1.0)
+    with pytest.raises(TypeError, match="uses the op 'add'.*Use a layer instead"):
+        model.save(tmp_path / "ops.keras")
+    assert not (tmp_path / "ops.keras").exists()

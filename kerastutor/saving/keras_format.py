@@ -61,6 +61,14 @@ class KerasFormatError(ValueError):
 def to_keras(model):
     """The `config.json` entry for `model`: Keras 3's serialized form of its config."""
     class_name = _keras_class_name(model)
+    if is_subclassed(model):
+        return {
+            "module": type(model).__module__,
+            "class_name": class_name,
+            "config": _subclassed_config(model),
+            "registered_name": class_name,
+            "build_config": {"input_shape": _traced_input_shape(model)},
+        }
     return {
         "module": _KERAS_MODULES.get(class_name, type(model).__module__),
         "class_name": class_name,
@@ -68,6 +76,32 @@ def to_keras(model):
         "registered_name": _KERAS_REGISTERED.get(class_name, _custom_name(model)),
         "build_config": {"input_shape": _sequential_input_shape(model)},
     }
+
+
+def is_subclassed(model):
+    """A `class MLP(keras.Model)` with its own `call`: Keras saves its constructor arguments."""
+    has_own_call = getattr(type(model), "_has_own_call", None)
+    return has_own_call is not None and has_own_call()
+
+
+def _subclassed_config(model):
+    """The arguments that rebuild a subclassed model: its own `get_config`, if it wrote one."""
+    config = {"name": model.name, "trainable": model.trainable}
+    base = next(c for c in type(model).__mro__ if c.__module__.startswith("kerastutor."))
+    if type(model).get_config is not base.get_config:
+        config.update(_plain(model.get_config()))
+    # kerastutor's `super().get_config()` in a subclass gives the traced graph;
+    # Keras 3 gives only name and trainable, and the graph is no argument.
+    for graph_key in ("layers", "input_layers", "output_layers"):
+        config.pop(graph_key, None)
+    return config
+
+
+def _traced_input_shape(model):
+    if not model.built:
+        return None
+    shapes = [list(tensor.shape) for tensor in model.inputs]
+    return shapes[0] if len(shapes) == 1 else shapes
 
 
 def _keras_class_name(layer):
@@ -275,6 +309,11 @@ def from_keras(entry, custom_objects=None, where="the file"):
     class_name = _kerastutor_class_name(entry.get("class_name"))
     layer_class = get_layer_class(class_name, custom_objects)
     config = entry["config"]
+    if _is_model(layer_class) and layer_class._has_own_call():
+        return {
+            "class_name": class_name,
+            "config": {**config, "dtype": _dtype_name(config.get("dtype"))},
+        }
     if _is_model(layer_class):
         return {
             "class_name": class_name,

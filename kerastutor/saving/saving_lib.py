@@ -204,7 +204,12 @@ def build_model(entry, custom_objects=None, where="the file"):
         )
     ours = from_keras(entry, custom_objects, where)
     try:
-        model = model_class.from_config(ours["config"], custom_objects=custom_objects)
+        if model_class._has_own_call() and (
+            model_class.from_config.__func__ is Functional.from_config.__func__
+        ):
+            model = model_class(**ours["config"])  # a subclassed model: its constructor arguments
+        else:
+            model = model_class.from_config(ours["config"], custom_objects=custom_objects)
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
         raise ValueError(
             f"{where}: the architecture cannot be rebuilt ({type(error).__name__}: {error}). It "
@@ -215,8 +220,15 @@ def build_model(entry, custom_objects=None, where="the file"):
         "input_shape"
     )
     if not model.built and shape:
-        model.build(tuple(shape))
+        model.build(_any_batch_size(shape))
     return model
+
+
+def _any_batch_size(shape):
+    """A saved input shape (or list of them) with the batch size left open."""
+    if shape and isinstance(shape[0], list):
+        return [_any_batch_size(one) for one in shape]
+    return (None, *shape[1:])
 
 
 def load_model(filepath, custom_objects=None, compile=True):  # `compile`: Keras's name

@@ -20,7 +20,7 @@ is actually read or written.
 
 import numpy as np
 
-from kerastutor.saving.keras_format import snake_case
+from kerastutor.saving.keras_format import is_subclassed, snake_case
 
 __all__ = [
     "weight_layout",
@@ -51,7 +51,10 @@ def weight_layout(model, keras_config):
             or a file's), which fixes the order of the layers.
     """
     layout = []
-    _add_model(model, keras_config, "", set(), layout)
+    if is_subclassed(model):  # its layers are found as its attributes, as a custom layer's
+        _add_layer(model, type(model).__name__, "", {id(model)}, layout)
+    else:
+        _add_model(model, keras_config, "", set(), layout)
     return layout
 
 
@@ -78,7 +81,7 @@ def _add_model(model, config, path, seen, layout):
         if id(layer) in seen:  # a shared layer's weights are stored once, where first met
             continue
         seen.add(id(layer))
-        if hasattr(layer, "_init_graph"):
+        if hasattr(layer, "_init_graph") and not is_subclassed(layer):
             _add_model(layer, entry["config"], group, seen, layout)
         else:
             _add_layer(layer, entry["class_name"], group, seen, layout)
@@ -99,15 +102,27 @@ def _add_layer(layer, class_name, path, seen, layout):
         layout.append((_join(path, "cell"), _WEIGHTS_IN_CELL[class_name], own))
     else:
         layout.append((path, layer.name, own))
-    # A custom layer's layers kept as attributes: Keras visits them by attribute
-    # name, public names before private ones.
+    # Layers kept as attributes of a custom layer or subclassed model: Keras
+    # visits them by attribute name, public names before private ones, and a
+    # list of layers as `<attribute>/<class>`, `<attribute>/<class>_1`, ...
     attributes = sorted(vars(layer).items(), key=lambda item: (item[0].startswith("_"), item[0]))
     for attribute, value in attributes:
-        if _is_layer(value) and id(value) not in seen and attribute != "_keras_history":
-            seen.add(id(value))
-            _add_layer(
-                value, type(value).__name__, _join(path, attribute.lstrip("_")), seen, layout
-            )
+        if attribute.startswith("_"):
+            continue  # kerastutor's own bookkeeping (`_operations`, `_input_layers`, ...)
+        if _is_layer(value):
+            _add_attribute_layer(value, _join(path, attribute), seen, layout)
+        elif isinstance(value, (list, tuple)) and value and all(map(_is_layer, value)):
+            used = {}
+            for item in value:
+                name = _unique(snake_case(type(item).__name__), used)
+                _add_attribute_layer(item, _join(_join(path, attribute), name), seen, layout)
+
+
+def _add_attribute_layer(layer, path, seen, layout):
+    if id(layer) in seen:
+        return
+    seen.add(id(layer))
+    _add_layer(layer, type(layer).__name__, path, seen, layout)
 
 
 def _is_layer(value):
@@ -147,6 +162,7 @@ def optimizer_arrays(model):
     arrays = [np.array(iterations, dtype="int64"), np.array(optimizer.learning_rate, "float32")]
     if slots:
         saved = {(index, name): array for index, name, array in slots}
+        # Keras's order of the trainable weights decides the order of the slots.
         for index, variable in _trainable_positions(model):
             for name, fresh in optimizer.build_slots(variable).items():
                 arrays.append(saved.get((index, name), fresh))
@@ -156,7 +172,30 @@ def optimizer_arrays(model):
 def _trainable_positions(model):
     """`(position in model.weights, variable)` for each trainable weight, in Keras's order."""
     position = {id(variable): index for index, variable in enumerate(model.weights)}
-    return [(position[id(variable)], variable) for variable in model.trainable_weights]
+    return [(position[id(variable)], variable) for variable in _keras_trainable_order(model)]
+
+
+def _keras_trainable_order(model):
+    """The trainable weights in the order Keras 3's optimizer keeps their slots.
+
+    For a subclassed model Keras tracks layers in the order `__init__`
+    assigns them (`self.d1 = ...`, then `self.blocks = [...]`), not in the
+    order `call` uses them.
+    """
+    if not is_subclassed(model):
+        return model.trainable_weights
+    ordered, known = [], set()
+    for attribute, value in vars(model).items():
+        layers = value if isinstance(value, (list, tuple)) else [value]
+        if attribute.startswith("_"):
+            continue
+        for layer in filter(_is_layer, layers):
+            for variable in layer.trainable_weights:
+                if id(variable) not in known:
+                    known.add(id(variable))
+                    ordered.append(variable)
+    rest = [v for v in model.trainable_weights if id(v) not in known]
+    return ordered + rest
 
 
 # ---------------------------------------------------------------- reading
