@@ -303,7 +303,7 @@ def test_to_json_and_model_from_json(trained):
     assert rebuilt.predict(x).shape == (12, 1)
     with pytest.raises(ValueError, match="model_from_json needs the text"):
         model_from_json("{not json")
-    with pytest.raises(ValueError, match="Unknown layer class 'Dense2'"):
+    with pytest.raises(ValueError, match="Keras's Dense2 layer, which kerastutor does not have"):
         model_from_json(text.replace('"Dense"', '"Dense2"'))
 
 
@@ -338,7 +338,8 @@ def dense_units_to_two(config):
 
 
 def set_class_name(config):
-    config["config"]["layers"][2]["class_name"] = "antigravity"
+    entry = config["config"]["layers"][2]
+    entry.update(class_name="antigravity", module="antigravity", registered_name="antigravity")
 
 
 def replace_dataset(key, value):
@@ -355,6 +356,11 @@ def replace_dataset(key, value):
     [
         (dense_units_to_two, None, r"'dense/kernel' of layer 'dense' is \(10, 2\), but"),
         (set_class_name, None, "Unknown layer class 'antigravity'"),
+        (
+            lambda c: layer_entry(c, "Concatenate").update(class_name="BatchNormalization"),
+            None,
+            "uses Keras's BatchNormalization layer, which kerastutor does not have",
+        ),
         (
             lambda c: layer_entry(c, "LSTM")["config"].update(stateful=True),
             None,

@@ -307,7 +307,7 @@ def from_keras(entry, custom_objects=None, where="the file"):
             f"received {str(entry)[:80]!r}."
         )
     class_name = _kerastutor_class_name(entry.get("class_name"))
-    layer_class = get_layer_class(class_name, custom_objects)
+    layer_class = kerastutor_class(entry, custom_objects)
     config = entry["config"]
     if _is_model(layer_class) and layer_class._has_own_call():
         return {
@@ -398,8 +398,36 @@ def _short(value):
 
 
 def kerastutor_class(entry, custom_objects=None):
-    """The kerastutor class for a Keras 3 entry's `class_name` ('Functional' is `Model`)."""
-    return get_layer_class(_kerastutor_class_name(entry.get("class_name")), custom_objects)
+    """The kerastutor class for a Keras 3 entry's `class_name` ('Functional' is `Model`).
+
+    Raises:
+        KerasFormatError: for one of Keras's own layers that kerastutor lacks.
+        ValueError: for an unknown custom class (pass it in `custom_objects`).
+    """
+    class_name = _kerastutor_class_name(entry.get("class_name"))
+    try:
+        return get_layer_class(class_name, custom_objects)
+    except ValueError:
+        module = str(entry.get("module") or "")
+        if entry.get("registered_name") is None and module.startswith("keras"):
+            raise KerasFormatError(
+                f"The file uses Keras's {class_name} layer, which kerastutor does not have. It "
+                f"can load models made of its own layers only ({_known_classes()})."
+            ) from None
+        raise
+
+
+def _known_classes():
+    import kerastutor.layers
+
+    layer_classes = [getattr(kerastutor.layers, name) for name in kerastutor.layers.__all__]
+    return ", ".join(
+        cls.__name__
+        for cls in layer_classes
+        if isinstance(cls, type)
+        and issubclass(cls, kerastutor.layers.Layer)
+        and cls is not kerastutor.layers.Layer
+    )
 
 
 def _model_config_from_keras(config, model_class, custom_objects):
