@@ -41,7 +41,38 @@ for name, (model, inputs, labels) in build(kerastutor).items():
              after_step=model.predict(inputs), labels=labels,
              layers=np.array([layer.name for layer in model.layers]),
              iterations=iterations, **arrays)
+sys.path.insert(0, {tests!r})
+from layer_harness import LAYER_CASES, as_list, make_data
+for case in LAYER_CASES:
+    inputs = [kerastutor.Input(shape=shape, dtype=case.dtype) for shape in case.input_shapes]
+    model = kerastutor.Model(inputs, case.make()(inputs[0] if len(inputs) == 1 else inputs))
+    data = make_data(case, np.random.default_rng(0))
+    model.save({folder!r} + f"/case_{{case.id}}.keras")
+    arrays = {{f"input_{{i}}": a for i, a in enumerate(as_list(data))}}
+    outputs = {{f"output_{{i}}": a for i, a in enumerate(as_list(model.predict(data)))}}
+    np.savez({folder!r} + f"/case_{{case.id}}.npz", **arrays, **outputs)
 """
+
+
+def check_layer_cases(keras, folder):
+    """Every layer case of tests/layer_harness.py, in a one-layer model kerastutor saved."""
+    worst, failures = 0.0, []
+    for path in sorted(pathlib.Path(folder).glob("case_*.keras")):
+        data = np.load(path.with_suffix(".npz"), allow_pickle=False)
+        inputs = [data[k] for k in sorted(data) if k.startswith("input_")]
+        expected = [data[k] for k in sorted(data) if k.startswith("output_")]
+        try:
+            model = keras.saving.load_model(path)
+            got = model.predict(inputs if len(inputs) > 1 else inputs[0], verbose=0)
+            got = got if isinstance(got, list) else [got]
+            worst = max([worst] + [np.abs(g - e).max() for g, e in zip(got, expected)])
+        except Exception as error:  # report every case, then fail
+            failures.append(f"{path.stem}: {type(error).__name__}: {str(error)[:200]}")
+    print(
+        f"{len(list(pathlib.Path(folder).glob('case_*.keras')))} layer cases: worst "
+        f"difference {worst:.2e}, failures: {failures}"
+    )
+    return worst, failures
 
 
 def main(kerastutor_python):
@@ -51,7 +82,7 @@ def main(kerastutor_python):
     from fixture_models import build
 
     with tempfile.TemporaryDirectory() as folder:
-        code = WRITE_WITH_KERASTUTOR.format(here=str(HERE), folder=folder)
+        code = WRITE_WITH_KERASTUTOR.format(here=str(HERE), tests=str(HERE.parent), folder=folder)
         subprocess.run([kerastutor_python, "-c", code], cwd=REPO, check=True)
         keras_models = build(keras)
         worst = 0.0
@@ -87,8 +118,10 @@ def main(kerastutor_python):
             worst = max(worst, difference, weights_difference)
             if not same_layers:
                 raise SystemExit(f"{name}: the layer names differ")
+        cases_worst, failures = check_layer_cases(keras, folder)
+        worst = max(worst, cases_worst)
         print(f"worst difference {worst:.2e}: {'OK' if worst < 1e-5 else 'TOO LARGE'}")
-        if worst >= 1e-5:
+        if worst >= 1e-5 or failures:
             raise SystemExit(1)
 
 
