@@ -546,3 +546,15 @@ def test_every_layer_case_round_trips_through_a_keras_file(case, tmp_path):
     data = make_data(case, np.random.default_rng(0))
     for a, b in zip(as_list(model.predict(data)), as_list(loaded.predict(data)), strict=True):
         assert a.tobytes() == b.tobytes()
+
+
+def test_saving_does_not_import_models_models_import_saving():
+    """One direction (CODE-REVIEW problem 4): the file format sits below the model classes."""
+    code = (
+        "import sys, kerastutor.saving; print('kerastutor.models' in sys.modules); "
+        "from kerastutor.saving import load_model; print(load_model.__module__)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "kerastutor.models.loading"]

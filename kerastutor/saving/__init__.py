@@ -26,17 +26,13 @@ Loading is safe and all-or-nothing:
   says what is wrong, and no half-loaded model exists.
 
 `keras_format` is the one place that translates between kerastutor's
-configs and Keras 3's; `weights_file` is the weight layout.
+configs and Keras 3's; `weights_file` is the weight layout; `saving_lib`
+writes and reads the files; `kerastutor.models.loading` rebuilds models.
 """
 
-from kerastutor.saving.saving_lib import (
-    load_model,
-    load_weights,
-    model_from_json,
-    model_to_json,
-    save_model,
-    save_weights,
-)
+import importlib
+
+from kerastutor.saving.saving_lib import load_weights, model_to_json, save_model, save_weights
 
 __all__ = [
     "save_model",
@@ -46,3 +42,18 @@ __all__ = [
     "model_to_json",
     "model_from_json",
 ]
+
+# Rebuilding a model needs the model classes, one floor up (`kerastutor.models`
+# imports this package, never the other way): Keras 3's names here are aliases
+# resolved on first use.
+_FROM_MODELS = ("load_model", "model_from_json")
+
+
+def __getattr__(name):
+    if name in _FROM_MODELS:
+        return getattr(importlib.import_module("kerastutor.models.loading"), name)
+    raise AttributeError(f"module 'kerastutor.saving' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*__all__, "keras_format", "saving_lib", "weights_file"])

@@ -24,7 +24,7 @@ else.
 import inspect
 import re
 
-from kerastutor import initializers
+from kerastutor import initializers, layers
 from kerastutor.engine.base_layer import ALLOWED_KWARGS, get_layer_class
 
 __all__ = [
@@ -418,15 +418,11 @@ def kerastutor_class(entry, custom_objects=None):
 
 
 def _known_classes():
-    import kerastutor.layers
-
-    layer_classes = [getattr(kerastutor.layers, name) for name in kerastutor.layers.__all__]
+    classes = [getattr(layers, name) for name in layers.__all__]
     return ", ".join(
         cls.__name__
-        for cls in layer_classes
-        if isinstance(cls, type)
-        and issubclass(cls, kerastutor.layers.Layer)
-        and cls is not kerastutor.layers.Layer
+        for cls in classes
+        if isinstance(cls, type) and issubclass(cls, layers.Layer) and cls is not layers.Layer
     )
 
 
