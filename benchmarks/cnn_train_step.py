@@ -14,6 +14,10 @@ of each, and the ratio is taken within a round, so a slow spell of a shared
 machine slows both sides alike; the printed ratio is the median of the
 rounds', with their range.
 
+On a shared machine, compare a second run with OPENBLAS_NUM_THREADS=1: NumPy's
+OpenBLAS threads spin while they wait for each other, and when other
+processes hold the cores that waiting can cost more than the work.
+
 Run it with a Python that has Keras (and PyTorch, if wanted) installed; it
 imports kerastutor from this checkout:
 

@@ -26,6 +26,7 @@ __all__ = [
     "Variable",
     "data_of",
     "record",
+    "record_outputs",
     "wants_grad",
     "watch",
     "unbroadcast",
@@ -305,6 +306,44 @@ def record(out, parents, backward_fn, op):
     if any(wants_grad(parent) for parent in parents):
         return Tensor(out, tuple(parents), backward_fn, op)
     return out
+
+
+def record_outputs(outputs, parents, backward_fn, op):
+    """Like `record`, for an op with several outputs (a whole LSTM: sequence, h, c).
+
+    Each output becomes its own Tensor, so callers use them like any other.
+    Behind them sits one node for the op: once `backward()` has handed every
+    output its gradient, that node calls `backward_fn(*output_grads)` once,
+    with zeros for outputs the loss does not use, and gets one gradient per
+    parent back, as `record`'s rule does.
+
+    Returns:
+        A tuple of Tensors (or the outputs unchanged if nothing wants a gradient).
+    """
+    outputs = tuple(outputs)
+    if not any(wants_grad(parent) for parent in parents):
+        return outputs
+    received = [None] * len(outputs)
+
+    def op_backward(_):
+        grads = [np.zeros_like(o) if g is None else g for o, g in zip(outputs, received)]
+        received[:] = [None] * len(outputs)  # ready for the next backward pass
+        return backward_fn(*grads)
+
+    # The op's node: its parents are the op's inputs; its value is a placeholder.
+    # The topological sort runs it after every output, since they are its children.
+    op_node = Tensor(np.zeros(()), tuple(parents), op_backward, op)
+
+    def output_backward(index):
+        def backward(grad):
+            received[index] = grad
+            return (np.zeros(()),)  # so the op's node runs, with a gradient to pass on
+
+        return backward
+
+    return tuple(
+        Tensor(output, (op_node,), output_backward(i), op) for i, output in enumerate(outputs)
+    )
 
 
 @contextlib.contextmanager

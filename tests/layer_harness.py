@@ -9,7 +9,9 @@
 3. `get_config` -> `from_config` rebuilds a layer with the same config that,
    given the same weights, computes the same numbers;
 4. one gradient step on a squared-error loss lowers the loss (layers with
-   trainable weights only).
+   trainable weights only);
+5. non-trainable weights (BatchNormalization's moving statistics) change
+   only in a call with `training=True`.
 
 A `LayerCase` says how to make the layer and what to feed it; `LAYER_CASES`
 covers every layer class and its main options.
@@ -23,7 +25,15 @@ from kerastutor import autodiff, ops
 from kerastutor import layers as L
 from kerastutor.engine.base_layer import _LAYER_CLASSES
 
-__all__ = ["LayerCase", "LAYER_CASES", "check_layer", "make_data", "as_list"]
+__all__ = [
+    "LayerCase",
+    "LAYER_CASES",
+    "COVERED_CLASSES",
+    "CELL_CLASSES",
+    "check_layer",
+    "make_data",
+    "as_list",
+]
 
 BATCH = 3
 
@@ -42,6 +52,8 @@ class LayerCase:
         weight_shapes: the expected shapes of `get_weights()`, in order.
         free_size: the size eager data gets on axes the shape leaves open.
         options: keyword arguments for the eager call (e.g. training=True).
+        non_trainable: how many of the weights are non-trainable (they come
+            last in `get_weights()`).
     """
 
     id: str
@@ -52,6 +64,7 @@ class LayerCase:
     int_high: int = 1
     free_size: int = 4
     options: dict = field(default_factory=dict)
+    non_trainable: int = 0
 
 
 def as_list(x):
@@ -165,9 +178,29 @@ def check_training_step(case, layer, data, learning_rate=0.05):
     assert after < before, (before, after)
 
 
+def check_non_trainable_weights(case, layer, data):
+    """Non-trainable weights come last, and only a training call may change them."""
+    assert len(layer.non_trainable_weights) == case.non_trainable
+    assert layer.weights[len(layer.weights) - case.non_trainable :] == layer.non_trainable_weights
+    if not case.non_trainable:
+        return
+    before = [np.copy(v.data) for v in layer.non_trainable_weights]
+    layer(_single_or_list(data))
+    layer(_single_or_list(data), training=False)
+    for variable, value in zip(layer.non_trainable_weights, before, strict=True):
+        np.testing.assert_array_equal(variable.data, value, err_msg=variable.name)
+    layer(_single_or_list(data), training=True)
+    changed = [
+        not np.array_equal(variable.data, value)
+        for variable, value in zip(layer.non_trainable_weights, before, strict=True)
+    ]
+    assert all(changed), [v.name for v, c in zip(layer.non_trainable_weights, changed) if not c]
+
+
 def check_layer(case):
     layer, data = check_shapes(case)
     check_weights(case, layer)
+    check_non_trainable_weights(case, layer, data)
     check_config_round_trip(case, layer, data)
     check_training_step(case, layer, data)
 
@@ -219,6 +252,47 @@ LAYER_CASES = [
         lambda: L.LSTM(3, return_sequences=True, return_state=True),
         [(4, 2)],
         [(2, 12), (3, 12), (12,)],
+    ),
+    LayerCase("simple_rnn", lambda: L.SimpleRNN(4), [(5, 3)], [(3, 4), (4, 4), (4,)]),
+    LayerCase(
+        "simple_rnn_sequences_state_dropout",
+        lambda: L.SimpleRNN(3, return_sequences=True, return_state=True, dropout=0.2, seed=1),
+        [(None, 2)],
+        [(2, 3), (3, 3), (3,)],
+    ),
+    LayerCase("gru", lambda: L.GRU(4), [(5, 3)], [(3, 12), (4, 12), (2, 12)]),
+    LayerCase(
+        "gru_reset_before_state",
+        lambda: L.GRU(3, reset_after=False, return_sequences=True, return_state=True),
+        [(None, 2)],
+        [(2, 9), (3, 9), (9,)],
+    ),
+    LayerCase(
+        "gru_backwards_no_bias",
+        lambda: L.GRU(2, use_bias=False, go_backwards=True),
+        [(4, 3)],
+        [(3, 6), (2, 6)],
+    ),
+    LayerCase(
+        "lstm_dropout_training",
+        lambda: L.LSTM(3, dropout=0.3, recurrent_dropout=0.3, seed=2),
+        [(4, 2)],
+        [(2, 12), (3, 12), (12,)],
+        options={"training": True},
+    ),
+    LayerCase(
+        "rnn_lstm_cell",
+        lambda: L.RNN(L.LSTMCell(3), return_sequences=True),
+        [(4, 2)],
+        [(2, 12), (3, 12), (12,)],
+    ),
+    LayerCase(
+        "rnn_stacked_cells_state",
+        lambda: L.RNN(
+            L.StackedRNNCells([L.GRUCell(3), L.SimpleRNNCell(2), L.LSTMCell(2)]), return_state=True
+        ),
+        [(4, 2)],
+        [(2, 9), (3, 9), (2, 9), (3, 2), (2, 2), (2,), (2, 8), (2, 8), (8,)],
     ),
     LayerCase(
         "conv2d_same",
@@ -308,6 +382,125 @@ LAYER_CASES = [
         "global_average_pooling1d", lambda: L.GlobalAveragePooling1D(keepdims=True), [(5, 3)]
     ),
     LayerCase("global_average_pooling2d", lambda: L.GlobalAveragePooling2D(), [(None, None, 4)]),
+    LayerCase(
+        "bidirectional_lstm",
+        lambda: L.Bidirectional(L.LSTM(3)),
+        [(4, 2)],
+        [(2, 12), (3, 12), (12,)] * 2,
+    ),
+    *[
+        LayerCase(
+            f"bidirectional_lstm_sequences_state_{mode}",
+            lambda mode=mode: L.Bidirectional(
+                L.LSTM(2, return_sequences=True, return_state=True), merge_mode=mode
+            ),
+            [(None, 3)],
+            [(3, 8), (2, 8), (8,)] * 2,
+        )
+        for mode in ("concat", "sum", "mul", "ave", None)
+    ],
+    LayerCase(
+        "bidirectional_gru_sequences",
+        lambda: L.Bidirectional(L.GRU(3, return_sequences=True), merge_mode="sum"),
+        [(4, 2)],
+        [(2, 9), (3, 9), (2, 9)] * 2,
+    ),
+    LayerCase(
+        "bidirectional_simple_rnn_state",
+        lambda: L.Bidirectional(L.SimpleRNN(2, return_state=True), merge_mode="mul"),
+        [(None, 3)],
+        [(3, 2), (2, 2), (2,)] * 2,
+    ),
+    LayerCase(
+        "time_distributed_dense", lambda: L.TimeDistributed(L.Dense(3)), [(4, 2)], [(2, 3), (3,)]
+    ),
+    LayerCase(
+        "time_distributed_conv2d",
+        lambda: L.TimeDistributed(L.Conv2D(2, 3, padding="same")),
+        [(None, 4, 4, 1)],
+        [(3, 3, 1, 2), (2,)],
+        free_size=3,
+    ),
+    LayerCase("repeat_vector", lambda: L.RepeatVector(3), [(4,)]),
+    LayerCase("masking", lambda: L.Masking(), [(5, 3)]),
+    LayerCase("masking_value", lambda: L.Masking(mask_value=-1.0), [(None, 2)]),
+    # --- shape, normalization and merging (issue 11)
+    LayerCase("subtract", lambda: L.Subtract(), [(4, 2), (4, 2)]),
+    LayerCase("subtract_broadcast", lambda: L.Subtract(), [(4, 3), (1, 3)]),
+    LayerCase("multiply_three", lambda: L.Multiply(), [(3,), (3,), (3,)]),
+    LayerCase("multiply_ranks", lambda: L.Multiply(), [(2, 5), (5,)]),
+    LayerCase("average", lambda: L.Average(), [(2, 3), (2, 3)]),
+    LayerCase("maximum", lambda: L.Maximum(), [(4,), (4,), (4,)]),
+    LayerCase("minimum", lambda: L.Minimum(), [(3, 2), (3, 2)]),
+    LayerCase("dot_vectors", lambda: L.Dot(axes=1), [(5,), (5,)]),
+    LayerCase("dot_pairs", lambda: L.Dot(axes=(2, 2)), [(3, 4), (2, 4)]),
+    LayerCase("dot_normalize", lambda: L.Dot(axes=(1, 2), normalize=True), [(3, 2), (4, 3)]),
+    LayerCase("unit_normalization", lambda: L.UnitNormalization(), [(5,)]),
+    LayerCase("unit_normalization_axes", lambda: L.UnitNormalization(axis=[1, 2]), [(2, 3, 2)]),
+    LayerCase("reshape", lambda: L.Reshape((2, 6)), [(3, 4)]),
+    LayerCase("reshape_infer", lambda: L.Reshape((-1, 2)), [(3, 4)]),
+    LayerCase("reshape_any_length", lambda: L.Reshape((-1, 2)), [(None, 4)]),
+    LayerCase("permute", lambda: L.Permute((2, 1)), [(3, 5)]),
+    LayerCase("permute_3d", lambda: L.Permute((3, 1, 2)), [(2, 3, 4)]),
+    LayerCase(
+        "flatten_channels_first", lambda: L.Flatten(data_format="channels_first"), [(2, 3, 4)]
+    ),
+    LayerCase("up_sampling1d", lambda: L.UpSampling1D(3), [(4, 2)]),
+    LayerCase("up_sampling2d", lambda: L.UpSampling2D((2, 3)), [(3, 2, 2)]),
+    LayerCase(
+        "up_sampling2d_channels_first",
+        lambda: L.UpSampling2D(2, data_format="channels_first"),
+        [(2, 3, 2)],
+    ),
+    LayerCase("zero_padding1d", lambda: L.ZeroPadding1D((1, 2)), [(3, 2)]),
+    LayerCase("zero_padding2d", lambda: L.ZeroPadding2D(((1, 0), (2, 1))), [(3, 2, 2)]),
+    LayerCase(
+        "zero_padding2d_channels_first",
+        lambda: L.ZeroPadding2D(1, data_format="channels_first"),
+        [(2, 3, 2)],
+    ),
+    LayerCase("cropping1d", lambda: L.Cropping1D((1, 2)), [(5, 2)]),
+    LayerCase("cropping2d", lambda: L.Cropping2D(((1, 0), (0, 2))), [(3, 4, 2)]),
+    LayerCase(
+        "cropping2d_channels_first",
+        lambda: L.Cropping2D(1, data_format="channels_first"),
+        [(2, 4, 3)],
+    ),
+    LayerCase(
+        "batch_normalization",
+        lambda: L.BatchNormalization(),
+        [(4,)],
+        [(4,), (4,), (4,), (4,)],
+        non_trainable=2,
+    ),
+    LayerCase(
+        "batch_normalization_training",
+        lambda: L.BatchNormalization(momentum=0.5),
+        [(3, 2)],
+        [(2,), (2,), (2,), (2,)],
+        options={"training": True},
+        non_trainable=2,
+    ),
+    LayerCase(
+        "batch_normalization_axis1_no_scale",
+        lambda: L.BatchNormalization(axis=1, scale=False),
+        [(3, 2, 2)],
+        [(3,), (3,), (3,)],
+        non_trainable=2,
+    ),
+    LayerCase("layer_normalization", lambda: L.LayerNormalization(), [(5,)], [(5,), (5,)]),
+    LayerCase(
+        "layer_normalization_axes",
+        lambda: L.LayerNormalization(axis=[1, 2], center=False),
+        [(3, 2, 4)],
+        [(3, 2)],
+    ),
+    LayerCase("lambda_named_function", lambda: L.Lambda(ops.tanh), [(3, 2)]),
+    LayerCase(
+        "lambda_output_shape",
+        lambda: L.Lambda(ops.sum, output_shape=(), arguments={"axis": (1, 2)}),
+        [(3, 2)],
+    ),
 ]
 
 # Every public layer class must appear in at least one case (InputLayer is
@@ -316,6 +509,9 @@ COVERED_CLASSES = {
     "Dense",
     "Embedding",
     "LSTM",
+    "GRU",
+    "SimpleRNN",
+    "RNN",
     "Conv2D",
     "Flatten",
     "Activation",
@@ -334,4 +530,30 @@ COVERED_CLASSES = {
     "GlobalMaxPooling2D",
     "GlobalAveragePooling1D",
     "GlobalAveragePooling2D",
+    "Bidirectional",
+    "TimeDistributed",
+    "RepeatVector",
+    "Masking",
+    "Subtract",
+    "Multiply",
+    "Average",
+    "Maximum",
+    "Minimum",
+    "Dot",
+    "UnitNormalization",
+    "Reshape",
+    "Permute",
+    "UpSampling1D",
+    "UpSampling2D",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
+    "Cropping1D",
+    "Cropping2D",
+    "Lambda",
+    "BatchNormalization",
+    "LayerNormalization",
 }
+
+# Cells run one timestep on (inputs, states), so the harness checks them
+# inside `RNN(cell)` (the rnn_* cases above), not on their own.
+CELL_CLASSES = {"SimpleRNNCell", "GRUCell", "LSTMCell", "StackedRNNCells"}

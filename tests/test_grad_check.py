@@ -11,18 +11,29 @@ import pytest
 
 from kerastutor import autodiff, losses, ops
 from kerastutor import layers as L
-from kerastutor.autodiff import Tensor, Variable, data_of, record
+from kerastutor.autodiff import Tensor, Variable, data_of, record, record_outputs
 from kerastutor.layers import (
+    GRU,
     LSTM,
+    RNN,
     Activation,
     Add,
+    Bidirectional,
     Concatenate,
     Conv2D,
     Dense,
     Dropout,
     Embedding,
     Flatten,
+    GRUCell,
     Input,
+    LSTMCell,
+    Masking,
+    RepeatVector,
+    SimpleRNN,
+    SimpleRNNCell,
+    StackedRNNCells,
+    TimeDistributed,
     concatenate,
 )
 from kerastutor.models import Model
@@ -384,6 +395,32 @@ LAYER_CASES = [
             "initial_state": [normal(2, 2), normal(2, 2)],
         },
     ),
+    ("simple_rnn", lambda: SimpleRNN(3), normal(2, 4, 3), {}),
+    (
+        "simple_rnn_mask_initial_state",
+        lambda: SimpleRNN(2, return_sequences=True, return_state=True, go_backwards=True),
+        normal(2, 4, 3),
+        {"mask": np.array([[1, 1, 0, 0], [0, 1, 1, 1]], bool), "initial_state": [normal(2, 2)]},
+    ),
+    ("gru", lambda: GRU(3), normal(2, 4, 3), {}),
+    (
+        "gru_reset_before_mask",
+        lambda: GRU(2, reset_after=False, return_sequences=True, return_state=True),
+        normal(3, 5, 2),
+        {"mask": np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 1], [1, 0, 1, 0, 1]], bool)},
+    ),
+    (
+        "gru_initial_state_backwards",
+        lambda: GRU(2, go_backwards=True, return_sequences=True),
+        normal(2, 4, 3),
+        {"initial_state": [normal(2, 2)]},
+    ),
+    (
+        "lstm_zero_output_for_mask",
+        lambda: LSTM(2, return_sequences=True, zero_output_for_mask=True),
+        normal(2, 4, 3),
+        {"mask": np.array([[1, 1, 0, 1], [0, 1, 1, 0]], bool)},
+    ),
     ("conv2d_valid", lambda: Conv2D(2, (3, 2)), normal(2, 5, 4, 2), {}),
     ("conv2d_same", lambda: Conv2D(2, (3, 3), padding="same"), normal(1, 4, 5, 2), {}),
     (
@@ -444,6 +481,93 @@ LAYER_CASES = [
         {"mask": np.array([[1, 1, 0, 1], [0, 1, 0, 0]], bool)},
     ),
     ("global_average_pooling2d", lambda: L.GlobalAveragePooling2D(), normal(2, 3, 4, 2), {}),
+    ("bidirectional_concat", lambda: Bidirectional(LSTM(2)), normal(2, 4, 3), {}),
+    *[
+        (
+            f"bidirectional_sequences_state_{mode}",
+            lambda mode=mode: Bidirectional(
+                LSTM(2, return_sequences=True, return_state=True), merge_mode=mode
+            ),
+            normal(2, 4, 3),
+            {},
+        )
+        for mode in ("sum", "mul", "ave", None)
+    ],
+    (
+        "bidirectional_mask",
+        lambda: Bidirectional(LSTM(2, return_sequences=True)),
+        normal(3, 5, 2),
+        {"mask": np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 1], [1, 0, 1, 0, 1]], bool)},
+    ),
+    (
+        "bidirectional_initial_state",
+        lambda: Bidirectional(LSTM(2, return_state=True)),
+        normal(2, 4, 3),
+        {"initial_state": [normal(2, 2) for _ in range(4)]},
+    ),
+    (
+        "bidirectional_gru_mask",
+        lambda: Bidirectional(GRU(2, return_sequences=True, return_state=True)),
+        normal(3, 5, 2),
+        {"mask": np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 1], [1, 0, 1, 0, 1]], bool)},
+    ),
+    (
+        "bidirectional_simple_rnn_initial_state",
+        lambda: Bidirectional(SimpleRNN(2), merge_mode="ave"),
+        normal(2, 4, 3),
+        {"initial_state": [normal(2, 2), normal(2, 2)]},
+    ),
+    ("time_distributed_dense", lambda: TimeDistributed(Dense(2)), normal(2, 3, 4), {}),
+    (
+        "time_distributed_conv2d",
+        lambda: TimeDistributed(Conv2D(2, 2)),
+        normal(2, 3, 4, 4, 1),
+        {},
+    ),
+    ("repeat_vector", lambda: RepeatVector(3), normal(2, 4), {}),
+    # Away from padding (where a nudge would change the mask) Masking is the identity.
+    ("masking", lambda: Masking(), normal(2, 4, 3), {}),
+    # --- shape, normalization and merging (issue 11)
+    ("reshape", lambda: L.Reshape((-1, 2)), normal(2, 3, 2), {}),
+    ("permute", lambda: L.Permute((2, 3, 1)), normal(2, 3, 2, 2), {}),
+    ("flatten_channels_first", lambda: Flatten(data_format="channels_first"), normal(2, 3, 2), {}),
+    ("up_sampling1d", lambda: L.UpSampling1D(2), normal(2, 3, 2), {}),
+    ("up_sampling2d", lambda: L.UpSampling2D((2, 3)), normal(1, 2, 2, 2), {}),
+    ("zero_padding1d", lambda: L.ZeroPadding1D((2, 1)), normal(2, 3, 2), {}),
+    ("zero_padding2d", lambda: L.ZeroPadding2D(((1, 0), (0, 2))), normal(1, 2, 3, 2), {}),
+    ("cropping1d", lambda: L.Cropping1D((1, 2)), normal(2, 5, 2), {}),
+    ("cropping2d", lambda: L.Cropping2D(((1, 0), (1, 1))), normal(1, 3, 4, 2), {}),
+    ("lambda", lambda: L.Lambda(ops.tanh), normal(2, 3), {}),
+    ("batch_normalization_training", L.BatchNormalization, normal(4, 3), {"training": True}),
+    ("batch_normalization_inference", L.BatchNormalization, normal(4, 3), {"training": False}),
+    (
+        "batch_normalization_axis1_mask",
+        lambda: L.BatchNormalization(axis=-1, momentum=0.5),
+        normal(3, 4, 2),
+        {"training": True, "mask": np.array([[1, 1, 0, 0], [1, 1, 1, 1], [0, 1, 0, 1]], bool)},
+    ),
+    ("layer_normalization", L.LayerNormalization, normal(3, 4), {}),
+    ("layer_normalization_axes", lambda: L.LayerNormalization(axis=[1, 2]), normal(2, 3, 2), {}),
+    ("unit_normalization", L.UnitNormalization, normal(3, 4), {}),
+    ("subtract", lambda: L.Subtract(), [normal(2, 3), normal(2, 3)], {}),
+    ("multiply", lambda: L.Multiply(), [normal(2, 3, 2), normal(2, 2), normal(2, 3, 2)], {}),
+    ("average", lambda: L.Average(), [normal(2, 3), normal(2, 3)], {}),
+    ("maximum", lambda: L.Maximum(), [normal(2, 3), normal(2, 3), normal(2, 3)], {}),
+    ("minimum", lambda: L.Minimum(), [normal(2, 3), normal(2, 3)], {}),
+    (
+        "multiply_masked",
+        lambda: L.Multiply(),
+        [normal(2, 3, 2), normal(2, 3, 2)],
+        {"mask": [np.array([[1, 0, 1], [0, 0, 1]], bool), np.array([[1, 1, 0], [0, 0, 1]], bool)]},
+    ),
+    (
+        "maximum_masked",
+        lambda: L.Maximum(),
+        [normal(2, 3, 2), normal(2, 3, 2)],
+        {"mask": [np.array([[1, 0, 1], [0, 1, 1]], bool), None]},
+    ),
+    ("dot", lambda: L.Dot(axes=(2, 2)), [normal(2, 3, 4), normal(2, 2, 4)], {}),
+    ("dot_normalize", lambda: L.Dot(axes=1, normalize=True), [normal(2, 4), normal(2, 4)], {}),
 ]
 
 
@@ -459,6 +583,44 @@ def test_layer_gradients(name, make, inputs, kwargs):
     if before is not None:
         for a, b in zip(before, layer.get_weights(), strict=True):
             np.testing.assert_array_equal(a, b)
+
+
+RNN_CELL_CASES = [
+    ("lstm_cell", lambda: RNN(LSTMCell(2, dtype="float64"), return_sequences=True), {}),
+    (
+        "stacked_cells_mask",
+        lambda: RNN(
+            StackedRNNCells(
+                [GRUCell(2, reset_after=False, dtype="float64"), SimpleRNNCell(2, dtype="float64")],
+                dtype="float64",
+            ),
+            return_state=True,
+        ),
+        {"mask": np.array([[1, 1, 0, 1], [0, 1, 1, 1]], bool)},
+    ),
+]
+
+
+@pytest.mark.parametrize("name, make, kwargs", RNN_CELL_CASES, ids=[c[0] for c in RNN_CELL_CASES])
+def test_rnn_of_cells(name, make, kwargs):
+    # grad_check casts the layer it is given to float64, not the cells inside
+    # it, so these cells are made in float64.
+    layer = make()
+    report = grad_check(layer, normal(2, 4, 3), kwargs=kwargs)
+    assert all(w.name in report for w in layer.trainable_weights) and len(report) > 3
+    assert max(report.values()) < 1e-6
+
+
+@pytest.mark.parametrize("layer_class", [SimpleRNN, GRU, LSTM])
+def test_recurrent_dropout_in_training_with_fixed_masks(layer_class):
+    # A fresh layer with the same seed draws the same masks: one per sequence.
+    def run(x):
+        layer = layer_class(2, dropout=0.4, recurrent_dropout=0.4, seed=5, dtype="float64")
+        layer.build((None, 4, 3))
+        layer.set_weights([np.linspace(-1, 1, w.data.size).reshape(w.shape) for w in layer.weights])
+        return layer(x, training=True)
+
+    grad_check(run, normal(2, 4, 3))
 
 
 def test_dropout_in_training_with_a_fixed_mask():
@@ -481,6 +643,34 @@ def test_masked_embedding_lstm_model():
     h = Embedding(7, 3, mask_zero=True)(x)
     model = Model(x, Dense(2)(LSTM(2, return_sequences=True)(h)))
     grad_check(model, ids(3, 5, padded=True))
+
+
+def test_masked_embedding_bidirectional_model_casts_the_wrapped_weights():
+    x = Input(shape=(5,), dtype="int32")
+    h = Embedding(7, 3, mask_zero=True)(x)
+    h = Bidirectional(LSTM(2, return_sequences=True), merge_mode="sum")(h)
+    model = Model(x, TimeDistributed(Dense(2))(h))
+    report = grad_check(model, ids(3, 5, padded=True))
+    # The weights inside the wrappers are checked in float64 too (else ~1e-3).
+    assert report["forward_lstm/kernel"] < 1e-6 and report["backward_lstm/bias"] < 1e-6
+    assert all(w.dtype == np.float32 for w in model.get_weights())
+
+
+def test_time_distributed_nested_model_and_masking():
+    frame = Input(shape=(2, 2, 1))
+    per_frame = Model(frame, Dense(3)(Flatten()(frame)))
+    video = Input(shape=(3, 2, 2, 1))
+    model = Model(video, TimeDistributed(per_frame)(video))
+    grad_check(model, normal(2, 3, 2, 2, 1))
+    assert per_frame.inputs[0].dtype == "float32"  # given back as it was
+    # Whole numbers with padded (all-zero) steps: an integer input is not
+    # nudged (that would move the mask), but the LSTM's weights are checked.
+    x = Input(shape=(4, 3))
+    model = Model(x, LSTM(2)(Masking()(x)))
+    steps = rng.integers(1, 4, size=(2, 4, 3))
+    steps[0, 1] = steps[1, 3] = 0
+    report = grad_check(model, steps)
+    assert "input" not in report and report["lstm/kernel"] < 1e-6
 
 
 def test_seq2seq_initial_state_inside_a_model():
@@ -531,3 +721,23 @@ def test_failure_names_a_layer_weight():
 def test_max_checks_limits_the_entries():
     report = grad_check(ops.tanh, normal(50, 40), max_checks=5)
     assert list(report) == ["argument 0"]
+
+
+def test_an_op_with_several_outputs_records_one_backward():
+    """record_outputs: two outputs, one rule, called once with both gradients."""
+    calls = []
+
+    def sin_and_square(x):
+        x_data = data_of(x)
+
+        def backward(d_sin, d_square):
+            calls.append(1)
+            return (d_sin * np.cos(x_data) + d_square * 2 * x_data,)
+
+        return record_outputs((np.sin(x_data), x_data**2), (x,), backward, "sin_and_square")
+
+    report = grad_check(sin_and_square, normal(3, 2))
+    assert max(report.values()) < 1e-6
+    assert calls == [1]
+    # An output the loss does not use gets a zero gradient.
+    grad_check(lambda x: sin_and_square(x)[1], normal(2, 2))

@@ -16,6 +16,8 @@ fi
 
 missing=()
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+# A CJK font, for Chinese text in the Chinese lessons, their diagrams and screenshots.
+[ -n "$(fc-list :lang=zh 2>/dev/null)" ] || missing+=(fonts-noto-cjk)
 if [ "$extra" = dev ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-dejavu-core)
 fi

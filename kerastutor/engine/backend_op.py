@@ -300,7 +300,7 @@ class BackendOp(Layer):
         return config
 
     @classmethod
-    def from_config(cls, layer_config):
+    def from_config(cls, layer_config, custom_objects=None):
         layer_config = dict(layer_config)
         layer_config["arguments"] = _decode(layer_config["arguments"])
         layer_config["options"] = _decode(layer_config.get("options", {}))

@@ -26,12 +26,13 @@ Example:
     (2, 3)
 """
 
+import contextlib
 import functools
 import inspect
 
 import numpy as np
 
-from kerastutor import config, initializers
+from kerastutor import config, constraints, initializers, ops, regularizers
 from kerastutor.autodiff import Tensor, Variable, data_of
 from kerastutor.engine import naming
 from kerastutor.engine.input_spec import check_input_spec
@@ -39,7 +40,7 @@ from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.node import Node
 from kerastutor.engine.tree import flatten, map_structure
 
-__all__ = ["Layer", "get_layer_class", "map_shapes", "mask_per_output"]
+__all__ = ["Layer", "eager_call", "get_layer_class", "map_shapes", "mask_per_output"]
 
 # Every Layer subclass, by class name: how `from_config` and `load_model` find
 # classes without importing anything named in a file.
@@ -57,6 +58,11 @@ ALLOWED_KWARGS = (
 )
 # Keras 2's Dense, LSTM and Conv layers also took `input_dim=3` for `input_shape=(3,)`.
 FIRST_LAYER_KWARGS = ("input_dim",)
+
+# How many eager layer calls are running: a penalty list is emptied only by
+# the outermost call, so a shared layer called twice in one forward pass
+# keeps both calls' activity penalties (Keras's call context).
+_EAGER_CALLS = [0]
 
 _KERAS3_NOTE = (
     " (Keras 3 no longer raises here: it silently answers with node 0's {what}, "
@@ -83,6 +89,9 @@ class Layer:
         trainable: whether fit may change the weights.
         weights: a list of arrays set as the weights when the layer is built
             (overrides the initializers).
+        activity_regularizer: a regularizer (or its name) applied to the
+            layer's outputs at every call; each penalty is divided by the
+            batch size and listed in `losses`.
 
     Raises:
         TypeError: for any other keyword argument:
@@ -92,12 +101,14 @@ class Layer:
     # Inputs are cast to the layer's float dtype before `call`; Embedding
     # turns this off because its inputs are indices.
     _cast_inputs = True
+    # The node a symbolic call would become, while it is being checked (see `_call_site`).
+    _node_in_progress = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         _LAYER_CLASSES[cls.__name__] = cls
 
-    def __init__(self, **kwargs):
+    def __init__(self, activity_regularizer=None, **kwargs):
         for kwarg in kwargs:
             if kwarg not in ALLOWED_KWARGS + FIRST_LAYER_KWARGS:
                 raise TypeError("Keyword argument not understood:", kwarg)
@@ -120,6 +131,8 @@ class Layer:
                 input_shape = (input_shape,)
             self._batch_input_shape = (kwargs.get("batch_size"),) + tuple(input_shape)
         self._initial_weights = kwargs.get("weights")
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self._losses = []
         self.built = False
         self.input_spec = None
         self.supports_masking = False
@@ -158,15 +171,28 @@ class Layer:
         if hasattr(self, "_batch_input_shape"):
             layer_config["batch_input_shape"] = self._batch_input_shape
         layer_config["dtype"] = self.dtype
+        if self.activity_regularizer is not None:
+            layer_config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         return layer_config
 
     @classmethod
-    def from_config(cls, layer_config):
+    def from_config(cls, layer_config, custom_objects=None):
+        """The layer `get_config` described. `custom_objects` (class name -> class)
+        serves layers that rebuild layers they wrap (TimeDistributed, Bidirectional)."""
         return cls(**layer_config)
 
     # ------------------------------------------------------------ weights
 
-    def add_weight(self, name=None, shape=None, dtype=None, initializer=None, trainable=True):
+    def add_weight(
+        self,
+        name=None,
+        shape=None,
+        dtype=None,
+        initializer=None,
+        trainable=True,
+        regularizer=None,
+        constraint=None,
+    ):
         """Create a weight, keep track of it and return it.
 
         Args:
@@ -176,6 +202,10 @@ class Layer:
             initializer: a name ('glorot_uniform', 'zeros', ...) or an
                 initializer; defaults to glorot_uniform.
             trainable: False for weights that fit must never change.
+            regularizer: a penalty on this weight (e.g. `L2(0.01)` or 'l2'),
+                listed in `losses` and added to the loss by fit.
+            constraint: a rule (e.g. `MaxNorm(2)` or 'non_neg') that the
+                optimizer enforces after every update.
         """
         if shape is None:
             raise ValueError(f"add_weight on layer '{self.name}' needs a shape, received None.")
@@ -184,6 +214,10 @@ class Layer:
         initializer = initializers.get(initializer or "glorot_uniform")
         value = initializer(shape, dtype=dtype or self.dtype)
         variable = Variable(value, name=f"{self.name}/{name}", trainable=trainable)
+        # As in Keras, the variable carries its penalty and its rule, so
+        # `losses` and the optimizer find them without asking the layer.
+        variable.regularizer = regularizers.get(regularizer)
+        variable.constraint = constraints.get(constraint)
         self._variables.append(variable)
         return variable
 
@@ -230,6 +264,49 @@ class Layer:
             return self.weights
         own = [v for v in self._variables if not v.trainable]
         return own + [w for layer in self._sublayers() for w in layer.non_trainable_weights]
+
+    # ------------------------------------------------------------ penalties
+
+    @property
+    def losses(self):
+        """The scalar penalties fit adds to the loss.
+
+        The activity penalties of the last call (this layer's and its
+        sublayers'), then one penalty per trainable weight that has a
+        regularizer, computed from the weight's current value. A frozen
+        layer's weights add no penalty.
+        """
+        found = []
+        for layer in [self, *self._nested_layers()]:
+            found.extend(layer._losses)
+        for variable in self.trainable_weights:
+            regularizer = getattr(variable, "regularizer", None)
+            if regularizer is not None:
+                found.append(regularizer(variable))
+        return found
+
+    def _nested_layers(self):
+        """Every layer inside this one, at any depth."""
+        nested = []
+        for layer in self._sublayers():
+            nested.extend([layer, *layer._nested_layers()])
+        return nested
+
+    def _clear_losses(self):
+        for layer in [self, *self._nested_layers()]:
+            layer._losses = []
+
+    def _add_activity_losses(self, outputs):
+        """`activity_regularizer(output) / batch_size` for each output of this call."""
+        if self.activity_regularizer is None:
+            return
+        for output in flatten(outputs):
+            penalty = self.activity_regularizer(output)
+            batch_size = np.shape(data_of(output))[0] if np.ndim(data_of(output)) else 1
+            if batch_size:
+                size = np.asarray(batch_size, dtype=data_of(penalty).dtype)
+                penalty = ops.divide(penalty, size)
+            self._losses.append(penalty)
 
     def get_weights(self):
         """Copies of the weights as NumPy arrays, in Keras's order."""
@@ -291,9 +368,13 @@ class Layer:
                 )
         input_shape = map_structure(lambda t: t.shape, inputs)
         # Check before building, so a refused call leaves no weights of the wrong shape.
-        self._check_input_compatibility(input_tensors, node_index)
-        self._maybe_build(input_shape)
-        outputs = self._symbolic_outputs(self.compute_output_shape(input_shape))
+        self._node_in_progress = node_index
+        try:
+            self._check_input_compatibility(input_tensors, node_index)
+            self._maybe_build(input_shape)
+            outputs = self._symbolic_outputs(self.compute_output_shape(input_shape))
+        finally:
+            self._node_in_progress = None
         input_masks = [t._keras_mask for t in input_tensors]
         mask = kwargs.get("mask", self._mask_argument(inputs, input_masks))
         output_list = flatten(outputs)
@@ -316,7 +397,10 @@ class Layer:
         input_list = flatten(inputs)
         self._check_input_compatibility(input_list, node_index=None)
         self._maybe_build(map_structure(lambda x: tuple(x.shape), inputs))
-        return self._call_with_options(inputs, *args, **kwargs)
+        with eager_call(self):
+            outputs = self._call_with_options(inputs, *args, **kwargs)
+        self._add_activity_losses(outputs)
+        return outputs
 
     def _call_with_options(self, inputs, *args, **kwargs):
         """Call `call`, dropping `mask` / `training` if this layer's call has no such argument."""
@@ -347,6 +431,12 @@ class Layer:
         specs = self.input_spec if isinstance(self.input_spec, list) else [self.input_spec]
         shapes = [tuple(x.shape) for x in inputs[: len(specs)]]
         check_input_spec(self, specs, shapes, node_index)
+
+    def _call_site(self):
+        """How an error names the call under way: 'as its node 1', or 'on concrete data'."""
+        if self._node_in_progress is None:
+            return "on concrete data"
+        return f"as its node {self._node_in_progress}"
 
     def _axis_explanation(self, axis, size):
         """One sentence on why an axis size is fixed (used in shape errors)."""
@@ -529,6 +619,18 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+@contextlib.contextmanager
+def eager_call(layer):
+    """Mark an eager call of `layer`; the outermost one empties the penalty lists first."""
+    if _EAGER_CALLS[0] == 0:
+        layer._clear_losses()
+    _EAGER_CALLS[0] += 1
+    try:
+        yield
+    finally:
+        _EAGER_CALLS[0] -= 1
 
 
 def map_shapes(fn, shapes):

@@ -16,6 +16,7 @@ from kerastutor.engine import summary as summary_lib
 from kerastutor.engine.base_layer import (
     Layer,
     _is_single_shape,
+    eager_call,
     get_layer_class,
     map_shapes,
     mask_per_output,
@@ -191,6 +192,10 @@ class Functional(Layer):
             return self.weights
         return self._unique(w for layer in self.operations for w in layer.non_trainable_weights)
 
+    def _nested_layers(self):
+        """The model's layers and the layers inside them: whose penalties `losses` lists."""
+        return [nested for layer in self.layers for nested in [layer, *layer._nested_layers()]]
+
     @Layer.trainable.setter
     def trainable(self, value):
         self._trainable = bool(value)
@@ -209,6 +214,10 @@ class Functional(Layer):
         Training needs the output masks too: a padded timestep must not count
         in the loss (see `kerastutor.losses`).
         """
+        with eager_call(self):
+            return self._run_nodes(inputs, training, mask)
+
+    def _run_nodes(self, inputs, training, mask):
         arrays = flatten(inputs)
         values = {id(t): x for t, x in zip(self.inputs, arrays)}
         masks = dict.fromkeys(values)
@@ -468,10 +477,7 @@ class Functional(Layer):
         pending = []
         for layer_config in model_config["layers"]:
             layer_class = get_layer_class(layer_config["class_name"], custom_objects)
-            if hasattr(layer_class, "_init_graph"):
-                layer = layer_class.from_config(layer_config["config"], custom_objects)
-            else:
-                layer = layer_class.from_config(layer_config["config"])
+            layer = layer_class.from_config(layer_config["config"], custom_objects=custom_objects)
             # References use the entry's name: a custom layer's get_config may leave its
             # own name out, and then (as in Keras) the rebuilt layer gets a fresh one.
             entry_name = layer_config.get("name", layer.name)
@@ -617,8 +623,9 @@ def _as_input_array(tensor, layer, x):
     """`x` as an array of the Input's dtype, as Keras 3 converts model inputs.
 
     Numbers are cast to the declared dtype (float64 data into a float32 Input),
-    except floats into an integer Input: those stay, so that a layer such as
-    Embedding can say which value is not an index instead of truncating it.
+    except floats that are not whole numbers into an integer Input: those stay,
+    so that a layer such as Embedding can say which value is not an index
+    instead of truncating it.
     """
     array = layer._to_array(x)
     if not isinstance(array, np.ndarray):
@@ -631,7 +638,8 @@ def _as_input_array(tensor, layer, x):
         array = array[..., 0]
     target = np.dtype(tensor.dtype)
     if array.dtype != target and array.dtype.kind in "biuf" and target.kind in "biuf":
-        if not (array.dtype.kind == "f" and target.kind in "biu"):
+        fractional = array.dtype.kind == "f" and target.kind in "biu" and (array % 1).any()
+        if not fractional:
             array = array.astype(target)
     return array
 

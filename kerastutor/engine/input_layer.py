@@ -84,11 +84,16 @@ class InputLayer(Layer):
             raise ValueError("kerastutor has no sparse tensors: `sparse` must be False.")
         if optional:
             raise ValueError("kerastutor has no optional inputs: `optional` must be False.")
+        # The argument the shape comes from, to name it if it disagrees with `input_tensor`.
+        if batch_shape is not None or batch_input_shape is not None:
+            asked = "batch_shape"
+        else:
+            asked = "shape" if shape is not None or input_shape is not None else "batch_size"
         batch_shape = self._batch_shape(
             shape, batch_size, batch_shape, input_shape, batch_input_shape, input_tensor
         )
         if input_tensor is not None:
-            _check_agrees(input_tensor, batch_shape, dtype)
+            _check_agrees(input_tensor, batch_shape, dtype, asked)
             dtype = dtype or input_tensor.dtype
         name = name or naming.unique_name("input", zero_based=False)
         super().__init__(name=name, dtype=dtype or config.floatx(), **kwargs)
@@ -128,7 +133,7 @@ class InputLayer(Layer):
         if shape is not None:
             return (batch_size,) + _as_shape(shape, "shape")
         if tensor is not None:
-            return tuple(tensor.shape)
+            return (batch_size,) + tuple(tensor.shape)[1:] if batch_size else tuple(tensor.shape)
         raise ValueError(
             "An Input needs a shape: pass `shape=` (without the batch axis, e.g. "
             "shape=(280, 128)) or `batch_shape=` (with it)."
@@ -158,22 +163,23 @@ class InputLayer(Layer):
         }
 
 
-def _check_agrees(tensor, batch_shape, dtype):
-    """An `input_tensor` must have the shape and dtype the other arguments ask for."""
+def _check_agrees(tensor, batch_shape, dtype, asked):
+    """An `input_tensor` must have the shape and dtype the other arguments ask for.
+
+    `asked` names the argument the shape came from ('shape', 'batch_shape', 'batch_size').
+    """
     if not isinstance(tensor, KerasTensor):
         raise ValueError(
             "`input_tensor` must be a KerasTensor (a symbolic tensor from `Input` or a layer "
             f"call), received {type(tensor).__name__}."
         )
     agrees = len(batch_shape) == len(tensor.shape) and all(
-        asked is None or asked == size for asked, size in zip(batch_shape, tensor.shape)
+        wanted is None or wanted == size for wanted, size in zip(batch_shape, tensor.shape)
     )
     if not agrees:
-        which = "`batch_size`" if tuple(batch_shape[1:]) == tuple(tensor.shape[1:]) else None
-        which = which or ("`shape`" if len(batch_shape) == len(tensor.shape) else "`batch_shape`")
         raise ValueError(
-            f"{which} asks for inputs of shape {tuple(batch_shape)}, but the `input_tensor` "
-            f"has shape {tuple(tensor.shape)}; they must agree (or leave {which} out)."
+            f"`{asked}` asks for inputs of shape {tuple(batch_shape)}, but the `input_tensor` "
+            f"has shape {tuple(tensor.shape)}; they must agree (or leave `{asked}` out)."
         )
     if dtype is not None and str(np.dtype(dtype)) != tensor.dtype:
         raise ValueError(

@@ -19,18 +19,14 @@ __all__ = ["print_summary", "print_unbuilt_summary", "type_name"]
 
 
 def type_name(layer):
-    """The class name shown in brackets: 'Dense', 'Sequential', a subclass's own name.
+    """The class name shown in brackets: 'Dense', 'Functional', a subclass's own name.
 
-    A model made as `Model(inputs, outputs)` is shown as 'Functional': in
-    Keras 3 (and tf.keras 2) that call returns an object of class Functional.
-    A class says how it is shown with a `_type_name` of its own (read from
-    the class itself, so that a learner's `class Encoder(Model)` shows as
-    'Encoder').
+    A model made as `Model(inputs, outputs)` is a `Functional`, as in Keras 3.
     """
     label = getattr(layer, "type_label", None)  # an op node: 'Add' for `x + y`, as in Keras 3
     if label is not None:
         return label
-    return vars(type(layer)).get("_type_name", type(layer).__name__)
+    return type(layer).__name__
 
 
 def _format_shape(shapes):

@@ -12,14 +12,20 @@ from kerastutor.engine.input_layer import Input, InputLayer
 from kerastutor.engine.input_spec import InputSpec
 from kerastutor.layers.activation import Activation
 from kerastutor.layers.add import Add, add
+from kerastutor.layers.average import Average, average
 from kerastutor.layers.average_pooling1d import AveragePooling1D
 from kerastutor.layers.average_pooling2d import AveragePooling2D
+from kerastutor.layers.batch_normalization import BatchNormalization
+from kerastutor.layers.bidirectional import Bidirectional
 from kerastutor.layers.concatenate import Concatenate, concatenate
 from kerastutor.layers.conv1d import Conv1D
 from kerastutor.layers.conv2d import Conv2D
 from kerastutor.layers.conv2d_transpose import Conv2DTranspose
+from kerastutor.layers.cropping1d import Cropping1D
+from kerastutor.layers.cropping2d import Cropping2D
 from kerastutor.layers.dense import Dense
 from kerastutor.layers.depthwise_conv2d import DepthwiseConv2D
+from kerastutor.layers.dot import Dot, dot
 from kerastutor.layers.dropout import Dropout
 from kerastutor.layers.embedding import Embedding
 from kerastutor.layers.flatten import Flatten
@@ -27,10 +33,30 @@ from kerastutor.layers.global_average_pooling1d import GlobalAveragePooling1D
 from kerastutor.layers.global_average_pooling2d import GlobalAveragePooling2D
 from kerastutor.layers.global_max_pooling1d import GlobalMaxPooling1D
 from kerastutor.layers.global_max_pooling2d import GlobalMaxPooling2D
-from kerastutor.layers.lstm import LSTM
+from kerastutor.layers.gru import GRU, GRUCell
+from kerastutor.layers.lambda_layer import Lambda
+from kerastutor.layers.layer_normalization import LayerNormalization
+from kerastutor.layers.lstm import LSTM, LSTMCell
+from kerastutor.layers.masking import Masking
 from kerastutor.layers.max_pooling1d import MaxPooling1D
 from kerastutor.layers.max_pooling2d import MaxPooling2D
+from kerastutor.layers.maximum import Maximum, maximum
+from kerastutor.layers.minimum import Minimum, minimum
+from kerastutor.layers.multiply import Multiply, multiply
+from kerastutor.layers.permute import Permute
+from kerastutor.layers.repeat_vector import RepeatVector
+from kerastutor.layers.reshape import Reshape
+from kerastutor.layers.rnn import RNN
 from kerastutor.layers.separable_conv2d import SeparableConv2D
+from kerastutor.layers.simple_rnn import SimpleRNN, SimpleRNNCell
+from kerastutor.layers.stacked_rnn_cells import StackedRNNCells
+from kerastutor.layers.subtract import Subtract, subtract
+from kerastutor.layers.time_distributed import TimeDistributed
+from kerastutor.layers.unit_normalization import UnitNormalization
+from kerastutor.layers.up_sampling1d import UpSampling1D
+from kerastutor.layers.up_sampling2d import UpSampling2D
+from kerastutor.layers.zero_padding1d import ZeroPadding1D
+from kerastutor.layers.zero_padding2d import ZeroPadding2D
 
 __all__ = [
     "Layer",
@@ -39,7 +65,14 @@ __all__ = [
     "InputLayer",
     "Dense",
     "Embedding",
+    "RNN",
+    "SimpleRNN",
+    "GRU",
     "LSTM",
+    "SimpleRNNCell",
+    "GRUCell",
+    "LSTMCell",
+    "StackedRNNCells",
     "Conv2D",
     "Conv1D",
     "Conv2DTranspose",
@@ -60,4 +93,32 @@ __all__ = [
     "concatenate",
     "Add",
     "add",
+    "Bidirectional",
+    "TimeDistributed",
+    "RepeatVector",
+    "Masking",
+    "Subtract",
+    "subtract",
+    "Multiply",
+    "multiply",
+    "Average",
+    "average",
+    "Maximum",
+    "maximum",
+    "Minimum",
+    "minimum",
+    "Dot",
+    "dot",
+    "UnitNormalization",
+    "Reshape",
+    "Permute",
+    "UpSampling1D",
+    "UpSampling2D",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
+    "Cropping1D",
+    "Cropping2D",
+    "Lambda",
+    "BatchNormalization",
+    "LayerNormalization",
 ]

@@ -3,12 +3,12 @@
 import numpy as np
 
 from kerastutor import ops
-from kerastutor.layers.merge import _any_symbolic, _full_mask, _Merge
+from kerastutor.layers.merge import Merge, _any_symbolic, _full_mask
 
 __all__ = ["Concatenate", "concatenate"]
 
 
-class Concatenate(_Merge):
+class Concatenate(Merge):
     """Concatenates a list of tensors along `axis`.
 
     The inputs must have the same rank and the same size on every axis but

@@ -1,6 +1,6 @@
 """Dense: `activation(inputs @ kernel + bias)` on the last axis."""
 
-from kerastutor import activations, initializers
+from kerastutor import activations, constraints, initializers, regularizers
 from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.input_spec import InputSpec
 from kerastutor.engine.validation import positive_int
@@ -35,6 +35,12 @@ class Dense(Layer):
         use_bias: whether to add a bias vector.
         kernel_initializer: defaults to 'glorot_uniform'.
         bias_initializer: defaults to 'zeros'.
+        kernel_regularizer, bias_regularizer: a penalty on that weight (e.g.
+            `L2(0.01)` or 'l2'), added to the loss by fit.
+        activity_regularizer: a penalty on the output, divided by the batch
+            size.
+        kernel_constraint, bias_constraint: a rule (e.g. `MaxNorm(2)`)
+            enforced after every optimizer step.
         **kwargs: the base Layer's arguments (`name`, `input_shape`, ...).
 
     Input shape:
@@ -51,14 +57,23 @@ class Dense(Layer):
         use_bias=True,
         kernel_initializer="glorot_uniform",
         bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.units = positive_int(self, "units", units)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
 
@@ -70,11 +85,19 @@ class Dense(Layer):
                 f"input to create its kernel, but the input shape is {input_shape}."
             )
         self.kernel = self.add_weight(
-            name="kernel", shape=(input_dim, self.units), initializer=self.kernel_initializer
+            name="kernel",
+            shape=(input_dim, self.units),
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
         )
         if self.use_bias:
             self.bias = self.add_weight(
-                name="bias", shape=(self.units,), initializer=self.bias_initializer
+                name="bias",
+                shape=(self.units,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
             )
         else:
             self.bias = None
@@ -99,6 +122,10 @@ class Dense(Layer):
                 "use_bias": self.use_bias,
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint),
             }
         )
         return config

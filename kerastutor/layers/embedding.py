@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from kerastutor import initializers, ops
+from kerastutor import constraints, initializers, ops, regularizers
 from kerastutor.autodiff import data_of
 from kerastutor.engine.backend_op import register_operation, symbolic_call
 from kerastutor.engine.base_layer import Layer
@@ -49,8 +49,12 @@ class Embedding(Layer):
         output_dim: positive integer, the length of each embedding vector.
         embeddings_initializer: defaults to 'uniform', i.e.
             RandomUniform(-0.05, 0.05). `weights=[W]` overrides it.
-        embeddings_regularizer, activity_regularizer, embeddings_constraint:
-            accepted for Keras compatibility; only None is supported.
+        embeddings_regularizer: a penalty on the matrix (e.g. `L2(0.01)`),
+            added to the loss by fit.
+        activity_regularizer: a penalty on the looked-up vectors, divided
+            by the batch size.
+        embeddings_constraint: a rule (e.g. `UnitNorm(axis=1)`) enforced
+            after every optimizer step.
         mask_zero: whether index 0 means "padding". If True, the layer
             outputs a mask (`indices != 0`) that the next layers (an LSTM)
             use to skip padded steps; row 0 of W is still looked up.
@@ -85,23 +89,15 @@ class Embedding(Layer):
     ):
         if "input_shape" not in kwargs and "batch_input_shape" not in kwargs:
             kwargs["input_shape"] = (input_length,)
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         input_dim = positive_int(self, "input_dim", input_dim)
         output_dim = positive_int(self, "output_dim", output_dim)
         input_length = positive_int(self, "input_length", input_length, allow_none=True)
-        for argument, value in (
-            ("embeddings_regularizer", embeddings_regularizer),
-            ("activity_regularizer", activity_regularizer),
-            ("embeddings_constraint", embeddings_constraint),
-        ):
-            if value is not None:
-                raise ValueError(
-                    f"Embedding layer '{self.name}': kerastutor does not implement regularizers "
-                    f"or constraints, so `{argument}` must be None, received {value!r}."
-                )
         self.input_dim = int(input_dim)
         self.output_dim = int(output_dim)
         self.embeddings_initializer = initializers.get(embeddings_initializer)
+        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+        self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.mask_zero = bool(mask_zero)
         self.input_length = None if input_length is None else int(input_length)
         self.supports_masking = self.mask_zero
@@ -113,6 +109,8 @@ class Embedding(Layer):
             name="embeddings",
             shape=(self.input_dim, self.output_dim),
             initializer=self.embeddings_initializer,
+            regularizer=self.embeddings_regularizer,
+            constraint=self.embeddings_constraint,
         )
         self.built = True
 
@@ -139,9 +137,9 @@ class Embedding(Layer):
                 "input_dim": self.input_dim,
                 "output_dim": self.output_dim,
                 "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
-                "embeddings_regularizer": None,
-                "activity_regularizer": None,
-                "embeddings_constraint": None,
+                "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
+                "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+                "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
                 "mask_zero": self.mask_zero,
                 "input_length": self.input_length,
             }

@@ -18,6 +18,12 @@ class Flatten(Layer):
     how a Conv2D's feature maps are handed to a Dense layer. An input of
     shape (batch,) becomes (batch, 1).
 
+    With `data_format='channels_first'` the input is read as (batch,
+    channels, ...) and its channels axis is first moved to the end, so the
+    output lists the numbers in the same order as for the channels_last
+    version of the same image: a model saved from either layout gives its
+    Dense layer the same features.
+
     Example:
         >>> import numpy as np
         >>> from kerastutor.layers import Flatten
@@ -25,7 +31,8 @@ class Flatten(Layer):
         (2, 48)
 
     Args:
-        data_format: only 'channels_last' (or None) is supported.
+        data_format: 'channels_last' (the default, channels are the last
+            axis) or 'channels_first' (channels come right after the batch).
         **kwargs: the base Layer's arguments (`name`, `input_shape`, ...).
 
     Input shape:
@@ -38,15 +45,20 @@ class Flatten(Layer):
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        if data_format is not None and str(data_format).lower() != "channels_last":
+        data_format = "channels_last" if data_format is None else str(data_format).lower()
+        if data_format not in ("channels_last", "channels_first"):
             raise ValueError(
-                f"Flatten layer '{self.name}' received data_format={data_format!r}, but "
-                "kerastutor only supports 'channels_last' (the channels are the last axis)."
+                f"The `data_format` argument of Flatten layer '{self.name}' must be one of "
+                f"'channels_first', 'channels_last'. Received: data_format={data_format!r}"
             )
-        self.data_format = "channels_last"
+        self.data_format = data_format
         self.input_spec = InputSpec(min_ndim=1)
 
     def call(self, inputs):
+        rank = len(inputs.shape)
+        if self.data_format == "channels_first" and rank > 1:
+            # (batch, channels, h, w) -> (batch, h, w, channels), then flatten as usual.
+            inputs = ops.transpose(inputs, (0, *range(2, rank), 1))
         batch = inputs.shape[0]
         return ops.reshape(inputs, (batch, math.prod(inputs.shape[1:])))
 

@@ -1,19 +1,23 @@
 """LSTM: a recurrent layer that reads a sequence one timestep at a time."""
 
-import numpy as np
-
-from kerastutor import activations, initializers, ops
+from kerastutor import activations, initializers, ops, random
 from kerastutor.autodiff import data_of
-from kerastutor.engine.base_layer import Layer
-from kerastutor.engine.input_spec import InputSpec
-from kerastutor.engine.keras_tensor import KerasTensor
-from kerastutor.engine.tree import flatten
+from kerastutor.engine.validation import positive_int
 from kerastutor.layers.lstm_fast import lstm_sequence
+from kerastutor.layers.rnn import RNN
+from kerastutor.layers.rnn_cell import LayerCell
+from kerastutor.layers.rnn_utils import (
+    check_flag,
+    check_rate,
+    dropout_mask,
+    dropped,
+    sequence_features,
+)
 
-__all__ = ["LSTM"]
+__all__ = ["LSTM", "LSTMCell"]
 
 
-class LSTM(Layer):
+class LSTM(RNN):
     """Long Short-Term Memory layer (Hochreiter & Schmidhuber, 1997).
 
     The layer carries two state vectors of size `units` along the sequence:
@@ -28,17 +32,23 @@ class LSTM(Layer):
         c   = f * c + i * g
         h   = o * tanh(c)
 
-    The same three weights serve every timestep, which is why one LSTM reads
-    sequences of any length, and why a shared LSTM called on (280, 128) and on
-    (250, 128) inputs has one set of weights but two input shapes. The number
-    of features (128) is fixed by the kernel's rows.
+    `_step` below is exactly these lines. The same three weights serve every
+    timestep, which is why one LSTM reads sequences of any length, and why a
+    shared LSTM called on (280, 128) and on (250, 128) inputs has one set of
+    weights but two input shapes.
 
-    Masking (from `Embedding(mask_zero=True)`): at a masked step h and c keep
-    their previous values, and the output repeats the previous output (zeros
-    before the first unmasked step), as in Keras 3. Also as in Keras 3: in a
-    model, a call with `initial_state` tensors is not given its input's mask
-    (Keras fills in `mask` only for calls with one tensor argument), so that
-    call runs unmasked, while the mask still travels on to its outputs.
+    The time loop, masks and states come from the `RNN` base (rnn.py). At a
+    masked step (from `Embedding(mask_zero=True)`) h and c keep their values
+    and the output repeats the previous output (zeros before the first
+    unmasked step), as in Keras 3. Also as in Keras 3: in a model, a call with
+    `initial_state` tensors is not given its input's mask, so that call runs
+    unmasked, while the mask still travels on to its outputs.
+
+    Fast path: with the default activations and no recurrent dropout in
+    training, the whole sequence runs as one fused op (`lstm_fast.py`, the
+    same equations with a hand-written backward pass), which trains much
+    faster. `with kerastutor.layers.rnn.fused_kernels(False):` runs `_step`
+    instead; the tests check both give the same numbers and gradients.
 
     Example:
         >>> from kerastutor.layers import Input, LSTM
@@ -55,21 +65,22 @@ class LSTM(Layer):
         recurrent_activation: for the gates i, f, o: 'sigmoid'.
         use_bias: whether to add a bias vector.
         kernel_initializer: for `kernel`, (features, 4 * units): 'glorot_uniform'.
-        recurrent_initializer: for `recurrent_kernel`, (units, 4 * units):
-            'orthogonal'.
+        recurrent_initializer: for `recurrent_kernel`, (units, 4 * units): 'orthogonal'.
         bias_initializer: for `bias`, (4 * units,): 'zeros'.
         unit_forget_bias: if True, the forget-gate part of the bias starts at
             1, so that the cell keeps its memory at the start of training.
-        return_sequences: return the output of every timestep, not only the last.
-        return_state: also return the final h and c: `[output, h, c]`.
-        go_backwards: read the sequence from the last timestep to the first
-            (the returned sequence is then in that reversed order, as in Keras).
-        **kwargs: the base Layer's arguments (`name`, `input_shape`, ...).
+        dropout: fraction of the input features x_t to drop, in training only
+            (the same features at every step of a sequence).
+        recurrent_dropout: fraction of h to drop before `h @ recurrent_kernel`.
+        seed: optional integer seeding the dropout masks.
+        **kwargs: `return_sequences`, `return_state`, `go_backwards`,
+            `stateful`, `unroll`, `zero_output_for_mask` (see `RNN`) and the
+            base Layer's arguments (`name`, `input_shape`, ...).
 
     Call arguments:
         inputs: (batch, timesteps, features).
         mask: optional boolean (batch, timesteps); False marks padding.
-        training: accepted and ignored (this LSTM has no dropout).
+        training: True turns dropout on (fit does this).
         initial_state: optional list [h, c], each (batch, units); zeros if None.
 
     Input shape:
@@ -91,31 +102,17 @@ class LSTM(Layer):
         recurrent_initializer="orthogonal",
         bias_initializer="zeros",
         unit_forget_bias=True,
-        return_sequences=False,
-        return_state=False,
-        go_backwards=False,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        seed=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
-        if not isinstance(units, (int, np.integer)) or isinstance(units, bool) or units <= 0:
-            raise ValueError(
-                f"Received an invalid value for argument `units` of LSTM layer '{self.name}': "
-                f"expected a positive integer, received {units!r}."
-            )
-        flags = {
-            "use_bias": use_bias,
-            "unit_forget_bias": unit_forget_bias,
-            "return_sequences": return_sequences,
-            "return_state": return_state,
-            "go_backwards": go_backwards,
-        }
-        for argument, value in flags.items():
-            if not isinstance(value, (bool, np.bool_)):
-                raise TypeError(
-                    f"Argument `{argument}` of LSTM layer '{self.name}' must be True or False, "
-                    f"received {value!r}."
-                )
-        self.units = int(units)
+        # Keras's `implementation` and `use_cudnn` pick how the same numbers are computed.
+        kwargs.pop("implementation", None), kwargs.pop("use_cudnn", None)
+        super().__init__(None, **kwargs)
+        self.units = positive_int(self, "units", units)
+        check_flag(self, "use_bias", use_bias)
+        check_flag(self, "unit_forget_bias", unit_forget_bias)
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias = bool(use_bias)
@@ -123,20 +120,14 @@ class LSTM(Layer):
         self.recurrent_initializer = initializers.get(recurrent_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         self.unit_forget_bias = bool(unit_forget_bias)
-        self.return_sequences = bool(return_sequences)
-        self.return_state = bool(return_state)
-        self.go_backwards = bool(go_backwards)
-        self.input_spec = InputSpec(ndim=3)
-        self.supports_masking = True
+        self.dropout = check_rate(self, "dropout", dropout)
+        self.recurrent_dropout = check_rate(self, "recurrent_dropout", recurrent_dropout)
+        self.seed = seed
+        self._generator = random.generator(seed) if seed is not None else None
+        self.state_size = [self.units, self.units]
 
     def build(self, input_shape):
-        if len(input_shape) != 3 or input_shape[-1] is None:
-            raise ValueError(
-                f"LSTM layer '{self.name}' cannot be built for input shape "
-                f"{tuple(input_shape)}: it needs (batch, timesteps, features) with a known "
-                "number of features, one kernel row per feature. " + self._rank_explanation(3)
-            )
-        features = input_shape[-1]
+        features = sequence_features(self, input_shape)
         units = self.units
         self.kernel = self.add_weight(
             name="kernel", shape=(features, 4 * units), initializer=self.kernel_initializer
@@ -146,13 +137,11 @@ class LSTM(Layer):
             shape=(units, 4 * units),
             initializer=self.recurrent_initializer,
         )
+        self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(
                 name="bias", shape=(4 * units,), initializer=self._bias_initializer
             )
-        else:
-            self.bias = None
-        self.input_spec = InputSpec(ndim=3, axes={-1: features})
         self.built = True
 
     def _bias_initializer(self, shape, dtype=None):
@@ -162,139 +151,45 @@ class LSTM(Layer):
             bias[self.units : 2 * self.units] = 1.0
         return bias
 
-    def call(self, inputs, mask=None, training=None, initial_state=None):
-        batch, timesteps, _ = data_of(inputs).shape
-        if timesteps == 0:
-            raise ValueError(
-                f"LSTM layer '{self.name}' received a sequence with 0 timesteps "
-                f"(shape {data_of(inputs).shape}); it needs at least one step to read."
-            )
-        if initial_state is None:
-            h = np.zeros((batch, self.units), dtype=self.dtype)
-            c = np.zeros((batch, self.units), dtype=self.dtype)
-        else:
-            self._check_initial_state(data_of(inputs).shape, initial_state, node_index=None)
-            h, c = (self._to_array(state) for state in initial_state)
-        if mask is not None:
-            mask = self._checked_mask(mask, (batch, timesteps))
+    def _step(self, x_t, states, training=None):
+        """One timestep of the LSTM cell: (output, [h, c])."""
+        h, c = states
+        x_t = dropped(self, "inputs", x_t, self.dropout, training)
+        h_in = dropped(self, "recurrent", h, self.recurrent_dropout, training)
+        z = x_t @ self.kernel + h_in @ self.recurrent_kernel
+        if self.use_bias:
+            z = z + self.bias
+        z_i, z_f, z_g, z_o = ops.split(z, 4, axis=-1)
+        i = self.recurrent_activation(z_i)
+        f = self.recurrent_activation(z_f)
+        g = self.activation(z_g)
+        o = self.recurrent_activation(z_o)
+        c = f * c + i * g
+        h = o * self.activation(c)
+        return h, [h, c]
 
-        if self._uses_fused_kernel():
-            output, h, c = self._fused_sequence(inputs, h, c, mask)
-        else:
-            # The input's share of every gate, for all timesteps in one matmul;
-            # only h @ recurrent_kernel must wait for the previous step.
-            projected = ops.matmul(inputs, self.kernel)
-            if self.use_bias:
-                projected = ops.add(projected, self.bias)
-            outputs, h, c = self._recurrence(projected, h, c, mask)
-            output = ops.stack(outputs, axis=1) if self.return_sequences else outputs[-1]
-        if self.return_state:
-            return [output, h, c]
-        return output
-
-    # The readable loop below (`_recurrence` and `_step`) is the LSTM of the
-    # docstring. With the default activations the layer runs the same
-    # equations as one fused op from lstm_fast.py, which is much faster to
-    # train; set `LSTM.use_fused_kernel = False` to run the readable loop
-    # instead (the tests check both give the same numbers and gradients).
-    use_fused_kernel = True
-
-    def _uses_fused_kernel(self):
-        return (
-            self.use_fused_kernel
-            and self.activation is activations.tanh
-            and self.recurrent_activation is activations.sigmoid
+    def _fused_sequence(self, sequences, states, mask, training):
+        """The whole sequence as one op (lstm_fast.py), when its assumptions hold."""
+        default_activations = (
+            self.activation is activations.tanh and self.recurrent_activation is activations.sigmoid
         )
-
-    def _fused_sequence(self, inputs, h, c, mask):
-        """The whole layer as one op; returns (output, h, c) like `call` needs them."""
-        packed = lstm_sequence(
-            inputs,
+        if not default_activations or (training and self.recurrent_dropout):
+            return NotImplemented
+        batch, _, features = data_of(sequences).shape
+        keep = dropout_mask(self, "inputs", (batch, features), self.dropout, training)
+        if keep is not None:
+            sequences = sequences * keep[:, None, :]
+        output, h, c = lstm_sequence(
+            sequences,
             self.kernel,
             self.recurrent_kernel,
             self.bias,
-            h,
-            c,
+            *states,
             mask=mask,
             go_backwards=self.go_backwards,
             return_sequences=self.return_sequences,
         )
-        steps = data_of(packed).shape[1] - 2
-        output = ops.slice_axis(packed, 0, steps, axis=1)
-        if not self.return_sequences:
-            output = ops.reshape(output, (-1, self.units))
-        h = ops.reshape(ops.slice_axis(packed, steps, steps + 1, axis=1), (-1, self.units))
-        c = ops.reshape(ops.slice_axis(packed, steps + 1, steps + 2, axis=1), (-1, self.units))
-        return output, h, c
-
-    def _recurrence(self, projected, h, c, mask):
-        """Walk the timesteps: one `_step` each, masked steps keep the old values.
-
-        Args:
-            projected: x @ kernel + bias, shape (batch, timesteps, 4 * units).
-            h, c: the states before the first step, each (batch, units).
-            mask: None, or a boolean (batch, timesteps) array.
-
-        Returns:
-            (outputs, h, c): the output of every step in reading order, and
-            the final states.
-        """
-        batch, timesteps, _ = data_of(projected).shape
-        steps = range(timesteps - 1, -1, -1) if self.go_backwards else range(timesteps)
-        output = np.zeros((batch, self.units), dtype=data_of(projected).dtype)
-        outputs = []
-        for t in steps:
-            projected_t = ops.reshape(ops.slice_axis(projected, t, t + 1, axis=1), (batch, -1))
-            new_h, new_c = self._step(projected_t, h, c)
-            if mask is None:
-                output, h, c = new_h, new_h, new_c
-            else:
-                # At a padded step nothing changes: the output repeats the
-                # previous output and the states carry over.
-                keep = mask[:, t : t + 1]
-                output = ops.where(keep, new_h, output)
-                h = ops.where(keep, new_h, h)
-                c = ops.where(keep, new_c, c)
-            outputs.append(output)
-        return outputs, h, c
-
-    def _step(self, projected_t, h, c):
-        """One timestep of the LSTM cell: the new (h, c).
-
-        Args:
-            projected_t: x_t @ kernel + bias for this step, (batch, 4 * units).
-            h, c: the previous states, each (batch, units).
-        """
-        z = ops.add(projected_t, ops.matmul(h, self.recurrent_kernel))
-        z_i, z_f, z_c, z_o = ops.split(z, [self.units] * 4, axis=-1)
-        input_gate = self.recurrent_activation(z_i)
-        forget_gate = self.recurrent_activation(z_f)
-        candidate = self.activation(z_c)
-        output_gate = self.recurrent_activation(z_o)
-        c = ops.add(ops.multiply(forget_gate, c), ops.multiply(input_gate, candidate))
-        h = ops.multiply(output_gate, self.activation(c))
-        return h, c
-
-    def compute_output_shape(self, input_shape):
-        batch, timesteps = input_shape[0], input_shape[1]
-        if self.return_sequences:
-            output_shape = (batch, timesteps, self.units)
-        else:
-            output_shape = (batch, self.units)
-        if self.return_state:
-            state_shape = (batch, self.units)
-            return [output_shape, state_shape, state_shape]
-        return output_shape
-
-    def compute_mask(self, inputs, mask=None):
-        # One mask per sequence: the output sequence is masked where the input
-        # was; a single output vector (and each state) has no timesteps to mask.
-        if isinstance(mask, (list, tuple)):
-            mask = mask[0] if mask else None
-        output_mask = mask if self.return_sequences else None
-        if self.return_state:
-            return [output_mask, None, None]
-        return output_mask
+        return output, [h, c]
 
     def get_config(self):
         config = super().get_config()
@@ -308,83 +203,35 @@ class LSTM(Layer):
                 "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
                 "bias_initializer": initializers.serialize(self.bias_initializer),
                 "unit_forget_bias": self.unit_forget_bias,
-                "return_sequences": self.return_sequences,
-                "return_state": self.return_state,
-                "go_backwards": self.go_backwards,
+                "dropout": self.dropout,
+                "recurrent_dropout": self.recurrent_dropout,
+                "seed": self.seed,
             }
         )
         return config
 
-    # ------------------------------------------------------------ teaching errors
+    def _state_names(self):
+        return ["h", "c"]
 
-    def __call__(self, inputs, *args, initial_state=None, **kwargs):
-        """Check `initial_state` (naming the node it would be), then call as any layer.
-
-        The base layer checks the sequence against `input_spec`; the states
-        arrive as a keyword argument, so they are checked here.
-        """
-        if isinstance(inputs, (list, tuple)) and any(
-            isinstance(x, KerasTensor) for x in flatten(inputs)
-        ):
-            raise TypeError(
-                f"LSTM layer '{self.name}' takes one sequence tensor, received a list of "
-                f"{len(flatten(inputs))}. To start from given states, pass them separately: "
-                "`lstm(x, initial_state=[h, c])`."
-            )
-        if initial_state is not None:
-            symbolic = any(isinstance(x, KerasTensor) for x in flatten([inputs, initial_state]))
-            node_index = len(self._inbound_nodes) if symbolic else None
-            self._check_initial_state(_shape_of(inputs), initial_state, node_index)
-            kwargs["initial_state"] = list(initial_state)
-        return super().__call__(inputs, *args, **kwargs)
-
-    def _check_initial_state(self, input_shape, initial_state, node_index):
-        where = f"as its node {node_index}" if node_index is not None else "on concrete data"
-        prefix = f"Layer '{self.name}' (LSTM) cannot be called {where}: "
-        if not isinstance(initial_state, (list, tuple)) or len(initial_state) != 2:
-            raise ValueError(
-                prefix + "`initial_state` must be a list of two states [h, c], received "
-                f"{initial_state!r}. An LSTM carries two states: h, its previous output, and "
-                "c, its cell memory."
-            )
-        expected = (input_shape[0], self.units)
-        for name, state in zip(("h", "c"), initial_state, strict=True):
-            shape = _shape_of(state)
-            batch_ok = shape[:1] == (None,) or expected[0] is None or shape[:1] == expected[:1]
-            if len(shape) != 2 or shape[-1] != self.units or not batch_ok:
-                raise ValueError(
-                    prefix + f"initial state {name} must have shape (batch, units) = "
-                    f"{expected}, found {shape}. The states hold one number per unit for each "
-                    f"sample, so with units={self.units} and a batch of {expected[0]} they are "
-                    f"{expected}; pass the states of an LSTM with the same number of units."
-                )
-
-    def _checked_mask(self, mask, expected):
-        mask = np.asarray(data_of(mask)).astype(bool)
-        if mask.shape != expected:
-            raise ValueError(
-                f"LSTM layer '{self.name}' received a mask of shape {mask.shape}, but its "
-                f"input needs a (batch, timesteps) = {expected} mask: one True/False per step."
-            )
-        return mask
-
-    def _rank_explanation(self, ndim):
-        return (
-            "An LSTM reads a sequence: (batch, timesteps, features). For a single sequence "
-            "add a batch axis; for one feature per step add a last axis of size 1."
-        )
-
-    def _axis_explanation(self, axis, size):
-        return (
-            f"Its kernel has shape {self.kernel.shape}: one row per input feature (and "
-            f"4 x {self.units} columns for the gates i, f, c, o). All calls of the same layer "
-            f"share these weights, so every call must bring {size} features per timestep; "
-            "only the number of timesteps may differ."
-        )
+    def _state_explanation(self):
+        return "An LSTM carries two states: h, its previous output, and c, its cell memory."
 
 
-def _shape_of(x):
-    """The shape of an array, a Tensor, a KerasTensor or a nested list."""
-    if hasattr(x, "shape"):
-        return tuple(x.shape)
-    return tuple(np.shape(x))
+class LSTMCell(LayerCell):
+    """One LSTM timestep, for `RNN(LSTMCell(units))`: LSTM's weights and `_step`."""
+
+    layer_class = LSTM
+    cell_options = (
+        "units",
+        "activation",
+        "recurrent_activation",
+        "use_bias",
+        "kernel_initializer",
+        "recurrent_initializer",
+        "bias_initializer",
+        "unit_forget_bias",
+        "dropout",
+        "recurrent_dropout",
+        "seed",
+    )
+    _bias_initializer = LSTM._bias_initializer  # ones in the forget-gate slice, as LSTM's

@@ -1,33 +1,31 @@
 """The whole LSTM layer, input to last state, as one fused op: for speed.
 
 `LSTM._step` in lstm.py is the readable cell: one timestep built from
-`kerastutor.ops`, each op recording its own gradient. Run over 280 timesteps
+`kerastutor.ops`, each op recording its own gradient; over 280 timesteps
 that makes thousands of small recorded ops. This file computes the same
 numbers as one op with a hand-written backward pass (backpropagation through
-time). The tests check that both give the same outputs and the same
-gradients, and check this op against central differences.
-
-Where the time goes, and what this file does about it:
+time): `_forward` runs the sequence and keeps what the gradients need in a
+`_Saved` record, `_backward` walks the steps in reverse. The tests check both
+paths give the same outputs and gradients, and check this op against central
+differences. Where the time goes, and what this file does about it:
 
 * The input's share of every gate, `x @ kernel + bias`, does not depend on
-  the previous step, so it is one large matmul for all timesteps before the
-  loop. Only `h @ recurrent_kernel` has to wait for the previous step.
-* The loop reads one timestep at a time, so the sequence is laid out
-  time-major, (timesteps, batch, ...): each step's rows sit next to each
-  other in memory. `go_backwards` just reverses the time axis in that copy.
-* Each step is a handful of NumPy calls writing into preallocated arrays
-  (`out=`), with no temporaries to allocate.
-* The columns are reordered from Keras's i, f, c, o to i, f, o, c, so the
-  three sigmoid gates sit side by side, and
-  sigmoid(z) = 0.5 + 0.5 * tanh(z / 2) lets one `np.tanh` call activate all
-  four gates: the forward weights for the sigmoid columns are halved once,
-  before the loop, and a multiply-add per step finishes the sigmoids.
-* float32 in, float32 throughout.
+  the previous step: one large matmul for all timesteps before the loop.
+* The loop runs time-major, (timesteps, batch, ...), so each step's rows sit
+  together in memory; `go_backwards` just reverses the time axis of that copy.
+* Each step is a handful of NumPy calls writing into preallocated arrays (`out=`).
+* The columns are reordered from Keras's i, f, c, o to i, f, o, g, so the
+  three sigmoid gates sit side by side, and sigmoid(z) = 0.5 + 0.5 * tanh(z / 2)
+  lets one `np.tanh` call activate all four gates: the sigmoid columns'
+  weights are halved once, before the loop, and a multiply-add per step
+  finishes the sigmoids.
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 
-from kerastutor.autodiff import data_of, record, wants_grad
+from kerastutor.autodiff import data_of, record_outputs, wants_grad
 
 __all__ = ["lstm_sequence"]
 
@@ -39,21 +37,31 @@ def _loop_columns(units):
 
 
 def _gate_blocks(a, units):
-    """Views of the i, f, o and c blocks of a (batch, 4 * units) array in loop order."""
+    """Views of the i, f, o and g blocks of a (batch, 4 * units) array in loop order."""
     return a[:, :units], a[:, units : 2 * units], a[:, 2 * units : 3 * units], a[:, 3 * units :]
 
 
+@dataclass
+class _Saved:
+    """What the forward pass keeps for the backward pass (minitorch's ctx)."""
+
+    x_steps: np.ndarray  # (timesteps, batch, features), in processing order
+    gates: np.ndarray  # (timesteps, batch, 4u): i, f, o, g after their activations
+    hiddens: np.ndarray  # (timesteps + 1, batch, u): h before step k at index k
+    cells: np.ndarray  # (timesteps + 1, batch, u): c before step k at index k
+    tanh_cells: np.ndarray  # (timesteps, batch, u): tanh(c) after step k
+    step_masks: object  # None, or (timesteps, batch, 1) booleans
+    kernel: np.ndarray  # Keras's column order
+    recurrent_kernel: np.ndarray
+    columns: np.ndarray  # loop order as indices into Keras's columns
+    time_order: slice
+    return_sequences: bool
+
+
 def lstm_sequence(
-    inputs,
-    kernel,
-    recurrent_kernel,
-    bias,
-    h0,
-    c0,
-    mask=None,
-    go_backwards=False,
+    inputs, kernel, recurrent_kernel, bias, h0, c0, mask=None, go_backwards=False,
     return_sequences=False,
-):
+):  # fmt: skip
     """Run an LSTM with the default activations over a whole sequence.
 
     Args:
@@ -65,14 +73,28 @@ def lstm_sequence(
             states carry over and the output repeats the previous output
             (zeros before the first step), as in Keras.
         go_backwards: process the timesteps in reverse order.
-        return_sequences: whether the caller wants every step's output.
+        return_sequences: return every step's output (in processing order),
+            not only the last.
 
     Returns:
-        One array (or Tensor) of shape (batch, steps + 2, units): the outputs
-        (every step's in processing order, or only the last, so steps is
-        timesteps or 1), then the final h, then the final c. The layer slices
-        it apart with ops, so gradients reach this op through one tensor.
+        (output, h, c): output is (batch, timesteps, units) or (batch, units);
+        h and c are the final states, (batch, units). Three Tensors recorded
+        as one op when gradients are wanted.
     """
+    output, h, c, saved = _forward(
+        inputs, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, return_sequences
+    )
+
+    def backward(d_output, d_h, d_c):
+        grads = list(_backward(saved, d_output, d_h, d_c, wants_grad(inputs)))
+        grads[3] = None if bias is None else grads[3]  # d_bias
+        return grads
+
+    parents = (inputs, kernel, recurrent_kernel, bias, h0, c0)
+    return record_outputs((output, h, c), parents, backward, "lstm_sequence")
+
+
+def _forward(inputs, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards, sequences):
     x, w_x, w_h = data_of(inputs), data_of(kernel), data_of(recurrent_kernel)
     batch, timesteps, features = x.shape
     units = w_h.shape[0]
@@ -80,36 +102,36 @@ def lstm_sequence(
     columns = _loop_columns(units)
     b = np.zeros(4 * units, dtype) if bias is None else data_of(bias)[columns]
 
-    # Forward weights with the sigmoid columns halved (see the module docstring).
-    # After np.tanh, `a * half + offset` is 0.5 + 0.5 * tanh for i, f, o and tanh for c.
+    # sigmoid(z) = 0.5 + 0.5 * tanh(z / 2): halve the sigmoid columns' weights
+    # once, so that after one np.tanh, `a * half + offset` is each gate.
     sigmoid_columns = np.arange(4 * units) < 3 * units
     half = np.where(sigmoid_columns, 0.5, 1.0).astype(dtype)
     offset = np.where(sigmoid_columns, 0.5, 0.0).astype(dtype)
-    w_x_loop = w_x[:, columns] * half
     w_h_loop = np.ascontiguousarray(w_h[:, columns] * half)
-    b_loop = b * half
 
     # Time-major copy of the inputs, in processing order.
     time_order = slice(None, None, -1) if go_backwards else slice(None)
     x_steps = np.ascontiguousarray(x.transpose(1, 0, 2)[time_order], dtype=dtype)
-    # gates[k] starts as step k's input share, then becomes its activations.
-    gates = (x_steps.reshape(-1, features) @ w_x_loop).reshape(timesteps, batch, 4 * units)
-    gates += b_loop
+    # gates[k] = x_k @ kernel + bias (halved), for every step in one matmul.
+    gates = (x_steps.reshape(-1, features) @ (w_x[:, columns] * half)).reshape(
+        timesteps, batch, 4 * units
+    )
+    gates += b * half
     step_masks = None
     if mask is not None:
         step_masks = np.asarray(mask, dtype=bool).T[time_order, :, None]  # (timesteps, batch, 1)
 
-    # States before step k sit at index k; saved for the backward pass.
     hiddens = np.empty((timesteps + 1, batch, units), dtype)
     cells = np.empty((timesteps + 1, batch, units), dtype)
     tanh_cells = np.empty((timesteps, batch, units), dtype)
     hiddens[0], cells[0] = data_of(h0), data_of(c0)
-    outputs = np.zeros((timesteps if return_sequences else 1, batch, units), dtype)
+    outputs = np.zeros((timesteps if sequences else 1, batch, units), dtype)
     recurrent_share = np.empty((batch, 4 * units), dtype)
     input_times_candidate = np.empty((batch, units), dtype)
     output = outputs[0]
 
     for k in range(timesteps):
+        # z = x_k @ kernel + h @ recurrent_kernel + bias;  i, f, o = sigmoid(z), g = tanh(z)
         a = gates[k]
         np.matmul(hiddens[k], w_h_loop, out=recurrent_share)
         a += recurrent_share
@@ -117,10 +139,12 @@ def lstm_sequence(
         a *= half
         a += offset
         i, f, o, g = _gate_blocks(a, units)
+        # c = f * c + i * g
         c = cells[k + 1]
         np.multiply(f, cells[k], out=c)
         np.multiply(i, g, out=input_times_candidate)
         c += input_times_candidate
+        # h = o * tanh(c)
         np.tanh(c, out=tanh_cells[k])
         h = hiddens[k + 1]
         np.multiply(o, tanh_cells[k], out=h)
@@ -132,80 +156,91 @@ def lstm_sequence(
             output = np.where(keep, h, output)
             np.copyto(h, hiddens[k], where=~keep)
             np.copyto(c, cells[k], where=~keep)
-        if return_sequences:
+        if sequences:
             outputs[k] = output
-    if not return_sequences:
+    if not sequences:
         outputs[0] = output
-    packed = np.concatenate([outputs, hiddens[-1:], cells[-1:]]).transpose(1, 0, 2)
-    packed = np.ascontiguousarray(packed)
 
-    def backward(grad):
-        grad = grad.transpose(1, 0, 2)  # time-major, like everything here
-        d_outputs = grad[:-2]
-        dh, dc = grad[-2].copy(), grad[-1].copy()
-        # Without return_sequences the only output is the last step's.
-        last_output_grad = np.zeros((batch, units), dtype) if return_sequences else d_outputs[0]
-        if step_masks is None:
-            dh += last_output_grad
+    saved = _Saved(
+        x_steps, gates, hiddens, cells, tanh_cells, step_masks, w_x, w_h, columns, time_order,
+        sequences,
+    )  # fmt: skip
+    result = np.ascontiguousarray(outputs.transpose(1, 0, 2)) if sequences else outputs[0].copy()
+    return result, hiddens[-1].copy(), cells[-1].copy(), saved
+
+
+def _backward(saved, d_output, d_h, d_c, input_grad_wanted):
+    """Backpropagation through time: the gradients of every parent of the op."""
+    s = saved
+    timesteps, batch, units = s.tanh_cells.shape
+    dtype = s.gates.dtype
+    dh, dc = np.array(d_h, dtype), np.array(d_c, dtype)
+    if s.return_sequences:
+        d_outputs = np.asarray(d_output, dtype).transpose(1, 0, 2)  # time-major
+        last_output_grad = np.zeros((batch, units), dtype)
+    else:
+        d_outputs = None
+        last_output_grad = np.asarray(d_output, dtype)
+    if s.step_masks is None:
+        dh += last_output_grad
+    else:
+        # A masked step repeats the previous output, so the gradient of its
+        # output belongs to an earlier step: carried back until a kept step.
+        d_output_carry = last_output_grad
+    w_h_back = np.ascontiguousarray(s.recurrent_kernel[:, s.columns].T)
+    # d_gates[k]: gradient with respect to step k's gate pre-activations z.
+    d_gates = np.empty((timesteps, batch, 4 * units), dtype)
+    derivative = np.empty((batch, 4 * units), dtype)
+    shifted = np.empty((batch, 4 * units), dtype)
+    # For a sigmoid s the derivative is (1 - s) * s; for tanh g it is (1 - g) * (1 + g).
+    derivative_shift = np.where(np.arange(4 * units) < 3 * units, 0.0, 1.0).astype(dtype)
+    dc_total = np.empty((batch, units), dtype)
+    for k in range(timesteps - 1, -1, -1):
+        i, f, o, g = _gate_blocks(s.gates[k], units)
+        if s.step_masks is None:
+            if s.return_sequences:
+                dh += d_outputs[k]
         else:
-            # A masked step repeats the previous output, so the gradient of its
-            # output belongs to an earlier step: carried back until a kept step.
-            d_output_carry = last_output_grad
-        w_h_back = np.ascontiguousarray(w_h[:, columns].T)
-        # d_gates[k]: gradient with respect to step k's gate pre-activations z.
-        d_gates = np.empty((timesteps, batch, 4 * units), dtype)
-        derivative = np.empty((batch, 4 * units), dtype)
-        shifted = np.empty((batch, 4 * units), dtype)
-        # For a sigmoid s the derivative is (1 - s) * s; for tanh g it is (1 - g) * (1 + g).
-        derivative_shift = np.where(sigmoid_columns, 0.0, 1.0).astype(dtype)
-        dc_total = np.empty((batch, units), dtype)
-        for k in range(timesteps - 1, -1, -1):
-            a = gates[k]
-            i, f, o, g = _gate_blocks(a, units)
-            if step_masks is None:
-                if return_sequences:
-                    dh += d_outputs[k]
-            else:
-                d_output = d_output_carry + d_outputs[k] if return_sequences else d_output_carry
-                keep = step_masks[k]
-                dh_skip, dc_skip = np.where(keep, 0, dh), np.where(keep, 0, dc)
-                dh = np.where(keep, dh + d_output, 0)
-                dc = np.where(keep, dc, 0)
-                d_output_carry = np.where(keep, 0, d_output)
-            # h = o * tanh(c), so c also receives dh * o * (1 - tanh(c)^2).
-            tanh_c = tanh_cells[k]
-            np.multiply(tanh_c, tanh_c, out=dc_total)
-            np.subtract(1, dc_total, out=dc_total)
-            dc_total *= o
-            dc_total *= dh
-            dc_total += dc
-            # Gradients of the gate activations i, f, o, c ...
-            d = d_gates[k]
-            np.multiply(dc_total, g, out=d[:, :units])
-            np.multiply(dc_total, cells[k], out=d[:, units : 2 * units])
-            np.multiply(dh, tanh_c, out=d[:, 2 * units : 3 * units])
-            np.multiply(dc_total, i, out=d[:, 3 * units :])
-            # ... times the activations' derivatives.
-            np.subtract(1, a, out=derivative)
-            np.add(a, derivative_shift, out=shifted)
-            derivative *= shifted
-            d *= derivative
-            np.matmul(d, w_h_back, out=dh)
-            np.multiply(dc_total, f, out=dc)
-            if step_masks is not None:
-                dh += dh_skip
-                dc += dc_skip
+            d_step = d_output_carry + d_outputs[k] if s.return_sequences else d_output_carry
+            keep = s.step_masks[k]
+            dh_skip, dc_skip = np.where(keep, 0, dh), np.where(keep, 0, dc)
+            dh = np.where(keep, dh + d_step, 0)
+            dc = np.where(keep, dc, 0)
+            d_output_carry = np.where(keep, 0, d_step)
+        # h = o * tanh(c), so dc_total = dc + dh * o * (1 - tanh(c)^2)
+        tanh_c = s.tanh_cells[k]
+        np.multiply(tanh_c, tanh_c, out=dc_total)
+        np.subtract(1, dc_total, out=dc_total)
+        dc_total *= o
+        dc_total *= dh
+        dc_total += dc
+        # c = f * c_prev + i * g:  di = dc * g, df = dc * c_prev, dg = dc * i;  do = dh * tanh(c)
+        d = d_gates[k]
+        np.multiply(dc_total, g, out=d[:, :units])
+        np.multiply(dc_total, s.cells[k], out=d[:, units : 2 * units])
+        np.multiply(dh, tanh_c, out=d[:, 2 * units : 3 * units])
+        np.multiply(dc_total, i, out=d[:, 3 * units :])
+        # dz = d(gate) * sigmoid'(z) = d * (1 - s) * s  (tanh'(z) = (1 - g) * (1 + g) for g)
+        np.subtract(1, s.gates[k], out=derivative)
+        np.add(s.gates[k], derivative_shift, out=shifted)
+        derivative *= shifted
+        d *= derivative
+        # z = ... + h_prev @ recurrent_kernel:  dh_prev = dz @ recurrent_kernel.T;  dc_prev = dc * f
+        np.matmul(d, w_h_back, out=dh)
+        np.multiply(dc_total, f, out=dc)
+        if s.step_masks is not None:
+            dh += dh_skip
+            dc += dc_skip
 
-        d_flat = d_gates.reshape(-1, 4 * units)
-        keras_columns = np.argsort(columns)
-        d_kernel = (x_steps.reshape(-1, features).T @ d_flat)[:, keras_columns]
-        d_recurrent = (hiddens[:-1].reshape(-1, units).T @ d_flat)[:, keras_columns]
-        d_bias = None if bias is None else d_flat.sum(axis=0)[keras_columns]
-        d_inputs = None
-        if wants_grad(inputs):
-            d_steps = (d_flat @ w_x[:, columns].T).reshape(timesteps, batch, features)
-            d_inputs = np.ascontiguousarray(d_steps[time_order].transpose(1, 0, 2))
-        return d_inputs, d_kernel, d_recurrent, d_bias, dh, dc
-
-    parents = (inputs, kernel, recurrent_kernel, bias, h0, c0)
-    return record(packed, parents, backward, "lstm_sequence")
+    # z = x @ kernel + h @ recurrent_kernel + bias, summed over every step and sample.
+    d_flat = d_gates.reshape(-1, 4 * units)
+    keras_columns = np.argsort(s.columns)
+    features = s.x_steps.shape[-1]
+    d_kernel = (s.x_steps.reshape(-1, features).T @ d_flat)[:, keras_columns]
+    d_recurrent = (s.hiddens[:-1].reshape(-1, units).T @ d_flat)[:, keras_columns]
+    d_bias = d_flat.sum(axis=0)[keras_columns]
+    d_inputs = None
+    if input_grad_wanted:
+        d_steps = (d_flat @ s.kernel[:, s.columns].T).reshape(timesteps, batch, features)
+        d_inputs = np.ascontiguousarray(d_steps[s.time_order].transpose(1, 0, 2))
+    return d_inputs, d_kernel, d_recurrent, d_bias, dh, dc

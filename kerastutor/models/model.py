@@ -8,10 +8,11 @@ prints its structure (`summary`), learns from data (`compile`, `fit`,
 """
 
 from kerastutor import saving
+from kerastutor.engine import naming
 from kerastutor.engine.functional import Functional
 from kerastutor.training.trainer import Trainer
 
-__all__ = ["Model"]
+__all__ = ["Model", "Functional"]
 
 
 class Model(Trainer, Functional):
@@ -26,9 +27,13 @@ class Model(Trainer, Functional):
         65
     """
 
-    # summary() and plot_model show `Model(inputs, outputs)` as Keras 3 does; a
-    # subclass (Sequential, a learner's `class Encoder(Model)`) keeps its own name.
-    _type_name = "Functional"
+    def __new__(cls, *args, **kwargs):
+        # As in Keras 3, `Model(inputs, outputs)` makes a `Functional` (a Model
+        # defined by its graph); a subclass such as Sequential or a learner's
+        # `class MLP(Model)` is made as itself.
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            cls = Functional
+        return super().__new__(cls)
 
     def save(self, filepath, overwrite=True, include_optimizer=True):
         """Save architecture, weights and optimizer state to one `.keras` file.
@@ -53,3 +58,16 @@ class Model(Trainer, Functional):
     def to_json(self, **kwargs):
         """The architecture (no weights) as Keras 3's JSON; `model_from_json` rebuilds it."""
         return saving.model_to_json(self, **kwargs)
+
+
+class Functional(Model):
+    """What `Model(inputs, outputs)` returns, as in Keras 3: a Model defined by a graph.
+
+    `isinstance(model, Model)` holds; `type(model).__name__` is 'Functional',
+    which is what `summary()`, `plot_model` and a saved config show.
+    """
+
+    def __init__(self, inputs=None, outputs=None, name=None, **kwargs):
+        # Named 'model', 'model_1', ... as in Keras 2, which the seeds print
+        # (Keras 3 says 'functional').
+        super().__init__(inputs, outputs, name=name or naming.unique_name("model"), **kwargs)

@@ -209,10 +209,9 @@ class Sequential(Model):
         model = cls(name=model_config["name"])
         for layer_config in model_config["layers"]:
             layer_class = get_layer_class(layer_config["class_name"], custom_objects)
-            if hasattr(layer_class, "_init_graph"):
-                model.add(layer_class.from_config(layer_config["config"], custom_objects))
-            else:
-                model.add(layer_class.from_config(layer_config["config"]))
+            model.add(
+                layer_class.from_config(layer_config["config"], custom_objects=custom_objects)
+            )
         return model
 
 

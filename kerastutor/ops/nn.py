@@ -148,6 +148,8 @@ def _kernel_offsets(kernel_size):
 
 
 def _pad_spatial(x, pads, value=0.0):
+    if not any(before or after for before, after in pads):
+        return x  # 'valid': nothing to add, and no copy of the input
     return np.pad(x, [(0, 0), *pads, (0, 0)], constant_values=value)
 
 
@@ -155,20 +157,30 @@ def _unpad_spatial(padded, pads, sizes):
     return padded[(slice(None),) + tuple(slice(p[0], p[0] + n) for p, n in zip(pads, sizes))]
 
 
+def _windows(padded, kernel_size, strides, dilation_rate):
+    """Every window of the padded input, as a view (no copy).
+
+    Shape (batch, *out_positions, channels, *kernel_size): entry
+    [b, *position, c, *offset] is channel c of the pixel that kernel offset
+    `offset` sees at output `position`. `sliding_window_view` lists every
+    window; the strides keep every s-th one and the dilation every d-th tap.
+    """
+    rank = padded.ndim - 2
+    spans = [d * (k - 1) + 1 for k, d in zip(kernel_size, dilation_rate, strict=True)]
+    windows = sliding_window_view(padded, spans, axis=tuple(range(1, rank + 1)))
+    windows = windows[(slice(None), *(slice(None, None, s) for s in strides), slice(None))]
+    return windows[(Ellipsis, *(slice(None, None, d) for d in dilation_rate))]
+
+
 def _patches(padded, kernel_size, strides, dilation_rate):
     """Every output position's window as one row: shape (positions, offsets, channels).
 
     Row r, entry (o, c) is channel c of the input pixel that kernel offset o
     sees at output position r: taps(o) for all offsets side by side
-    ("im2col"). `sliding_window_view` lists every window without copying;
-    the strides and the dilation keep every s-th window and every d-th tap.
+    ("im2col"), copied once into one array.
     """
     rank = padded.ndim - 2
-    spans = [d * (k - 1) + 1 for k, d in zip(kernel_size, dilation_rate, strict=True)]
-    windows = sliding_window_view(padded, spans, axis=tuple(range(1, rank + 1)))
-    # windows: (batch, *positions, channels, *span); keep the strided positions and dilated taps.
-    windows = windows[(slice(None), *(slice(None, None, s) for s in strides), slice(None))]
-    windows = windows[(Ellipsis, *(slice(None, None, d) for d in dilation_rate))]
+    windows = _windows(padded, kernel_size, strides, dilation_rate)
     # Channels last, after the offsets, so that row r reads (offset, channel) in kernel order.
     windows = np.moveaxis(windows, rank + 1, -1)
     return windows.reshape(-1, math.prod(kernel_size), padded.shape[-1])
@@ -230,9 +242,8 @@ def conv(x, kernel, strides=1, padding="valid", dilation_rate=1):
         conv_output_length(n, k, s, padding, d)
         for n, k, s, d in zip(sizes, kernel_size, strides, dilation_rate, strict=True)
     ]
-    patches = _patches(
-        padded, kernel_size, strides, dilation_rate
-    )  # (positions, offsets, channels)
+    # One row per output position: (positions, offsets, channels).
+    patches = _patches(padded, kernel_size, strides, dilation_rate)
     positions, offsets = patches.shape[:2]
     flat_kernel = kernel_data.reshape(offsets, group_channels, filters)
     if groups == 1:
@@ -248,9 +259,7 @@ def conv(x, kernel, strides=1, padding="valid", dilation_rate=1):
     def backward(g):
         g_rows = g.reshape(positions, filters)
         if groups == 1:
-            # (g.T @ patches).T = patches.T @ g; OpenBLAS is much faster in this
-            # order for a long, thin product.
-            grad_kernel = (g_rows.T @ patches.reshape(positions, -1)).T
+            grad_kernel = patches.reshape(positions, -1).T @ g_rows
         else:
             grad_kernel = np.einsum(
                 "pogc,pgf->ocgf",
@@ -399,7 +408,7 @@ def conv_transpose(x, kernel, strides=1, padding="valid", output_padding=None, d
 
 
 def _pool_geometry(x_data, pool_size, strides, padding):
-    """pool_size, strides, per-axis pads and output sizes of a pooling op."""
+    """pool_size, strides and the per-axis pads and output sizes of a pooling op."""
     rank = x_data.ndim - 2
     pool_size = _tuple(pool_size, rank, "pool_size")
     strides = pool_size if strides is None else _tuple(strides, rank, "strides")
@@ -413,11 +422,12 @@ def _pool_geometry(x_data, pool_size, strides, padding):
             f"The {pool_size} pooling window does not fit in an input of shape "
             f"{x_data.shape} with padding='valid'."
         )
-    windows = [
-        (offset, _window_slices(offset, (1,) * rank, strides, out_sizes))
-        for offset in _kernel_offsets(pool_size)
-    ]
-    return pads, windows
+    return pool_size, strides, pads, out_sizes
+
+
+def _window_axes(rank):
+    """The window axes of a `_windows` view: the last `rank` axes."""
+    return tuple(range(-rank, 0))
 
 
 @symbolic_aware
@@ -437,22 +447,23 @@ def max_pool(x, pool_size, strides=None, padding="valid"):
     argmax (in the window's row-major order), as TensorFlow routes it.
     """
     x_data = data_of(x)
-    pads, windows = _pool_geometry(x_data, pool_size, strides, padding)
+    rank = x_data.ndim - 2
+    pool_size, strides, pads, out_sizes = _pool_geometry(x_data, pool_size, strides, padding)
     sizes = x_data.shape[1:-1]
     padded = _pad_spatial(x_data, pads, -np.inf)
-    # Walk the window's positions; `first_argmax` remembers which one held the max.
-    out = padded[windows[0][1]].copy()
-    first_argmax = np.zeros(out.shape, np.intp)
-    for index, (_, window) in enumerate(windows[1:], start=1):
-        taps = padded[window]
-        larger = taps > out  # strictly larger: on ties the earlier position keeps it
-        np.copyto(out, taps, where=larger)
-        np.copyto(first_argmax, index, where=larger)
+    ones = (1,) * rank
+    out = _windows(padded, pool_size, strides, ones).max(axis=_window_axes(rank))
 
     def backward(g):
+        # Walk the window's positions in order; the first one holding the
+        # maximum takes the window's gradient, later equal ones get nothing.
         grad_padded = np.zeros(padded.shape, g.dtype)
-        for index, (_, window) in enumerate(windows):
-            grad_padded[window] += np.where(first_argmax == index, g, 0)
+        taken = np.zeros(out.shape, bool)
+        for offset in _kernel_offsets(pool_size):
+            window = _window_slices(offset, ones, strides, out_sizes)
+            first_max = (padded[window] == out) & ~taken
+            taken |= first_max
+            grad_padded[window] += np.where(first_max, g, 0)
         return (_unpad_spatial(grad_padded, pads, sizes),)
 
     return record(out, (x,), backward, "max_pool")
@@ -468,23 +479,25 @@ def average_pool(x, pool_size, strides=None, padding="valid"):
     among the inputs it averaged.
     """
     x_data = data_of(x)
-    pads, windows = _pool_geometry(x_data, pool_size, strides, padding)
+    rank = x_data.ndim - 2
+    pool_size, strides, pads, out_sizes = _pool_geometry(x_data, pool_size, strides, padding)
     sizes = x_data.shape[1:-1]
+    ones = (1,) * rank
     padded = _pad_spatial(x_data, pads)
+    total = _windows(padded, pool_size, strides, ones).sum(axis=_window_axes(rank))
     # How many real (unpadded) inputs each window holds.
     real = _pad_spatial(np.ones((1, *sizes, 1), x_data.dtype), pads)
-    total = sum(padded[window] for _, window in windows)
-    count = sum(real[window] for _, window in windows)
-    out = total / count
+    count = _windows(real, pool_size, strides, ones).sum(axis=_window_axes(rank))
+    out = (total / count).astype(x_data.dtype, copy=False)
 
     def backward(g):
         share = g / count
         grad_padded = np.zeros(padded.shape, g.dtype)
-        for _, window in windows:
-            grad_padded[window] += share
+        for offset in _kernel_offsets(pool_size):
+            grad_padded[_window_slices(offset, ones, strides, out_sizes)] += share
         return (_unpad_spatial(grad_padded, pads, sizes),)
 
-    return record(out.astype(x_data.dtype, copy=False), (x,), backward, "average_pool")
+    return record(out, (x,), backward, "average_pool")
 
 
 # ---------------------------------------------------------------- activations

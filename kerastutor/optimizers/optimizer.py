@@ -93,6 +93,12 @@ class Optimizer:
             checked.append((gradient, variable))
         for gradient, variable in checked:
             self.update_step(gradient, variable, self.learning_rate)
+        # As in Keras: after the update, every weight with a constraint is put
+        # back inside its allowed set (`kernel_constraint=MaxNorm(2)`, ...).
+        for variable in variables:
+            constraint = getattr(variable, "constraint", None)
+            if constraint is not None:
+                variable.assign(constraint(variable.data))
         self.iterations += 1
 
     def apply_gradients(self, grads_and_vars):

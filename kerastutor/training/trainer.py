@@ -251,6 +251,9 @@ class Trainer:
             if weight != 1.0:
                 value = ops.multiply(value, np.asarray(weight, dtype=data_of(value).dtype))
             total = value if total is None else ops.add(total, value)
+        # Regularization and activity penalties (`model.losses`) count too, as in Keras.
+        for penalty in self.losses:
+            total = ops.add(total, penalty)
         return total, per_output
 
     def _train_step(self, x_batch, y_batch):

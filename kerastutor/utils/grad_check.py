@@ -66,10 +66,15 @@ def central_difference(f, variable, index, eps=1e-6):
 
 
 def _layers_in(item):
-    """`item` if it is a layer, plus every layer inside a model, recursively."""
+    """`item` if it is a layer, plus every layer inside it, recursively.
+
+    Inside means the layers of a model and the layers a layer holds as
+    attributes (a wrapper's TimeDistributed(Dense) or Bidirectional's two
+    directions), so that their weights are cast to float64 too.
+    """
     if isinstance(item, Layer):
         found = [item]
-        for inner in getattr(item, "layers", []):
+        for inner in list(getattr(item, "layers", [])) + item._sublayers():
             found += _layers_in(inner)
         return found
     if isinstance(item, (list, tuple)):
@@ -79,8 +84,13 @@ def _layers_in(item):
 
 @contextlib.contextmanager
 def _in_float64(layers):
-    """Compute in float64 inside the block: layers cast inputs and hold weights as float64."""
+    """Compute in float64 inside the block: layers cast inputs and hold weights as float64.
+
+    A model also casts what it is given to its Inputs' dtype (a model nested
+    in TimeDistributed is given plain arrays), so float Inputs become float64 too.
+    """
     saved = []
+    saved_inputs = []
     seen = set()
     for layer in layers:
         if id(layer) in seen:
@@ -90,6 +100,10 @@ def _in_float64(layers):
         layer.dtype = "float64"
         for variable in layer._variables:
             variable.data = variable.data.astype(np.float64)
+        for tensor in getattr(layer, "inputs", None) or []:
+            if np.dtype(tensor.dtype).kind == "f":
+                saved_inputs.append((tensor, tensor.dtype))
+                tensor.dtype = "float64"
     try:
         yield
     finally:
@@ -97,6 +111,8 @@ def _in_float64(layers):
             layer.dtype = dtype
             for variable, data in variables:
                 variable.data = data
+        for tensor, dtype in saved_inputs:
+            tensor.dtype = dtype
 
 
 def _describe(fn):

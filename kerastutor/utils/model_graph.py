@@ -22,6 +22,7 @@ __all__ = [
     "ModelGraph",
     "collect_graph",
     "describe_call",
+    "wrapped_layers",
     "format_shapes",
     "NODE_COLOURS",
     "NODE_TINTS",
@@ -115,6 +116,12 @@ def _walk_back(outputs):
     for tensor in outputs:
         visit(tensor.node)
     return order
+
+
+def wrapped_layers(layer):
+    """The layers a wrapper applies: [dense] for TimeDistributed(dense), both
+    directions for Bidirectional; [] for an ordinary layer."""
+    return layer._sublayers()
 
 
 def describe_call(node):

@@ -26,7 +26,13 @@ import pathlib
 from kerastutor.engine.functional import Functional
 from kerastutor.engine.input_layer import InputLayer
 from kerastutor.engine.summary import type_name
-from kerastutor.utils.model_graph import NODE_COLOURS, NODE_TINTS, collect_graph, format_shapes
+from kerastutor.utils.model_graph import (
+    NODE_COLOURS,
+    NODE_TINTS,
+    collect_graph,
+    format_shapes,
+    wrapped_layers,
+)
 
 try:
     import graphviz
@@ -250,6 +256,13 @@ class _DotWriter:
         header = "#fde2c4" if shared else "#e8e8e8" if isinstance(layer, InputLayer) else "#dbe9f6"
         width = len(columns) if self.show_shapes else 1
         rows = [f'<tr><td colspan="{width}" bgcolor="{header}">{self._title(layer)}</td></tr>']
+        # A wrapper's box names the layers it applies, each with its weights.
+        for inner in wrapped_layers(layer):
+            params = f"{inner.count_params():,} params" if inner.built else "not built"
+            rows.append(
+                f'<tr><td colspan="{width}" bgcolor="#f3f3f3">wraps {self._title(inner)}: '
+                f"{params}</td></tr>"
+            )
         if self.show_shapes:
             rows.append("<tr>" + "".join(f"<td><i>{c}</i></td>" for c in columns) + "</tr>")
             for node in nodes:

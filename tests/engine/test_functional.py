@@ -257,13 +257,13 @@ def test_predict_verbose_prints_one_line(capsys):
         ),
         (
             lambda: [np.ones((2, 4)), np.ones((2, 6, 2))],
-            "Layer 'model' (Model) cannot be called on concrete data: expected input 1 to have "
+            "Layer 'model' (Functional) cannot be called on concrete data: expected input 1 to have "
             "rank 2 (batch axis included), found rank 3 with shape (2, 6, 2). The model's "
             "inputs were declared as 'a' (None, 4), 'b' (None, 6).",
         ),
         (
             lambda: [np.ones((2, 5)), np.ones((2, 6))],
-            "Layer 'model' (Model) cannot be called on concrete data: expected axis 1 of input 0 "
+            "Layer 'model' (Functional) cannot be called on concrete data: expected axis 1 of input 0 "
             "to have size 4, found shape (2, 5) (size 5). The model's inputs were declared as "
             "'a' (None, 4), 'b' (None, 6).",
         ),

@@ -185,3 +185,12 @@ def test_a_symbolic_tensor_has_no_values():
     with pytest.raises(TypeError, match="symbolic"):
         np.asarray(a)
     assert isinstance(a, autodiff.Symbolic)
+
+
+def test_plot_model_draws_op_nodes_like_layers():
+    from kerastutor.utils.model_graph import collect_graph
+
+    a, b = two_inputs()
+    model = keras.Model([a, b], keras.layers.Dense(2)(a + b))
+    graph = collect_graph(model)
+    assert [layer.name for layer in graph.layers] == ["a", "b", "add", "dense"]

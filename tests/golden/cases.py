@@ -993,6 +993,391 @@ _TRAIN += [
 # RepeatVector, Masking.
 
 
+@case(floats(6, 3), tags=("simple_rnn",))
+def simple_rnn_last(L, M):
+    """SimpleRNN(4): h = tanh(x @ W + h @ U + b), the last step's h."""
+    x = L.Input(shape=(6, 3))
+    return M.Model(x, L.SimpleRNN(4)(x))
+
+
+@case(floats(5, 3), tags=("simple_rnn", "multi_output"))
+def simple_rnn_sequences_state_backwards(L, M):
+    """SimpleRNN(3, return_sequences, return_state, go_backwards, relu, no bias)."""
+    x = L.Input(shape=(5, 3))
+    y, h = L.SimpleRNN(
+        3,
+        activation="relu",
+        use_bias=False,
+        return_sequences=True,
+        return_state=True,
+        go_backwards=True,
+    )(x)
+    return M.Model(x, [y, h])
+
+
+@case(padded_ids(10, MASK_ROWS), tags=("simple_rnn", "mask"))
+def simple_rnn_mask(L, M):
+    """Masked SimpleRNN(3, return_sequences=True) -> Dense(2): padded steps repeat."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(10, 4, mask_zero=True)(x)
+    h = L.SimpleRNN(3, return_sequences=True)(h)
+    return M.Model(x, L.Dense(2)(h))
+
+
+@case(floats(6, 3), tags=("gru", "train_base"))
+def gru_last(L, M):
+    """GRU(4), Keras 3's default reset_after=True: bias (2, 12)."""
+    x = L.Input(shape=(6, 3))
+    return M.Model(x, L.GRU(4)(x))
+
+
+@case(floats(6, 3), tags=("gru", "train_base"))
+def gru_reset_before(L, M):
+    """GRU(4, reset_after=False): the reset gate before the matmul, bias (12,)."""
+    x = L.Input(shape=(6, 3))
+    return M.Model(x, L.Dense(2)(L.GRU(4, reset_after=False)(x)))
+
+
+@case(floats(5, 3), tags=("gru", "multi_output"))
+def gru_sequences_state_backwards(L, M):
+    """GRU(3, return_sequences, return_state, go_backwards)."""
+    x = L.Input(shape=(5, 3))
+    y, h = L.GRU(3, return_sequences=True, return_state=True, go_backwards=True)(x)
+    return M.Model(x, [y, h])
+
+
+@case(padded_ids(10, MASK_ROWS), tags=("gru", "mask"))
+def gru_mask_reset_before(L, M):
+    """Masked GRU(3, reset_after=False, return_sequences, return_state)."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(10, 4, mask_zero=True)(x)
+    y, state = L.GRU(3, reset_after=False, return_sequences=True, return_state=True)(h)
+    return M.Model(x, [y, state])
+
+
+@case(floats(5, 3), floats(4), tags=("gru", "initial_state"))
+def gru_initial_state(L, M):
+    """GRU(4, return_sequences=True) from initial_state=[h0], no bias."""
+    x = L.Input(shape=(5, 3))
+    h0 = L.Input(shape=(4,))
+    y = L.GRU(4, use_bias=False, return_sequences=True)(x, initial_state=[h0])
+    return M.Model([x, h0], y)
+
+
+@case(padded_ids(16, MASK_ROWS, distinct=True), tags=("gru", "simple_rnn", "mask", "train_base"))
+def gru_simple_rnn_stacked_mask(L, M):
+    """Embedding(mask_zero) -> GRU(4, return_sequences) -> SimpleRNN(3) -> Dense(2, softmax)."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(16, 4, mask_zero=True)(x)
+    h = L.GRU(4, return_sequences=True)(h)
+    h = L.SimpleRNN(3)(h)
+    return M.Model(x, L.Dense(2, activation="softmax")(h))
+
+
+@case(floats(5, 3), tags=("lstm", "gru", "simple_rnn", "dropout", "multi_output"))
+def recurrent_dropout_inference(L, M):
+    """dropout and recurrent_dropout change nothing in predict()."""
+    x = L.Input(shape=(5, 3))
+    a = L.LSTM(3, dropout=0.4, recurrent_dropout=0.3)(x)
+    b = L.GRU(3, dropout=0.4, recurrent_dropout=0.3)(x)
+    c = L.SimpleRNN(3, dropout=0.4, recurrent_dropout=0.3)(x)
+    return M.Model(x, [a, b, c])
+
+
+@case(padded_ids(10, MASK_ROWS), tags=("lstm", "gru", "mask", "multi_output"))
+def zero_output_for_mask(L, M):
+    """zero_output_for_mask=True: padded steps output zeros instead of repeating."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(10, 4, mask_zero=True)(x)
+    a = L.LSTM(3, return_sequences=True, zero_output_for_mask=True)(h)
+    b = L.GRU(3, return_sequences=True, go_backwards=True, zero_output_for_mask=True)(h)
+    c = L.GRU(2, zero_output_for_mask=True)(h)
+    return M.Model(x, [a, b, c])
+
+
+@case(floats(5, 3), tags=("rnn_cell", "lstm", "train_base"))
+def rnn_lstm_cell(L, M):
+    """RNN(LSTMCell(4), return_sequences=True) -> Dense(2): the same as LSTM(4)."""
+    x = L.Input(shape=(5, 3))
+    h = L.RNN(L.LSTMCell(4), return_sequences=True)(x)
+    return M.Model(x, L.Dense(2)(h))
+
+
+@case(floats(5, 3), tags=("rnn_cell", "gru", "simple_rnn", "multi_output"))
+def rnn_cell_list_state(L, M):
+    """RNN([GRUCell(3), SimpleRNNCell(2)], return_state=True): a list of cells is stacked."""
+    x = L.Input(shape=(5, 3))
+    y, h1, h2 = L.RNN([L.GRUCell(3), L.SimpleRNNCell(2)], return_state=True)(x)
+    return M.Model(x, [y, h1, h2])
+
+
+@case(padded_ids(10, MASK_ROWS), tags=("rnn_cell", "mask", "train_base"))
+def rnn_stacked_cells_mask(L, M):
+    """Masked RNN(StackedRNNCells([GRUCell(4, reset_after=False), LSTMCell(3)])) -> Dense(2)."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(10, 4, mask_zero=True)(x)
+    cells = L.StackedRNNCells([L.GRUCell(4, reset_after=False), L.LSTMCell(3)])
+    h = L.RNN(cells, return_sequences=True, go_backwards=True)(h)
+    return M.Model(x, L.Dense(2)(h))
+
+
+_TRAIN += [
+    TrainCase("simple_rnn_mask", "sgd", "mse", "SimpleRNN gradients through a mask"),
+    TrainCase("gru_last", "adam", "mse", "GRU with its (2, 3u) bias, Adam"),
+    TrainCase("gru_reset_before", "sgd", "mae", "GRU(reset_after=False)"),
+    TrainCase(
+        "gru_simple_rnn_stacked_mask",
+        "rmsprop",
+        "sparse_categorical_crossentropy",
+        "masked GRU -> SimpleRNN, each token id once",
+    ),
+    TrainCase("rnn_lstm_cell", "adam", "mse", "RNN(LSTMCell) trains like LSTM"),
+    TrainCase("rnn_stacked_cells_mask", "momentum", "mse", "stacked cells, masked, backwards"),
+]
+
+
+# wrappers
+
+
+def padded_floats(timesteps, features, rows):
+    """Float32 sequences whose timestep t of sample b is all zeros where rows[b][t] is "0".
+
+    Masking(mask_value=0.0) turns exactly those steps into padding.
+    """
+
+    def make(rng, batch):
+        if batch != len(rows):
+            raise ValueError(f"padded_floats has {len(rows)} rows, batch is {batch}")
+        pattern = np.array([[c == "x" for c in row] for row in rows])
+        values = rng.standard_normal((batch, timesteps, features)).astype(np.float32)
+        return np.where(pattern[:, :, None], values, np.float32(0.0))
+
+    make.spec = {
+        "kind": "padded_floats",
+        "timesteps": timesteps,
+        "features": features,
+        "rows": list(rows),
+    }
+    make.batch = len(rows)
+    return make
+
+
+@case(floats(5, 3), tags=("bidirectional", "lstm", "train_base"))
+def bidirectional_lstm_concat(L, M):
+    """Bidirectional(LSTM(3)) -> Dense(2): forward and backward last outputs, concatenated."""
+    x = L.Input(shape=(5, 3))
+    h = L.Bidirectional(L.LSTM(3))(x)
+    return M.Model(x, L.Dense(2)(h))
+
+
+@case(floats(5, 3), tags=("bidirectional", "lstm"))
+def bidirectional_lstm_sequences_sum(L, M):
+    """Bidirectional(LSTM(3, return_sequences=True), merge_mode='sum'): the backward
+    sequence is flipped back into time order before the sum."""
+    x = L.Input(shape=(5, 3))
+    return M.Model(x, L.Bidirectional(L.LSTM(3, return_sequences=True), merge_mode="sum")(x))
+
+
+@case(floats(4, 2), tags=("bidirectional", "lstm"))
+def bidirectional_lstm_sequences_mul(L, M):
+    """Bidirectional(LSTM(2, return_sequences=True), merge_mode='mul')."""
+    x = L.Input(shape=(4, 2))
+    return M.Model(x, L.Bidirectional(L.LSTM(2, return_sequences=True), merge_mode="mul")(x))
+
+
+@case(floats(4, 2), tags=("bidirectional", "lstm"))
+def bidirectional_lstm_ave(L, M):
+    """Bidirectional(LSTM(3), merge_mode='ave')."""
+    x = L.Input(shape=(4, 2))
+    return M.Model(x, L.Bidirectional(L.LSTM(3), merge_mode="ave")(x))
+
+
+@case(floats(4, 3), tags=("bidirectional", "lstm", "multi_output"))
+def bidirectional_lstm_states_no_merge(L, M):
+    """merge_mode=None with return_sequences and return_state: six outputs,
+    [forward, backward, h_f, c_f, h_b, c_b]."""
+    x = L.Input(shape=(4, 3))
+    outputs = L.Bidirectional(L.LSTM(2, return_sequences=True, return_state=True), merge_mode=None)(
+        x
+    )
+    return M.Model(x, list(outputs))
+
+
+@case(floats(4, 3), floats(2), floats(2), floats(2), floats(2), tags=("bidirectional", "lstm"))
+def bidirectional_lstm_initial_state(L, M):
+    """initial_state=[h_f, c_f, h_b, c_b]: the first half starts the forward LSTM."""
+    x = L.Input(shape=(4, 3))
+    states = [L.Input(shape=(2,)) for _ in range(4)]
+    y = L.Bidirectional(L.LSTM(2, return_sequences=True))(x, initial_state=states)
+    return M.Model([x, *states], y)
+
+
+@case(floats(5, 2), tags=("bidirectional", "lstm"))
+def bidirectional_lstm_backward_layer(L, M):
+    """A backward_layer of its own (relu instead of tanh), with its own weights."""
+    x = L.Input(shape=(5, 2))
+    backward = L.LSTM(3, activation="relu", go_backwards=True, return_sequences=True)
+    y = L.Bidirectional(L.LSTM(3, return_sequences=True), backward_layer=backward)(x)
+    return M.Model(x, y)
+
+
+@case(
+    padded_ids(16, MASK_ROWS, distinct=True), tags=("bidirectional", "lstm", "mask", "train_base")
+)
+def bidirectional_lstm_embedding_mask(L, M):
+    """Embedding(mask_zero=True) -> Bidirectional(LSTM(3, return_sequences=True)) ->
+    Dense(3, softmax): both directions skip the padding, a padded step outputs
+    zeros, and the mask reaches the loss."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(16, 4, mask_zero=True)(x)
+    h = L.Bidirectional(L.LSTM(3, return_sequences=True))(h)
+    return M.Model(x, L.Dense(3, activation="softmax")(h))
+
+
+@case(
+    padded_ids(16, MASK_ROWS, distinct=True), tags=("bidirectional", "lstm", "mask", "train_base")
+)
+def bidirectional_lstm_embedding_mask_last(L, M):
+    """Embedding(mask_zero=True) -> Bidirectional(LSTM(3)) -> Dense(1, sigmoid)."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(16, 4, mask_zero=True)(x)
+    h = L.Bidirectional(L.LSTM(3))(h)
+    return M.Model(x, L.Dense(1, activation="sigmoid")(h))
+
+
+@case(padded_ids(16, MASK_ROWS, distinct=True), tags=("bidirectional", "gru", "mask", "train_base"))
+def bidirectional_gru_embedding_mask(L, M):
+    """Embedding(mask_zero=True) -> Bidirectional(GRU(3, return_sequences=True)) ->
+    Dense(3, softmax): the text-classification shape of Keras's examples, masked."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(16, 4, mask_zero=True)(x)
+    h = L.Bidirectional(L.GRU(3, return_sequences=True))(h)
+    return M.Model(x, L.Dense(3, activation="softmax")(h))
+
+
+@case(floats(5, 3), tags=("bidirectional", "gru", "multi_output"))
+def bidirectional_gru_states_sum(L, M):
+    """Bidirectional(GRU(2, return_state=True), merge_mode='sum'): [output, h_f, h_b],
+    one state per direction."""
+    x = L.Input(shape=(5, 3))
+    outputs = L.Bidirectional(L.GRU(2, return_state=True), merge_mode="sum")(x)
+    return M.Model(x, list(outputs))
+
+
+@case(floats(4, 3), floats(2), floats(2), tags=("bidirectional", "gru", "initial_state"))
+def bidirectional_gru_initial_state(L, M):
+    """Bidirectional(GRU(2, reset_after=False)) from initial_state=[h_f, h_b]."""
+    x = L.Input(shape=(4, 3))
+    states = [L.Input(shape=(2,)), L.Input(shape=(2,))]
+    layer = L.Bidirectional(L.GRU(2, reset_after=False, return_sequences=True))
+    return M.Model([x, *states], layer(x, initial_state=states))
+
+
+@case(padded_floats(6, 3, MASK_ROWS), tags=("bidirectional", "simple_rnn", "mask"))
+def bidirectional_simple_rnn_backward_layer(L, M):
+    """Masking() -> Bidirectional(SimpleRNN(3), backward_layer=SimpleRNN(3, relu),
+    merge_mode='mul')."""
+    x = L.Input(shape=(6, 3))
+    backward = L.SimpleRNN(3, activation="relu", go_backwards=True, return_sequences=True)
+    layer = L.Bidirectional(
+        L.SimpleRNN(3, return_sequences=True), backward_layer=backward, merge_mode="mul"
+    )
+    return M.Model(x, layer(L.Masking()(x)))
+
+
+@case(floats(4, 3), tags=("time_distributed", "dense"))
+def time_distributed_dense(L, M):
+    """TimeDistributed(Dense(2, tanh)): the same Dense at every timestep."""
+    x = L.Input(shape=(4, 3))
+    return M.Model(x, L.TimeDistributed(L.Dense(2, activation="tanh"))(x))
+
+
+@case(padded_ids(16, MASK_ROWS, distinct=True), tags=("time_distributed", "mask", "train_base"))
+def time_distributed_mask_zero(L, M):
+    """Embedding(mask_zero=True) -> TimeDistributed(Dense(3, softmax)): the mask
+    passes through the wrapper to the loss."""
+    x = L.Input(shape=(6,), dtype="int32")
+    h = L.Embedding(16, 4, mask_zero=True)(x)
+    return M.Model(x, L.TimeDistributed(L.Dense(3, activation="softmax"))(h))
+
+
+@case(floats(3, 5, 5, 2), tags=("time_distributed", "conv", "train_base"))
+def time_distributed_conv2d(L, M):
+    """TimeDistributed(Conv2D(2, 3)) -> TimeDistributed(Flatten()) -> LSTM(2):
+    a tiny video model, one Conv2D applied to every frame."""
+    x = L.Input(shape=(3, 5, 5, 2))
+    h = L.TimeDistributed(L.Conv2D(2, 3, activation="relu"))(x)
+    h = L.TimeDistributed(L.Flatten())(h)
+    return M.Model(x, L.LSTM(2)(h))
+
+
+@case(floats(3, 4, 4, 1), tags=("time_distributed", "nested"))
+def time_distributed_nested_model(L, M):
+    """TimeDistributed(Model(frame -> Flatten -> Dense(3))): a whole model per timestep."""
+    frame = L.Input(shape=(4, 4, 1))
+    per_frame = M.Model(frame, L.Dense(3)(L.Flatten()(frame)))
+    x = L.Input(shape=(3, 4, 4, 1))
+    return M.Model(x, L.TimeDistributed(per_frame)(x))
+
+
+@case(floats(5, 3), tags=("repeat_vector", "lstm", "train_base"))
+def repeat_vector_encoder_decoder(L, M):
+    """LSTM(4) -> RepeatVector(3) -> LSTM(4, return_sequences=True) ->
+    TimeDistributed(Dense(2)): the encoder-decoder without initial_state."""
+    x = L.Input(shape=(5, 3))
+    h = L.RepeatVector(3)(L.LSTM(4)(x))
+    h = L.LSTM(4, return_sequences=True)(h)
+    return M.Model(x, L.TimeDistributed(L.Dense(2))(h))
+
+
+@case(padded_floats(6, 3, MASK_ROWS), tags=("masking", "lstm", "mask", "train_base"))
+def masking_lstm_sequences(L, M):
+    """Masking() -> LSTM(3, return_sequences=True) -> Dense(2): all-zero steps
+    are skipped by the LSTM and left out of the loss."""
+    x = L.Input(shape=(6, 3))
+    h = L.LSTM(3, return_sequences=True)(L.Masking()(x))
+    return M.Model(x, L.Dense(2)(h))
+
+
+@case(padded_floats(6, 3, MASK_ROWS), tags=("masking", "bidirectional", "mask"))
+def masking_bidirectional_lstm(L, M):
+    """Masking() -> Bidirectional(LSTM(2)): the mask reaches both directions."""
+    x = L.Input(shape=(6, 3))
+    return M.Model(x, L.Bidirectional(L.LSTM(2))(L.Masking()(x)))
+
+
+_TRAIN += [
+    TrainCase("bidirectional_lstm_concat", "sgd", "mse", "gradients of both directions"),
+    TrainCase(
+        "bidirectional_lstm_embedding_mask",
+        "adam",
+        "sparse_categorical_crossentropy",
+        "masked Bidirectional(LSTM): padded steps do not count",
+    ),
+    TrainCase(
+        "bidirectional_lstm_embedding_mask_last",
+        "sgd",
+        "binary_crossentropy",
+        "masked Bidirectional(LSTM) reading to the last real step",
+    ),
+    TrainCase(
+        "bidirectional_gru_embedding_mask",
+        "adam",
+        "sparse_categorical_crossentropy",
+        "masked Embedding -> Bidirectional(GRU), Adam",
+    ),
+    TrainCase("time_distributed_conv2d", "adam", "mse", "one Conv2D's gradients over 3 frames"),
+    TrainCase(
+        "time_distributed_mask_zero",
+        "rmsprop",
+        "sparse_categorical_crossentropy",
+        "padded steps leave the loss through TimeDistributed's mask",
+    ),
+    TrainCase("repeat_vector_encoder_decoder", "rmsprop", "mae", "RepeatVector adds 3 gradients"),
+    TrainCase("masking_lstm_sequences", "sgd", "mse", "Masking's mask reaches the LSTM and loss"),
+]
+
+
 # ------------------------------------- convolution and pooling (issue 11) ---
 # Conv1D, dilated and grouped Conv2D, Conv2DTranspose, DepthwiseConv2D,
 # SeparableConv2D, the pooling layers.
@@ -1231,6 +1616,308 @@ _TRAIN += [
 # ------------------------- shape, normalization and merging (issue 11) ---
 # Reshape, Permute, UpSampling, ZeroPadding, Cropping, BatchNormalization,
 # LayerNormalization, UnitNormalization, the merge layers, regularizers.
+
+
+# Regularizers and constraints are given as config dicts (or Keras's names),
+# which both libraries read the same way.
+L2_005 = {"class_name": "L2", "config": {"l2": 0.05}}
+L1L2_SMALL = {"class_name": "L1L2", "config": {"l1": 0.01, "l2": 0.02}}
+MAX_NORM_05 = {"class_name": "MaxNorm", "config": {"max_value": 0.5, "axis": 0}}
+
+
+@case(floats(3, 4), tags=("reshape",))
+def reshape_dense(L, M):
+    """Reshape((2, 6)) and Reshape((-1, 3)) of a (3, 4) sample, then Dense(2)."""
+    x = L.Input(shape=(3, 4))
+    h = L.Reshape((2, 6))(x)
+    h = L.Reshape((-1, 3))(h)
+    y = L.Dense(2)(h)
+    return M.Model(x, [h, y])
+
+
+@case(floats(4, 3), tags=("reshape",))
+def permute_dense(L, M):
+    """Permute((2, 1)) turns (4, 3) into (3, 4), then Dense(2, tanh)."""
+    x = L.Input(shape=(4, 3))
+    h = L.Permute((2, 1))(x)
+    y = L.Dense(2, activation="tanh")(h)
+    return M.Model(x, y)
+
+
+@case(floats(2, 3, 4), tags=("reshape",))
+def permute_3d(L, M):
+    """Permute((3, 1, 2)) of a (2, 3, 4) sample."""
+    x = L.Input(shape=(2, 3, 4))
+    return M.Model(x, L.Permute((3, 1, 2))(x))
+
+
+@case(floats(3, 2, 2), tags=("reshape",))
+def flatten_channels_first(L, M):
+    """Flatten(data_format='channels_first') of (3, 2, 2) moves the channels last first."""
+    x = L.Input(shape=(3, 2, 2))
+    h = L.Flatten(data_format="channels_first")(x)
+    y = L.Dense(2)(h)
+    return M.Model(x, [h, y])
+
+
+@case(floats(3, 2), tags=("reshape",))
+def up_sampling1d(L, M):
+    """UpSampling1D(3) of a (3, 2) sequence, then Dense(2)."""
+    x = L.Input(shape=(3, 2))
+    h = L.UpSampling1D(3)(x)
+    return M.Model(x, [h, L.Dense(2)(h)])
+
+
+@case(floats(5, 2), tags=("reshape",))
+def pad_crop_1d(L, M):
+    """ZeroPadding1D((2, 1)) then Cropping1D((1, 3)) then Dense(2)."""
+    x = L.Input(shape=(5, 2))
+    h = L.ZeroPadding1D((2, 1))(x)
+    h = L.Cropping1D((1, 3))(h)
+    return M.Model(x, [h, L.Dense(2)(h)])
+
+
+@case(floats(3, 2), tags=("reshape",))
+def zero_padding1d_channels_first(L, M):
+    """ZeroPadding1D(1, data_format='channels_first') pads the last axis of (3, 2)."""
+    x = L.Input(shape=(3, 2))
+    return M.Model(x, L.ZeroPadding1D(1, data_format="channels_first")(x))
+
+
+@case(floats(4, 4, 2), tags=("reshape", "conv"))
+def pad_crop_upsample_2d(L, M):
+    """ZeroPadding2D(((1, 0), (2, 1))), Cropping2D(((0, 1), (1, 0))), UpSampling2D((1, 2))."""
+    x = L.Input(shape=(4, 4, 2))
+    h = L.ZeroPadding2D(((1, 0), (2, 1)))(x)
+    h = L.Cropping2D(((0, 1), (1, 0)))(h)
+    h = L.UpSampling2D((1, 2))(h)
+    y = L.Dense(2)(L.Flatten()(h))
+    return M.Model(x, [h, y])
+
+
+@case(floats(2, 3, 3), tags=("reshape", "conv"))
+def pad_crop_upsample_2d_channels_first(L, M):
+    """The 2-D reshaping layers with data_format='channels_first' on (2, 3, 3)."""
+    x = L.Input(shape=(2, 3, 3))
+    h = L.ZeroPadding2D(1, data_format="channels_first")(x)
+    h = L.Cropping2D(((1, 0), (0, 2)), data_format="channels_first")(h)
+    h = L.UpSampling2D(2, data_format="channels_first")(h)
+    y = L.Dense(2)(L.Flatten(data_format="channels_first")(h))
+    return M.Model(x, [h, y])
+
+
+@case(floats(6, 6, 1), tags=("reshape", "conv", "train_base"))
+def upsampling_autoencoder(L, M):
+    """The autoencoder shape: Conv2D, UpSampling2D, Cropping2D, Conv2D back to one channel."""
+    x = L.Input(shape=(6, 6, 1))
+    h = L.Conv2D(2, 3, activation="relu")(x)
+    h = L.UpSampling2D(2)(h)
+    h = L.Cropping2D(1)(h)
+    y = L.Conv2D(1, 3, padding="same")(h)
+    return M.Model(x, y)
+
+
+@case(floats(3), tags=("reshape",))
+def lambda_double_plus_one(L, M):
+    """Lambda(lambda x: x * 2.0 + 1.0) then Dense(2)."""
+    x = L.Input(shape=(3,))
+    h = L.Lambda(lambda t: t * 2.0 + 1.0)(x)
+    return M.Model(x, L.Dense(2)(h))
+
+
+@case(floats(5), tags=("normalization", "train_base"))
+def batch_norm_mlp(L, M):
+    """Dense(4) -> BatchNormalization() -> Dense(2): predict uses the moving statistics."""
+    x = L.Input(shape=(5,))
+    h = L.Dense(4)(x)
+    h = L.BatchNormalization()(h)
+    y = L.Dense(2)(L.Activation("relu")(h))
+    return M.Model(x, y)
+
+
+@case(floats(3, 4), tags=("normalization",))
+def batch_norm_axis1_options(L, M):
+    """BatchNormalization(axis=1, momentum=0.9, epsilon=0.01, center=False) on (3, 4)."""
+    x = L.Input(shape=(3, 4))
+    h = L.BatchNormalization(axis=1, momentum=0.9, epsilon=0.01, center=False)(x)
+    return M.Model(x, L.BatchNormalization(scale=False)(h))
+
+
+@case(floats(5, 5, 2), tags=("normalization", "conv", "train_base"))
+def batch_norm_conv(L, M):
+    """Conv2D(3, 3x3) -> BatchNormalization() -> Flatten -> Dense(2, softmax)."""
+    x = L.Input(shape=(5, 5, 2))
+    h = L.Conv2D(3, 3)(x)
+    h = L.BatchNormalization(momentum=0.5)(h)
+    y = L.Dense(2, activation="softmax")(L.Flatten()(h))
+    return M.Model(x, y)
+
+
+@case(floats(4), tags=("normalization", "train_base", "frozen"))
+def batch_norm_frozen(L, M):
+    """A frozen BatchNormalization(trainable=False) runs in inference mode during fit."""
+    x = L.Input(shape=(4,))
+    h = L.BatchNormalization(trainable=False)(x)
+    return M.Model(x, L.Dense(2)(h))
+
+
+@case(floats(3, 4), tags=("normalization", "train_base"))
+def layer_norm(L, M):
+    """LayerNormalization() on (3, 4), then LayerNormalization(axis=[1, 2], center=False)."""
+    x = L.Input(shape=(3, 4))
+    h = L.Dense(4)(x)
+    h = L.LayerNormalization()(h)
+    y = L.LayerNormalization(axis=[1, 2], center=False, epsilon=0.01)(h)
+    return M.Model(x, y)
+
+
+@case(floats(3, 4), tags=("normalization",))
+def unit_normalization(L, M):
+    """UnitNormalization() and UnitNormalization(axis=[1, 2])."""
+    x = L.Input(shape=(3, 4))
+    return M.Model(x, [L.UnitNormalization()(x), L.UnitNormalization(axis=[1, 2])(x)])
+
+
+@case(floats(4), floats(4), floats(4), tags=("merge",))
+def elementwise_merges(L, M):
+    """Subtract, Multiply, Average, Maximum, Minimum of Dense branches."""
+    a = L.Input(shape=(4,))
+    b = L.Input(shape=(4,))
+    c = L.Input(shape=(4,))
+    da, db, dc = L.Dense(3)(a), L.Dense(3)(b), L.Dense(3)(c)
+    outputs = [
+        L.Subtract()([da, db]),
+        L.Multiply()([da, db, dc]),
+        L.Average()([da, db, dc]),
+        L.Maximum()([da, db, dc]),
+        L.Minimum()([da, db]),
+    ]
+    return M.Model([a, b, c], outputs)
+
+
+@case(floats(3, 4), floats(4), tags=("merge",))
+def merge_functions_ranks(L, M):
+    """L.subtract / multiply / average / maximum / minimum of (3, 4) with (4,) (broadcast)."""
+    a = L.Input(shape=(3, 4))
+    b = L.Input(shape=(4,))
+    outputs = [
+        L.subtract([a, b]),
+        L.multiply([a, b]),
+        L.average([a, b]),
+        L.maximum([a, b]),
+        L.minimum([b, a]),
+    ]
+    return M.Model([a, b], outputs)
+
+
+@case(floats(5), floats(5), floats(3, 5), floats(4, 5), tags=("merge",))
+def dot_layers(L, M):
+    """Dot(axes=1), Dot(1, normalize=True), Dot((2, 2)), L.dot((1, 2)) and (1, 1)."""
+    a = L.Input(shape=(5,))
+    b = L.Input(shape=(5,))
+    p = L.Input(shape=(3, 5))
+    q = L.Input(shape=(4, 5))
+    outputs = [
+        L.Dot(axes=1)([a, b]),
+        L.Dot(axes=1, normalize=True)([a, b]),
+        L.Dot(axes=(2, 2))([p, q]),
+        L.dot([a, p], axes=(1, 2)),
+        L.Dot(axes=(2, 1))([q, L.Permute((2, 1))(p)]),
+    ]
+    return M.Model([a, b, p, q], outputs)
+
+
+@case(
+    padded_ids(9, ["xxx000", "xxxxx0", "x00xx0", "xxxxxx"]),
+    padded_ids(9, ["xx0000", "xxxxxx", "xx0xx0", "x00000"]),
+    tags=("merge", "mask"),
+)
+def masked_merges(L, M):
+    """Two Embedding(mask_zero=True) sequences through Multiply, Maximum, Minimum, Add."""
+    a = L.Input(shape=(6,), dtype="int32")
+    b = L.Input(shape=(6,), dtype="int32")
+    ea = L.Embedding(9, 3, mask_zero=True)(a)
+    eb = L.Embedding(9, 3, mask_zero=True)(b)
+    outputs = [
+        L.Multiply()([ea, eb]),
+        L.Maximum()([ea, eb]),
+        L.Minimum()([ea, eb]),
+        L.Subtract()([ea, eb]),
+    ]
+    return M.Model([a, b], outputs)
+
+
+@case(floats(6), floats(6), tags=("merge", "train_base"))
+def gated_merge(L, M):
+    """A gate: Multiply of Dense(4, sigmoid)(a) and Dense(4)(b), minus Dense(4)(a), Dot(axes=1)."""
+    a = L.Input(shape=(6,))
+    b = L.Input(shape=(6,))
+    gate = L.Dense(4, activation="sigmoid")(a)
+    h = L.multiply([gate, L.Dense(4)(b)])
+    h = L.subtract([h, L.Dense(4)(a)])
+    h = L.maximum([h, L.Dense(4)(b)])
+    y = L.Dot(axes=1)([h, L.Dense(4, activation="tanh")(b)])
+    return M.Model([a, b], y)
+
+
+@case(floats(5), tags=("regularizer", "train_base"))
+def regularized_mlp(L, M):
+    """Dense layers with kernel/bias/activity regularizers ('l2', L1L2, L2(0.05))."""
+    x = L.Input(shape=(5,))
+    h = L.Dense(
+        4,
+        activation="tanh",
+        kernel_regularizer="l2",
+        bias_regularizer=L1L2_SMALL,
+        activity_regularizer=L2_005,
+    )(x)
+    y = L.Dense(2, kernel_regularizer="l1", activity_regularizer="l2")(h)
+    return M.Model(x, y)
+
+
+@case(floats(5), tags=("constraint", "train_base"))
+def constrained_mlp(L, M):
+    """Dense(kernel_constraint=MaxNorm(0.5), bias_constraint='non_neg'), then unit_norm."""
+    x = L.Input(shape=(5,))
+    h = L.Dense(4, kernel_constraint=MAX_NORM_05, bias_constraint="non_neg")(x)
+    y = L.Dense(2, kernel_constraint="unit_norm", kernel_regularizer=L2_005)(h)
+    return M.Model(x, y)
+
+
+@case(token_ids(7, 4), tags=("regularizer", "constraint", "embedding", "train_base"))
+def regularized_embedding(L, M):
+    """Embedding(embeddings_regularizer='l2', embeddings_constraint=MaxNorm) -> Flatten -> Dense."""
+    ids = L.Input(shape=(4,), dtype="int32")
+    h = L.Embedding(
+        7,
+        3,
+        embeddings_regularizer=L2_005,
+        activity_regularizer="l1",
+        embeddings_constraint={"class_name": "MaxNorm", "config": {"max_value": 0.4, "axis": 1}},
+    )(ids)
+    y = L.Dense(2)(L.Flatten()(h))
+    return M.Model(ids, y)
+
+
+_TRAIN += [
+    TrainCase("batch_norm_mlp", "sgd", "mse", "BN batch statistics in fit; moving stats move"),
+    TrainCase("batch_norm_mlp", "adam", "mae", "Adam through BatchNormalization"),
+    TrainCase(
+        "batch_norm_conv", "momentum", "categorical_crossentropy", "BN after Conv2D, momentum 0.5"
+    ),
+    TrainCase("batch_norm_frozen", "sgd", "mse", "a frozen BN: inference mode, nothing moves"),
+    TrainCase("layer_norm", "adam", "mse", "gradients through LayerNormalization"),
+    TrainCase(
+        "upsampling_autoencoder", "sgd", "mse", "gradients through UpSampling2D and Cropping2D"
+    ),
+    TrainCase(
+        "gated_merge", "rmsprop", "mse", "gradients through Multiply, Subtract, Maximum, Dot"
+    ),
+    TrainCase("regularized_mlp", "sgd", "mse", "regularized loss: weight and activity penalties"),
+    TrainCase("regularized_mlp", "adam", "mae", "regularized loss with Adam"),
+    TrainCase("constrained_mlp", "sgd", "mse", "constraints applied after each update"),
+    TrainCase("regularized_embedding", "momentum", "mse", "Embedding penalty and MaxNorm(axis=1)"),
+]
 
 
 # --------------------------------------------------------------------------

@@ -129,6 +129,9 @@ def random_weights(model, rng):
     values = []
     for weight in model.weights:
         shape = tuple(weight.shape)
+        if weight.path.endswith("moving_variance"):
+            values.append(rng.uniform(0.5, 1.5, size=shape))  # a variance is positive
+            continue
         if len(shape) == 1:
             values.append(rng.uniform(-0.5, 0.5, size=shape))
             continue
@@ -260,6 +263,75 @@ def numpy_loss(loss, y, p, mask):
     return (per * mask).sum() / mask.sum()
 
 
+def numpy_penalty(regularizer, value):
+    """An L1/L2/L1L2 penalty re-derived from its config: l1 * sum|v| + l2 * sum v**2."""
+    config = regularizer.get_config()
+    value = np.asarray(value, dtype=np.float64)
+    return config.get("l1", 0.0) * np.abs(value).sum() + config.get("l2", 0.0) * (value**2).sum()
+
+
+def non_trainable_snapshot(model):
+    """Restores the non-trainable weights when called: a training-mode call moves them."""
+    saved = [(w, np.asarray(w)) for w in model.non_trainable_weights]
+
+    def restore():
+        for weight, value in saved:
+            weight.assign(value)
+
+    return restore
+
+
+def training_mode_values(model, x_arg, tensors):
+    """The values of some of the model's tensors in training mode, leaving its state as it was."""
+    if not tensors:
+        return []
+    restore = non_trainable_snapshot(model)
+    probe = keras.Model(model_arg(model.inputs), tensors)
+    values = [np.asarray(v, dtype=np.float64) for v in as_list(probe(x_arg, training=True))]
+    restore()
+    return values
+
+
+def moving_statistics(model):
+    """(weight index, layer, 'mean' | 'variance') for every moving statistic fit may move."""
+    index = {id(w): i for i, w in enumerate(model.weights)}
+    found = []
+    for layer in model.layers:
+        if type(layer).__name__ == "BatchNormalization" and layer.trainable:
+            found.append((index[id(layer.moving_mean)], layer, "mean"))
+            found.append((index[id(layer.moving_variance)], layer, "variance"))
+    return found
+
+
+def expected_moving_statistics(model, x_arg, before):
+    """Each moving statistic after one training step, re-derived from the BN inputs."""
+    stats = moving_statistics(model)
+    layers = list(dict.fromkeys(layer for _, layer, _ in stats))
+    inputs = dict(
+        zip(layers, training_mode_values(model, x_arg, [layer.input for layer in layers]))
+    )
+    expected = {}
+    for i, layer, which in stats:
+        x = inputs[layer]
+        axes = tuple(a for a in range(x.ndim) if a != layer.axis % x.ndim)
+        batch = x.mean(axis=axes) if which == "mean" else x.var(axis=axes)
+        expected[i] = before[i] * layer.momentum + batch * (1 - layer.momentum)
+    return expected
+
+
+def expected_penalties(model, x_arg):
+    """model.losses re-derived in NumPy: weight penalties, then activity penalties / batch."""
+    total = 0.0
+    for weight in model.trainable_weights:
+        if getattr(weight, "regularizer", None) is not None:
+            total += numpy_penalty(weight.regularizer, weight)
+    regularized = [layer for layer in model.layers if getattr(layer, "activity_regularizer", None)]
+    outputs = training_mode_values(model, x_arg, [layer.output for layer in regularized])
+    for layer, output in zip(regularized, outputs, strict=True):
+        total += numpy_penalty(layer.activity_regularizer, output) / output.shape[0]
+    return total
+
+
 class NumpyOptimizer:
     """The update rules of keras/src/optimizers/{sgd,rmsprop,adam,adagrad}.py.
 
@@ -330,7 +402,7 @@ def make_train(train):
         with tf.GradientTape() as tape:
             y_pred = model(x, training=True)
             loss = model.compute_loss(x=x, y=y, y_pred=y_pred, training=True)
-        return loss, tape.gradient(loss, model.trainable_weights)
+        return loss, tape.gradient(loss, model.trainable_weights), y_pred
 
     arrays = io_arrays(inputs, outputs, masks)
     arrays["target_0"] = y
@@ -342,10 +414,17 @@ def make_train(train):
     replay_dense = NumpyOptimizer(optimizer)  # what a dense implementation does
     quirk_seen = False
     losses = []
+    moving = {i for i, _, _ in moving_statistics(model)}
+    first_penalty = expected_penalties(model, x_arg)
     for step in range(1, train.steps + 1):
-        tape_loss, raw_grads = gradients(
+        restore = non_trainable_snapshot(model)  # the tape's training-mode pass moves them
+        tape_loss, raw_grads, train_pred = gradients(
             tf.nest.map_structure(tf.convert_to_tensor, x_arg), tf.convert_to_tensor(y)
         )
+        restore()
+        if step == 1:
+            first_train_pred = np.asarray(train_pred)
+        expected_moving = expected_moving_statistics(model, x_arg, before)
         loss = float(model.train_on_batch(x_arg, y))
         after = [as_float32(w) for w in model.get_weights()]
         np.testing.assert_allclose(loss, float(tape_loss), rtol=1e-6, err_msg=train.name)
@@ -360,19 +439,27 @@ def make_train(train):
             arrays[f"step{step}_grad_{i}"] = as_float32(g)
             w0 = before[i].astype(np.float64)
             expected = replay.step(i, w0, g, g2)
+            constraint = getattr(model.weights[i], "constraint", None)
+            if constraint is not None:  # applied after the update, as the optimizer does
+                expected = np.asarray(constraint(expected), dtype=np.float64)
             where = f"{train.name}: step {step}, {model.weights[i].path}"
             # Compare the updates, not the weights: an update is ~1e-3 of a weight.
             delta = after[i].astype(np.float64) - w0
             np.testing.assert_allclose(delta, expected - w0, rtol=1e-3, atol=3e-7, err_msg=where)
             dense = replay_dense.step(i, w0, g, g**2)
+            if constraint is not None:
+                dense = np.asarray(constraint(dense), dtype=np.float64)
             if not np.allclose(delta, dense - w0, rtol=1e-3, atol=3e-7):
                 if not train.tf_sparse_quirk:
                     raise AssertionError(f"{where}: depends on TF sparse gradients; flag it")
                 quirk_seen = True
         replay.iterations += 1
         replay_dense.iterations += 1
-        for i in set(range(len(before))) - set(trainable_index):
+        for i in set(range(len(before))) - set(trainable_index) - moving:
             np.testing.assert_array_equal(after[i], before[i], err_msg="frozen weight moved")
+        for i, expected in expected_moving.items():
+            where = f"{train.name}: step {step}, {model.weights[i].path}"
+            np.testing.assert_allclose(after[i], expected, rtol=1e-5, atol=1e-6, err_msg=where)
         for i, w in enumerate(after):
             arrays[f"step{step}_weight_{i}"] = w
         losses.append(loss)
@@ -380,7 +467,9 @@ def make_train(train):
 
     if train.tf_sparse_quirk and not quirk_seen:
         raise AssertionError(f"{train.name}: flagged tf_sparse_quirk but shows none")
-    expected_loss = numpy_loss(train.loss, y, outputs[0], masks[0])
+    # The first loss: the data loss on the training-mode predictions (BatchNormalization
+    # uses batch statistics there), plus every regularization penalty.
+    expected_loss = numpy_loss(train.loss, y, first_train_pred, masks[0]) + first_penalty
     np.testing.assert_allclose(losses[0], expected_loss, rtol=1e-5, err_msg=train.name)
     arrays["loss"] = as_float32(losses)
 
@@ -400,6 +489,8 @@ def make_train(train):
         "target": {"shape": list(y.shape), "dtype": str(y.dtype)},
         "train_description": train.description,
         "tf_sparse_quirk": train.tf_sparse_quirk,
+        # Only where fit moves non-trainable weights (BatchNormalization's statistics).
+        **({"moving_weight_indices": sorted(moving)} if moving else {}),
         **common_entry(case, model, inputs, outputs, masks, train.seed),
     }
     return entry, arrays

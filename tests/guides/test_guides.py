@@ -42,9 +42,6 @@ GUIDES = {
 
 # (guide, section) -> what kerastutor lacks (attribute paths under kerastutor).
 NEEDS = {
-    ("functional_api", "same_graph_multiple_models"): ["layers.Reshape", "layers.UpSampling2D"],
-    ("functional_api", "models_are_callable"): ["layers.Reshape", "layers.UpSampling2D"],
-    ("functional_api", "ensembling"): ["layers.average"],
     # keras.applications is in no issue: pretrained networks need downloads.
     ("functional_api", "extract_and_reuse_nodes"): ["applications"],
 }
@@ -59,10 +56,6 @@ PENDING = {
         "sequential_model",
         "debugging_workflow",
     ): "differs: second.summary_rows: wrapped 'max_pooling2d_1 (MaxPooling2D)' rows are missed when the summary rows are read (kerastutor side)",
-    (
-        "sequential_model",
-        "transfer_learning_base_model",
-    ): "differs: model.layers: kerastutor [['base_model', 'Model'], ['dense', 'Dense']] != Keras [['base_model', 'Functional'], ['dense', 'Dense']]",
 }
 
 RUN_PENDING = os.environ.get("KERASTUTOR_GUIDES_PENDING") == "1"

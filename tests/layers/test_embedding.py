@@ -221,12 +221,19 @@ def test_input_length_must_be_positive():
         Embedding(6, 2, input_length=0)
 
 
-@pytest.mark.parametrize(
-    "argument", ["embeddings_regularizer", "activity_regularizer", "embeddings_constraint"]
-)
-def test_regularizers_and_constraints_are_not_implemented(argument):
-    with pytest.raises(ValueError, match=f"does not implement.*`{argument}`"):
-        Embedding(6, 2, **{argument: "l2"})
+def test_regularizers_and_constraints_are_accepted_and_serialized():
+    layer = Embedding(
+        6,
+        2,
+        embeddings_regularizer="l2",
+        activity_regularizer="l1",
+        embeddings_constraint="unit_norm",
+    )
+    config = layer.get_config()
+    assert config["embeddings_regularizer"] == {"class_name": "L2", "config": {"l2": 0.01}}
+    assert config["activity_regularizer"]["class_name"] == "L1"
+    assert config["embeddings_constraint"] == {"class_name": "UnitNorm", "config": {"axis": 0}}
+    assert Embedding.from_config(config).get_config() == config
 
 
 def test_unknown_keyword_is_rejected_like_keras_2():

@@ -1,7 +1,7 @@
 """The fused LSTM kernel (lstm_fast.py) against the readable loop (LSTM._step).
 
-The layer runs the fused op by default; `use_fused_kernel = False` runs the
-readable one. Both must give the same outputs and the same gradients for
+The layer runs the fused op by default; inside `fused_kernels(False)` it runs
+the readable one. Both must give the same outputs and the same gradients for
 every option, and the fused op's own backward pass must match central
 differences.
 """
@@ -14,6 +14,7 @@ import pytest
 from kerastutor import autodiff, ops
 from kerastutor.layers import LSTM
 from kerastutor.layers.lstm_fast import lstm_sequence
+from kerastutor.layers.rnn import fused_kernels
 from kerastutor.utils import grad_check
 
 # Rows: all steps, zeros in the middle, a padded tail, leading padding, all padding.
@@ -31,10 +32,9 @@ MASK = np.array(
 
 def _run(layer, x, mask, initial_state, fused):
     """Outputs of `layer` and the gradients of a weighted sum of them."""
-    layer.use_fused_kernel = fused
     state = None if initial_state is None else [autodiff.Tensor(s.copy()) for s in initial_state]
     x_tensor = autodiff.Tensor(x.copy())
-    with autodiff.watch(layer.trainable_weights):
+    with autodiff.watch(layer.trainable_weights), fused_kernels(fused):
         outputs = layer(x_tensor, mask=mask, initial_state=state)
         outputs = outputs if isinstance(outputs, list) else [outputs]
         rng = np.random.default_rng(1)
@@ -108,7 +108,7 @@ def test_fused_op_backward_matches_central_differences(sequences, backwards, mas
     ]
 
     def fused(inputs, kernel, recurrent_kernel, bias, h0, c0):
-        return lstm_sequence(
+        return lstm_sequence(  # (output, h, c): three outputs of one recorded op
             inputs,
             kernel,
             recurrent_kernel,
@@ -126,6 +126,28 @@ def test_fused_op_backward_matches_central_differences(sequences, backwards, mas
 
 
 def test_custom_activations_use_the_readable_loop():
-    layer = LSTM(3, activation="relu")
-    assert not layer._uses_fused_kernel()
-    assert LSTM(3)._uses_fused_kernel()
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2, 3, 2)).astype("float32")
+    relu = LSTM(3, activation="relu")
+    relu.build((None, 3, 2))
+    assert relu._fused_sequence(x, [np.zeros((2, 3))] * 2, None, None) is NotImplemented
+    default = LSTM(3)
+    default.build((None, 3, 2))
+    assert default._fused_sequence(x, [np.zeros((2, 3))] * 2, None, None) is not NotImplemented
+
+
+def test_recurrent_dropout_in_training_uses_the_readable_loop():
+    layer = LSTM(3, recurrent_dropout=0.5)
+    layer.build((None, 3, 2))
+    x = np.ones((2, 3, 2), "float32")
+    states = [np.zeros((2, 3))] * 2
+    assert layer._fused_sequence(x, states, None, True) is NotImplemented
+    assert layer._fused_sequence(x, states, None, False) is not NotImplemented
+
+
+def test_the_switch_restores_itself_after_an_error():
+    with pytest.raises(RuntimeError), fused_kernels(False):
+        raise RuntimeError("inside")
+    from kerastutor.layers import rnn
+
+    assert rnn.fused_kernels_enabled() is True

@@ -259,3 +259,174 @@ def test_lowercase_functions_are_exported_like_keras():
     assert add([Input(shape=(2,)), Input(shape=(2,))], name="total")._keras_history.layer.name == (
         "total"
     )
+
+
+# ------------------------------------------- Subtract, Multiply, Average, Maximum, Minimum
+# (issue 11) Keras's merging tests, ported: numbers, masks, shapes and errors.
+
+ELEMENTWISE = {
+    "Subtract": (layers.Subtract, layers.subtract, np.subtract),
+    "Multiply": (layers.Multiply, layers.multiply, np.multiply),
+    "Average": (layers.Average, layers.average, lambda a, b: (a + b) / 2),
+    "Maximum": (layers.Maximum, layers.maximum, np.maximum),
+    "Minimum": (layers.Minimum, layers.minimum, np.minimum),
+}
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_elementwise_merge_numbers_symbolic_and_functional(name):
+    layer_class, function, reference = ELEMENTWISE[name]
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((2, 2, 4, 5)).astype("float32")
+    np.testing.assert_allclose(layer_class()([a, b]), reference(a, b), rtol=1e-6)
+    x1, x2 = Input(shape=(4, 5)), Input(shape=(4, 5))
+    output = function([x1, x2])
+    assert output.shape == (None, 4, 5)
+    assert isinstance(output._keras_history.layer, layer_class)
+    model = Model([x1, x2], output)
+    np.testing.assert_allclose(model.predict([a, b]), reference(a, b), rtol=1e-6)
+    assert layer_class.from_config(layer_class().get_config()).get_config()["name"]
+
+
+@pytest.mark.parametrize("name", ["Multiply", "Average", "Maximum", "Minimum"])
+def test_merges_of_three_and_of_different_ranks(name):
+    layer_class, _, reference = ELEMENTWISE[name]
+    rng = np.random.default_rng(1)
+    a, b, c = rng.standard_normal((3, 2, 3)).astype("float32")
+    expected = reference(reference(a, b), c) if name != "Average" else (a + b + c) / 3
+    np.testing.assert_allclose(layer_class()([a, b, c]), expected, rtol=1e-6)
+    sequence, vector = rng.standard_normal((2, 4, 3)), rng.standard_normal((2, 3))
+    out = layer_class()([sequence, vector])
+    np.testing.assert_allclose(out, reference(sequence, vector[:, None, :]), rtol=1e-6)
+    assert layer_class()([Input(shape=(4, 3)), Input(shape=(3,))]).shape == (None, 4, 3)
+
+
+STEPS_A = np.array([[[0, 0], [1, 2], [0, 0], [3, 4]]], dtype="float32")
+STEPS_B = np.array([[[0, 0], [0, 0], [1, 2], [3, 4]]], dtype="float32")
+STEPS_MASK_A = STEPS_A.any(axis=-1)
+STEPS_MASK_B = STEPS_B.any(axis=-1)
+
+
+@pytest.mark.parametrize(
+    "name, a, b, one_masked, both_masked",
+    [
+        ("Subtract", STEPS_A, STEPS_B, [[0, 0], [1, 2], [-1, -2], [0, 0]], None),
+        ("Average", STEPS_A, STEPS_B, [[0, 0], [0.5, 1], [0.5, 1], [3, 4]], None),
+        ("Multiply", STEPS_A, STEPS_B, [[0, 0], [0, 0], [1, 2], [9, 16]],
+         [[0, 0], [1, 2], [1, 2], [9, 16]]),
+        ("Maximum", -STEPS_A, -STEPS_B, [[0, 0], [0, 0], [-1, -2], [-3, -4]],
+         [[0, 0], [-1, -2], [-1, -2], [-3, -4]]),
+        ("Minimum", STEPS_A, STEPS_B, [[0, 0], [0, 0], [1, 2], [3, 4]],
+         [[0, 0], [1, 2], [1, 2], [3, 4]]),
+    ],
+)  # fmt: skip
+def test_merges_with_masks_as_keras(name, a, b, one_masked, both_masked):
+    layer = ELEMENTWISE[name][0]()
+    np.testing.assert_allclose(layer([a, b], mask=[STEPS_MASK_A, None])[0], one_masked)
+    assert layer.compute_mask([a, b], [STEPS_MASK_A, None]) is None
+    expected = one_masked if both_masked is None else both_masked
+    np.testing.assert_allclose(layer([a, b], mask=[STEPS_MASK_A, STEPS_MASK_B])[0], expected)
+    np.testing.assert_array_equal(
+        layer.compute_mask([a, b], [STEPS_MASK_A, STEPS_MASK_B]), [[0, 1, 1, 1]]
+    )
+
+
+def test_masks_reach_the_merge_inside_a_model():
+    a, b = Input(shape=(4, 2)), Input(shape=(4, 2))
+    merged = layers.Multiply()([MaskZeroSteps()(a), MaskZeroSteps()(b)])
+    assert merged._keras_mask.shape == (None, 4)
+    model = Model([a, b], MaskAsOutput()(merged))
+    np.testing.assert_array_equal(model.predict([STEPS_A, STEPS_B]), [[0, 1, 1, 1]])
+    values = Model([a, b], merged).predict([STEPS_A, STEPS_B])
+    np.testing.assert_allclose(values[0], [[0, 0], [1, 2], [1, 2], [9, 16]])
+
+
+@pytest.mark.parametrize("layer_class", [layers.Subtract, layers.Maximum, layers.Average])
+def test_merge_mask_arguments_must_be_lists_of_the_same_length(layer_class):
+    layer = layer_class()
+    x1, x2 = Input(shape=(4, 5)), Input(shape=(4, 5))
+    with pytest.raises(ValueError, match="`mask` should be a list"):
+        layer.compute_mask([x1, x2], np.ones((2, 4)))
+    with pytest.raises(ValueError, match="`inputs` should be a list"):
+        layer.compute_mask(x1, [None, None])
+    with pytest.raises(ValueError, match="should have the same length"):
+        layer.compute_mask([x1, x2], [None])
+
+
+def test_subtract_takes_exactly_two_inputs():
+    x1, x2, x3 = (Input(shape=(4, 5)) for _ in range(3))
+    layer = layers.Subtract(name="diff")
+    with pytest.raises(ValueError, match=r"'diff' \(Subtract\).*node 0.*exactly 2 inputs.*3"):
+        layer([x1, x2, x3])
+    assert not layer.built and layer.inbound_nodes == []
+    with pytest.raises(ValueError, match="list of them"):
+        layers.Subtract()(x1)
+
+
+def test_incompatible_merge_shapes_name_layer_node_and_shapes():
+    layer = layers.Maximum(name="max")
+    x = Input(shape=(3,))
+    layer([x, x])
+    with pytest.raises(ValueError) as error:
+        layer([Input(shape=(3,)), Input(shape=(4,))])
+    message = str(error.value)
+    assert "'max' (Maximum) cannot merge tensors of shapes [(None, 3), (None, 4)]" in message
+    assert "as its node 1" in message and "axis 1 has sizes 3 and 4" in message
+    assert len(layer.inbound_nodes) == 1
+    with pytest.raises(ValueError, match="on concrete data.*same batch size"):
+        layers.Multiply()([np.ones((2, 3)), np.ones((3, 3))])
+
+
+def test_elementwise_merge_gradients_reach_every_input():
+    a = autodiff.Variable(np.array([[1.0, 5.0]], dtype="float32"), name="a")
+    b = autodiff.Variable(np.array([[3.0, 2.0]], dtype="float32"), name="b")
+    with autodiff.watch([a, b]):
+        ops.sum(layers.Maximum()([a, b])).backward()
+    np.testing.assert_array_equal(a.grad, [[0.0, 1.0]])
+    np.testing.assert_array_equal(b.grad, [[1.0, 0.0]])
+    with autodiff.watch([a, b]):
+        ops.sum(layers.Minimum()([a, b])).backward()
+    np.testing.assert_array_equal(a.grad, [[1.0, 0.0]])
+
+
+# ------------------------------------------------------------------ Dot
+
+
+def test_dot_of_vectors_and_cosine_similarity():
+    a = np.array([[1.0, 2.0], [3.0, 0.0]], dtype="float32")
+    b = np.array([[3.0, 4.0], [0.0, 2.0]], dtype="float32")
+    np.testing.assert_allclose(layers.Dot(axes=1)([a, b]), [[11.0], [0.0]])
+    cosine = layers.Dot(axes=1, normalize=True)([a, b])
+    np.testing.assert_allclose(cosine, [[11 / (np.sqrt(5) * 5)], [0.0]], rtol=1e-6)
+    assert layers.dot([Input(shape=(8,)), Input(shape=(8,))], axes=1).shape == (None, 1)
+
+
+def test_dot_matches_einsum_on_higher_ranks():
+    rng = np.random.default_rng(2)
+    p, q = rng.standard_normal((2, 3, 5)), rng.standard_normal((2, 4, 5))
+    np.testing.assert_allclose(
+        layers.Dot(axes=(2, 2))([p, q]), np.einsum("bik,bjk->bij", p, q), rtol=1e-5
+    )
+    a, b = rng.random((1, 3, 2)), rng.random((1, 1, 2, 3))
+    symbolic = layers.Dot(axes=(-2, -1))([Input(batch_shape=a.shape), Input(batch_shape=b.shape)])
+    assert symbolic.shape == (1, 2, 1, 2)
+    out = layers.Dot(axes=(-2, -1))([a, b])
+    np.testing.assert_allclose(out, np.einsum("bki,bjlk->bijl", a, b), rtol=1e-5)
+
+
+def test_dot_errors():
+    with pytest.raises(TypeError, match="should be a list or an int"):
+        layers.Dot(axes="1")
+    with pytest.raises(ValueError, match="two integers"):
+        layers.Dot(axes=(1, 2, 3))
+    layer = layers.Dot(axes=1, name="score")
+    with pytest.raises(ValueError, match=r"'score'.*node 0.*axis 1.*sizes must agree.*3 and 4"):
+        layer([Input(shape=(3,)), Input(shape=(4,))])
+    assert not layer.built and layer.inbound_nodes == []
+    with pytest.raises(ValueError, match="axis 0, the batch axis"):
+        layers.Dot(axes=0)([np.ones((2, 3)), np.ones((2, 3))])
+    with pytest.raises(ValueError, match="exactly 2 inputs"):
+        layers.Dot(axes=1)([np.ones((2, 3))] * 3)
+    assert layers.Dot(axes=1).compute_mask([np.ones((1, 2))] * 2, [np.ones(1, bool)] * 2) is None
+    config = layers.Dot(axes=(1, 2), normalize=True).get_config()
+    assert config["axes"] == [1, 2] and config["normalize"] is True

@@ -51,8 +51,8 @@ def test_flatten_in_a_model_and_config():
     config = model.get_layer("flat").get_config()
     assert config["data_format"] == "channels_last"
     assert Flatten.from_config(json.loads(json.dumps(config))).get_config() == config
-    with pytest.raises(ValueError, match="only supports 'channels_last'"):
-        Flatten(data_format="channels_first")
+    with pytest.raises(ValueError, match="must be one of 'channels_first', 'channels_last'"):
+        Flatten(data_format="channels_middle")
 
 
 def test_flatten_gradient_is_reshaped_back():
