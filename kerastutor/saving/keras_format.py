@@ -330,7 +330,7 @@ def from_keras(entry, custom_objects=None, where="the file"):
     for key, value in config.items():
         if key == "dtype":
             value = _dtype_name(value)
-        elif isinstance(value, dict) and "class_name" in value and "config" in value:
+        elif isinstance(value, dict) and isinstance(value.get("config"), dict):
             value = object_from_keras(value, initializers, f"{key} of layer '{layer_name}':")
         converted[key] = value
     accepted = _accepted_arguments(layer_class) | set(ALLOWED_KWARGS)
@@ -370,9 +370,15 @@ def _dtype_name(value):
 
 
 def _accepted_arguments(cls):
-    """The named arguments of `cls.__init__` (the ones a config may set)."""
-    parameters = inspect.signature(cls.__init__).parameters.values()
-    return {p.name for p in parameters if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)}
+    """The named arguments of `cls.__init__` and of the bases it passes `**kwargs` to."""
+    accepted = set()
+    for klass in cls.__mro__:
+        if "__init__" in vars(klass) and klass is not object:
+            parameters = inspect.signature(klass.__init__).parameters.values()
+            accepted |= {
+                p.name for p in parameters if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+            }
+    return accepted - {"self"}
 
 
 def _supported(config, accepted, what):
