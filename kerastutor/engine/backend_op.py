@@ -193,7 +193,8 @@ class BackendOp(Layer):
     """One backend function applied to symbolic tensors: a layer without a class of its own.
 
     Args:
-        function: the registered name of the backend function, e.g. 'dot'.
+        function: the registered name of a backend function ('dot'), or
+            'ops.<name>' for a `kerastutor.ops` function ('ops.add' for `x + y`).
         arguments: the function's positional arguments, with `_Slot(i)`
             where the i-th symbolic input goes and concrete values elsewhere.
         options: the function's keyword arguments (e.g. `axis`).

@@ -90,10 +90,9 @@ class Bidirectional(Layer):
                 f"'{self.name}': expected one of 'concat', 'sum', 'mul', 'ave' or None, "
                 f"received {merge_mode!r}.{hint}"
             )
-        self.forward_layer = _copy(layer, name=f"forward_{_removeprefix(layer.name, 'forward_')}")
+        self.forward_layer = _copy(layer, "forward_")
         if backward_layer is None:
-            backward_name = f"backward_{_removeprefix(layer.name, 'backward_')}"
-            backward_layer = _copy(layer, name=backward_name, go_backwards=True)
+            backward_layer = _copy(layer, "backward_", go_backwards=True)
         self.backward_layer = backward_layer
         check_directions(self)
         for direction in (self.forward_layer, self.backward_layer):
@@ -229,9 +228,21 @@ class Bidirectional(Layer):
         return self.forward_layer._rank_explanation(ndim)
 
 
-def _copy(layer, **changes):
-    """A fresh layer with `layer`'s config and `changes` (no weights are shared)."""
-    return type(layer).from_config({**layer.get_config(), **changes})
+def _copy(layer, prefix, **changes):
+    """A fresh layer (no weights shared) with `layer`'s config and `changes`, named
+    `prefix` + its name; the cells of an RNN(cell) too, since they own the weights."""
+    config = {**layer.get_config(), **changes}
+    config["name"] = prefix + _removeprefix(layer.name, prefix)
+    if "cell" in config:
+        config["cell"] = _prefixed_cell(config["cell"], prefix)
+    return type(layer).from_config(config)
+
+
+def _prefixed_cell(cell, prefix):
+    config = dict(cell["config"], name=prefix + _removeprefix(cell["config"]["name"], prefix))
+    if "cells" in config:  # StackedRNNCells
+        config["cells"] = [_prefixed_cell(inner, prefix) for inner in config["cells"]]
+    return {**cell, "config": config}
 
 
 def _removeprefix(name, prefix):

@@ -13,7 +13,9 @@ logged value), and then acts as a learner would:
 * picks node 0 in the inspector's drop-down: the kernel re-renders and the
   highlighted row and the code lines change;
 * moves the EmbeddingLookup's position slider with the keyboard: the
-  highlighted index, row of W and output change.
+  highlighted index, row of W and output change;
+* switches the ConvView's padding from 'valid' to 'same': the explanation and
+  the output size change.
 
 Screenshots are kept in test-artifacts/ (gitignored). Needs: the pip
 packages jupyterlab, ipywidgets and playwright, and Debian's chromium
@@ -201,7 +203,7 @@ def test_widgets_update_in_jupyterlab(jupyterlab, tmp_path):
             page.set_default_timeout(30_000)
             page.goto(jupyterlab)
             cells = page.locator(".jp-Notebook .jp-Cell")
-            expect(cells).to_have_count(11)
+            expect(cells).to_have_count(12)
 
             run_all_cells(page, cells, expect)
 
@@ -242,7 +244,7 @@ def test_widgets_update_in_jupyterlab(jupyterlab, tmp_path):
             page.screenshot(path=str(ARTIFACTS / "jupyterlab_training.png"))
 
             # 1. Call the watched layer again in a new cell: the inspector above updates.
-            last = cells.nth(10)
+            last = cells.nth(11)
             last.locator(".cm-content").click()
             page.keyboard.type("third = shared_lstm(Input(shape=(123, 16)))")
             page.keyboard.press("Shift+Enter")
@@ -266,6 +268,16 @@ def test_widgets_update_in_jupyterlab(jupyterlab, tmp_path):
 
             lookup.scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / "jupyterlab_widgets.png"))
+
+            # 4. Switch the ConvView's padding to 'same': the output grows to the input's size.
+            conv_view = cells.nth(10)
+            expect(conv_view).to_contain_text("padding='valid' adds nothing")
+            expect(conv_view).to_contain_text("output (3, 3, 1)")
+            conv_view.locator("select").first.select_option(label="same")
+            expect(conv_view).to_contain_text("padding='same' adds 1 zero(s) before and 1 after")
+            expect(conv_view).to_contain_text("output (5, 5, 1)")
+            conv_view.scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / "jupyterlab_conv_view.png"))
         except (Exception, pytest.fail.Exception):
             page.screenshot(path=str(ARTIFACTS / "jupyterlab_widgets_failure.png"))
             raise
@@ -275,5 +287,6 @@ def test_widgets_update_in_jupyterlab(jupyterlab, tmp_path):
         "jupyterlab_node_inspector.png",
         "jupyterlab_widgets.png",
         "jupyterlab_training.png",
+        "jupyterlab_conv_view.png",
     ):
         assert (ARTIFACTS / name).stat().st_size > 10_000

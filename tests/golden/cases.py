@@ -1273,6 +1273,15 @@ def bidirectional_gru_initial_state(L, M):
     return M.Model([x, *states], layer(x, initial_state=states))
 
 
+@case(floats(4, 3), tags=("bidirectional", "rnn_cell"))
+def bidirectional_rnn_stacked_cells(L, M):
+    """Bidirectional(RNN([LSTMCell(2), GRUCell(2)], return_sequences=True), merge_mode='ave')."""
+    x = L.Input(shape=(4, 3))
+    cells = [L.LSTMCell(2), L.GRUCell(2)]
+    y = L.Bidirectional(L.RNN(cells, return_sequences=True), merge_mode="ave")(x)
+    return M.Model(x, y)
+
+
 @case(padded_floats(6, 3, MASK_ROWS), tags=("bidirectional", "simple_rnn", "mask"))
 def bidirectional_simple_rnn_backward_layer(L, M):
     """Masking() -> Bidirectional(SimpleRNN(3), backward_layer=SimpleRNN(3, relu),

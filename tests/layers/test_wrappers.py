@@ -20,8 +20,10 @@ from kerastutor.layers import (
     Dense,
     Embedding,
     Flatten,
+    GRUCell,
     Input,
     Layer,
+    LSTMCell,
     Masking,
     RepeatVector,
     SimpleRNN,
@@ -330,6 +332,20 @@ def test_bidirectional_gru_takes_one_state_per_direction():
     ):
         layer(SEQUENCE, initial_state=[np.zeros((2, 3))] * 4)
     assert len(layer(SEQUENCE, initial_state=[np.ones((2, 3)), np.zeros((2, 3))])) == 3
+
+
+def test_bidirectional_of_rnn_cells_names_each_directions_cells():
+    layer = Bidirectional(RNN([LSTMCell(2, name="words"), GRUCell(3, name="more")]))
+    assert layer(SEQUENCE).shape == (2, 6)
+    names = [w.name for w in layer.weights]
+    assert names[0] == "forward_words/kernel" and names[6] == "backward_words/kernel"
+    assert len(set(names)) == len(names) == 12
+    config = json.loads(json.dumps(layer.get_config()))
+    clone = Bidirectional.from_config(config)
+    assert clone.get_config() == layer.get_config()
+    clone(SEQUENCE)
+    clone.set_weights(layer.get_weights())
+    np.testing.assert_allclose(clone(SEQUENCE), layer(SEQUENCE), atol=1e-6)
 
 
 def test_stateful_bidirectional_carries_both_directions_states():
