@@ -179,15 +179,7 @@ def _layer_to_keras(layer, model, inbound_nodes):
     if _is_model(layer):
         config = _model_config_to_keras(layer)
     else:
-        config = _plain(layer.get_config())
-        config = _InputLayer_to_keras(config) if class_name == "InputLayer" else config
-        if class_name != "InputLayer":
-            config.pop("batch_input_shape", None)  # Keras 3 keeps it on the InputLayer
-            config.pop("input_length", None)  # Keras 2's Embedding argument
-            config["dtype"] = _dtype_policy(config.get("dtype", "float32"))
-        for key, value in config.items():
-            if isinstance(value, dict) and set(value) == {"class_name", "config"}:
-                config[key] = _object_to_keras(value, "keras.initializers")
+        config = _layer_config_to_keras(class_name, _plain(layer.get_config()))
     entry = {
         "module": _KERAS_MODULES.get(class_name, "keras.layers")
         if _custom_name(layer) is None
@@ -205,6 +197,40 @@ def _layer_to_keras(layer, model, inbound_nodes):
             _node_to_keras(node, model) for node in inbound_nodes if node is not None
         ]
     return entry
+
+
+def _layer_config_to_keras(class_name, config):
+    """A layer's own config in Keras 3's form (a wrapper's inner layers too)."""
+    if class_name == "InputLayer":
+        return _InputLayer_to_keras(config)
+    config.pop("batch_input_shape", None)  # Keras 3 keeps it on the InputLayer
+    config.pop("input_length", None)  # Keras 2's Embedding argument
+    config["dtype"] = _dtype_policy(config.get("dtype", "float32"))
+    return {key: _argument_to_keras(value) for key, value in config.items()}
+
+
+def _argument_to_keras(value):
+    """A layer (Bidirectional's, an RNN's cell) or an initializer inside a config."""
+    if isinstance(value, list):
+        return [_argument_to_keras(item) for item in value]
+    if not (isinstance(value, dict) and set(value) == {"class_name", "config"}):
+        return value
+    if _is_layer_class(value["class_name"]):
+        return {
+            "module": "keras.layers",
+            "class_name": value["class_name"],
+            "config": _layer_config_to_keras(value["class_name"], dict(value["config"])),
+            "registered_name": None,
+        }
+    return _object_to_keras(value, "keras.initializers")
+
+
+def _is_layer_class(class_name):
+    try:
+        get_layer_class(class_name)
+    except ValueError:
+        return False
+    return True
 
 
 def _InputLayer_to_keras(config):
@@ -330,8 +356,8 @@ def from_keras(entry, custom_objects=None, where="the file"):
     for key, value in config.items():
         if key == "dtype":
             value = _dtype_name(value)
-        elif isinstance(value, dict) and isinstance(value.get("config"), dict):
-            value = object_from_keras(value, initializers, f"{key} of layer '{layer_name}':")
+        else:
+            value = _argument_from_keras(value, custom_objects, f"{key} of layer '{layer_name}':")
         converted[key] = value
     accepted = _accepted_arguments(layer_class) | set(ALLOWED_KWARGS)
     return {
@@ -356,6 +382,19 @@ def object_from_keras(value, module, what):
     return {"class_name": value["class_name"], "config": config}
 
 
+def _argument_from_keras(value, custom_objects, what):
+    """A layer (a wrapper's, an RNN's cell) or an initializer inside a Keras 3 config."""
+    if isinstance(value, list):
+        return [_argument_from_keras(item, custom_objects, what) for item in value]
+    if not (isinstance(value, dict) and isinstance(value.get("config"), dict)):
+        return value
+    if str(value.get("module", "")).startswith("keras.layers") or (
+        _is_layer_class(_kerastutor_class_name(value.get("class_name")))
+    ):
+        return from_keras(value, custom_objects, what)
+    return object_from_keras(value, initializers, what)
+
+
 def _kerastutor_class_name(keras_name):
     for ours, theirs in _MODEL_CLASSES.items():
         if keras_name == theirs:
@@ -378,6 +417,8 @@ def _accepted_arguments(cls):
             accepted |= {
                 p.name for p in parameters if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
             }
+    # A cell (LSTMCell, ...) passes its layer's options on to that layer.
+    accepted |= set(getattr(cls, "cell_options", ()))
     return accepted - {"self"}
 
 
