@@ -4,7 +4,7 @@ What a Model adds over a Layer (seed 000's question): it knows its layers
 (`model.layers`, `get_layer`), runs whole datasets in batches (`predict`),
 prints its structure (`summary`), learns from data (`compile`, `fit`,
 `evaluate`, from `kerastutor.training.Trainer`) and saves itself to one file
-(`save`, `save_weights`, `to_json`).
+(`save`, `save_weights`, `to_json`) in Keras 3's own `.keras` format.
 """
 
 from kerastutor import saving
@@ -36,22 +36,27 @@ class Model(Trainer, Functional):
         return super().__new__(cls)
 
     def save(self, filepath, overwrite=True, include_optimizer=True):
-        """Save architecture, weights and optimizer state to one file (see `kerastutor.saving`).
+        """Save architecture, weights and optimizer state to one `.keras` file.
 
-        Load it back with `kerastutor.models.load_model(filepath)`.
+        The file is Keras 3's own (see `kerastutor.saving`): load it back with
+        `kerastutor.models.load_model(filepath)`, or in Keras 3 with
+        `keras.saving.load_model(filepath)`.
         """
         saving.save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer)
 
     def save_weights(self, filepath, overwrite=True):
-        """Save only the weights; `load_weights` puts them into a model of the same architecture."""
+        """Save only the weights, as Keras 3's `.weights.h5` file.
+
+        `load_weights` puts them into a model of the same architecture (here or in Keras 3).
+        """
         saving.save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath):
-        """Set every weight from a file of `save_weights` or `save` (all checked first)."""
+        """Set every weight from a `.weights.h5` or `.keras` file (all checked first)."""
         saving.load_weights(self, filepath)
 
     def to_json(self, **kwargs):
-        """The architecture (no weights) as JSON; `model_from_json` rebuilds it."""
+        """The architecture (no weights) as Keras 3's JSON; `model_from_json` rebuilds it."""
         return saving.model_to_json(self, **kwargs)
 
 

@@ -1,0 +1,59 @@
+"""Saving and loading models in Keras 3's own files.
+
+* `model.save("m.keras")` writes a zip of `config.json` (the architecture and
+  compile arguments, as Keras 3 serializes them), `metadata.json` and
+  `model.weights.h5` (the weights and optimizer state, as Keras 3 lays them
+  out: `layers/dense/vars/0` is the first Dense layer's kernel);
+* `model.save_weights("m.weights.h5")` writes that weight file alone.
+
+So a model trained here loads in Keras 3 (`keras.saving.load_model`), and a
+model saved by Keras 3 loads here, for the layers kerastutor has::
+
+    >>> import zipfile                                          # doctest: +SKIP
+    >>> zipfile.ZipFile("m.keras").namelist()                   # doctest: +SKIP
+    ['metadata.json', 'config.json', 'model.weights.h5']
+
+Loading is safe and all-or-nothing:
+
+* the config is JSON and the weights are HDF5 numeric datasets read with
+  h5py: nothing is unpickled, so nothing in a file can run code; layer
+  classes are found by name in kerastutor's registry (`get_layer_class`),
+  never imported by a name the file gives;
+* everything is read and checked (zip checksums, the config, every weight's
+  group and shape against the rebuilt architecture, the optimizer's slots)
+  before any weight is set, so a truncated, corrupted or edited file, an
+  unknown layer class or a different architecture raises a ValueError that
+  says what is wrong, and no half-loaded model exists.
+
+`keras_format` is the one place that translates between kerastutor's
+configs and Keras 3's; `weights_file` is the weight layout; `saving_lib`
+writes and reads the files; `kerastutor.models.loading` rebuilds models.
+"""
+
+import importlib
+
+from kerastutor.saving.saving_lib import load_weights, model_to_json, save_model, save_weights
+
+__all__ = [
+    "save_model",
+    "load_model",
+    "save_weights",
+    "load_weights",
+    "model_to_json",
+    "model_from_json",
+]
+
+# Rebuilding a model needs the model classes, one floor up (`kerastutor.models`
+# imports this package, never the other way): Keras 3's names here are aliases
+# resolved on first use.
+_FROM_MODELS = ("load_model", "model_from_json")
+
+
+def __getattr__(name):
+    if name in _FROM_MODELS:
+        return getattr(importlib.import_module("kerastutor.models.loading"), name)
+    raise AttributeError(f"module 'kerastutor.saving' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*__all__, "keras_format", "saving_lib", "weights_file"])
