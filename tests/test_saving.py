@@ -530,13 +530,9 @@ def keras_3_arguments(layer):
     return {k: v for k, v in config.items() if k not in ("input_length", "batch_input_shape")}
 
 
-# JSON turns Lambda's `arguments={'axis': (1, 2)}` into a list, and kerastutor's
-# ops.sum refuses a list axis (Keras's accepts it): ops' gap, found here.
-LIST_AXIS = pytest.mark.xfail(strict=True, reason="ops.sum(axis=[1, 2]) refuses a list")
-SAVED_CASES = [
-    pytest.param(case, marks=LIST_AXIS) if case.id == "lambda_output_shape" else case
-    for case in LAYER_CASES
-]
+# JSON turns Lambda's `arguments={'axis': (1, 2)}` into a list, which the ops take
+# as Keras's do (`lambda_output_shape`).
+SAVED_CASES = list(LAYER_CASES)
 
 
 @pytest.mark.parametrize("case", SAVED_CASES, ids=lambda case: case.id)

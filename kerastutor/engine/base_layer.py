@@ -368,6 +368,7 @@ class Layer:
 
     def _call_symbolic(self, inputs, args, kwargs):
         node_index = len(self._inbound_nodes)
+        _check_required_arguments(self, args, kwargs, node_index)
         input_tensors = flatten(inputs)
         for x in input_tensors:
             if not isinstance(x, KerasTensor):
@@ -679,6 +680,32 @@ def get_layer_class(class_name, custom_objects=None):
             f"custom_objects={{{class_name!r}: YourClass}}."
         )
     return _LAYER_CLASSES[class_name]
+
+
+def _check_required_arguments(layer, args, kwargs, node_index):
+    """Refuse a call that leaves out an argument `call` needs besides the inputs."""
+    missing = [
+        name
+        for position, name in enumerate(_required_after_inputs(type(layer)))
+        if position >= len(args) and name not in kwargs
+    ]
+    if missing:
+        names = ", ".join(f"`{name}`" for name in missing)
+        raise ValueError(
+            f"Layer '{layer.name}' ({type(layer).__name__}) cannot be called as its node "
+            f"{node_index}: its `call` needs the positional argument(s) {names} besides the "
+            "inputs, and this call does not give them. A model (Sequential, or a layer of a "
+            f"functional model) passes only the inputs: give {names} a default, e.g. "
+            "`training=None`."
+        )
+
+
+@functools.cache
+def _required_after_inputs(layer_class):
+    """The parameters of `layer_class.call` after the inputs that have no default."""
+    parameters = list(inspect.signature(layer_class.call).parameters.values())[2:]
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return tuple(p.name for p in parameters if p.kind in positional and p.default is p.empty)
 
 
 @functools.cache

@@ -483,6 +483,11 @@ def _total_dtype(dtype):
     return dtype
 
 
+def _as_axis(axis):
+    """An axis argument as NumPy takes it: Keras also accepts a list, `axis=[1, 2]`."""
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
 def _expand_reduced(g, shape, axis, keepdims):
     if axis is not None and not keepdims:
         g = np.expand_dims(g, axis)
@@ -491,7 +496,7 @@ def _expand_reduced(g, shape, axis, keepdims):
 
 @symbolic_aware
 def sum(x, axis=None, keepdims=False):  # numpy's name, shadowing the builtin
-    x_data = data_of(x)
+    x_data, axis = data_of(x), _as_axis(axis)
     out = np.asarray(x_data.sum(axis=axis, keepdims=keepdims, dtype=_total_dtype(x_data.dtype)))
 
     def backward(g):
@@ -502,7 +507,7 @@ def sum(x, axis=None, keepdims=False):  # numpy's name, shadowing the builtin
 
 @symbolic_aware
 def mean(x, axis=None, keepdims=False):
-    x_data = float_data_of(x)
+    x_data, axis = float_data_of(x), _as_axis(axis)
     out = np.asarray(x_data.mean(axis=axis, keepdims=keepdims))
     count = x_data.size / builtins.max(out.size, 1)
 
@@ -565,7 +570,7 @@ def _first_extreme(x_data, axis, pick):
 
 
 def _extreme(x, axis, keepdims, initial, reduce, pick, name):
-    x_data = data_of(x)
+    x_data, axis = data_of(x), _as_axis(axis)
     _reduced_axes(x_data, axis, name)  # a clear error for an axis x does not have
     if x_data.size == 0 and initial is None:
         raise ValueError(
@@ -609,6 +614,7 @@ def prod(x, axis=None, keepdims=False, dtype=None):
     from the left and from the right of each position instead.
     """
     x_data = data_of(x) if dtype is None else data_of(x).astype(dtype)
+    axis = _as_axis(axis)
     total_dtype = _total_dtype(x_data.dtype)
     out = np.asarray(np.prod(x_data, axis=axis, keepdims=keepdims, dtype=total_dtype))
 
@@ -687,13 +693,13 @@ def argmin(x, axis=None, keepdims=False):
 @symbolic_aware
 def any(x, axis=None, keepdims=False):
     """True if any value (along `axis`) is true (non-zero)."""
-    return np.asarray(np.any(data_of(x), axis=axis, keepdims=keepdims))
+    return np.asarray(np.any(data_of(x), axis=_as_axis(axis), keepdims=keepdims))
 
 
 @symbolic_aware
 def all(x, axis=None, keepdims=False):
     """True if every value (along `axis`) is true (non-zero)."""
-    return np.asarray(np.all(data_of(x), axis=axis, keepdims=keepdims))
+    return np.asarray(np.all(data_of(x), axis=_as_axis(axis), keepdims=keepdims))
 
 
 @symbolic_aware

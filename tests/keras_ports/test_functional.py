@@ -538,10 +538,12 @@ def test_an_extra_dict_key_is_ignored_with_a_warning():
     assert out.shape == (2, 3)
 
 
-def test_a_list_for_a_dict_model_warns_in_predict():
+def test_a_list_for_a_dict_model_is_refused_in_predict():
+    # Keras warns and takes the list in sorted key order; kerastutor refuses on
+    # purpose and names the keys: a silently reordered input is a learner's worst bug.
     i1, i2 = Input((2,)), Input((2,))
     model = Model({"i1": i1, "i2": i2}, layers.Add()([i1, i2]))
-    with pytest.warns(UserWarning, match="structure"):
+    with pytest.raises(ValueError, match=r"dict of inputs.*\['i1', 'i2'\]"):
         model.predict([np.ones((2, 2)), np.zeros((2, 2))], verbose=0)
 
 
