@@ -21,10 +21,15 @@ Usage:
 import argparse
 import os
 import statistics
+import sys
 import time
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
+
+# The checkout's kerastutor, also when run with another environment's Python (one with Keras).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 BATCH, TIMESTEPS, FEATURES, UNITS = 32, 280, 256, 64
 

@@ -22,9 +22,14 @@ Usage:
 import argparse
 import os
 import statistics
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
+
+# The checkout's kerastutor, also when run with another environment's Python (one with Keras).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 BATCH, TIMESTEPS, VOCAB, EMBED, UNITS = 32, 200, 10000, 64, 64
 
