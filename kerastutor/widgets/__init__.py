@@ -7,8 +7,9 @@
   why Keras would reject the wiring.
 * `EmbeddingLookup(embedding, indices)`: the lookup as rows of W, and as
   one-hot(indices) x W.
-* `SequenceView(lstm_or_model)`: what `return_sequences`, `return_state` and
-  `initial_state` change, and a Dense applied at every timestep.
+* `SequenceView(layer_or_model)`: any recurrent layer or wrapper (SimpleRNN,
+  GRU, LSTM, Bidirectional, TimeDistributed): what `return_sequences`,
+  `return_state` and `initial_state` change, and a Dense applied at every timestep.
 * `LossCurve(metrics=[...])`: a callback for `fit` that draws the loss and
   the metrics you name after every epoch, live.
 * `ConvView(conv_or_pooling_layer, image)`: the window sliding over the
