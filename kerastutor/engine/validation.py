@@ -79,10 +79,10 @@ def first_non_finite(array):
     array = np.asarray(array)
     if array.dtype.kind != "f":
         return None
-    bad = np.argwhere(~np.isfinite(array))
-    if len(bad) == 0:
+    finite = np.isfinite(array)
+    if finite.all():  # the usual case, checked on every batch: no search for positions
         return None
-    position = tuple(int(i) for i in bad[0])
+    position = tuple(int(i) for i in np.argwhere(~finite)[0])
     return position, float(array[position])
 
 
