@@ -558,7 +558,7 @@ def _check_verbose(verbose):
 def _as_configs(value, kind, serialize):
     """Compile's `loss` or `metrics` with every built-in `kind` object as its config.
 
-    Per-output lists and dicts are walked; names stay names (saving.py reads
+    Per-output lists and dicts are walked; names stay names (kerastutor.saving reads
     it back). A custom Loss or Metric stays an object, so the compile
     arguments are not plain data and are not saved.
     """
