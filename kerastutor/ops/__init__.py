@@ -14,9 +14,9 @@ three kinds of values:
 The code lives in `kerastutor.ops.numpy` (array operations),
 `kerastutor.ops.nn` (convolution, pooling and activations) and `kerastutor.ops.core`
 (dtypes, shapes, conversions), each forward computation beside its gradient
-rule. The fused LSTM (`kerastutor.layers.lstm_fast`) is
-the one other place that differentiates; its tests check it against these
-rules.
+rule. The fused recurrent kernels (`kerastutor.layers.lstm_fast`,
+`kerastutor.layers.gru_fast`) are the only other places that differentiate;
+their tests check them against these rules and against central differences.
 
 Example:
     >>> import numpy as np
