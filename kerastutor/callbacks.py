@@ -86,6 +86,18 @@ class Callback:
     def on_test_batch_end(self, batch, logs=None):
         pass
 
+    def on_predict_begin(self, logs=None):
+        pass
+
+    def on_predict_end(self, logs=None):
+        pass
+
+    def on_predict_batch_begin(self, batch, logs=None):
+        pass
+
+    def on_predict_batch_end(self, batch, logs=None):
+        pass
+
 
 class CallbackList:
     """Calls the same hook on every callback in turn (what `fit` talks to)."""

@@ -126,9 +126,12 @@ class Mean(Metric):
         self.total = 0.0
         self.count = 0.0
 
-    def update_state(self, value, weight=1.0):
-        self.total += float(np.sum(value)) * weight
-        self.count += weight * np.size(value)
+    def update_state(self, values, sample_weight=None):
+        values = np.asarray(values, dtype="float64")
+        weights = np.ones_like(values) if sample_weight is None else sample_weight
+        weights = np.broadcast_to(np.asarray(weights, dtype="float64"), values.shape)
+        self.total += float(np.sum(values * weights))
+        self.count += float(np.sum(weights))
 
     def result(self):
         return self.total / self.count if self.count else 0.0

@@ -313,10 +313,10 @@ class Trainer:
                 metric.reset_state()
 
     def _record(self, batch_size, total, per_output, y_batch, outputs, masks):
-        self._loss_tracker.update_state(float(data_of(total)), weight=batch_size)
+        self._loss_tracker.update_state(float(data_of(total)), sample_weight=batch_size)
         for tracker, value in zip(self._output_loss_trackers, per_output, strict=True):
             if tracker is not None:
-                tracker.update_state(float(data_of(value)), weight=batch_size)
+                tracker.update_state(float(data_of(value)), sample_weight=batch_size)
         for objects, y, output, mask in zip(
             self._metric_objects, y_batch, outputs, masks, strict=True
         ):
