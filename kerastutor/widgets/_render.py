@@ -6,6 +6,15 @@ single `_render()` method, which returns an HTML string (tables and inline
 SVG). Styles are inline, so the pictures look the same in JupyterLab,
 Notebook 7, VS Code and Colab without any front-end code.
 
+Colours: every colour a widget draws is a name from the palette below. The
+theme colours are JupyterLab's CSS variables, so the pictures follow its
+light and dark themes; each has the light theme's value as a fallback for
+front ends without them (VS Code, Colab). A fill that stays light in both
+themes (a highlight, a heat-map cell, a layer box) comes with its own dark
+text colour, chosen with it, so its text is readable whatever the theme.
+SVG takes CSS variables only in `style` (not in `fill=` attributes), so the
+SVG helpers write `style="fill: ...; stroke: ..."`.
+
 A widget never lets an exception out: whatever `_render()` raises is shown
 inside the widget in plain words, and the next control change renders again.
 """
@@ -35,12 +44,69 @@ __all__ = [
     "svg_box",
     "svg_arrow",
     "svg_text",
+    "on_light",
+    "PALETTE",
 ]
+
+# ---------------------------------------------------------------- the palette
+
+# Theme colours: they follow JupyterLab's theme (light fallbacks elsewhere).
+TEXT = "var(--jp-ui-font-color1, #222)"  # body text, SVG labels
+MUTED = "var(--jp-ui-font-color2, #555)"  # secondary text, arrows, axes
+FAINT = "var(--jp-ui-font-color3, #999)"  # what is not returned, not used, padding
+BACKGROUND = "var(--jp-layout-color1, #fff)"  # a chart's own background
+PANEL = "var(--jp-layout-color2, #f0f0f0)"  # table headers, code blocks
+BORDER = "var(--jp-border-color1, #ccc)"  # table cells, boxes
+GRID = "var(--jp-border-color2, #eee)"  # chart grid lines
+BRAND = "var(--jp-brand-color1, #1f77b4)"  # what is returned, the training series
+WARN = "var(--jp-warn-color1, #ff7f0e)"  # the validation series
+ERROR = "var(--jp-error-color1, #d62728)"  # error borders, problem marks and notes
+SUCCESS = "var(--jp-success-color1, #2ca02c)"  # states carried in or returned
+
+# Fills that are light in both themes, each with the dark text that goes on it.
+ON_LIGHT = "#222"  # the text on every light fill below (and on heat-map cells)
+HIGHLIGHT = "var(--jp-warn-color3, #fff0a8)"  # the chosen row or cell
+HIGHLIGHT_EDGE = "var(--jp-warn-color0, #e0a800)"  # its outline
+CHANGED = "var(--jp-success-color3, #d8f5d0)"  # a shape that just changed
+ERROR_FILL = "var(--jp-error-color3, #fdecea)"  # the error box, a rejected call
+ERROR_TITLE = "#a31515"  # an error's title, on ERROR_FILL
+BOX_FILL = "#dbe9f6"  # a Dense (or any) box in a picture
+LAYER_FILL = "#fde2c4"  # the layer being explained, its forward copy
+BACKWARD_FILL = "#e6dcf0"  # a Bidirectional's backward copy
+PAD_FILL = "#f4f4f4"  # padding cells around an image
+
+# Every colour above by name (what the tests check; widgets import the names).
+PALETTE = {
+    "TEXT": TEXT,
+    "MUTED": MUTED,
+    "FAINT": FAINT,
+    "BACKGROUND": BACKGROUND,
+    "PANEL": PANEL,
+    "BORDER": BORDER,
+    "GRID": GRID,
+    "BRAND": BRAND,
+    "WARN": WARN,
+    "ERROR": ERROR,
+    "SUCCESS": SUCCESS,
+    "ON_LIGHT": ON_LIGHT,
+    "HIGHLIGHT": HIGHLIGHT,
+    "HIGHLIGHT_EDGE": HIGHLIGHT_EDGE,
+    "CHANGED": CHANGED,
+    "ERROR_FILL": ERROR_FILL,
+    "ERROR_TITLE": ERROR_TITLE,
+    "BOX_FILL": BOX_FILL,
+    "LAYER_FILL": LAYER_FILL,
+    "BACKWARD_FILL": BACKWARD_FILL,
+    "PAD_FILL": PAD_FILL,
+}
 
 FONT = "font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:13px;"
 MONO = "font-family:Menlo,Consolas,'DejaVu Sans Mono',monospace;"
-HIGHLIGHT = "#fff0a8"
-CHANGED = "#d8f5d0"
+
+
+def on_light(fill):
+    """The inline style of something filled with a light `fill`: the fill and its text colour."""
+    return f"background:{fill};color:{ON_LIGHT};"
 
 
 class WidgetBase(ipywidgets.VBox):
@@ -117,14 +183,16 @@ def table(headers, rows, row_styles=None, row_classes=None, caption=None):
         row_classes: optional class names per row, for tests and styling hooks.
         caption: optional plain-text title above the table.
     """
-    cell = "border:1px solid #ccc;padding:2px 6px;text-align:left;"
+    cell = f"border:1px solid {BORDER};padding:2px 6px;text-align:left;"
     parts = ['<table style="border-collapse:collapse;margin:4px 8px 4px 0;">']
     if caption:
         parts.append(f'<caption style="text-align:left;font-weight:bold;">{esc(caption)}</caption>')
     if headers:
         parts.append(
             "<tr>"
-            + "".join(f'<th style="{cell}background:#f0f0f0;">{esc(h)}</th>' for h in headers)
+            + "".join(
+                f'<th style="{cell}background:{PANEL};color:{TEXT};">{esc(h)}</th>' for h in headers
+            )
             + "</tr>"
         )
     for i, row in enumerate(rows):
@@ -139,17 +207,20 @@ def table(headers, rows, row_styles=None, row_classes=None, caption=None):
 
 def error_box(title, message, hint=""):
     """A red box with a plain-language explanation (never a traceback)."""
-    hint_html = f'<div style="margin-top:4px;color:#555;">{esc(hint)}</div>' if hint else ""
+    hint_html = f'<div style="margin-top:4px;">{esc(hint)}</div>' if hint else ""
     return (
-        '<div class="kt-error" style="border:2px solid #d62728;background:#fdecea;'
+        f'<div class="kt-error" style="border:2px solid {ERROR};{on_light(ERROR_FILL)}'
         'padding:6px 10px;margin:4px 0;border-radius:4px;">'
-        f'<div style="font-weight:bold;color:#a31515;">{esc(title)}</div>'
+        f'<div style="font-weight:bold;color:{ERROR_TITLE};">{esc(title)}</div>'
         f'<div style="white-space:pre-wrap;">{esc(message)}</div>{hint_html}</div>'
     )
 
 
 def value_colour(value, largest):
-    """A background colour for a number: blue below zero, white at zero, red above."""
+    """A background colour for a number: blue below zero, white at zero, red above.
+
+    The colours are light (the text on them is `ON_LIGHT`) in either theme.
+    """
     strength = 0.0 if largest <= 0 else min(abs(float(value)) / largest, 1.0)
     fade = int(round(255 - 150 * strength))
     if value < 0:
@@ -161,7 +232,7 @@ def number_cell(value, largest, extra_style=""):
     """A table cell's HTML for one number, coloured by sign and size."""
     colour = value_colour(value, largest)
     return (
-        f'<span style="display:block;background:{colour};{MONO}padding:0 3px;{extra_style}">'
+        f'<span style="display:block;{on_light(colour)}{MONO}padding:0 3px;{extra_style}">'
         f"{float(value):.3f}</span>"
     )
 
@@ -179,16 +250,18 @@ def svg(width, height, elements):
     )
 
 
-def svg_box(x, y, width, height, text, fill="#dbe9f6", stroke="#555", bold=False):
+def svg_box(x, y, width, height, text, fill=BOX_FILL, stroke=MUTED, bold=False):
+    """A rounded box with centred text; `fill` is one of the light fills (its text is ON_LIGHT)."""
     weight = "bold" if bold else "normal"
     return (
-        f'<rect x="{x}" y="{y}" width="{width}" height="{height}" rx="5" fill="{fill}" '
-        f'stroke="{stroke}"/><text x="{x + width / 2}" y="{y + height / 2 + 4}" '
-        f'text-anchor="middle" font-size="12" font-weight="{weight}">{esc(text)}</text>'
+        f'<rect x="{x}" y="{y}" width="{width}" height="{height}" rx="5" '
+        f'style="fill:{fill};stroke:{stroke};"/><text x="{x + width / 2}" '
+        f'y="{y + height / 2 + 4}" text-anchor="middle" font-size="12" font-weight="{weight}" '
+        f'style="fill:{ON_LIGHT};">{esc(text)}</text>'
     )
 
 
-def svg_arrow(x1, y1, x2, y2, colour="#444", width=1.5, dashed=False):
+def svg_arrow(x1, y1, x2, y2, colour=MUTED, width=1.5, dashed=False):
     """A line from (x1, y1) to (x2, y2) with an arrowhead at the end."""
     dash = ' stroke-dasharray="4 3"' if dashed else ""
     length = max(float(np.hypot(x2 - x1, y2 - y1)), 1e-9)
@@ -199,14 +272,14 @@ def svg_arrow(x1, y1, x2, y2, colour="#444", width=1.5, dashed=False):
     head = f"{x2:.1f},{y2:.1f} {left[0]:.1f},{left[1]:.1f} {right[0]:.1f},{right[1]:.1f}"
     return (
         f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2 - size * ux:.1f}" y2="{y2 - size * uy:.1f}" '
-        f'stroke="{colour}" stroke-width="{width}"{dash}/>'
-        f'<polygon points="{head}" fill="{colour}"/>'
+        f'style="stroke:{colour};" stroke-width="{width}"{dash}/>'
+        f'<polygon points="{head}" style="fill:{colour};"/>'
     )
 
 
-def svg_text(x, y, text, colour="#222", anchor="middle", size=11, bold=False):
+def svg_text(x, y, text, colour=TEXT, anchor="middle", size=11, bold=False):
     weight = "bold" if bold else "normal"
     return (
-        f'<text x="{x}" y="{y}" text-anchor="{anchor}" font-size="{size}" fill="{colour}" '
-        f'font-weight="{weight}">{esc(text)}</text>'
+        f'<text x="{x}" y="{y}" text-anchor="{anchor}" font-size="{size}" '
+        f'style="fill:{colour};" font-weight="{weight}">{esc(text)}</text>'
     )

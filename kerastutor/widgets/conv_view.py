@@ -45,8 +45,14 @@ from kerastutor.layers import (
     MaxPooling2D,
 )
 from kerastutor.widgets._render import (
+    BORDER,
+    ERROR,
+    FAINT,
     HIGHLIGHT,
+    HIGHLIGHT_EDGE,
     MONO,
+    ON_LIGHT,
+    PAD_FILL,
     WidgetBase,
     error_box,
     esc,
@@ -639,10 +645,10 @@ class ConvView(WidgetBase):
             for j in range(window.shape[1]):
                 tap = self.taps[i * window.shape[1] + j]
                 if not inside[i, j]:
-                    cells.append('<span style="color:#999;">pad</span>')
+                    cells.append(f'<span style="color:{FAINT};">pad</span>')
                     continue
                 won = self.kind == "max" and _as_tuple(tap) == tuple(self.winner)
-                extra = "outline:2px solid #e0a800;font-weight:bold;" if won else ""
+                extra = f"outline:2px solid {HIGHLIGHT_EDGE};font-weight:bold;" if won else ""
                 cells.append(number_cell(window[i, j], largest, extra))
             rows.append(cells)
         picture = table([], rows, caption=f"window, channel {self.filter}")
@@ -731,13 +737,13 @@ def _grid_svg(grid, pads, chosen, largest, caption, pad_label="0", winner=None):
         x, y = (c + left) * cell, (r + top) * cell + 18
         elements.append(
             f'<rect class="kt-tap" x="{x + 1}" y="{y + 1}" width="{cell - 2}" height="{cell - 2}" '
-            f'fill="{HIGHLIGHT}" fill-opacity="0.35" stroke="#e0a800" stroke-width="2"/>'
+            f'style="fill:{HIGHLIGHT};stroke:{HIGHLIGHT_EDGE};" fill-opacity="0.35" stroke-width="2"/>'
         )
     if winner is not None:
         x, y = (winner[1] + left) * cell, (winner[0] + top) * cell + 18
         elements.append(
             f'<rect class="kt-winner" x="{x + 1}" y="{y + 1}" width="{cell - 2}" '
-            f'height="{cell - 2}" fill="none" stroke="#d62728" stroke-width="3"/>'
+            f'height="{cell - 2}" style="fill:none;stroke:{ERROR};" stroke-width="3"/>'
         )
     return svg(max(cols * cell, 120), rows * cell + 20, elements)
 
@@ -754,11 +760,12 @@ def _grid_cells(grid, pads, largest, pad_label, cell):
             x, y = (c + left) * cell, (r + top) * cell + 18
             if 0 <= r < height and 0 <= c < width:
                 value = grid[r][c]
-                style = f'fill="{value_colour(value, largest)}" stroke="#bbb"'
+                style = f'style="fill:{value_colour(value, largest)};stroke:{BORDER};"'
                 label = f"{value:.1f}" if abs(value) < 100 else f"{value:.0f}"
             else:
-                style, label = 'fill="#f4f4f4" stroke="#ccc" stroke-dasharray="2 2"', pad_label
+                style = f'style="fill:{PAD_FILL};stroke:{BORDER};" stroke-dasharray="2 2"'
+                label = pad_label
             elements.append(f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" {style}/>')
             if numbers:
-                elements.append(svg_text(x + cell / 2, y + cell / 2 + 4, label, size=9))
+                elements.append(svg_text(x + cell / 2, y + cell / 2 + 4, label, ON_LIGHT, size=9))
     return "".join(elements)

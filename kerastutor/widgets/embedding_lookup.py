@@ -19,12 +19,15 @@ import numpy as np
 from kerastutor.autodiff import data_of
 from kerastutor.engine.base_layer import Layer
 from kerastutor.widgets._render import (
+    FAINT,
     HIGHLIGHT,
+    HIGHLIGHT_EDGE,
     MONO,
     WidgetBase,
     esc,
     largest_magnitude,
     number_cell,
+    on_light,
     table,
 )
 
@@ -193,7 +196,7 @@ class EmbeddingLookup(WidgetBase):
                     [f"&#8942; {index - previous - 1} rows not used here"]
                     + [""] * (weights.shape[1])
                 )
-                styles.append("color:#777;")
+                styles.append(f"color:{FAINT};")
                 classes.append("kt-gap")
             previous = index
             chosen = index in selected
@@ -207,7 +210,7 @@ class EmbeddingLookup(WidgetBase):
                 [f"&#8942; {weights.shape[0] - 1 - previous} rows not used here"]
                 + [""] * (weights.shape[1])
             )
-            styles.append("color:#777;")
+            styles.append(f"color:{FAINT};")
             classes.append("kt-gap")
         headers = ["row (index)"] + [f"dim {j}" for j in range(weights.shape[1])]
         return table(headers, rows, styles, classes, caption=f"{caption}: {weights.shape}")
@@ -230,7 +233,7 @@ class EmbeddingLookup(WidgetBase):
         for i, vector in enumerate(one_hot):
             chosen = i == self.position
             cells = [
-                f'<span style="{MONO}{"font-weight:bold;" if vector[k] else "color:#aaa;"}">'
+                f'<span style="{MONO}{"font-weight:bold;" if vector[k] else "opacity:0.45;"}">'
                 f"{int(vector[k])}</span>"
                 for k in rows_shown
             ]
@@ -258,7 +261,7 @@ class EmbeddingLookup(WidgetBase):
 
 
 def _row_style(chosen, masked):
-    style = f"background:{HIGHLIGHT};outline:2px solid #e0a800;" if chosen else ""
+    style = f"{on_light(HIGHLIGHT)}outline:2px solid {HIGHLIGHT_EDGE};" if chosen else ""
     if masked:
-        style += "color:#999;text-decoration:line-through;"
+        style += "opacity:0.6;text-decoration:line-through;"
     return style

@@ -16,13 +16,18 @@ from kerastutor.engine.summary import type_name
 from kerastutor.utils.model_graph import describe_call
 from kerastutor.widgets._render import (
     HIGHLIGHT,
+    LAYER_FILL,
     MONO,
+    MUTED,
+    PANEL,
+    TEXT,
     WidgetBase,
     error_box,
     esc,
     format_shapes,
     node_colour,
     node_tint,
+    on_light,
     svg,
     svg_arrow,
     svg_box,
@@ -151,7 +156,7 @@ class NodeInspector(WidgetBase):
                     esc(format_shapes(input_masks)) + " / " + esc(format_shapes(output_masks)),
                 ]
             )
-            styles.append(f"background:{HIGHLIGHT};font-weight:bold;" if selected else "")
+            styles.append(f"{on_light(HIGHLIGHT)}font-weight:bold;" if selected else "")
             classes.append("kt-node kt-selected" if selected else "kt-node")
         headers = ["node", "called on", "input shape", "output shape", "mask in / out"]
         return table(headers, rows, styles, classes, caption="Nodes: one per call")
@@ -169,7 +174,7 @@ class NodeInspector(WidgetBase):
         ]
         return (
             f'<div class="kt-details" style="margin:4px 0;">Node {index} in code:'
-            f'<pre style="{MONO}margin:2px 0;background:#f6f6f6;padding:4px;">'
+            f'<pre style="{MONO}margin:2px 0;background:{PANEL};color:{TEXT};padding:4px;">'
             + esc("\n".join(lines))
             + "</pre></div>"
         )
@@ -211,7 +216,7 @@ class NodeInspector(WidgetBase):
         width = 720
         box_x, box_width = 300, 120
         elements = [
-            svg_box(box_x, 10, box_width, height - 20, self.layer.name, "#fde2c4", bold=True)
+            svg_box(box_x, 10, box_width, height - 20, self.layer.name, LAYER_FILL, bold=True)
         ]
         for row, node in enumerate(shown):
             y = 10 + row_height * row + row_height / 2 + 2
@@ -221,20 +226,18 @@ class NodeInspector(WidgetBase):
             source = describe_call(node) or "(no inputs)"
             elements.append(svg_text(8, y - 4, source, colour, anchor="start", bold=selected))
             elements.append(
-                svg_text(
-                    8, y + 9, format_shapes(node.input_shapes), "#444", anchor="start", size=10
-                )
+                svg_text(8, y + 9, format_shapes(node.input_shapes), MUTED, anchor="start", size=10)
             )
             elements.append(svg_arrow(190, y, box_x - 2, y, colour, weight))
             elements.append(svg_arrow(box_x + box_width + 2, y, 520, y, colour, weight))
             outputs = ", ".join(_tensor_names(node))
             elements.append(svg_text(528, y - 4, outputs, colour, anchor="start", bold=selected))
             elements.append(
-                svg_text(528, y + 9, format_shapes(node.output_shapes), "#444", "start", size=10)
+                svg_text(528, y + 9, format_shapes(node.output_shapes), MUTED, "start", size=10)
             )
             elements.append(
-                f'<circle cx="{box_x + 14}" cy="{y}" r="9" fill="{node_tint(node.index)}" '
-                f'stroke="{colour}"/>'
+                f'<circle cx="{box_x + 14}" cy="{y}" r="9" '
+                f'style="fill:{node_tint(node.index)};stroke:{colour};"/>'
                 + svg_text(box_x + 14, y + 4, str(node.index), colour, size=10, bold=True)
             )
         more = ""

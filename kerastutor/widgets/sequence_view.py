@@ -34,7 +34,16 @@ from kerastutor.layers.dense import Dense
 from kerastutor.layers.time_distributed import TimeDistributed
 from kerastutor.utils.model_graph import collect_graph, describe_call
 from kerastutor.widgets._render import (
+    BACKWARD_FILL,
+    BOX_FILL,
+    BRAND,
+    FAINT,
+    LAYER_FILL,
     MONO,
+    MUTED,
+    PANEL,
+    SUCCESS,
+    TEXT,
     WidgetBase,
     error_box,
     esc,
@@ -49,9 +58,9 @@ from kerastutor.widgets._render import (
 
 __all__ = ["SequenceView"]
 
-_RETURNED = "#1f77b4"
-_NOT_RETURNED = "#bbbbbb"
-_STATE = "#2ca02c"
+_RETURNED = BRAND  # an output the call returns
+_NOT_RETURNED = FAINT  # computed, but not returned
+_STATE = SUCCESS  # states carried in (initial_state) or returned (return_state)
 
 
 def _is_recurrent(layer):
@@ -329,7 +338,7 @@ class SequenceView(WidgetBase):
         if self.error:
             return error_box("This layer's options could not be shown", self.error)
         parts = [
-            f'<pre class="kt-code" style="{MONO}background:#f6f6f6;padding:4px;margin:2px 0;">'
+            f'<pre class="kt-code" style="{MONO}background:{PANEL};color:{TEXT};padding:4px;margin:2px 0;">'
             f"{esc(self._code())}</pre>",
             self._picture(),
             self._outputs_table(),
@@ -497,24 +506,24 @@ def _one_row_picture(view, labels):
         elements.append(
             svg_arrow(40, cell_y + 22, _LEFT - 2, cell_y + 22, _NOT_RETURNED, 1.5, dashed=True)
         )
-        elements.append(svg_text(40, cell_y + 12, _start_at_zeros(view), "#777", "start"))
+        elements.append(svg_text(40, cell_y + 12, _start_at_zeros(view), FAINT, "start"))
     else:
         note = f"the same {view.layer_type} weights at every timestep; nothing passes between steps"
-        elements.append(svg_text(_LEFT, top - 6 if dense else 12, note, "#444", "start", bold=True))
+        elements.append(svg_text(_LEFT, top - 6 if dense else 12, note, MUTED, "start", bold=True))
     for i, t in enumerate(labels):
         x, centre = _column(i)
         if t is None:
-            elements.append(svg_text(centre, cell_y + 26, "\u2026", "#444", size=22))
+            elements.append(svg_text(centre, cell_y + 26, "\u2026", MUTED, size=22))
             continue
         returned = sequences or t == steps
-        elements.append(svg_box(x, cell_y, _CELL, 44, f"{view.layer_type} t={t}", "#fde2c4"))
-        elements.append(svg_arrow(centre, cell_y + 100, centre, cell_y + 46, "#444"))
-        elements.append(svg_text(centre, cell_y + 114, f"x[:, {t - 1}]", "#444"))
+        elements.append(svg_box(x, cell_y, _CELL, 44, f"{view.layer_type} t={t}", LAYER_FILL))
+        elements.append(svg_arrow(centre, cell_y + 100, centre, cell_y + 46, MUTED))
+        elements.append(svg_text(centre, cell_y + 114, f"x[:, {t - 1}]", MUTED))
         if recurrent and i + 1 < len(labels):
             elements.append(
                 svg_arrow(x + _CELL + 2, cell_y + 22, x + _CELL + _GAP - 2, cell_y + 22)
             )
-            elements.append(svg_text(x + _CELL + _GAP / 2, cell_y + 15, carried, "#444"))
+            elements.append(svg_text(x + _CELL + _GAP / 2, cell_y + 15, carried, MUTED))
         colour = _RETURNED if returned else _NOT_RETURNED
         elements.append(
             svg_arrow(
@@ -530,8 +539,8 @@ def _one_row_picture(view, labels):
         name = f"h{t}" if recurrent else f"y{t}"
         elements.append(svg_text(centre + 4, cell_y - 46, name, colour, "start", bold=returned))
         if dense and returned:
-            elements.append(svg_box(x, top - 64, _CELL, 26, f"Dense({dense})", "#dbe9f6"))
-            elements.append(svg_arrow(centre, cell_y - 52, centre, top - 36, "#444"))
+            elements.append(svg_box(x, top - 64, _CELL, 26, f"Dense({dense})", BOX_FILL))
+            elements.append(svg_arrow(centre, cell_y - 52, centre, top - 36, MUTED))
     if recurrent:
         end = _LEFT + len(labels) * (_CELL + _GAP) - _GAP
         state = view.return_state.value
@@ -573,19 +582,19 @@ def _bidirectional_picture(view, labels):
     for i, t in enumerate(labels):
         x, centre = _column(i)
         if t is None:
-            elements.append(svg_text(centre, forward_y + 26, "\u2026", "#444", size=22))
-            elements.append(svg_text(centre, backward_y + 26, "\u2026", "#444", size=22))
+            elements.append(svg_text(centre, forward_y + 26, "\u2026", MUTED, size=22))
+            elements.append(svg_text(centre, backward_y + 26, "\u2026", MUTED, size=22))
             continue
         elements.append(
-            svg_box(x, forward_y, _CELL, 44, f"{view.layer_type} \u2192 t={t}", "#fde2c4")
+            svg_box(x, forward_y, _CELL, 44, f"{view.layer_type} \u2192 t={t}", LAYER_FILL)
         )
         elements.append(
-            svg_box(x, backward_y, _CELL, 44, f"{view.layer_type} \u2190 t={t}", "#e6dcf0")
+            svg_box(x, backward_y, _CELL, 44, f"{view.layer_type} \u2190 t={t}", BACKWARD_FILL)
         )
         middle = (forward_y + 44 + backward_y) / 2
-        elements.append(svg_text(centre, middle + 4, f"x[:, {t - 1}]", "#444"))
-        elements.append(svg_arrow(centre, middle - 8, centre, forward_y + 46, "#444"))
-        elements.append(svg_arrow(centre, middle + 10, centre, backward_y - 2, "#444"))
+        elements.append(svg_text(centre, middle + 4, f"x[:, {t - 1}]", MUTED))
+        elements.append(svg_arrow(centre, middle - 8, centre, forward_y + 46, MUTED))
+        elements.append(svg_arrow(centre, middle + 10, centre, backward_y - 2, MUTED))
         if i + 1 < len(labels):
             elements.append(
                 svg_arrow(x + _CELL + 2, forward_y + 22, x + _CELL + _GAP - 2, forward_y + 22)
@@ -593,8 +602,8 @@ def _bidirectional_picture(view, labels):
             elements.append(
                 svg_arrow(x + _CELL + _GAP - 2, backward_y + 22, x + _CELL + 2, backward_y + 22)
             )
-            elements.append(svg_text(x + _CELL + _GAP / 2, forward_y + 15, carried, "#444"))
-            elements.append(svg_text(x + _CELL + _GAP / 2, backward_y + 15, carried, "#444"))
+            elements.append(svg_text(x + _CELL + _GAP / 2, forward_y + 15, carried, MUTED))
+            elements.append(svg_text(x + _CELL + _GAP / 2, backward_y + 15, carried, MUTED))
         for row_y, arrow, last, up in (
             (forward_y, "\u2192", steps, True),
             (backward_y, "\u2190", 1, False),

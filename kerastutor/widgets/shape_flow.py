@@ -23,12 +23,15 @@ from kerastutor.engine.tree import flatten, map_structure
 from kerastutor.utils.model_graph import collect_graph, describe_call
 from kerastutor.widgets._render import (
     CHANGED,
+    ERROR_FILL,
+    ERROR_TITLE,
     MONO,
     WidgetBase,
     error_box,
     esc,
     format_shapes,
     node_colour,
+    on_light,
     sandbox,
     table,
 )
@@ -168,19 +171,20 @@ class ShapeFlow(WidgetBase):
             name = f"{row['layer']} ({row['class']})"
             if row["shared"]:
                 name += f" node {row['node']}"
+            # A shared layer's calls take their node's colour; others the row's own text colour.
+            colour = f"color:{node_colour(row['node'])};" if row["shared"] else ""
             cells.append(
                 [
                     str(step),
-                    f'<span style="color:{node_colour(row["node"]) if row["shared"] else "#222"};'
-                    f'font-weight:bold;">{esc(name)}</span>',
+                    f'<span style="{colour}font-weight:bold;">{esc(name)}</span>',
                     f'<span style="{MONO}">{esc(row["called_on"] or "-")}</span>',
                     esc(format_shapes(row["input_shapes"])),
                     "rejected" if rejected else esc(format_shapes(row["output_shapes"])),
                 ]
             )
-            style = f"background:{CHANGED};" if changed else ""
+            style = on_light(CHANGED) if changed else ""
             if rejected:
-                style = "background:#fdecea;color:#a31515;font-weight:bold;"
+                style = f"{on_light(ERROR_FILL)}color:{ERROR_TITLE};font-weight:bold;"
             styles.append(style + ("opacity:0.5;" if faded else ""))
             classes.append(
                 "kt-call kt-rejected"

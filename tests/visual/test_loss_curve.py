@@ -91,7 +91,9 @@ def test_a_tiny_known_history_gives_these_exact_points():
     # x: epochs 1..3 span the plot's width, 56..384; y: ticks 0.4..1.0 span 190 (bottom)..34 (top).
     assert polylines(chart, "loss") == [[(56.0, 34.0), (220.0, 138.0), (384.0, 190.0)]]
     assert polylines(chart, "val_loss") == [[(56.0, 34.0), (220.0, 86.0), (384.0, 138.0)]]
-    assert 'data-key="val_loss" points="56.0,34.0 220.0,86.0 384.0,138.0" fill="none" ' in chart
+    assert (
+        'data-key="val_loss" points="56.0,34.0 220.0,86.0 384.0,138.0" style="fill:none;' in chart
+    )
     assert 'stroke-dasharray="6 3"' in chart  # validation dashed
     assert y_tick_labels(chart) == [0.4, 0.6, 0.8, 1.0]
     assert re.findall(r'text-anchor="middle" font-size="10"[^>]*>(\d+)</text>', chart) == [

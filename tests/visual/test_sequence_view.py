@@ -20,6 +20,7 @@ from kerastutor.layers import (
 )
 from kerastutor.models import Model
 from kerastutor.widgets import SequenceView
+from kerastutor.widgets._render import BRAND, FAINT
 
 
 def test_seed_003_decoder_starts_from_the_models_own_options(seed003):
@@ -63,11 +64,11 @@ def test_toggles_change_the_returned_structure(seed003):
 
 def test_returned_steps_are_drawn_in_the_returned_colour():
     view = SequenceView(LSTM(16), timesteps=3, features=5, dense_units=0)
-    h_labels = re.findall(r'fill="(#[0-9a-f]+)" font-weight="(\w+)">h(\d)</text>', view.html)
+    h_labels = re.findall(r'style="fill:([^;]+);" font-weight="(\w+)">h(\d)</text>', view.html)
     assert h_labels == [
-        ("#bbbbbb", "normal", "1"),
-        ("#bbbbbb", "normal", "2"),
-        ("#1f77b4", "bold", "3"),
+        (FAINT, "normal", "1"),
+        (FAINT, "normal", "2"),
+        (BRAND, "bold", "3"),
     ]
 
 
