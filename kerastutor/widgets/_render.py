@@ -17,10 +17,17 @@ SVG helpers write `style="fill: ...; stroke: ..."`.
 
 A widget never lets an exception out: whatever `_render()` raises is shown
 inside the widget in plain words, and the next control change renders again.
+
+A widget that updates when a layer is called (`listen_to`) leaks nothing:
+the layer holds only a weak listener, which removes itself once the widget
+is closed or gone; and a widget created again from the same line of the same
+notebook cell (the cell was re-run) closes the one that line made before.
 """
 
 import contextlib
 import html
+import sys
+import weakref
 
 import ipywidgets
 import numpy as np
@@ -119,6 +126,8 @@ class WidgetBase(ipywidgets.VBox):
 
     def __init__(self, controls=()):
         self._quiet = False
+        self.closed = False
+        self._listeners = []
         self.view = ipywidgets.HTML()
         self.controls = ipywidgets.HBox(list(controls), layout={"flex_flow": "row wrap"})
         super().__init__([self.controls, self.view])
@@ -155,8 +164,89 @@ class WidgetBase(ipywidgets.VBox):
         if not self._quiet:
             self.refresh()
 
+    def listen_to(self, layer, method_name):
+        """Call `self.<method_name>(layer, node)` whenever `layer` gets a new node.
+
+        The layer holds the widget weakly (see `_WeakNodeListener`). The same
+        widget made again from the same place (a re-run cell) replaces this one.
+        """
+        _replace_earlier_widget(self, layer)
+        listener = _WeakNodeListener(self, method_name)
+        self._listeners.append((layer, listener))
+        layer.add_node_listener(listener)
+
+    def close(self):
+        """Stop listening to layers, and close the widget, its controls and its view."""
+        for layer, listener in getattr(self, "_listeners", ()):
+            layer.remove_node_listener(listener)
+        self._listeners = []
+        self.closed = True
+        for control in getattr(self, "controls", ipywidgets.HBox()).children:
+            control.close()
+        for part in (getattr(self, "controls", None), getattr(self, "view", None)):
+            if part is not None:
+                part.close()
+        super().close()
+
     def _render(self):
         raise NotImplementedError
+
+
+class _WeakNodeListener:
+    """A layer's node listener that holds its widget weakly.
+
+    When the widget has been closed or collected, the next call of the layer
+    removes the listener instead of calling it, so dead widgets cost nothing.
+    """
+
+    def __init__(self, widget, method_name):
+        self.widget = weakref.ref(widget)
+        self.method_name = method_name
+
+    def __call__(self, layer, node):
+        widget = self.widget()
+        if widget is None or widget.closed:
+            layer.remove_node_listener(self)
+            return
+        getattr(widget, self.method_name)(layer, node)
+
+
+# (id of the layer, widget class, place of creation) -> the widget made there, held weakly.
+_MADE_AT = {}
+
+
+def _replace_earlier_widget(widget, layer):
+    """Close the widget of this class, on this layer, that the same place made before."""
+    for key in [key for key, made in _MADE_AT.items() if made() is None]:
+        del _MADE_AT[key]  # forget widgets that are gone
+    key = (id(layer), type(widget).__name__, _creation_place())
+    earlier = _MADE_AT.get(key, lambda: None)()
+    if earlier is not None and earlier is not widget and getattr(earlier, "layer", None) is layer:
+        earlier.close()
+    _MADE_AT[key] = weakref.ref(widget)
+
+
+def _creation_place():
+    """Where the learner's code made the widget: the notebook cell's id and the line.
+
+    The first frame outside kerastutor gives the file and line; inside Jupyter
+    the running cell's id tells two cells with the same code apart (ipykernel
+    names a cell's code after its text, and JupyterLab sends the cell's id).
+    """
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("kerastutor."):
+        frame = frame.f_back
+    line = (frame.f_code.co_filename, frame.f_lineno) if frame is not None else None
+    return (_running_cell_id(),) + (line or ())
+
+
+def _running_cell_id():
+    shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
+    kernel = getattr(shell, "kernel", None)
+    try:
+        return kernel.get_parent().get("metadata", {}).get("cellId")
+    except Exception:  # not in a kernel, or a kernel that does not say
+        return None
 
 
 def esc(value):

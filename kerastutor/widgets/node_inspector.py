@@ -5,7 +5,8 @@ call, node 1 for the second, ... Each node has its own input and output
 shapes; the weights belong to the layer, so every node uses the same ones.
 The inspector shows both, and adds a row by itself when the layer is called
 again in a later cell: the engine tells it (`layer.add_node_listener`), the
-widget never polls.
+widget never polls. The layer holds the inspector weakly, and re-running the
+cell that made an inspector replaces it, so re-runs leave no dead listeners.
 """
 
 import ipywidgets
@@ -63,10 +64,9 @@ class NodeInspector(WidgetBase):
             )
         self.layer = layer
         self.node_picker = ipywidgets.Dropdown(description="node", options=[], disabled=True)
-        self._listener = self._on_new_node
         super().__init__([self.node_picker])
         self._update_picker(select_last=True)
-        layer.add_node_listener(self._listener)
+        self.listen_to(layer, "_on_new_node")
 
     @property
     def selected_node(self):
@@ -76,13 +76,6 @@ class NodeInspector(WidgetBase):
     def select(self, node_index):
         """Highlight node `node_index` (as choosing it in the drop-down does)."""
         self.node_picker.value = node_index
-
-    def close(self):
-        """Stop listening to the layer and close the widget."""
-        listener = getattr(self, "_listener", None)  # absent if __init__ refused the layer
-        if listener is not None:
-            self.layer.remove_node_listener(listener)
-        super().close()
 
     def __repr__(self):
         nodes = len(self.layer.inbound_nodes)
