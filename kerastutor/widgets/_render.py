@@ -52,7 +52,9 @@ __all__ = [
     "svg_arrow",
     "svg_text",
     "on_light",
+    "with_static_hint",
     "PALETTE",
+    "STATIC_HINT",
 ]
 
 # ---------------------------------------------------------------- the palette
@@ -107,6 +109,10 @@ PALETTE = {
     "PAD_FILL": PAD_FILL,
 }
 
+# The end of every widget's text form: what a notebook shows before the widget is drawn
+# (a lesson not yet run, a static renderer such as GitHub's), so the reader knows why.
+STATIC_HINT = "(run the cell in Jupyter to see the interactive widget)"
+
 FONT = "font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:13px;"
 MONO = "font-family:Menlo,Consolas,'DejaVu Sans Mono',monospace;"
 
@@ -138,6 +144,10 @@ class WidgetBase(ipywidgets.VBox):
     def html(self):
         """The HTML currently shown (what the tests look at)."""
         return self.view.value
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The live widget for Jupyter; for other front ends, the repr and a hint, whole."""
+        return with_static_hint(super()._repr_mimebundle_(**kwargs), repr(self))
 
     def refresh(self):
         """Render again, e.g. after training changed the weights."""
@@ -190,6 +200,13 @@ class WidgetBase(ipywidgets.VBox):
 
     def _render(self):
         raise NotImplementedError
+
+
+def with_static_hint(bundle, text):
+    """A widget's display data with its text form set to `text` and STATIC_HINT below it."""
+    bundle = dict(bundle or {})
+    bundle["text/plain"] = f"{text}\n{STATIC_HINT}"  # ipywidgets would cut it at 110 characters
+    return bundle
 
 
 class _WeakNodeListener:

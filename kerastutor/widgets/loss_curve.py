@@ -43,6 +43,7 @@ from kerastutor.widgets._render import (
     esc,
     svg,
     svg_text,
+    with_static_hint,
 )
 
 __all__ = ["LossCurve"]
@@ -136,9 +137,7 @@ class LossCurve(Callback):
     def _repr_mimebundle_(self, **kwargs):
         """Shown in Jupyter as the live widget, with our own stable text for other front ends."""
         self._shown = True
-        bundle = self.view._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = repr(self)
-        return bundle
+        return with_static_hint(self.view._repr_mimebundle_(**kwargs), repr(self))
 
     # ------------------------------------------------------------ callback hooks
 

@@ -98,9 +98,10 @@ class SequenceView(WidgetBase):
             layer's last call, else 4).
         features: features per timestep (default: from the layer's last call,
             else 8).
-        dense_units: units of a Dense applied after the layer; 0 for none
-            (default: the Dense that follows it in the model; 0 in a model
-            where none follows; 5 for a layer on its own).
+        dense_units: units of a Dense drawn after the layer; 0 for none
+            (default: the units of the Dense that follows it in the model or
+            in your graph; 0 when none follows, so no Dense is drawn that
+            your code does not have).
     """
 
     kind = traitlets.Unicode("recurrent")  # 'recurrent', 'bidirectional' or 'time_distributed'
@@ -149,7 +150,11 @@ class SequenceView(WidgetBase):
         self.timesteps = ipywidgets.IntSlider(min=1, max=50, description="timesteps", style=style)
         self.features = ipywidgets.IntSlider(min=1, max=512, description="features", style=style)
         self.dense_units = ipywidgets.IntSlider(
-            min=0, max=256, description="Dense units after (0: none)", style=style
+            min=0,
+            max=256,
+            description="Dense units after (0: none)",
+            style=style,
+            layout={"width": "420px", "min_width": "420px"},  # room for its long label
         )
         self._given = {"timesteps": timesteps, "features": features, "dense_units": dense_units}
         self._load_layer_settings()
@@ -223,7 +228,7 @@ class SequenceView(WidgetBase):
         dense_units = self._given["dense_units"]
         if dense_units is None:
             dense = self._dense_after(node)
-            dense_units = dense.units if dense is not None else 0 if self.model else 5
+            dense_units = dense.units if dense is not None else 0
         for checkbox in (self.return_sequences, self.return_state, self.initial_state):
             checkbox.layout.display = "none" if recurrent is None else None
         with self.quiet():
@@ -244,7 +249,11 @@ class SequenceView(WidgetBase):
         return nodes[-1] if nodes else None
 
     def _consumers(self, tensor):
-        nodes = self._graph.nodes if self._graph else []
+        """The calls that take `tensor`: in the model, or (a layer on its own) in any graph."""
+        if self._graph is not None:
+            nodes = self._graph.nodes
+        else:  # the engine links each node to the nodes that consume its outputs
+            nodes = self.layer._outbound_nodes
         return [n for n in nodes if any(t is tensor for t in n.input_tensors)]
 
     def _dense_after(self, node):

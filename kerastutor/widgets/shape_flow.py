@@ -9,6 +9,7 @@ is explained inside the widget: which layer, which node, the shapes, and the
 layer's own reason. The widget keeps working, whatever the function raises.
 """
 
+import linecache
 import traceback
 
 import ipywidgets
@@ -348,16 +349,25 @@ def _describe_failure(error):
     failure = {"type": type(error).__name__, "message": str(error).strip() or repr(error)}
     failing = None
     raised_by_kerastutor = False
-    for frame, _ in traceback.walk_tb(error.__traceback__):
+    learners_line = None  # the last line of the learner's code the error passed through
+    for frame, line_number in traceback.walk_tb(error.__traceback__):
         raised_by_kerastutor = frame.f_globals.get("__name__", "").startswith("kerastutor.")
+        if not raised_by_kerastutor:
+            code = linecache.getline(frame.f_code.co_filename, line_number).strip()
+            learners_line = (frame.f_code.co_name, line_number, code)
         layer = frame.f_locals.get("self")
         if frame.f_code.co_name in ("__call__", "_call_symbolic") and isinstance(layer, Layer):
             if failing is None or failing[0] is not layer:
                 failing = (layer, frame.f_locals.get("inputs"))
     if raised_by_kerastutor and isinstance(error, (ValueError, TypeError)):
         failure["title"] = "Keras would reject this wiring"
-    else:
+    elif raised_by_kerastutor:
         failure["title"] = f"The build function raised {type(error).__name__}"
+    else:  # the learner's own code failed before (or without) any layer refusing anything
+        failure["title"] = f"A Python error in your code: {type(error).__name__}"
+        failure["python_error"] = True
+        if learners_line is not None:
+            failure["where"] = learners_line
     if failing is not None:
         layer, inputs = failing
         tensors = [t for t in flatten(inputs) if isinstance(t, KerasTensor)]
@@ -378,6 +388,8 @@ def _describe_failure(error):
 
 
 def _failure_html(failure):
+    if failure.get("python_error"):
+        return _python_error_html(failure)
     lines = []
     if "layer" in failure:
         lines.append(
@@ -389,4 +401,19 @@ def _failure_html(failure):
         failure["title"],
         "\n".join(lines),
         "Nothing is broken: change a control to try another wiring.",
+    )
+
+
+def _python_error_html(failure):
+    """A plain Python bug in the learner's function: their line and Python's message."""
+    lines = [f"{failure['type']}: {failure['message']}"]
+    if "where" in failure:
+        function, line_number, code = failure["where"]
+        lines.append(f"in {function}, line {line_number}:    {code}")
+    return error_box(
+        failure["title"],
+        "\n".join(lines),
+        "This is not a wiring Keras rejects: Python stopped inside your function, before "
+        "any layer could check the shapes. Fix that line, run the cell again, and the "
+        "shapes appear here.",
     )

@@ -13,6 +13,7 @@ from kerastutor.optimizers import SGD
 from kerastutor.utils import set_random_seed
 from kerastutor.widgets import LossCurve
 from kerastutor.widgets import loss_curve as module
+from kerastutor.widgets._render import STATIC_HINT
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -327,7 +328,7 @@ def test_shows_itself_once_when_training_begins_inside_jupyter():
     model.fit(x, y, epochs=1, verbose=0, callbacks=[curve])
     assert shown == [curve]
     bundle = curve._repr_mimebundle_()
-    assert bundle["text/plain"] == "LossCurve(loss: 2 epochs in 2 fits)"
+    assert bundle["text/plain"] == f"LossCurve(loss: 2 epochs in 2 fits)\n{STATIC_HINT}"
     assert bundle[WIDGET_VIEW]["model_id"] == curve.view.model_id
 
 
