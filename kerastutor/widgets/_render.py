@@ -25,7 +25,9 @@ notebook cell (the cell was re-run) closes the one that line made before.
 """
 
 import contextlib
+import difflib
 import html
+import numbers
 import sys
 import weakref
 
@@ -53,6 +55,8 @@ __all__ = [
     "svg_text",
     "on_light",
     "with_static_hint",
+    "checked_value",
+    "unknown_control",
     "PALETTE",
     "STATIC_HINT",
 ]
@@ -200,6 +204,75 @@ class WidgetBase(ipywidgets.VBox):
 
     def _render(self):
         raise NotImplementedError
+
+
+# ---------------------------------------------------------------- controls set from code
+
+
+def checked_value(widget, name, control, value, why=""):
+    """`value` if `control` can take it as it is; else a TypeError or ValueError that teaches.
+
+    A slider set from code would silently clamp a value outside its range, and
+    a wrong type would surface as traitlets' bare TraitError; the learner gets
+    instead the widget, the control, what it takes and what it received, and
+    `why` (one sentence on what the range means).
+    """
+    what = f"{widget}'s `{name}`"
+    reason = f" {why}" if why else ""
+    if isinstance(control, (ipywidgets.Checkbox, ipywidgets.ToggleButton)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(
+                f"{what} is a switch: it takes True or False; received "
+                f"{type(value).__name__} {value!r}.{reason}"
+            )
+        return bool(value)
+    if isinstance(control, (ipywidgets.IntSlider, ipywidgets.FloatSlider)):
+        integer = isinstance(control, ipywidgets.IntSlider)
+        kind = "an int" if integer else "a number"
+        wanted = numbers.Integral if integer else numbers.Real
+        if not isinstance(value, wanted) or isinstance(value, (bool, np.bool_)):
+            raise TypeError(
+                f"{what} slider takes {kind} from {control.min} to {control.max}; received "
+                f"{type(value).__name__} {value!r}.{reason}"
+            )
+        if not control.min <= value <= control.max:  # also refuses NaN
+            raise ValueError(
+                f"{what} slider takes {kind} from {control.min} to {control.max}; received "
+                f"{value!r}.{reason}"
+            )
+        return int(value) if integer else float(value)
+    if isinstance(control, ipywidgets.Dropdown):
+        choices = [option[1] if isinstance(option, tuple) else option for option in control.options]
+        if not any(_same_choice(value, choice) for choice in choices):
+            raise ValueError(
+                f"{what} drop-down takes one of {', '.join(map(repr, choices))}; received "
+                f"{value!r}.{reason}"
+            )
+        return next(choice for choice in choices if _same_choice(value, choice))
+    if isinstance(control, ipywidgets.Text) and not isinstance(value, str):
+        raise TypeError(
+            f"{what} text box takes a str; received {type(value).__name__} {value!r}.{reason}"
+        )
+    return value
+
+
+def _same_choice(value, choice):
+    """True if `value` is `choice`: 1 and np.int64(1) are, True and 1 are not, '1' and 1 not."""
+    flags = isinstance(value, (bool, np.bool_)), isinstance(choice, (bool, np.bool_))
+    if any(flags):
+        return all(flags) and bool(value) == bool(choice)
+    if isinstance(value, numbers.Integral) and isinstance(choice, numbers.Integral):
+        return int(value) == int(choice)
+    return type(value) is type(choice) and value == choice
+
+
+def unknown_control(widget, name, names):
+    """The ValueError for a control name the widget does not have, with a "did you mean"."""
+    close = difflib.get_close_matches(str(name), list(names), n=1)
+    guess = f" Did you mean {close[0]!r}?" if close else ""
+    return ValueError(
+        f"{widget} has no control {name!r}; its controls are {', '.join(names)}.{guess}"
+    )
 
 
 def with_static_hint(bundle, text):

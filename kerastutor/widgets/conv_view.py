@@ -54,6 +54,7 @@ from kerastutor.widgets._render import (
     ON_LIGHT,
     PAD_FILL,
     WidgetBase,
+    checked_value,
     error_box,
     esc,
     largest_magnitude,
@@ -256,12 +257,25 @@ class ConvView(WidgetBase):
         super().refresh()
 
     def select(self, row=None, col=None, filter=None, sample=None):
-        """Choose an output cell, as moving the sliders does (one render)."""
+        """Choose an output cell, as moving the sliders does (one render).
+
+        Raises:
+            ValueError: a row, col, filter or sample outside the output (its
+                slider's range); nothing changes then.
+            TypeError: one that is not an int.
+        """
+        chosen = {"sample": sample, "row": row, "col": col, "filter": filter}
+        chosen = {name: value for name, value in chosen.items() if value is not None}
+        why = f"The output is {self.output_shape} for these switches, counted from 0."
+        if self.error:
+            why = "These switches give no output (see the widget's message)."
+        sliders = self._sliders()
+        for name, value in chosen.items():
+            chosen[name] = checked_value("ConvView", name, sliders[name], value, why)
         self._updating = True
         try:
-            for name, value in (("sample", sample), ("row", row), ("col", col), ("filter", filter)):
-                if value is not None:
-                    setattr(self, name, value)
+            for name, value in chosen.items():
+                setattr(self, name, value)
         finally:
             self._updating = False
         self._redraw()

@@ -24,6 +24,7 @@ from kerastutor.widgets._render import (
     HIGHLIGHT_EDGE,
     MONO,
     WidgetBase,
+    checked_value,
     esc,
     largest_magnitude,
     number_cell,
@@ -108,13 +109,36 @@ class EmbeddingLookup(WidgetBase):
         return int(self.sequence[self.position])
 
     def select(self, position, sample=None):
-        """Choose a position (and a sample), as moving the sliders does."""
+        """Choose a position (and a sample), as moving the sliders does.
+
+        Raises:
+            ValueError: the position or sample is outside the indices given.
+            TypeError: it is not an int.
+        """
+        length, samples = self.indices.shape[1], self.indices.shape[0]
+        position = checked_value(
+            "EmbeddingLookup",
+            "position",
+            self.position_slider,
+            position,
+            f"The sequence has {length} position(s), numbered from 0.",
+        )
         if sample is not None:
+            sample = checked_value(
+                "EmbeddingLookup",
+                "sample",
+                self.sample_slider,
+                sample,
+                f"The batch of indices has {samples} sample(s), numbered from 0.",
+            )
             self.sample_slider.value = sample
         self.position_slider.value = position
 
     def show_one_hot(self, show=True):
-        self.one_hot_toggle.value = show
+        """Show the lookup as one-hot(indices) x W (True) or as rows of W (False)."""
+        self.one_hot_toggle.value = checked_value(
+            "EmbeddingLookup", "as one-hot", self.one_hot_toggle, show
+        )
 
     def __repr__(self):
         shape = (self.layer.input_dim, self.layer.output_dim)

@@ -23,6 +23,7 @@ from kerastutor.widgets._render import (
     PANEL,
     TEXT,
     WidgetBase,
+    checked_value,
     error_box,
     esc,
     format_shapes,
@@ -74,8 +75,27 @@ class NodeInspector(WidgetBase):
         return self.node_picker.value
 
     def select(self, node_index):
-        """Highlight node `node_index` (as choosing it in the drop-down does)."""
-        self.node_picker.value = node_index
+        """Highlight node `node_index` (as choosing it in the drop-down does).
+
+        Raises:
+            ValueError: the layer has no node `node_index`.
+            TypeError: `node_index` is not an int.
+        """
+        count = len(self.layer.inbound_nodes)
+        if count == 0:
+            raise ValueError(
+                f"NodeInspector({self.layer.name}) has no node to select, received "
+                f"{node_index!r}: the layer has never been called on a symbolic tensor. "
+                f"Call it, e.g. `{self.layer.name}(Input(shape=...))`, and that call is node 0."
+            )
+        if not isinstance(node_index, int) or isinstance(node_index, bool):
+            raise TypeError(
+                f"NodeInspector's `node` takes a node index, an int from 0 to {count - 1}; "
+                f"received {type(node_index).__name__} {node_index!r}."
+            )
+        why = f"{self.layer.name} has {count} node(s), numbered in call order from 0."
+        value = checked_value("NodeInspector", "node", self.node_picker, node_index, why)
+        self.node_picker.value = value
 
     def __repr__(self):
         nodes = len(self.layer.inbound_nodes)

@@ -45,6 +45,7 @@ from kerastutor.widgets._render import (
     SUCCESS,
     TEXT,
     WidgetBase,
+    checked_value,
     error_box,
     esc,
     format_shapes,
@@ -54,6 +55,7 @@ from kerastutor.widgets._render import (
     svg_box,
     svg_text,
     table,
+    unknown_control,
 )
 
 __all__ = ["SequenceView"]
@@ -177,9 +179,33 @@ class SequenceView(WidgetBase):
         return self.candidates[self.layer_picker.value]
 
     def set(self, **values):
-        """Change controls from code, e.g. `view.set(return_state=True)`."""
+        """Change controls from code, e.g. `view.set(return_state=True)`.
+
+        Every name and value is checked before any control changes.
+
+        Raises:
+            ValueError: a name that is not a control, or a value outside its range.
+            TypeError: a value of the wrong type for its control.
+        """
+        controls = {
+            "layer": self.layer_picker,
+            "return_sequences": self.return_sequences,
+            "return_state": self.return_state,
+            "initial_state": self.initial_state,
+            "timesteps": self.timesteps,
+            "features": self.features,
+            "dense_units": self.dense_units,
+        }
+        checked = {}
         for name, value in values.items():
-            getattr(self, name).value = value
+            if name not in controls:
+                raise unknown_control("SequenceView", name, controls)
+            if name == "layer" and isinstance(value, str):  # a layer's name picks it too
+                names = [layer.name for layer in self.candidates]
+                value = names.index(value) if value in names else value
+            checked[name] = checked_value("SequenceView", name, controls[name], value)
+        for name, value in checked.items():
+            controls[name].value = value
 
     def __repr__(self):
         if self.kind == "time_distributed":

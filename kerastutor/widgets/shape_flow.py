@@ -28,6 +28,7 @@ from kerastutor.widgets._render import (
     ERROR_TITLE,
     MONO,
     WidgetBase,
+    checked_value,
     error_box,
     esc,
     format_shapes,
@@ -35,6 +36,7 @@ from kerastutor.widgets._render import (
     on_light,
     sandbox,
     table,
+    unknown_control,
 )
 
 __all__ = ["ShapeFlow"]
@@ -93,13 +95,21 @@ class ShapeFlow(WidgetBase):
         return {name: control.value for name, control in self.control_widgets.items()}
 
     def set(self, **values):
-        """Change controls from code, as moving them would (one render per value)."""
+        """Change controls from code, as moving them would (one render per value).
+
+        Every name and value is checked before any control changes.
+
+        Raises:
+            ValueError: a name that is not a control, or a value outside its range.
+            TypeError: a value of the wrong type for its control.
+        """
+        checked = {}
         for name, value in values.items():
             if name not in self.control_widgets:
-                raise ValueError(
-                    f"ShapeFlow has no control {name!r}; its controls are "
-                    f"{', '.join(self.control_widgets)}."
-                )
+                raise unknown_control("ShapeFlow", name, self.control_widgets)
+            why = "Make the ShapeFlow with a (min, max) tuple for that argument to widen it."
+            checked[name] = checked_value("ShapeFlow", name, self.control_widgets[name], value, why)
+        for name, value in checked.items():
             self.control_widgets[name].value = value
 
     def __repr__(self):
