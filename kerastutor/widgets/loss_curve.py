@@ -16,9 +16,10 @@ next `fit` are drawn after the ones before, with a dashed line where each
 `fit` began, as the model itself continues from its trained weights. To
 start afresh, make a new LossCurve.
 
-A loss that is not a number (NaN, or infinite) is not drawn: the line has a
-gap there, a red mark on the top edge shows the epoch, and a note under the
-chart says what the value was. When the loss turns NaN in the middle of an
+A loss that is not a number (NaN, infinite, or a logged value that is no
+number at all, such as a string a custom callback put in the logs) is not
+drawn: the line has a gap there, a red mark on the top edge shows the epoch,
+and a note under the chart says what the value was; the chart keeps drawing. When the loss turns NaN in the middle of an
 epoch and `fit` stops with an error, the note says in which epoch and batch.
 """
 
@@ -162,7 +163,7 @@ class LossCurve(Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         loss = (logs or {}).get("loss")
-        if loss is not None and not math.isfinite(loss):
+        if _is_number(loss) and not _finite(loss):
             # TerminateOnNaN is about to stop fit: say where, while the widget still updates.
             self._stop_note = (
                 f"fit stopped: the loss became {loss} in epoch {len(self._epoch_logs) + 1}, "
@@ -213,7 +214,9 @@ class LossCurve(Callback):
                 series[key] = points
         last_epoch = max(len(self._epoch_logs), self._planned)
         x_low, x_high = (1, last_epoch) if last_epoch >= 2 else (0.5, 1.5)
-        finite = [value for points in series.values() for _, value in points if _finite(value)]
+        finite = [
+            float(value) for points in series.values() for _, value in points if _finite(value)
+        ]
         y_ticks = nice_ticks(min(finite), max(finite)) if finite else [0.0, 0.5, 1.0]
         y_low, y_high = y_ticks[0], y_ticks[-1]
 
@@ -252,7 +255,7 @@ class LossCurve(Callback):
         for key, points in series.items():
             bad = [(epoch, value) for epoch, value in points if not _finite(value)]
             if bad:
-                where = ", ".join(f"{value} at epoch {epoch}" for epoch, value in bad[:3])
+                where = ", ".join(f"{_shown(value)} at epoch {epoch}" for epoch, value in bad[:3])
                 more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
                 notes.append(f"{key}: {where}{more}, not drawn")
         if self._epoch_logs and not series:
@@ -270,7 +273,24 @@ class LossCurve(Callback):
 
 
 def _finite(value):
-    return math.isfinite(float(value))
+    """True for a finite number (a Python or NumPy scalar); False for NaN, inf and non-numbers."""
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError, OverflowError):  # a str, None, a list, an array of many
+        return False
+
+
+def _is_number(value):
+    try:
+        float(value)
+        return True
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def _shown(value):
+    """A logged value for a note: numbers as they are, anything else with its type."""
+    return str(value) if _is_number(value) else f"{value!r} ({type(value).__name__}, not a number)"
 
 
 def _finite_runs(points):
@@ -278,7 +298,7 @@ def _finite_runs(points):
     runs, current = [], []
     for epoch, value in points:
         if _finite(value):
-            current.append((epoch, value))
+            current.append((epoch, float(value)))
         elif current:
             runs.append(current)
             current = []
@@ -390,7 +410,7 @@ def _legend(title, series):
     for key, points in series.items():
         colour, dash = _stroke(key)
         value = points[-1][1]
-        label = f"{key} {format_value(value) if _finite(value) else value}"
+        label = f"{key} {format_value(float(value)) if _finite(value) else _shown(value)}"
         parts.append(
             f'<line x1="{x}" y1="16" x2="{x + 20}" y2="16" style="stroke:{colour};" stroke-width="2"'
             f"{dash}/>"
