@@ -84,7 +84,7 @@ class NodeInspector(WidgetBase):
         count = len(self.layer.inbound_nodes)
         if count == 0:
             raise ValueError(
-                f"NodeInspector({self.layer.name}) has no node to select, received "
+                f"NodeInspector({self.layer.name}) has no `node` to select yet, received "
                 f"{node_index!r}: the layer has never been called on a symbolic tensor. "
                 f"Call it, e.g. `{self.layer.name}(Input(shape=...))`, and that call is node 0."
             )

@@ -38,7 +38,7 @@ def test_node_inspector_refuses_a_node_the_layer_does_not_have():
     lstm = LSTM(3)
     inspector = NodeInspector(lstm)
     with pytest.raises(
-        ValueError, match=r"NodeInspector\(lstm\) has no node to select, received 0"
+        ValueError, match=r"NodeInspector\(lstm\) has no `node` to select yet, received 0"
     ):
         inspector.select(0)
     lstm(Input(shape=(4, 2)))
