@@ -81,6 +81,34 @@ _SYMBOL = '<div style="align-self:center;font-size:20px;">{}</div>'
 _CHANNELS_DRAWN = 3
 
 
+class _TeachingTrait:
+    """A trait whose wrong-type error names ConvView, the setting and what it takes.
+
+    traitlets would raise its bare TraitError; a learner setting `view.row = '1'`
+    or `view.strides = 2` gets a TypeError saying what to give instead.
+    """
+
+    takes = ""
+
+    def error(self, obj, value, error=None, info=None):
+        raise TypeError(
+            f"ConvView's `{self.name}` takes {self.takes}; received "
+            f"{type(value).__name__} {value!r}."
+        )
+
+
+class _Index(_TeachingTrait, traitlets.Int):
+    takes = "an int (a position or a filter, counted from 0)"
+
+
+class _Padding(_TeachingTrait, traitlets.Unicode):
+    takes = "a str such as 'valid' or 'same'"
+
+
+class _Steps(_TeachingTrait, traitlets.Tuple):
+    takes = "a tuple with one int per spatial axis, e.g. (2, 2)"
+
+
 class ConvView(WidgetBase):
     """Which inputs one output cell of a Conv or Pooling layer reads, and how it sums them.
 
@@ -126,13 +154,13 @@ class ConvView(WidgetBase):
         error: the engine's error for the current switches, or None.
     """
 
-    padding = traitlets.Unicode("valid")
-    strides = traitlets.Tuple()
-    dilation_rate = traitlets.Tuple()
-    sample = traitlets.Int(0)
-    row = traitlets.Int(0)
-    col = traitlets.Int(0)
-    filter = traitlets.Int(0)
+    padding = _Padding("valid")
+    strides = _Steps()
+    dilation_rate = _Steps()
+    sample = _Index(0)
+    row = _Index(0)
+    col = _Index(0)
+    filter = _Index(0)
 
     input_shape = traitlets.Tuple()
     output_shape = traitlets.Tuple()
@@ -230,9 +258,14 @@ class ConvView(WidgetBase):
 
     @traitlets.validate("sample", "row", "col", "filter")
     def _keep_inside_the_slider(self, proposal):
-        """A cell chosen from code is kept inside the output, as its slider would keep it."""
+        """A cell chosen from code must be inside the output: a ValueError, not a clamp.
+
+        (When new switches shrink the output, the sliders move their cell inside
+        first, and the traits follow them.)
+        """
         slider = self._sliders()[proposal.trait.name]
-        return min(max(proposal.value, slider.min), slider.max)
+        why = f"The output is {self.output_shape} for these switches, counted from 0."
+        return checked_value("ConvView", proposal.trait.name, slider, proposal.value, why)
 
     def _sliders(self):
         return {

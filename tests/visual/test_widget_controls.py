@@ -95,3 +95,23 @@ def test_conv_view_refuses_a_cell_outside_the_output():
     ):
         view.select(row=1, filter=2)
     assert (view.row, view.filter) == (0, 0)
+
+
+def test_conv_view_state_set_from_code_is_checked_too():
+    view = ConvView(Conv2D(2, 3), np.ones((5, 5, 1)))
+    with pytest.raises(ValueError, match=r"ConvView's `row` slider takes an int from 0 to 2; "):
+        view.row = 7
+    with pytest.raises(TypeError) as caught:
+        view.col = "1"
+    assert not isinstance(caught.value, traitlets.TraitError)
+    assert str(caught.value) == (
+        "ConvView's `col` takes an int (a position or a filter, counted from 0); received str '1'."
+    )
+    with pytest.raises(TypeError, match=r"`strides` takes a tuple with one int per spatial axis"):
+        view.strides = 2
+    with pytest.raises(TypeError, match=r"`padding` takes a str such as 'valid' or 'same'"):
+        view.padding = None
+    assert (view.row, view.col, view.strides, view.padding) == (0, 0, (1, 1), "valid")
+    view.strides = (2, 2)
+    view.row = 1
+    assert view.output_shape == (2, 2, 2) and view.row_slider.value == 1

@@ -382,3 +382,20 @@ def test_loss_curve_keeps_drawing_whatever_is_logged(values):
     )
     runs = _finite_runs(list(enumerate(values, start=1)))
     assert curve.html.count('class="kt-line" data-key="loss"') == len(runs)
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["row", "col", "filter", "padding", "strides"]), ANYTHING),
+        max_size=6,
+    )
+)
+def test_conv_view_state_set_from_code_is_taken_or_explained(assignments):
+    view = ConvView(Conv2D(2, 3), np.arange(25.0).reshape(5, 5, 1))
+    for name, value in assignments:
+        if assign(
+            view, lambda name=name, value=value: setattr(view, name, value), "ConvView", name, value
+        ):
+            assert getattr(view, name) == value
+            assert (view.error is None) != ("kt-error" in view.html)  # refusals explained inside
