@@ -13,6 +13,7 @@ import linecache
 import traceback
 
 import ipywidgets
+import traitlets
 
 from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.functional import Functional
@@ -110,7 +111,14 @@ class ShapeFlow(WidgetBase):
             why = "Make the ShapeFlow with a (min, max) tuple for that argument to widen it."
             checked[name] = checked_value("ShapeFlow", name, self.control_widgets[name], value, why)
         for name, value in checked.items():
-            self.control_widgets[name].value = value
+            control = self.control_widgets[name]
+            try:
+                control.value = value
+            except traitlets.TraitError as error:  # a control of your own that refuses it
+                raise ValueError(
+                    f"ShapeFlow's `{name}` control ({type(control).__name__}) cannot take "
+                    f"{value!r}: {error}"
+                ) from None
 
     def __repr__(self):
         arguments = ", ".join(f"{k}={v!r}" for k, v in self.values.items())

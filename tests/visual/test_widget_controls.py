@@ -6,6 +6,7 @@ Python API now names the widget, the control, what it takes and what it
 received, and changes nothing when it refuses.
 """
 
+import ipywidgets
 import numpy as np
 import pytest
 import traitlets
@@ -115,3 +116,16 @@ def test_conv_view_state_set_from_code_is_checked_too():
     view.strides = (2, 2)
     view.row = 1
     assert view.output_shape == (2, 2, 2) and view.row_slider.value == 1
+
+
+def test_a_control_of_your_own_that_refuses_a_value_is_named():
+    picker = ipywidgets.SelectionSlider(options=[2, 4, 8], value=4)
+    flow = ShapeFlow(lambda units: Dense(units)(Input(shape=(3,))), units=picker)
+    with pytest.raises(ValueError) as caught:
+        flow.set(units=5)
+    assert not isinstance(caught.value, traitlets.TraitError)
+    assert str(caught.value).startswith(
+        "ShapeFlow's `units` control (SelectionSlider) cannot take 5"
+    )
+    flow.set(units=8)
+    assert flow.shapes["dense"] == [(None, 8)]
