@@ -114,10 +114,14 @@ def get(identifier, y_true_shape=None, y_pred_shape=None):
 
     A metric given by name is named as given: `metrics=['acc']` logs 'acc'.
 
+    Returns None for None, as Keras does.
+
     Raises:
         ValueError: for an unknown name, listing the valid ones.
         TypeError: for anything else.
     """
+    if identifier is None:
+        return None
     if isinstance(identifier, Metric):
         return identifier
     if inspect.isclass(identifier) and issubclass(identifier, Metric):
@@ -143,6 +147,11 @@ def get(identifier, y_true_shape=None, y_pred_shape=None):
 
 def check_identifier(identifier):
     """Raise the error `get` would raise for a bad identifier, without needing shapes."""
+    if identifier is None:
+        raise ValueError(
+            "Expected a metric in `metrics`, received None: give a name such as "
+            "'accuracy', a Metric or a function, or leave the entry out."
+        )
     if isinstance(identifier, str) and identifier.lower() in _ACCURACY_NAMES:
         return
     if isinstance(identifier, str):

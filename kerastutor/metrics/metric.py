@@ -130,9 +130,14 @@ class Metric:
         return cls(**config)
 
     def __setattr__(self, name, value):
-        # A metric held as an attribute (a sub-metric) shares its variables.
-        if isinstance(value, Metric) and "_metrics" in self.__dict__:
-            self._metrics.append(value)
+        # Variables and metrics held in attributes (also in lists and dicts)
+        # become part of the state, as in Keras.
+        if "_metrics" in self.__dict__:
+            for item in _leaves(value):
+                if isinstance(item, Metric) and all(item is not m for m in self._metrics):
+                    self._metrics.append(item)
+                elif isinstance(item, Variable) and all(item is not v for v in self._variables):
+                    self._variables.append(item)
         super().__setattr__(name, value)
 
     def __getattr__(self, name):
@@ -156,6 +161,15 @@ class Metric:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}>"
+
+
+def _leaves(value):
+    """The items of nested lists, tuples and dicts (or the value itself)."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return [leaf for item in value for leaf in _leaves(item)]
+    return [value]
 
 
 def _all_or_nothing(update_state):
