@@ -346,7 +346,7 @@ def test_thresholds_outside_zero_one_are_refused(make):
     [
         ({"num_thresholds": 1}, "`num_thresholds` must be an integer > 1"),
         ({"num_thresholds": -1}, "`num_thresholds` must be an integer > 1"),
-        ({"curve": "Invalid"}, "invalid `curve` 'Invalid'. Expected one of 'ROC', 'PR'"),
+        ({"curve": "Invalid"}, "invalid `curve` 'Invalid'. Expected one of 'ROC', 'PR', 'PRGAIN'"),
         ({"summation_method": "Invalid"}, "invalid `summation_method` 'Invalid'"),
         ({"num_labels": 3}, "`num_labels` is needed only when `multi_label=True`"),
     ],
