@@ -137,12 +137,21 @@ def get(identifier, y_true_shape=None, y_pred_shape=None):
         return _class_named(identifier)(name=identifier)
     if isinstance(identifier, dict):
         return deserialize(identifier)
-    if callable(identifier) and not inspect.isclass(identifier):
-        return MeanMetricWrapper(identifier, name=_snake_case(identifier.__name__))
+    # A Loss class, say: Keras makes one with its defaults and wraps it.
+    fn = identifier() if inspect.isclass(identifier) else identifier
+    if callable(fn):
+        return MeanMetricWrapper(fn, name=_object_name(fn))
     raise TypeError(
         f"Could not interpret metric identifier {identifier!r}: expected a name such as "
         "'accuracy', a Metric object or class, or a function f(y_true, y_pred)."
     )
+
+
+def _object_name(fn):
+    """How Keras names a wrapped function or object: its `name`, or its snake-cased name."""
+    if isinstance(getattr(fn, "name", None), str):
+        return fn.name
+    return _snake_case(getattr(fn, "__name__", type(fn).__name__))
 
 
 def check_identifier(identifier):

@@ -242,6 +242,19 @@ def test_get_of_none_is_none_and_a_function_is_wrapped():
     assert float(wrapped([[0.0, 1.0]], [[0.5, 3.0]])) == 2.0
 
 
+def test_a_loss_class_or_object_becomes_a_mean_of_its_batch_losses_as_in_keras():
+    from kerastutor import losses
+
+    metric = metrics.get(losses.MeanSquaredError)
+    assert isinstance(metric, metrics.MeanMetricWrapper) and metric.name == "mean_squared_error"
+    metric.update_state(np.zeros((2, 2)), np.ones((2, 2)))
+    metric.update_state(np.zeros((4, 2)), np.full((4, 2), 3.0))
+    assert metric.result() == 5.0  # (1 + 9) / 2: each batch's loss counts once
+    assert metrics.get(losses.MeanAbsoluteError(name="l1")).name == "l1"
+    with pytest.raises(TypeError, match="Could not interpret metric identifier 3"):
+        metrics.get(3)
+
+
 def test_a_custom_metric_is_not_serialized_as_a_built_in():
     assert metrics.serialize(CategoricalTruePositives()) is None
     assert metrics.serialize(metrics.MeanMetricWrapper(np.abs)) is None
@@ -310,6 +323,50 @@ def test_metrics_in_a_saved_compile_config_round_trip_as_keras_writes_them(tmp_p
     assert loaded.evaluate(x, y, verbose=0, return_dict=True) == model.evaluate(
         x, y, verbose=0, return_dict=True
     )
+
+
+# What Keras 3.15.1's model.get_compile_config() wrote for metrics=['precision',
+# AUC(curve='PR'), Precision(thresholds=[0.3, 0.6])].
+KERAS_WRITTEN_METRICS = [
+    "precision",
+    {
+        "module": "keras.metrics",
+        "class_name": "AUC",
+        "config": {
+            "name": "auc_1",
+            "dtype": "float32",
+            "num_thresholds": 200,
+            "curve": "PR",
+            "summation_method": "interpolation",
+            "multi_label": False,
+            "num_labels": None,
+            "label_weights": None,
+            "from_logits": False,
+        },
+        "registered_name": None,
+    },
+    {
+        "module": "keras.metrics",
+        "class_name": "Precision",
+        "config": {
+            "name": "precision_2",
+            "dtype": "float32",
+            "thresholds": [0.3, 0.6],
+            "top_k": None,
+            "class_id": None,
+        },
+        "registered_name": None,
+    },
+]
+
+
+@pytest.mark.parametrize("entry", KERAS_WRITTEN_METRICS[1:], ids=["AUC", "Precision"])
+def test_metrics_as_keras_writes_them_rebuild_with_the_same_config(entry):
+    from kerastutor.saving import keras_format
+
+    metric = metrics.deserialize(keras_format.object_from_keras(entry, metrics, "metric"))
+    assert type(metric).__name__ == entry["class_name"]
+    assert metric.get_config() == entry["config"]
 
 
 # ---------------------------------------------------------------- errors that teach
