@@ -432,7 +432,10 @@ def test_mismatched_shapes_name_the_metric_and_both_shapes(metric, y_true, y_pre
 
 
 def test_sample_weight_that_cannot_broadcast_is_refused():
-    with pytest.raises(ValueError, match=r"sample_weight of shape \(3, 1\) cannot be broadcast"):
+    with pytest.raises(
+        ValueError,
+        match=r"Precision metric 'precision.*': sample_weight of shape \(3,\) cannot be broadcast",
+    ):
         metrics.Precision().update_state(np.ones((4, 2)), np.ones((4, 2)), np.ones(3))
     with pytest.raises(ValueError, match=r"Mean metric 'mean': sample_weight of shape \(3,\)"):
         metrics.Mean().update_state([1.0, 2.0], sample_weight=[1.0, 1.0, 1.0])
