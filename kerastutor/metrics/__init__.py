@@ -11,7 +11,8 @@ loss and records them in `History`. Write your own by subclassing
 | `metric.py` | the `Metric` base class |
 | `reduction_metrics.py` | `Sum`, `Mean`, `MeanMetricWrapper` |
 | `accuracy_metrics.py` | `Accuracy`, `BinaryAccuracy`, `CategoricalAccuracy`, `SparseCategoricalAccuracy`, `TopKCategoricalAccuracy`, `SparseTopKCategoricalAccuracy` |
-| `regression_metrics.py` | `MeanSquaredError`, `MeanAbsoluteError`, `RootMeanSquaredError` |
+| `regression_metrics.py` | `MeanSquaredError`, `MeanAbsoluteError`, `MeanAbsolutePercentageError`, `MeanSquaredLogarithmicError`, `RootMeanSquaredError` |
+| `probabilistic_metrics.py` | `BinaryCrossentropy`, `CategoricalCrossentropy`, `SparseCategoricalCrossentropy` |
 | `confusion_metrics.py` | `TruePositives`, `FalsePositives`, `TrueNegatives`, `FalseNegatives`, `Precision`, `Recall` |
 | `auc.py` | `AUC` |
 | `metrics_utils.py` | the confusion-matrix counter they share |
@@ -70,11 +71,20 @@ from kerastutor.metrics.lookup import (
     serialize,
 )
 from kerastutor.metrics.metric import Metric
+from kerastutor.metrics.probabilistic_metrics import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    SparseCategoricalCrossentropy,
+)
 from kerastutor.metrics.reduction_metrics import Mean, MeanMetricWrapper, Sum
 from kerastutor.metrics.regression_metrics import (
     MeanAbsoluteError,
+    MeanAbsolutePercentageError,
     MeanSquaredError,
+    MeanSquaredLogarithmicError,
     RootMeanSquaredError,
+    mean_absolute_percentage_error,
+    mean_squared_logarithmic_error,
 )
 
 __all__ = [
@@ -90,7 +100,12 @@ __all__ = [
     "SparseTopKCategoricalAccuracy",
     "MeanSquaredError",
     "MeanAbsoluteError",
+    "MeanAbsolutePercentageError",
+    "MeanSquaredLogarithmicError",
     "RootMeanSquaredError",
+    "BinaryCrossentropy",
+    "CategoricalCrossentropy",
+    "SparseCategoricalCrossentropy",
     "TruePositives",
     "FalsePositives",
     "TrueNegatives",
@@ -104,6 +119,8 @@ __all__ = [
     "sparse_categorical_accuracy",
     "top_k_categorical_accuracy",
     "sparse_top_k_categorical_accuracy",
+    "mean_absolute_percentage_error",
+    "mean_squared_logarithmic_error",
     "get",
     "serialize",
     "deserialize",

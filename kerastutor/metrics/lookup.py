@@ -35,10 +35,17 @@ from kerastutor.metrics.confusion_metrics import (
     TruePositives,
 )
 from kerastutor.metrics.metric import Metric
+from kerastutor.metrics.probabilistic_metrics import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    SparseCategoricalCrossentropy,
+)
 from kerastutor.metrics.reduction_metrics import Mean, MeanMetricWrapper, Sum
 from kerastutor.metrics.regression_metrics import (
     MeanAbsoluteError,
+    MeanAbsolutePercentageError,
     MeanSquaredError,
+    MeanSquaredLogarithmicError,
     RootMeanSquaredError,
 )
 
@@ -49,7 +56,12 @@ BUILT_IN_CLASSES = (
     Mean,
     MeanSquaredError,
     MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError,
     RootMeanSquaredError,
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    SparseCategoricalCrossentropy,
     Accuracy,
     BinaryAccuracy,
     CategoricalAccuracy,
@@ -82,6 +94,12 @@ _BY_NAME.update(
         "MSE": MeanSquaredError,
         "mae": MeanAbsoluteError,
         "MAE": MeanAbsoluteError,
+        "mape": MeanAbsolutePercentageError,
+        "MAPE": MeanAbsolutePercentageError,
+        "msle": MeanSquaredLogarithmicError,
+        "MSLE": MeanSquaredLogarithmicError,
+        "bce": BinaryCrossentropy,
+        "BCE": BinaryCrossentropy,
     }
 )
 _ACCURACY_NAMES = ("accuracy", "acc")

@@ -209,6 +209,26 @@ CASES = [
         "sorted_ids",
         ("labels", "y_pred"),
     ),
+    ("MeanAbsolutePercentageError", {}, "regression", ("y_true", "y_pred")),
+    ("MeanSquaredLogarithmicError", {}, "regression", ("y_true", "y_pred")),
+    ("BinaryCrossentropy", {}, "binary", ("y_true", "y_pred")),
+    ("BinaryCrossentropy", {"label_smoothing": 0.1}, "multilabel", ("y_true", "y_pred")),
+    ("BinaryCrossentropy", {"from_logits": True}, "logits", ("y_true", "y_pred")),
+    ("CategoricalCrossentropy", {}, "multiclass", ("y_true", "y_pred")),
+    (
+        "CategoricalCrossentropy",
+        {"label_smoothing": 0.2, "from_logits": True},
+        "multiclass",
+        ("y_true", "y_pred"),
+    ),
+    ("SparseCategoricalCrossentropy", {}, "multiclass", ("labels", "y_pred")),
+    (
+        "SparseCategoricalCrossentropy",
+        {"from_logits": True},
+        "sequence",
+        ("labels", "y_pred"),
+        "timestep_weight",
+    ),
     # Sequences: per-sample weights, and per-timestep weights as fit gives for masks.
     ("SparseCategoricalAccuracy", {}, "sequence", ("labels", "y_pred")),
     ("SparseCategoricalAccuracy", {}, "sequence", ("labels", "y_pred"), "timestep_weight"),
@@ -250,7 +270,7 @@ def evaluate_case():
     bias = np.round(rng.normal(size=(1,)), 3)
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
     model.set_weights([kernel.astype("float32"), bias.astype("float32")])
-    metric_names = ["precision", "recall", "auc", "accuracy", "mae"]
+    metric_names = ["precision", "recall", "auc", "accuracy", "mae", "bce", "mape"]
     model.compile("sgd", "binary_crossentropy", metrics=metric_names)
     logs = model.evaluate(x.astype("float32"), y, batch_size=8, verbose=0, return_dict=True)
     return {

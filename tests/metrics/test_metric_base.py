@@ -163,6 +163,8 @@ def test_metrics_pickle(make):
         lambda: metrics.TruePositives(thresholds=[0.2, 0.8]),
         lambda: metrics.SparseTopKCategoricalAccuracy(k=2, from_sorted_ids=True),
         lambda: metrics.BinaryAccuracy(threshold=0.7),
+        lambda: metrics.BinaryCrossentropy(from_logits=True, label_smoothing=0.1),
+        lambda: metrics.SparseCategoricalCrossentropy(from_logits=True),
         metrics.RootMeanSquaredError,
         metrics.Sum,
     ],
@@ -220,6 +222,11 @@ def test_auc_multi_label_builds_its_variables_on_the_first_batch():
         ("sparse_top_k_categorical_accuracy", metrics.SparseTopKCategoricalAccuracy),
         ("root_mean_squared_error", metrics.RootMeanSquaredError),
         ("true_positives", metrics.TruePositives),
+        ("mape", metrics.MeanAbsolutePercentageError),
+        ("msle", metrics.MeanSquaredLogarithmicError),
+        ("bce", metrics.BinaryCrossentropy),
+        ("categorical_crossentropy", metrics.CategoricalCrossentropy),
+        ("SparseCategoricalCrossentropy", metrics.SparseCategoricalCrossentropy),
         (metrics.MeanAbsoluteError, metrics.MeanAbsoluteError),  # a class: made with defaults
         ({"class_name": "Precision", "config": {"thresholds": 0.2}}, metrics.Precision),
     ],
@@ -429,6 +436,13 @@ def test_bad_auc_arguments_are_refused(kwargs, message):
 def test_mismatched_shapes_name_the_metric_and_both_shapes(metric, y_true, y_pred, message):
     with pytest.raises(ValueError, match=message):
         metric.update_state(y_true, y_pred)
+
+
+def test_crossentropy_options_kerastutor_lacks_are_refused_by_name():
+    with pytest.raises(ValueError, match="over the last axis only"):
+        metrics.CategoricalCrossentropy(axis=1)
+    with pytest.raises(ValueError, match="does not support ignore_class"):
+        metrics.SparseCategoricalCrossentropy(ignore_class=0)
 
 
 def test_sample_weight_that_cannot_broadcast_is_refused():

@@ -60,6 +60,11 @@ def test_the_fixture_covers_every_stateful_metric_of_the_issue():
         "Mean",
         "Sum",
         "Accuracy",
+        "MeanAbsolutePercentageError",
+        "MeanSquaredLogarithmicError",
+        "BinaryCrossentropy",
+        "CategoricalCrossentropy",
+        "SparseCategoricalCrossentropy",
     }
     assert {case["weighted"] for case in CASES} == {False, True}
 
