@@ -15,6 +15,7 @@ loss and records them in `History`. Write your own by subclassing
 | `probabilistic_metrics.py` | `BinaryCrossentropy`, `CategoricalCrossentropy`, `SparseCategoricalCrossentropy` |
 | `confusion_metrics.py` | `TruePositives`, `FalsePositives`, `TrueNegatives`, `FalseNegatives`, `Precision`, `Recall` |
 | `auc.py` | `AUC` |
+| `f_score_metrics.py` | `FBetaScore`, `F1Score` |
 | `metrics_utils.py` | the confusion-matrix counter they share |
 
 `metrics=['accuracy']` means different things for different outputs, and
@@ -63,6 +64,7 @@ from kerastutor.metrics.confusion_metrics import (
     TrueNegatives,
     TruePositives,
 )
+from kerastutor.metrics.f_score_metrics import F1Score, FBetaScore
 from kerastutor.metrics.lookup import (
     check_identifier,
     deserialize,
@@ -113,6 +115,8 @@ __all__ = [
     "Precision",
     "Recall",
     "AUC",
+    "FBetaScore",
+    "F1Score",
     "accuracy",
     "binary_accuracy",
     "categorical_accuracy",

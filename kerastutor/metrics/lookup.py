@@ -34,6 +34,7 @@ from kerastutor.metrics.confusion_metrics import (
     TrueNegatives,
     TruePositives,
 )
+from kerastutor.metrics.f_score_metrics import F1Score, FBetaScore
 from kerastutor.metrics.metric import Metric
 from kerastutor.metrics.probabilistic_metrics import (
     BinaryCrossentropy,
@@ -75,6 +76,8 @@ BUILT_IN_CLASSES = (
     Precision,
     Recall,
     AUC,
+    FBetaScore,
+    F1Score,
 )
 
 

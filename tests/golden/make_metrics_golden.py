@@ -229,6 +229,17 @@ CASES = [
         ("labels", "y_pred"),
         "timestep_weight",
     ),
+    ("F1Score", {}, "multiclass", ("y_true", "y_pred")),
+    ("F1Score", {"threshold": 0.5, "average": "micro"}, "multilabel", ("y_true", "y_pred")),
+    ("F1Score", {"threshold": 0.4, "average": "macro"}, "multilabel", ("y_true", "y_pred")),
+    ("F1Score", {"average": "weighted"}, "multiclass", ("y_true", "y_pred")),
+    ("FBetaScore", {"beta": 2.0, "threshold": 0.3}, "multilabel", ("y_true", "y_pred")),
+    (
+        "FBetaScore",
+        {"beta": 0.5, "average": "weighted", "threshold": 0.6},
+        "multilabel",
+        ("y_true", "y_pred"),
+    ),
     # Sequences: per-sample weights, and per-timestep weights as fit gives for masks.
     ("SparseCategoricalAccuracy", {}, "sequence", ("labels", "y_pred")),
     ("SparseCategoricalAccuracy", {}, "sequence", ("labels", "y_pred"), "timestep_weight"),

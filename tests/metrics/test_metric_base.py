@@ -165,6 +165,8 @@ def test_metrics_pickle(make):
         lambda: metrics.BinaryAccuracy(threshold=0.7),
         lambda: metrics.BinaryCrossentropy(from_logits=True, label_smoothing=0.1),
         lambda: metrics.SparseCategoricalCrossentropy(from_logits=True),
+        lambda: metrics.F1Score(average="macro", threshold=0.4),
+        lambda: metrics.FBetaScore(beta=2.0),
         metrics.RootMeanSquaredError,
         metrics.Sum,
     ],
@@ -227,6 +229,7 @@ def test_auc_multi_label_builds_its_variables_on_the_first_batch():
         ("bce", metrics.BinaryCrossentropy),
         ("categorical_crossentropy", metrics.CategoricalCrossentropy),
         ("SparseCategoricalCrossentropy", metrics.SparseCategoricalCrossentropy),
+        ("f1_score", metrics.F1Score),
         (metrics.MeanAbsoluteError, metrics.MeanAbsoluteError),  # a class: made with defaults
         ({"class_name": "Precision", "config": {"thresholds": 0.2}}, metrics.Precision),
     ],
@@ -445,6 +448,23 @@ def test_crossentropy_options_kerastutor_lacks_are_refused_by_name():
         metrics.SparseCategoricalCrossentropy(ignore_class=0)
 
 
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"average": "mean"}, "`average` must be one of None, 'micro', 'macro', 'weighted'"),
+        ({"beta": 2}, "`beta` must be a Python float > 0"),
+        ({"threshold": 1.5}, "`threshold` must be a Python float with 0 < threshold <= 1"),
+    ],
+)
+def test_bad_f_score_arguments_are_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        metrics.FBetaScore(**kwargs)
+    with pytest.raises(
+        ValueError, match=r"expects y_true and y_pred of shape \(batch_size, classes\)"
+    ):
+        metrics.F1Score().update_state(np.ones(3), np.ones(3))
+
+
 def test_sample_weight_that_cannot_broadcast_is_refused():
     with pytest.raises(
         ValueError,
@@ -524,6 +544,8 @@ def test_forgetting_super_init_or_add_variable_says_what_to_do():
         "regression_metrics",
         "confusion_metrics",
         "auc",
+        "f_score_metrics",
+        "probabilistic_metrics",
         "lookup",
     ],
 )

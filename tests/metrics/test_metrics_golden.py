@@ -65,6 +65,8 @@ def test_the_fixture_covers_every_stateful_metric_of_the_issue():
         "BinaryCrossentropy",
         "CategoricalCrossentropy",
         "SparseCategoricalCrossentropy",
+        "F1Score",
+        "FBetaScore",
     }
     assert {case["weighted"] for case in CASES} == {False, True}
 
