@@ -48,6 +48,7 @@ _OFF_VALUES = {
     "ema_momentum": [0.99],
     "reduction": ["sum_over_batch_size"],
     "axis": [-1],
+    "implementation": [1, 2],  # Keras 2's choice of LSTM/GRU kernel: the same numbers
 }
 
 
@@ -459,7 +460,9 @@ def kerastutor_class(entry, custom_objects=None):
         if entry.get("registered_name") is None and module.startswith("keras"):
             raise KerasFormatError(
                 f"The file uses Keras's {class_name} layer, which kerastutor does not have. It "
-                f"can load models made of its own layers only ({_known_classes()})."
+                f"can load models made of its own layers only ({_known_classes()}). If "
+                f"{class_name} is a layer of your own, pass custom_objects={{{class_name!r}: "
+                f"{class_name}}}."
             ) from None
         raise
 
