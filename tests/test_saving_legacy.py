@@ -8,9 +8,11 @@ and nodes, and its next training step (from the restored optimizer state)
 lands on the same weights. No Keras is needed here.
 """
 
+import io
 import json
 import pathlib
 import sys
+import zipfile
 
 import h5py
 import numpy as np
@@ -21,6 +23,7 @@ from kerastutor.models import Model, Sequential, load_model
 
 FIXTURES = pathlib.Path(__file__).parent / "saving_fixtures"
 sys.path.insert(0, str(FIXTURES))
+from layer_harness import LAYER_CASES  # noqa: E402
 from seed_models import build  # noqa: E402
 
 SEEDS = ["tweets", "embedding", "decoder", "shared", "conv"]
@@ -146,3 +149,40 @@ def test_a_keras_2_weights_file_into_another_architecture_changes_nothing():
         assert weight.tobytes() == saved.tobytes()
     with pytest.raises(ValueError, match="holds only weights"):
         load_model(FIXTURES / "legacy_tweets_weights.h5")
+
+
+# ---------------------------------------------------------------- every layer, from tf_keras
+
+with zipfile.ZipFile(FIXTURES / "legacy_layer_cases.zip") as _archive:
+    LAYER_FILES = sorted(name for name in _archive.namelist() if name.endswith(".h5"))
+    SKIPPED = json.loads(_archive.read("skipped.json"))
+
+
+def test_every_layer_case_has_a_tf_keras_file_but_the_lambdas():
+    ids = {case.id for case in LAYER_CASES if not case.options.get("training")}
+    assert {name.removesuffix(".h5") for name in LAYER_FILES} | set(SKIPPED) == ids
+    assert sorted(SKIPPED) == ["lambda_named_function", "lambda_output_shape"]
+
+
+@pytest.mark.parametrize("file_name", LAYER_FILES)
+def test_each_layer_in_a_tf_keras_file_loads_and_predicts_as_tf_keras(file_name, tmp_path):
+    case_id = file_name.removesuffix(".h5")
+    with zipfile.ZipFile(FIXTURES / "legacy_layer_cases.zip") as archive:
+        archive.extract(file_name, tmp_path)
+        recorded_arrays = np.load(io.BytesIO(archive.read("predictions.npz")))
+    inputs = [recorded_arrays[k] for k in sorted(recorded_arrays) if k.startswith(case_id + "/in")]
+    expected = [recorded_arrays[k] for k in sorted(recorded_arrays) if k.startswith(case_id + "/o")]
+    model = load_model(tmp_path / file_name)
+    outputs = model.predict(inputs if len(inputs) > 1 else inputs[0])
+    outputs = outputs if isinstance(outputs, list) else [outputs]
+    assert len(outputs) == len(expected)
+    for got, want in zip(outputs, expected, strict=True):
+        np.testing.assert_allclose(got, want, atol=1e-5, rtol=1e-5)
+
+
+def test_a_keras_2_lambda_is_refused_and_never_unmarshalled():
+    with h5py.File(FIXTURES / "legacy_lambda.h5", "r") as h5file:
+        config = json.loads(h5file.attrs["model_config"])
+    assert config["config"]["layers"][1]["config"]["function_type"] == "lambda"
+    with pytest.raises(ValueError, match="Lambda layer 'lambda' keeps its function as marshalled"):
+        load_model(FIXTURES / "legacy_lambda.h5")

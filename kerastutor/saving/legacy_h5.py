@@ -79,7 +79,7 @@ def _entry_from_keras_2(entry, where):
     entry = {"module": "keras.layers", "registered_name": None, **entry}
     config = entry["config"]
     if not isinstance(config.get("layers"), list):
-        return entry
+        return {**entry, "config": _layer_config_from_keras_2(entry["class_name"], config, where)}
     offsets = {
         layer.get("name", layer["config"].get("name")): 1
         for layer in config["layers"]
@@ -101,6 +101,26 @@ def _entry_from_keras_2(entry, where):
     if "output_layers" in config:
         new_config["output_layers"] = _shift_refs(config["output_layers"], offsets)
     return {**entry, "config": new_config}
+
+
+def _layer_config_from_keras_2(class_name, config, where):
+    """The few layer arguments Keras 2 wrote in another form than Keras 3 (and kerastutor)."""
+    if class_name == "Lambda" and "function_type" in config:
+        raise ValueError(
+            f"{where}: its Lambda layer '{config.get('name')}' keeps its function as marshalled "
+            "Python bytecode, which kerastutor never loads (it could run any code). Rebuild "
+            "that model in code, or write the Lambda as a layer class of your own and pass it "
+            "in custom_objects."
+        )
+    if class_name == "BatchNormalization" and isinstance(config.get("axis"), list):
+        if len(config["axis"]) == 1:  # Keras 2 kept the axis as a list of one
+            config = {**config, "axis": config["axis"][0]}
+    if class_name == "SeparableConv2D":
+        # Keras 2's separable convolution inherits kernel_* arguments it never uses
+        # (its kernels are the depthwise and pointwise ones).
+        unused = ("kernel_initializer", "kernel_regularizer", "kernel_constraint")
+        config = {key: value for key, value in config.items() if key not in unused}
+    return config
 
 
 def _counts_its_own_node(entry):

@@ -11,10 +11,23 @@ the optimizer has state), then `legacy_<name>.h5` (Keras 2's
 predictions of the saved model, its parameter count, and every weight after
 one more training step (`next_0`, `next_1`, ... in `model.weights` order).
 The tweets model's weights alone go to `legacy_tweets_weights.h5` too.
+
+Then every layer case of tests/layer_harness.py: kerastutor (the Python
+given as argument, default /work/main/.venv/bin/python) writes each case's
+layer config, weights and input data; tf_keras rebuilds the layer from that
+config (`keras.layers.deserialize`), in a one-layer model, sets the same
+weights, saves it as Keras 2 does and predicts. The `.h5` files and the
+predictions go into `legacy_layer_cases.zip` (HDF5 files are mostly padding:
+zipped, a hundred fit in a few hundred kilobytes). A case tf_keras cannot
+build is listed in the zip's `skipped.json` with tf_keras's error.
 """
 
+import json
 import pathlib
+import subprocess
 import sys
+import tempfile
+import zipfile
 
 import numpy as np
 import tf_keras as keras
@@ -44,6 +57,105 @@ def main():
             **following,
         )
         print(f"legacy_{name}.h5: {model.count_params()} parameters")
+    write_lambda_file()
+    write_layer_cases(sys.argv[1] if len(sys.argv) > 1 else "/work/main/.venv/bin/python")
+
+
+DUMP_WITH_KERASTUTOR = """
+import json, sys, numpy as np, kerastutor
+sys.path.insert(0, {tests!r})
+from layer_harness import LAYER_CASES, as_list, make_data
+cases = []
+for case in LAYER_CASES:
+    if case.options.get("training"):
+        continue  # random numbers: nothing to compare
+    layer = case.make()
+    inputs = [kerastutor.Input(shape=shape, dtype=case.dtype) for shape in case.input_shapes]
+    layer(inputs[0] if len(inputs) == 1 else inputs)
+    data = make_data(case, np.random.default_rng(0))
+    arrays = {{f"input_{{i}}": a for i, a in enumerate(data)}}
+    arrays.update({{f"weight_{{i}}": w for i, w in enumerate(layer.get_weights())}})
+    np.savez({folder!r} + f"/{{case.id}}.npz", **arrays)
+    cases.append({{"id": case.id, "class_name": type(layer).__name__,
+                   "config": layer.get_config(), "shapes": case.input_shapes,
+                   "dtype": case.dtype}})
+print(json.dumps(cases))
+"""
+
+
+# Arguments kerastutor's configs carry (from Keras 3) that some Keras 2 classes refuse,
+# at the values that are also Keras 2's defaults: leaving them out changes nothing.
+DEFAULTS = {
+    "rms_scaling": False,
+    "data_format": "channels_last",
+    "kernel_regularizer": None,
+    "recurrent_regularizer": None,
+    "bias_regularizer": None,
+    "kernel_constraint": None,
+    "recurrent_constraint": None,
+    "bias_constraint": None,
+}
+
+
+def keras_2_only(config):
+    """The config (and any inner layer's) without those arguments at their defaults."""
+    if isinstance(config, list):
+        return [keras_2_only(value) for value in config]
+    if not isinstance(config, dict):
+        return config
+    return {
+        key: keras_2_only(value)
+        for key, value in config.items()
+        if not (key in DEFAULTS and value == DEFAULTS[key])
+    }
+
+
+def write_lambda_file():
+    """A Keras 2 Lambda: its function is marshalled Python bytecode (never loaded here)."""
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, keras.layers.Lambda(lambda x: x * 2.0)(inputs))
+    model.save(HERE / "legacy_lambda.h5")
+
+
+def write_layer_cases(kerastutor_python):
+    repo = HERE.parent.parent
+    with tempfile.TemporaryDirectory() as folder:
+        code = DUMP_WITH_KERASTUTOR.format(tests=str(HERE.parent), folder=folder)
+        result = subprocess.run(
+            [kerastutor_python, "-c", code], cwd=repo, check=True, capture_output=True, text=True
+        )
+        skipped, predictions = {}, {}
+        with zipfile.ZipFile(HERE / "legacy_layer_cases.zip", "w", zipfile.ZIP_DEFLATED) as out:
+            for case in json.loads(result.stdout.splitlines()[-1]):
+                arrays = np.load(f"{folder}/{case['id']}.npz")
+                data = [arrays[f"input_{i}"] for i in range(len(case["shapes"]))]
+                count = len([key for key in arrays if key.startswith("weight_")])
+                weights = [arrays[f"weight_{i}"] for i in range(count)]
+                try:
+                    layer = keras.layers.deserialize(
+                        {"class_name": case["class_name"], "config": keras_2_only(case["config"])}
+                    )
+                    inputs = [keras.Input(shape, dtype=case["dtype"]) for shape in case["shapes"]]
+                    model = keras.Model(inputs, layer(inputs[0] if len(inputs) == 1 else inputs))
+                    layer.set_weights(weights)
+                    model.save(f"{folder}/{case['id']}.h5")
+                    outputs = model.predict(data if len(data) > 1 else data[0], verbose=0)
+                except Exception as error:  # record every case tf_keras cannot build
+                    skipped[case["id"]] = f"{type(error).__name__}: {str(error)[:300]}"
+                    continue
+                out.write(f"{folder}/{case['id']}.h5", f"{case['id']}.h5")
+                outputs = outputs if isinstance(outputs, list) else [outputs]
+                for i, array in enumerate(data):
+                    predictions[f"{case['id']}/input_{i}"] = array
+                for i, array in enumerate(outputs):
+                    predictions[f"{case['id']}/output_{i}"] = array
+            np.savez_compressed(f"{folder}/predictions.npz", **predictions)
+            out.write(f"{folder}/predictions.npz", "predictions.npz")
+            out.writestr("skipped.json", json.dumps(skipped, indent=1, sort_keys=True))
+    print(
+        f"legacy_layer_cases.zip: {len(predictions) and len(set(k.split('/')[0] for k in predictions))} "
+        f"cases, {len(skipped)} skipped: {sorted(skipped)}"
+    )
 
 
 if __name__ == "__main__":
