@@ -357,3 +357,52 @@ def test_bombs_are_refused_before_reading_within_a_memory_cap(tmp_path, legacy):
     assert "its entries declare 3,22" in lines["declared.keras"]
     assert "truncated or corrupted" in lines["inflating.keras"]
     assert "units=10000000000" in lines["units.h5"] and "units=10000000000" in lines["units.keras"]
+
+
+# ---------------------------------------------------------------- edited at random
+
+
+def json_paths(value, prefix=()):
+    """Every key path inside a JSON value."""
+    yield prefix
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else []
+    )
+    for key, item in items:
+        yield from json_paths(item, (*prefix, key))
+
+
+def mutated(config, rng):
+    """The config with one value deleted or replaced by one of the wrong kind."""
+    path = list(json_paths(config))[1:][rng.integers(len(list(json_paths(config))) - 1)]
+    parent = config
+    for key in path[:-1]:
+        parent = parent[key]
+    if isinstance(parent, dict) and rng.random() < 0.4:
+        del parent[path[-1]]
+    else:
+        choices = [None, 7, -1, "x", [], {}, [1, 2], {"a": 1}, True, 2.5, [[None]]]
+        parent[path[-1]] = choices[rng.integers(len(choices))]
+    return config
+
+
+@pytest.mark.filterwarnings("ignore")  # some edits only touch the optimizer: a warning
+def test_configs_edited_at_random_load_or_raise_a_value_error_never_another_error(tmp_path):
+    rng = np.random.default_rng(0)
+    source = FIXTURES / "legacy_decoder.h5"
+    for _ in range(60):
+        target = pathlib.Path(shutil.copy(source, tmp_path / "edited.h5"))
+        edit_legacy_config(target, lambda config: mutated(config, rng))
+        try:
+            load_model(target)
+        except ValueError:
+            pass
+        path = edit_keras_3_config(tmp_path / "edited.keras", lambda c: mutated(c, rng))
+        try:
+            load_model(path)
+        except ValueError:
+            pass

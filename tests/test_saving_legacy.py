@@ -28,6 +28,7 @@ from seed_models import build  # noqa: E402
 
 SEEDS = ["tweets", "embedding", "decoder", "shared", "conv"]
 FILES = [f"legacy_{name}.h5" for name in SEEDS] + [f"seed_{name}.keras" for name in SEEDS]
+FILES.append("legacy_old_optimizer.h5")  # Keras 2's optimizers before 2.11 (Adam/iter:0)
 
 
 def recorded(file_name):

@@ -5,6 +5,7 @@ The file formats are `kerastutor.saving`'s (Keras 3's `.keras`, Keras 2's
 subclasses, which importing `kerastutor.layers` and this package fills.
 """
 
+import contextlib
 import json
 import os
 
@@ -81,9 +82,10 @@ def load_model(filepath, custom_objects=None, compile=True):  # `compile`: Keras
         return _load_keras_2(path, custom_objects, compile)
     path, entry, weights = saving_lib.read_archive(filepath)
     where = repr(path)
-    model = _build(entry, custom_objects, where)
-    with saving_lib.reading_h5(path), saving_lib.open_h5(weights, path) as h5file:
+    with _malformed(where):
+        model = _build(entry, custom_objects, where)
         layout = weights_file.weight_layout(model, entry["config"])
+    with saving_lib.reading_h5(path), saving_lib.open_h5(weights, path) as h5file:
         found = weights_file.read_weights(h5file, layout, where)
         compile_config = entry.get("compile_config")
         state = None
@@ -95,6 +97,18 @@ def load_model(filepath, custom_objects=None, compile=True):  # `compile`: Keras
     if state is not None:
         weights_file.set_optimizer(model, state)
     return model
+
+
+@contextlib.contextmanager
+def _malformed(where):
+    """A config with keys missing or values of the wrong kind: one ValueError that says so."""
+    try:
+        yield
+    except (KeyError, TypeError, AttributeError, IndexError) as error:
+        raise ValueError(
+            f"{where}: its model config is malformed ({type(error).__name__}: {error}); it was "
+            "edited by hand or damaged."
+        ) from None
 
 
 def _build(entry, custom_objects, where):
@@ -113,8 +127,9 @@ def _load_keras_2(path, custom_objects, compile):
                 f"{where} is an HDF5 weights file, not a model: it holds only weights (use "
                 "model.load_weights on the model that wrote it)."
             )
-        entry, compile_config = legacy_h5.read_model(h5file, where)
-        model = _build(entry, custom_objects, where)
+        with _malformed(where):
+            entry, compile_config = legacy_h5.read_model(h5file, where)
+            model = _build(entry, custom_objects, where)
         found = legacy_h5.read_weights(h5file, model, where)
         state = None
         if compile and compile_config:

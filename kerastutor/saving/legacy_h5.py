@@ -267,8 +267,9 @@ def read_weights(h5file, model, where):
 def read_optimizer(h5file, model, where):
     """`(iterations, [(weight index, slot, array)])` from `optimizer_weights`, or None.
 
-    tf_keras names each slot `<Optimizer>/<slot>/<variable path>:0`; the slots
-    of one kind follow the trainable weights' order, which kerastutor shares.
+    tf_keras names each slot `<Optimizer>/<slot>/<variable path>:0` (Keras 2
+    before 2.11: `<Optimizer>/<variable path>/<slot>:0`); the slots of one
+    kind follow the trainable weights' order, which kerastutor shares.
     A file whose slots do not fit gives a warning (the weights still load).
     """
     group = h5file.get("optimizer_weights")
@@ -280,8 +281,10 @@ def read_optimizer(h5file, model, where):
         parts = name.removesuffix(":0").split("/")
         if parts[-1] in ("iteration", "iter"):
             iterations = limits.read_dataset(group.get(name), name, where, ())
-        elif len(parts) > 2 and parts[1] in _SLOT_NAMES:
+        elif len(parts) > 2 and parts[1] in _SLOT_NAMES:  # `Adam/m/dense/kernel:0`
             by_kind.setdefault(_SLOT_NAMES[parts[1]], []).append(name)
+        elif len(parts) > 2 and parts[-1] in _SLOT_NAMES:  # before 2.11: `Adam/dense/kernel/m:0`
+            by_kind.setdefault(_SLOT_NAMES[parts[-1]], []).append(name)
     try:
         matched = _match_slots(model, by_kind, where)
     except ValueError as error:

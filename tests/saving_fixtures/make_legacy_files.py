@@ -57,6 +57,7 @@ def main():
             **following,
         )
         print(f"legacy_{name}.h5: {model.count_params()} parameters")
+    write_old_optimizer_file()
     write_lambda_file()
     write_layer_cases(sys.argv[1] if len(sys.argv) > 1 else "/work/main/.venv/bin/python")
 
@@ -108,6 +109,28 @@ def keras_2_only(config):
         for key, value in config.items()
         if not (key in DEFAULTS and value == DEFAULTS[key])
     }
+
+
+def write_old_optimizer_file():
+    """Keras 2's optimizers before 2.11 (`keras.optimizers.legacy`) name their slots
+    `Adam/dense/kernel/m:0`, after the variable, and keep `Adam/iter:0`."""
+    rng = np.random.default_rng(2)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, name="dense")])
+    model.compile(optimizer=keras.optimizers.legacy.Adam(learning_rate=0.01), loss="mse")
+    data, labels = rng.normal(size=(4, 3)), rng.normal(size=(4, 2))
+    model.train_on_batch(data, labels)
+    model.save(HERE / "legacy_old_optimizer.h5")
+    predictions = model.predict(data, verbose=0)
+    model.train_on_batch(data, labels)
+    following = {f"next_{i}": w for i, w in enumerate(model.get_weights())}
+    np.savez(
+        HERE / "legacy_old_optimizer.npz",
+        input_0=data,
+        labels=labels,
+        predictions=predictions,
+        params=model.count_params(),
+        **following,
+    )
 
 
 def write_lambda_file():
