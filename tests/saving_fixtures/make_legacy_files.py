@@ -66,6 +66,7 @@ DUMP_WITH_KERASTUTOR = """
 import json, sys, numpy as np, kerastutor
 sys.path.insert(0, {tests!r})
 from layer_harness import LAYER_CASES, as_list, make_data
+kerastutor.utils.set_random_seed(0)
 cases = []
 for case in LAYER_CASES:
     if case.options.get("training"):
@@ -140,6 +141,15 @@ def write_lambda_file():
     model.save(HERE / "legacy_lambda.h5")
 
 
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # a fixed date: the zip is the same bytes at every run
+
+
+def write_entry(archive, name, path):
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, path.read_bytes())
+
+
 def write_layer_cases(kerastutor_python):
     repo = HERE.parent.parent
     with tempfile.TemporaryDirectory() as folder:
@@ -166,15 +176,16 @@ def write_layer_cases(kerastutor_python):
                 except Exception as error:  # record every case tf_keras cannot build
                     skipped[case["id"]] = f"{type(error).__name__}: {str(error)[:300]}"
                     continue
-                out.write(f"{folder}/{case['id']}.h5", f"{case['id']}.h5")
+                write_entry(out, f"{case['id']}.h5", pathlib.Path(f"{folder}/{case['id']}.h5"))
                 outputs = outputs if isinstance(outputs, list) else [outputs]
                 for i, array in enumerate(data):
                     predictions[f"{case['id']}/input_{i}"] = array
                 for i, array in enumerate(outputs):
                     predictions[f"{case['id']}/output_{i}"] = array
             np.savez_compressed(f"{folder}/predictions.npz", **predictions)
-            out.write(f"{folder}/predictions.npz", "predictions.npz")
-            out.writestr("skipped.json", json.dumps(skipped, indent=1, sort_keys=True))
+            write_entry(out, "predictions.npz", pathlib.Path(f"{folder}/predictions.npz"))
+            skipped_text = json.dumps(skipped, indent=1, sort_keys=True)
+            out.writestr(zipfile.ZipInfo("skipped.json", date_time=ZIP_DATE), skipped_text)
     print(
         f"legacy_layer_cases.zip: {len(predictions) and len(set(k.split('/')[0] for k in predictions))} "
         f"cases, {len(skipped)} skipped: {sorted(skipped)}"
