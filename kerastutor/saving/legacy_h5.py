@@ -220,29 +220,33 @@ def read_weights(h5file, model, where):
     """`[(variable, array)]` for every weight of `model`, from a Keras 2 weights group.
 
     `h5file` is the file of `save_weights("w.h5")`, or the `model_weights`
-    group of a full-model file. Layers are matched by name; each layer's
-    weights, trainable first, by their order in the file.
+    group of a full-model file. As Keras 2's `load_weights`, the layers that
+    have weights are matched in order (their names may differ: `dense_6` in
+    this session was `dense` in the one that saved), then each layer's
+    weights, trainable first, in the order the file lists them.
     """
     group = h5file["model_weights"] if "model_weights" in h5file else h5file
-    names = _name_list(group, "layer_names", where)
-    by_name = {layer.name: layer for layer in model.layers}
-    found, filled = [], set()
-    for name in names:
+    saved = []
+    for name in _name_list(group, "layer_names", where):
         layer_group = group.get(name)
         weight_names = _name_list(layer_group, "weight_names", where) if layer_group else []
-        layer = by_name.get(name)
-        if layer is None:
-            if weight_names:
-                raise ValueError(
-                    f"{where}: the file has weights for a layer '{name}' the model does not "
-                    f"have (its layers: {', '.join(by_name)}). It belongs to another architecture."
-                )
-            continue
+        if weight_names:
+            saved.append((name, layer_group, weight_names))
+    layers = [layer for layer in model.layers if layer.weights]
+    if len(saved) != len(layers):
+        raise ValueError(
+            f"{where}: the file has weights for {len(saved)} layers "
+            f"({', '.join(name for name, _, _ in saved)}), the model has {len(layers)} layers "
+            f"with weights ({', '.join(layer.name for layer in layers)}). It belongs to another "
+            "architecture."
+        )
+    found = []
+    for layer, (name, layer_group, weight_names) in zip(layers, saved, strict=True):
         variables = layer.trainable_weights + layer.non_trainable_weights
         if len(weight_names) != len(variables):
             raise ValueError(
-                f"{where}: layer '{name}' has {len(variables)} weights, but the file has "
-                f"{len(weight_names)} for it ({', '.join(weight_names) or 'none'}). The file "
+                f"{where}: layer '{layer.name}' has {len(variables)} weights, but the file's "
+                f"layer '{name}' has {len(weight_names)} ({', '.join(weight_names)}). The file "
                 "belongs to a different architecture."
             )
         for variable, weight_name in zip(variables, weight_names, strict=True):
@@ -251,16 +255,9 @@ def read_weights(h5file, model, where):
                 f"{name}/{weight_name}",
                 where,
                 variable.shape,
-                f"weight '{variable.name}' of layer '{name}'",
+                f"weight '{variable.name}' of layer '{layer.name}'",
             )
             found.append((variable, array))
-        filled.add(name)
-    missing = [layer.name for layer in model.layers if layer.weights and layer.name not in filled]
-    if missing:
-        raise ValueError(
-            f"{where}: the file has no weights for layer(s) {', '.join(missing)}. It belongs to "
-            "a different architecture."
-        )
     return found
 
 
