@@ -20,6 +20,7 @@ is actually read or written.
 
 import numpy as np
 
+from kerastutor.saving import limits
 from kerastutor.saving.keras_format import is_subclassed, snake_case
 
 __all__ = [
@@ -224,13 +225,10 @@ def read_weights(h5file, layout, where):
                 "architecture, or was edited or damaged."
             )
         for index, variable in enumerate(variables):
-            array = _dataset_array(group[str(index)], f"{vars_path}/{index}", where)
-            if array.shape != variable.shape:
-                raise ValueError(
-                    f"{where}: weight '{variable.name}' of layer '{name}' is {variable.shape}, but "
-                    f"the file's '{vars_path}/{index}' is {array.shape}. The file belongs to a "
-                    "different architecture (another number of units, filters or inputs)."
-                )
+            owner = f"weight '{variable.name}' of layer '{name}'"
+            array = limits.read_dataset(
+                group[str(index)], f"{vars_path}/{index}", where, variable.shape, owner
+            )
             found.append((variable, array))
     extra = []
     h5file.visititems(
@@ -250,24 +248,6 @@ def read_weights(h5file, layout, where):
     return found
 
 
-def _dataset_array(item, key, where):
-    if not isinstance(item, h5py().Dataset):
-        raise ValueError(f"{where}: '{key}' should be an array of numbers, it is a group.")
-    try:
-        array = item[()]
-    except (OSError, ValueError, TypeError) as error:
-        raise ValueError(
-            f"{where}: '{key}' cannot be read ({error}); the file is damaged."
-        ) from None
-    array = np.asarray(array)
-    if array.dtype.kind not in "biuf":
-        raise ValueError(
-            f"{where}: '{key}' holds {array.dtype} data, not numbers; only numeric arrays are "
-            "read (never objects, so nothing in a file can run code)."
-        )
-    return array
-
-
 def read_optimizer(h5file, model, where):
     """`(iterations, [(weight index, slot name, array)])` from the file, or None if absent."""
     group = h5file.get("optimizer/vars")
@@ -280,27 +260,24 @@ def read_optimizer(h5file, model, where):
         for index, variable in _trainable_positions(model)
         for slot in optimizer.build_slots(variable)
     ]
-    arrays = [
-        _dataset_array(group.get(str(i)), f"optimizer/vars/{i}", where) for i in range(len(group))
-    ]
-    if len(arrays) == 2:
-        return int(arrays[0]), []
-    if len(arrays) != 2 + len(expected):
+    count = len(group)
+    if count == 2:
+        return int(limits.read_dataset(group.get("0"), "optimizer/vars/0", where, ())), []
+    if count != 2 + len(expected):
         raise ValueError(
-            f"{where}: the optimizer state has {len(arrays)} variables, but "
+            f"{where}: the optimizer state has {count} variables, but "
             f"{type(optimizer).__name__} keeps iterations, the learning rate and "
             f"{len(expected)} slots for this model's {len(model.trainable_weights)} trainable "
             "weights. The file was written with another optimizer setting (e.g. momentum)."
         )
     slots = []
-    for (index, slot, shape), array in zip(expected, arrays[2:], strict=True):
-        if array.shape != shape:
-            raise ValueError(
-                f"{where}: optimizer slot '{slot}' of weight '{weights[index].name}' should be "
-                f"{shape}, the file's is {array.shape}."
-            )
+    for i, (index, slot, shape) in enumerate(expected, start=2):
+        owner = f"optimizer slot '{slot}' of weight '{weights[index].name}'"
+        array = limits.read_dataset(group.get(str(i)), f"optimizer/vars/{i}", where, shape, owner)
         slots.append((index, slot, array))
-    return int(arrays[0]), slots
+    iterations = limits.read_dataset(group.get("0"), "optimizer/vars/0", where, ())
+    limits.read_dataset(group.get("1"), "optimizer/vars/1", where, ())  # the learning rate
+    return int(iterations), slots
 
 
 def set_optimizer(model, state):
