@@ -152,27 +152,15 @@ def write_weights(h5file, layout, optimizer_state=None):
 
 
 def optimizer_arrays(model):
-    """Keras 3's optimizer variables: iterations, learning rate, then each weight's slots.
+    """Keras 3's `optimizer.variables`: iteration, learning rate (unless a schedule), the slots.
 
-    Before the first training step kerastutor's optimizer has no slots yet,
-    and neither has an unbuilt Keras optimizer: then only the first two.
+    The slots follow Keras's order of the trainable weights. Before the
+    first training step kerastutor's optimizer has no slots yet, and neither
+    has an unbuilt Keras optimizer.
     """
     optimizer = model.optimizer
-    iterations, slots = optimizer.get_state(model.weights)
-    arrays = [np.array(iterations, dtype="int64"), np.array(optimizer.learning_rate, "float32")]
-    if slots:
-        saved = {(index, name): array for index, name, array in slots}
-        # Keras's order of the trainable weights decides the order of the slots.
-        for index, variable in _trainable_positions(model):
-            for name, fresh in optimizer.build_slots(variable).items():
-                arrays.append(saved.get((index, name), fresh))
-    return optimizer.name, arrays
-
-
-def _trainable_positions(model):
-    """`(position in model.weights, variable)` for each trainable weight, in Keras's order."""
-    position = {id(variable): index for index, variable in enumerate(model.weights)}
-    return [(position[id(variable)], variable) for variable in _keras_trainable_order(model)]
+    variables = optimizer.variables_in_order(_keras_trainable_order(model))
+    return optimizer.name, [np.asarray(variable.data) for variable in variables]
 
 
 def _keras_trainable_order(model):
@@ -269,40 +257,16 @@ def _dataset_array(item, key, where):
 
 
 def read_optimizer(h5file, model, where):
-    """`(iterations, [(weight index, slot name, array)])` from the file, or None if absent."""
+    """The file's optimizer variables, checked against the model's optimizer; None if absent."""
     group = h5file.get("optimizer/vars")
     if group is None or len(group) == 0:
         return None
-    optimizer = model.optimizer
-    weights = model.weights
-    expected = [
-        (index, slot, variable.shape)
-        for index, variable in _trainable_positions(model)
-        for slot in optimizer.build_slots(variable)
-    ]
     arrays = [
         _dataset_array(group.get(str(i)), f"optimizer/vars/{i}", where) for i in range(len(group))
     ]
-    if len(arrays) == 2:
-        return int(arrays[0]), []
-    if len(arrays) != 2 + len(expected):
-        raise ValueError(
-            f"{where}: the optimizer state has {len(arrays)} variables, but "
-            f"{type(optimizer).__name__} keeps iterations, the learning rate and "
-            f"{len(expected)} slots for this model's {len(model.trainable_weights)} trainable "
-            "weights. The file was written with another optimizer setting (e.g. momentum)."
-        )
-    slots = []
-    for (index, slot, shape), array in zip(expected, arrays[2:], strict=True):
-        if array.shape != shape:
-            raise ValueError(
-                f"{where}: optimizer slot '{slot}' of weight '{weights[index].name}' should be "
-                f"{shape}, the file's is {array.shape}."
-            )
-        slots.append((index, slot, array))
-    return int(arrays[0]), slots
+    model.optimizer.check_variable_arrays(_keras_trainable_order(model), arrays, where)
+    return arrays
 
 
 def set_optimizer(model, state):
-    iterations, slots = state
-    model.optimizer.set_state(model.weights, iterations, slots)
+    model.optimizer.set_variable_arrays(_keras_trainable_order(model), state)
