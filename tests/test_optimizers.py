@@ -7,7 +7,7 @@ tests/test_golden_training.py checks the same optimizers against real Keras.
 import numpy as np
 import pytest
 
-from kerastutor import optimizers
+from kerastutor import ops, optimizers
 from kerastutor.autodiff import Variable
 
 
@@ -401,3 +401,68 @@ def test_global_clipnorm_scales_all_gradients_together():
     np.testing.assert_allclose(small[0], [3.0])
     zero = optimizers.SGD(global_clipnorm=1.0)._clip_gradients([np.zeros(2, "float32")])
     np.testing.assert_array_equal(zero[0], [0.0, 0.0])
+
+
+def test_a_refused_first_step_builds_nothing():
+    a = Variable(np.ones(2, "float32"), name="a")
+    optimizer = optimizers.Adam()
+    with pytest.raises(ValueError, match="No gradients provided for any variable"):
+        optimizer.apply([None], [a])
+    assert not optimizer.built and [v.name for v in optimizer.variables] == [
+        "iteration",
+        "learning_rate",
+    ]
+    with pytest.raises(ValueError, match="has shape"):
+        optimizer.apply([np.ones(3)], [a])
+    assert not optimizer.built and optimizer.iterations == 0
+
+
+class MomentumSGD(optimizers.Optimizer):
+    """A learner's optimizer, written as Keras 3's `Optimizer` docstring teaches."""
+
+    def __init__(self, learning_rate=0.1, momentum=0.9, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.momentum = momentum
+
+    def build(self, variables):
+        super().build(variables)
+        self.momentums = [
+            self.add_variable_from_reference(reference_variable=v, name="momentum")
+            for v in variables
+        ]
+
+    def update_step(self, gradient, variable, learning_rate):
+        learning_rate = ops.cast(learning_rate, variable.dtype)
+        gradient = ops.cast(gradient, variable.dtype)
+        m = self.momentums[self._get_variable_index(variable)]
+        self.assign(
+            m,
+            ops.subtract(
+                ops.multiply(m, ops.cast(self.momentum, variable.dtype)),
+                ops.multiply(gradient, learning_rate),
+            ),
+        )
+        self.assign_add(variable, m)
+
+    def get_config(self):
+        return {**super().get_config(), "momentum": self.momentum}
+
+
+def test_a_learners_optimizer_subclass_trains_like_the_built_in_one():
+    rng = np.random.default_rng(1)
+    start = rng.normal(size=(3, 2)).astype("float32")
+    grads = [rng.normal(size=(3, 2)).astype("float32") for _ in range(3)]
+    mine, theirs = Variable(start.copy(), name="dense/kernel"), Variable(start.copy(), name="k")
+    custom, built_in = MomentumSGD(), optimizers.SGD(learning_rate=0.1, momentum=0.9)
+    for g in grads:
+        custom.apply([g], [mine])
+        built_in.apply([g], [theirs])
+    np.testing.assert_allclose(mine.data, theirs.data, rtol=1e-6)
+    assert [v.name for v in custom.variables] == [
+        "iteration",
+        "learning_rate",
+        "dense_kernel_momentum",
+    ]
+    assert custom.name == "momentum_sgd" and custom.get_config()["momentum"] == 0.9
+    with pytest.raises(ValueError, match="Did you mean `momentum` for `momentun`.*MomentumSGD"):
+        MomentumSGD(momentun=0.5)

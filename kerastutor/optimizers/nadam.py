@@ -44,7 +44,7 @@ class Nadam(Optimizer):
         self._momentums, self._velocities = self.add_optimizer_variables(
             variables, ["momentum", "velocity"]
         )
-        self._u_product = self.add_variable(1.0)
+        self._u_product = self.add_variable(initializer=1.0)
 
     def _mu(self, step):
         return np.float32(self.beta_1) * (

@@ -16,11 +16,13 @@ order. One call of `apply(grads, variables)`:
 
 A subclass only says which slots it needs (`build`) and how one weight
 changes (`update_step`), in a few lines of NumPy that follow the paper and
-Keras 3's formulas. Weights change in place, in float32, as in Keras.
+Keras 3's formulas. Weights change in place, in float32, as in Keras. A
+call that fails a check changes nothing.
+
+Shared pieces in their own files: the argument checks (`hyperparameters.py`),
+the clipping rules (`clipping.py`), the saved state (`saved_state.py`).
 """
 
-import difflib
-import inspect
 import math
 import re
 import warnings
@@ -28,14 +30,14 @@ import warnings
 import numpy as np
 
 from kerastutor.autodiff import Variable
+from kerastutor.optimizers.clipping import clip_by_global_norm, clip_by_norm, clip_by_value
+from kerastutor.optimizers.hyperparameters import HyperparameterChecks
+from kerastutor.optimizers.saved_state import SavedState
 from kerastutor.optimizers.schedules import LearningRateSchedule
 from kerastutor.optimizers.schedules import deserialize as deserialize_schedule
 from kerastutor.optimizers.schedules import serialize as serialize_schedule
 
 __all__ = ["Optimizer", "CurrentLearningRate"]
-
-# Keras 2 spellings a learner's older code still uses, and what Keras 3 calls them.
-_RENAMED = {"lr": "learning_rate"}
 
 
 class CurrentLearningRate(float):
@@ -58,7 +60,7 @@ class CurrentLearningRate(float):
         return np.float32(self)
 
 
-class Optimizer:
+class Optimizer(HyperparameterChecks, SavedState):
     """Base class of every optimizer; holds the options Keras 3 gives them all.
 
     Args:
@@ -209,11 +211,35 @@ class Optimizer:
         lists = [[group[id(v)][k][1] for v in variables] for k in range(len(names))]
         return lists[0] if single else lists
 
-    def add_variable(self, value, name="variable"):
-        """One optimizer-wide variable (Nadam's running product), listed after the slots."""
-        variable = Variable(np.array(value, dtype="float32"), name=name, trainable=False)
+    def add_variable(self, shape=(), initializer="zeros", dtype="float32", name="variable"):
+        """One variable of the optimizer's own (Nadam's running product), listed in creation order.
+
+        `initializer` is a number or 'zeros' / 'ones'.
+        """
+        fill = {"zeros": 0.0, "ones": 1.0}.get(initializer, initializer)
+        variable = Variable(np.full(shape, fill, dtype=dtype), name=name, trainable=False)
         self._created.append(variable)
         return variable
+
+    def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
+        """A slot shaped like `reference_variable`, named as Keras names it ('dense_kernel_momentum')."""
+        prefix = str(reference_variable.path).replace("/", "_").replace(":", "_")
+        return self.add_variable(
+            reference_variable.shape,
+            initializer,
+            reference_variable.dtype,
+            f"{prefix}_{name or 'var'}",
+        )
+
+    def assign(self, variable, value):
+        """`variable = value`, for a learner's `update_step` written with `keras.ops`."""
+        variable.assign(np.asarray(getattr(value, "data", value)))
+
+    def assign_add(self, variable, value):
+        self.assign(variable, variable.data + np.asarray(getattr(value, "data", value)))
+
+    def assign_sub(self, variable, value):
+        self.assign(variable, variable.data - np.asarray(getattr(value, "data", value)))
 
     def _get_variable_index(self, variable):
         return self._index[id(variable)]
@@ -283,18 +309,6 @@ class Optimizer:
         rate = self._checked_rate(learning_rate)
         return Variable(np.array(rate, dtype="float32"), name="learning_rate", trainable=False)
 
-    def _checked_rate(self, rate):
-        number = not isinstance(rate, bool) and isinstance(rate, (int, float, np.number))
-        if not number or not (math.isfinite(rate) and rate > 0):
-            raise ValueError(
-                f"Argument `learning_rate` of {type(self).__name__} should be a finite positive "
-                "float, or an instance of LearningRateSchedule, or a callable (that takes in the "
-                f"current iteration value and returns the corresponding learning rate value). "
-                f"Received instead: learning_rate={rate!r}. The rate multiplies every step: "
-                "zero, negative or infinite rates do not train."
-            )
-        return float(rate)
-
     def _serialized_learning_rate(self):
         if isinstance(self._learning_rate, LearningRateSchedule):
             return serialize_schedule(self._learning_rate)
@@ -319,18 +333,8 @@ class Optimizer:
         grads, variables = self._checked_gradients(grads, trainable_variables)
         if not grads:
             return  # as in Keras: nothing to train, not even a step to count
-        learning_rate = self._current_learning_rate()
-        if not math.isfinite(learning_rate):
-            raise ValueError(
-                f"{type(self).__name__}'s learning rate schedule "
-                f"{type(self._learning_rate).__name__} returned {learning_rate} at step "
-                f"{int(self._iterations.data)} (optimizer.iterations). No weight was updated: "
-                "a non-finite rate would put NaN into every weight. Check the schedule's formula "
-                "at that step."
-            )
-        if not self.built:
-            self.build([v for v in variables if v is not None])
-        unknown = [v.name for v in variables if id(v) not in self._index]
+        self._check_learning_rate_is_finite()
+        unknown = [v.name for v in variables if self.built and id(v) not in self._index]
         if unknown:
             raise ValueError(
                 f"Unknown variable: {unknown[0]!r}. This optimizer can only be called for the "
@@ -339,7 +343,10 @@ class Optimizer:
                 f"{type(self).__name__} keeps slots for the weights of its first `apply`; "
                 "compile each model with its own optimizer.)"
             )
+        all_variables = variables
         grads, variables = self._filter_empty_gradients(grads, variables)
+        if not self.built:  # slots for every weight, even one without a gradient yet (Keras)
+            self.build(all_variables)
         if self.loss_scale_factor is not None:
             grads = [g / np.float32(self.loss_scale_factor) for g in grads]
         if self.gradient_accumulation_steps:
@@ -354,6 +361,17 @@ class Optimizer:
                 variable.assign(constraint(variable.data))
         self._iterations.assign(self._iterations.data + 1)
 
+    def _check_learning_rate_is_finite(self):
+        learning_rate = self._current_learning_rate()
+        if not math.isfinite(learning_rate):
+            raise ValueError(
+                f"{type(self).__name__}'s learning rate schedule "
+                f"{type(self._learning_rate).__name__} returned {learning_rate} at step "
+                f"{int(self._iterations.data)} (optimizer.iterations). No weight was updated: "
+                "a non-finite rate would put NaN into every weight. Check the schedule's formula "
+                "at that step."
+            )
+
     def apply_gradients(self, grads_and_vars):
         """Keras's other spelling: a list of (gradient, variable) pairs."""
         pairs = list(grads_and_vars)
@@ -363,23 +381,6 @@ class Optimizer:
     def scale_loss(self, loss):
         """The loss times `loss_scale_factor` (mixed precision); `apply` divides it back out."""
         return loss if self.loss_scale_factor is None else loss * self.loss_scale_factor
-
-    def set_weights(self, weights):
-        """Assign arrays to `variables`, in their order (Keras's `Optimizer.set_weights`)."""
-        if not self.built:
-            raise ValueError(
-                "You are calling `set_weights()` on an optimizer that has not yet been built. "
-                "Please call `optimizer.build(trainable_variables)` to create the optimizer "
-                "weights before calling `set_weights()`."
-            )
-        for variable, weight in zip(self.variables, weights, strict=False):
-            weight = np.asarray(getattr(weight, "data", weight))
-            if variable.shape != weight.shape:
-                raise ValueError(
-                    f"Optimizer variable {variable.name} has shape {variable.shape} not "
-                    f"compatible with provided weight shape {weight.shape}."
-                )
-            variable.assign(weight)
 
     def _checked_gradients(self, grads, variables):
         grads, variables = list(grads), list(variables)
@@ -448,19 +449,11 @@ class Optimizer:
 
     def _clip_gradients(self, grads):
         if self.clipnorm:
-            return [
-                g * np.float32(self.clipnorm) / max(_norm(g), np.float32(self.clipnorm))
-                for g in grads
-            ]
+            return [clip_by_norm(g, self.clipnorm) for g in grads]
         if self.global_clipnorm:
-            # scale = 1 when the global norm is small enough, else clip / norm; NaN if it is not finite.
-            clip = np.float32(self.global_clipnorm)
-            total = np.sqrt(sum(np.sum(np.square(g)) for g in grads))
-            with np.errstate(divide="ignore", invalid="ignore"):
-                scale = clip * np.minimum(1 / total, 1 / clip) + (total - total)
-            return [g * scale for g in grads]
+            return clip_by_global_norm(grads, self.global_clipnorm)
         if self.clipvalue:
-            return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+            return [clip_by_value(g, self.clipvalue) for g in grads]
         return grads
 
     # ------------------------------------------------------------ weight decay and EMA
@@ -494,133 +487,6 @@ class Optimizer:
             for variable in var_list:
                 variable.assign(self._averages[self._get_variable_index(variable)].data)
 
-    # ------------------------------------------------------------ checks that teach
-
-    def _refuse_unknown_arguments(self, kwargs):
-        if kwargs.pop("decay", None) is not None:
-            warnings.warn(
-                "Argument `decay` is no longer supported and will be ignored. (Keras 3 decays "
-                "the rate with a schedule: learning_rate=keras.optimizers.schedules."
-                "InverseTimeDecay(...).)",
-                stacklevel=3,
-            )
-        if not kwargs:
-            return
-        accepted = self._accepted_arguments()
-        hints = []
-        for key in kwargs:
-            if key in _RENAMED:
-                hints.append(f"`{key}` was renamed to `{_RENAMED[key]}` in Keras 3.")
-            else:
-                close = difflib.get_close_matches(key, accepted, n=1)
-                hints.append(f"Did you mean `{close[0]}` for `{key}`?" if close else "")
-        raise ValueError(
-            f"Argument(s) not recognized: {kwargs} by {type(self).__name__}. "
-            + " ".join(hint for hint in hints if hint)
-            + f" {type(self).__name__} accepts: {', '.join(accepted)}."
-        )
-
-    def _accepted_arguments(self):
-        names = []
-        for klass in type(self).__mro__:
-            if "__init__" in vars(klass) and klass is not object:
-                for parameter in inspect.signature(klass.__init__).parameters.values():
-                    if (
-                        parameter.kind is parameter.POSITIONAL_OR_KEYWORD
-                        and parameter.name != "self"
-                    ):
-                        if parameter.name not in names:
-                            names.append(parameter.name)
-        return names
-
-    def _check_positive(self, key, value):
-        if not _is_number(value) or not (math.isfinite(value) and value > 0):
-            raise ValueError(
-                f"Argument `{key}` of {type(self).__name__} must be a finite number > 0, "
-                f"received {key}={value!r}."
-            )
-
-    def _check_non_negative(self, key, value):
-        if not _is_number(value) or not (math.isfinite(value) and value >= 0):
-            raise ValueError(
-                f"Argument `{key}` of {type(self).__name__} must be a finite number >= 0, "
-                f"received {key}={value!r}."
-            )
-
-    def _check_fraction(self, key, value, top_included=False):
-        """A decay rate: in [0, 1) (or [0, 1]); 1 would never forget, above 1 would explode."""
-        inside = _is_number(value) and (0 <= value <= 1 if top_included else 0 <= value < 1)
-        if not inside:
-            interval = "[0, 1]" if top_included else "[0, 1)"
-            raise ValueError(
-                f"Argument `{key}` of {type(self).__name__} must be in {interval}, received "
-                f"{key}={value!r}. It is the fraction of the running average kept at each step."
-            )
-
-    def _check_count(self, key, value, smallest):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < smallest:
-            raise ValueError(
-                f"`{key}` of {type(self).__name__} must be an integer >= {smallest}. "
-                f"Received: {key}={value!r}"
-            )
-
-    # ------------------------------------------------------------ saving
-
-    def get_state(self, variables):
-        """`iterations` and every slot array, keyed by the variable's position.
-
-        Args:
-            variables: the model's weights, in `model.weights` order.
-
-        Returns:
-            (iterations, [(variable_index, slot_name, array), ...]).
-        """
-        arrays = []
-        for index, variable in enumerate(variables):
-            for created in self._created:
-                if isinstance(created, dict):
-                    for name, slot in created.get(id(variable), []):
-                        arrays.append((index, name, slot.data.copy()))
-        return self.iterations, arrays
-
-    def check_variable_arrays(self, trainable_variables, arrays, where="the file"):
-        """Raise ValueError unless `arrays` fit `variables_in_order(trainable_variables)`.
-
-        A Keras 3 optimizer that had not taken a step saves only iteration
-        and learning_rate; those fit too.
-        """
-        fresh = type(self).from_config(self.get_config())
-        unbuilt = fresh.variables_in_order(trainable_variables)
-        if len(arrays) == len(unbuilt):
-            expected = unbuilt
-        else:
-            fresh.build(trainable_variables)
-            expected = fresh.variables_in_order(trainable_variables)
-        if len(arrays) != len(expected):
-            raise ValueError(
-                f"{where}: the optimizer state has {len(arrays)} variables, but "
-                f"{type(self).__name__} keeps {len(expected)} ({_listing(expected)}) for these "
-                f"{len(trainable_variables)} trainable weights. The file was written with another "
-                "optimizer or setting (e.g. momentum, amsgrad, a schedule)."
-            )
-        for variable, array in zip(expected, arrays, strict=True):
-            if np.shape(array) != variable.shape:
-                raise ValueError(
-                    f"{where}: optimizer slot '{getattr(variable, 'slot_name', variable.name)}' "
-                    f"({variable.name}) should be "
-                    f"{variable.shape}, the file's is {np.shape(array)}."
-                )
-
-    def set_variable_arrays(self, trainable_variables, arrays):
-        """Load what `check_variable_arrays` accepted: Keras 3's `load_own_variables`."""
-        if len(arrays) > len(self.variables_in_order([])) and not self.built:
-            self.build(trainable_variables)
-        targets = self.variables_in_order(trainable_variables)
-        if len(arrays) != len(targets):
-            targets = targets[: len(arrays)]  # an unbuilt Keras optimizer's two variables
-        for variable, array in zip(targets, arrays, strict=True):
-            variable.assign(np.asarray(array, dtype=variable.dtype))
-
     def __repr__(self):
         settings = ", ".join(
             f"{key}={value!r}"
@@ -634,19 +500,6 @@ def _slot(variable, fill, name, slot_name):
     slot = Variable(np.full(variable.shape, fill, variable.dtype), name, trainable=False)
     slot.slot_name = slot_name  # 'momentum', for messages
     return slot
-
-
-def _norm(gradient):
-    return np.sqrt(np.sum(np.square(gradient)))
-
-
-def _is_number(value):
-    return not isinstance(value, bool) and isinstance(value, (int, float, np.number))
-
-
-def _listing(variables):
-    names = [variable.name for variable in variables]
-    return ", ".join(names) if len(names) <= 4 else ", ".join(names[:3]) + ", ..."
 
 
 def _snake_case(class_name):

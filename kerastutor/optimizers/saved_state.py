@@ -1,0 +1,93 @@
+"""An optimizer's state as Keras 3 saves it: `optimizer.variables`, in order.
+
+A `.keras` or `.weights.h5` file stores the optimizer's variables as
+`optimizer/vars/0, 1, ...`: iteration, learning_rate (unless a schedule gives
+the rate), then the slots. `kerastutor/saving/weights_file.py` writes
+`variables_in_order(...)` and reads through the two methods here, which check
+every array before any is assigned.
+"""
+
+import numpy as np
+
+__all__ = ["SavedState"]
+
+
+class SavedState:
+    """Reading and writing the optimizer's variables (a mixin of `Optimizer`)."""
+
+    def get_state(self, variables):
+        """`iterations` and every slot array, keyed by the variable's position.
+
+        Args:
+            variables: the model's weights, in `model.weights` order.
+
+        Returns:
+            (iterations, [(variable_index, slot_name, array), ...]).
+        """
+        arrays = []
+        for index, variable in enumerate(variables):
+            for created in self._created:
+                if isinstance(created, dict):
+                    for name, slot in created.get(id(variable), []):
+                        arrays.append((index, name, slot.data.copy()))
+        return self.iterations, arrays
+
+    def check_variable_arrays(self, trainable_variables, arrays, where="the file"):
+        """Raise ValueError unless `arrays` fit `variables_in_order(trainable_variables)`.
+
+        A Keras 3 optimizer that had not taken a step saves only iteration
+        and learning_rate; those fit too.
+        """
+        fresh = type(self).from_config(self.get_config())
+        unbuilt = fresh.variables_in_order(trainable_variables)
+        if len(arrays) == len(unbuilt):
+            expected = unbuilt
+        else:
+            fresh.build(trainable_variables)
+            expected = fresh.variables_in_order(trainable_variables)
+        if len(arrays) != len(expected):
+            raise ValueError(
+                f"{where}: the optimizer state has {len(arrays)} variables, but "
+                f"{type(self).__name__} keeps {len(expected)} ({_listing(expected)}) for these "
+                f"{len(trainable_variables)} trainable weights. The file was written with another "
+                "optimizer or setting (e.g. momentum, amsgrad, a schedule)."
+            )
+        for variable, array in zip(expected, arrays, strict=True):
+            if np.shape(array) != variable.shape:
+                raise ValueError(
+                    f"{where}: optimizer slot '{getattr(variable, 'slot_name', variable.name)}' "
+                    f"({variable.name}) should be "
+                    f"{variable.shape}, the file's is {np.shape(array)}."
+                )
+
+    def set_variable_arrays(self, trainable_variables, arrays):
+        """Load what `check_variable_arrays` accepted: Keras 3's `load_own_variables`."""
+        if len(arrays) > len(self.variables_in_order([])) and not self.built:
+            self.build(trainable_variables)
+        targets = self.variables_in_order(trainable_variables)
+        if len(arrays) != len(targets):
+            targets = targets[: len(arrays)]  # an unbuilt Keras optimizer's two variables
+        for variable, array in zip(targets, arrays, strict=True):
+            variable.assign(np.asarray(array, dtype=variable.dtype))
+
+    def set_weights(self, weights):
+        """Assign arrays to `variables`, in their order (Keras's `Optimizer.set_weights`)."""
+        if not self.built:
+            raise ValueError(
+                "You are calling `set_weights()` on an optimizer that has not yet been built. "
+                "Please call `optimizer.build(trainable_variables)` to create the optimizer "
+                "weights before calling `set_weights()`."
+            )
+        for variable, weight in zip(self.variables, weights, strict=False):
+            weight = np.asarray(getattr(weight, "data", weight))
+            if variable.shape != weight.shape:
+                raise ValueError(
+                    f"Optimizer variable {variable.name} has shape {variable.shape} not "
+                    f"compatible with provided weight shape {weight.shape}."
+                )
+            variable.assign(weight)
+
+
+def _listing(variables):
+    names = [variable.name for variable in variables]
+    return ", ".join(names) if len(names) <= 4 else ", ".join(names[:3]) + ", ..."
