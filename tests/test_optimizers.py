@@ -466,3 +466,13 @@ def test_a_learners_optimizer_subclass_trains_like_the_built_in_one():
     assert custom.name == "momentum_sgd" and custom.get_config()["momentum"] == 0.9
     with pytest.raises(ValueError, match="Did you mean `momentum` for `momentun`.*MomentumSGD"):
         MomentumSGD(momentun=0.5)
+
+
+def test_iterations_reads_as_an_int_with_keras_variable_methods():
+    w = Variable(np.ones(1, "float32"), name="w")
+    optimizer = optimizers.SGD()
+    optimizer.apply([np.ones(1)], [w])
+    assert optimizer.iterations == 1 and isinstance(optimizer.iterations, int)
+    assert optimizer.iterations.numpy() == 1
+    optimizer.iterations.assign(10)
+    assert optimizer.iterations == 10 and int(optimizer.variables[0].data) == 10

@@ -37,7 +37,7 @@ from kerastutor.optimizers.schedules import LearningRateSchedule
 from kerastutor.optimizers.schedules import deserialize as deserialize_schedule
 from kerastutor.optimizers.schedules import serialize as serialize_schedule
 
-__all__ = ["Optimizer", "CurrentLearningRate"]
+__all__ = ["Optimizer", "CurrentLearningRate", "IterationCount"]
 
 
 class CurrentLearningRate(float):
@@ -58,6 +58,22 @@ class CurrentLearningRate(float):
 
     def numpy(self):
         return np.float32(self)
+
+
+class IterationCount(int):
+    """`optimizer.iterations`: an int that, like Keras 3's variable, has `numpy()` and `assign`."""
+
+    def __new__(cls, value, optimizer):
+        count = super().__new__(cls, value)
+        count._optimizer = optimizer
+        return count
+
+    def assign(self, value):
+        steps = self._optimizer.gradient_accumulation_steps or 1
+        self._optimizer._iterations.assign(int(value) * steps)
+
+    def numpy(self):
+        return np.int64(self)
 
 
 class Optimizer(HyperparameterChecks, SavedState):
@@ -268,9 +284,9 @@ class Optimizer(HyperparameterChecks, SavedState):
     def iterations(self):
         """Updates made so far (an int); with gradient accumulation, `apply` calls // steps."""
         steps = int(self._iterations.data)
-        return (
-            steps // self.gradient_accumulation_steps if self.gradient_accumulation_steps else steps
-        )
+        if self.gradient_accumulation_steps:
+            steps //= self.gradient_accumulation_steps
+        return IterationCount(steps, self)
 
     @property
     def learning_rate(self):
