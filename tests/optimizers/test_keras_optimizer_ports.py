@@ -22,6 +22,10 @@ SINGLE_STEP = [
     (optimizers.Adadelta, {"learning_rate": 0.5}, [0.9993, 1.9993, 2.9993, 3.9993]),
     (optimizers.Ftrl, {"learning_rate": 0.5}, [0.2218, 1.3954, 2.3651, 2.8814]),
     (optimizers.Lion, {"learning_rate": 0.5}, [0.5, 1.5, 2.5, 3.5]),
+    (optimizers.SGD, {"learning_rate": 0.5}, [0.5, -1.0, -0.5, 3.0]),
+    (optimizers.Adam, {"learning_rate": 0.5}, [0.5, 1.5, 2.5, 3.5]),
+    (optimizers.RMSprop, {"learning_rate": 0.5}, [-0.5811, 0.4189, 1.4189, 2.4189]),
+    (optimizers.Adagrad, {"learning_rate": 0.5}, [0.5233, 1.5007, 2.5005, 3.5061]),
 ]
 
 
@@ -65,6 +69,22 @@ GOLDEN = {
         [-0.0121, -0.0246, -0.0363, -0.0472, -0.0573, -0.0668, -0.0757, -0.0842, -0.0922, -0.0999],
         [-0.0164, -0.0328, -0.0481, -0.0623, -0.0753, -0.0875, -0.099, -0.1098, -0.1201, -0.1299]]),
     "Lion": ({}, [[value] * 10 for value in (0.999, 0.998, 0.997, 0.996, 0.995)]),
+    "SGD": ({"nesterov": True}, [
+        [0.9999] * 10,
+        [0.9989, 0.9979, 0.9969, 0.9959, 0.9949, 0.9939, 0.9929, 0.9919, 0.9909, 0.9899],
+        [0.9979, 0.9959, 0.9939, 0.9919, 0.9899, 0.9879, 0.9859, 0.9839, 0.9819, 0.9799],
+        [0.9969, 0.9939, 0.9909, 0.9879, 0.9849, 0.9819, 0.9789, 0.9759, 0.9729, 0.9699],
+        [0.9959, 0.9919, 0.9879, 0.9839, 0.9799, 0.9759, 0.9719, 0.9679, 0.9639, 0.9599]]),
+    "Adam": ({"amsgrad": True},
+        [[value] * 10 for value in (0.999, 0.9982, 0.9974, 0.9965, 0.9955)]),
+    "RMSprop": ({"centered": True},
+        [[value] * 10 for value in (0.9967, 0.9933, 0.9908, 0.9885, 0.9864)]),
+    "Adagrad": ({"learning_rate": 0.2, "initial_accumulator_value": 0.3, "epsilon": 1e-6}, [
+        [0.9963] * 10,
+        [0.9604, 0.9278, 0.9003, 0.8784, 0.8615, 0.8487, 0.8388, 0.8313, 0.8255, 0.8209],
+        [0.9251, 0.8629, 0.8137, 0.7768, 0.7497, 0.7298, 0.7151, 0.704, 0.6956, 0.6891],
+        [0.8903, 0.8012, 0.7342, 0.6862, 0.6521, 0.6277, 0.6099, 0.5967, 0.5867, 0.579],
+        [0.856, 0.7422, 0.6604, 0.6037, 0.5644, 0.5367, 0.5168, 0.5021, 0.491, 0.4825]]),
 }
 # fmt: on
 
@@ -82,6 +102,7 @@ def test_correctness_with_golden(name):
 
 
 WITH_WEIGHT_DECAY = ["Adam", "AdamW", "Nadam", "Adamax", "Adadelta", "Lion", "SGD", "RMSprop"]
+WITH_WEIGHT_DECAY += ["Adagrad"]
 
 
 @pytest.mark.parametrize("name", WITH_WEIGHT_DECAY)
@@ -252,3 +273,34 @@ def test_nadam_builds_on_an_empty_list():
     optimizer = optimizers.Nadam()
     optimizer.build([])
     assert optimizer._u_product.data.dtype == np.float32
+
+
+def test_sgd_lists_two_variables_before_and_after_a_plain_step():
+    optimizer = optimizers.SGD(learning_rate=0.5)
+    assert len(optimizer.variables) == 2
+    w = variable([1.0, 2.0, 3.0, 4.0])
+    optimizer.build([w])
+    optimizer.apply_gradients(zip([np.array([1.0, 6.0, 7.0, 2.0])], [w]))
+    assert len(optimizer.variables) == 2
+    assert int(optimizer.variables[0].data) == 1 and float(optimizer.variables[1].data) == 0.5
+
+
+def test_invalid_momentum():
+    for momentum in (-1.0, 2.0):
+        with pytest.raises(ValueError, match=r"`momentum` must be a float between \[0, 1\]"):
+            optimizers.SGD(momentum=momentum)
+
+
+def test_adam_ema_and_finalize():
+    optimizer = optimizers.Adam(learning_rate=1.0, use_ema=True, ema_momentum=0.9)
+    var = variable([1.0, 2.0])
+    grads = np.array([0.1, 0.2], dtype="float32")
+    optimizer.apply_gradients([(grads, var)])
+    v1 = var.data.copy()
+    np.testing.assert_allclose(optimizer._averages[0].data, v1)
+    optimizer.apply_gradients([(grads, var)])
+    v2 = var.data.copy()
+    expected = 0.9 * v1 + 0.1 * v2
+    np.testing.assert_allclose(optimizer._averages[0].data, expected, rtol=1e-6)
+    optimizer.finalize_variable_values([var])
+    np.testing.assert_allclose(var.data, expected, rtol=1e-6)
