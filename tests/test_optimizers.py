@@ -476,3 +476,26 @@ def test_iterations_reads_as_an_int_with_keras_variable_methods():
     assert optimizer.iterations.numpy() == 1
     optimizer.iterations.assign(10)
     assert optimizer.iterations == 10 and int(optimizer.variables[0].data) == 10
+
+
+def test_named_slot_state_restores_as_a_keras_2_file_gives_it():
+    w = Variable(np.ones((2, 2), "float32"), name="w")
+    frozen = Variable(np.ones(2, "float32"), name="frozen", trainable=False)
+    assert list(optimizers.Adam().build_slots(w)) == ["momentum", "velocity"]
+    assert list(optimizers.Adam(amsgrad=True).build_slots(w)) == [
+        "momentum",
+        "velocity",
+        "velocity_hat",
+    ]
+    assert optimizers.SGD().build_slots(w) == {}
+    optimizer = optimizers.Adam()
+    state = [(0, "momentum", np.full((2, 2), 0.5)), (0, "velocity", np.full((2, 2), 0.25))]
+    with pytest.raises(ValueError, match="'velocity' for weight 'w' does not fit"):
+        optimizer.set_state([w, frozen], 4, [(0, "velocity", np.ones(3))])
+    assert not optimizer.built
+    optimizer.set_state([w, frozen], 4, state)
+    assert optimizer.iterations == 4
+    assert [v.name for v in optimizer.variables][2:] == ["w_momentum", "w_velocity"]
+    iterations, saved = optimizer.get_state([w, frozen])
+    assert iterations == 4 and [name for _, name, _ in saved] == ["momentum", "velocity"]
+    np.testing.assert_array_equal(saved[1][2], np.full((2, 2), 0.25))

@@ -26,11 +26,64 @@ class SavedState:
         """
         arrays = []
         for index, variable in enumerate(variables):
-            for created in self._created:
-                if isinstance(created, dict):
-                    for name, slot in created.get(id(variable), []):
-                        arrays.append((index, name, slot.data.copy()))
-        return self.iterations, arrays
+            for name, slot in self._slots_of(variable):
+                arrays.append((index, name, slot.data.copy()))
+        return int(self.iterations), arrays
+
+    def build_slots(self, variable):
+        """The slots this optimizer keeps for one weight: `{'momentum': zeros, ...}`, fresh.
+
+        In Keras's order for that weight; optimizer-wide variables (Nadam's
+        product) are not per-weight slots and are left out.
+        """
+        fresh = type(self).from_config(self.get_config())
+        fresh.build([variable])
+        return {
+            name: slot.data
+            for created in fresh._created
+            if isinstance(created, dict)
+            for name, slot in created[id(variable)]
+        }
+
+    def set_state(self, variables, iterations, arrays):
+        """Restore `get_state`'s form: `iterations` and `[(weight index, slot name, array)]`.
+
+        Used for files that name their slots (Keras 2's `.h5`). Every index,
+        name and shape is checked before anything is assigned.
+        """
+        variables = list(variables)
+        targets = []
+        fresh = type(self).from_config(self.get_config())
+        fresh.build(variables)
+        for index, slot_name, array in arrays:
+            if not 0 <= index < len(variables):
+                raise ValueError(
+                    f"Optimizer state refers to weight {index}, but there are only "
+                    f"{len(variables)} weights."
+                )
+            variable = variables[index]
+            expected = dict(fresh._slots_of(variable))
+            if slot_name not in expected or expected[slot_name].shape != np.shape(array):
+                raise ValueError(
+                    f"Optimizer state {slot_name!r} for weight {variable.name!r} does not fit: "
+                    f"{type(self).__name__} keeps {sorted(expected)} of shape {variable.shape}, "
+                    f"received {slot_name!r} of shape {np.shape(array)}."
+                )
+            targets.append((variable, slot_name, array))
+        if not self.built:
+            self.build([v for v in variables if getattr(v, "trainable", True)])
+        for variable, slot_name, array in targets:
+            dict(self._slots_of(variable))[slot_name].assign(array)
+        self._iterations.assign(int(iterations) * (self.gradient_accumulation_steps or 1))
+
+    def _slots_of(self, variable):
+        """`[(slot name, slot Variable)]` for one weight, in creation order."""
+        return [
+            pair
+            for created in self._created
+            if isinstance(created, dict)
+            for pair in created.get(id(variable), [])
+        ]
 
     def check_variable_arrays(self, trainable_variables, arrays, where="the file"):
         """Raise ValueError unless `arrays` fit `variables_in_order(trainable_variables)`.
