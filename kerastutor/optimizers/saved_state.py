@@ -9,7 +9,7 @@ every array before any is assigned.
 
 import numpy as np
 
-__all__ = ["SavedState"]
+__all__ = ["SavedState", "describe_variable"]
 
 
 class SavedState:
@@ -85,32 +85,37 @@ class SavedState:
             for pair in created.get(id(variable), [])
         ]
 
-    def check_variable_arrays(self, trainable_variables, arrays, where="the file"):
-        """Raise ValueError unless `arrays` fit `variables_in_order(trainable_variables)`.
+    def expected_variables(self, trainable_variables, count, where="the file"):
+        """The `count` variables a saved state must hold, fresh: shapes and names to check against.
 
         A Keras 3 optimizer that had not taken a step saves only iteration
-        and learning_rate; those fit too.
+        and learning_rate; that count fits too.
+
+        Raises:
+            ValueError: when `count` is neither.
         """
         fresh = type(self).from_config(self.get_config())
-        unbuilt = fresh.variables_in_order(trainable_variables)
-        if len(arrays) == len(unbuilt):
-            expected = unbuilt
-        else:
+        expected = fresh.variables_in_order(trainable_variables)
+        if count != len(expected):
             fresh.build(trainable_variables)
             expected = fresh.variables_in_order(trainable_variables)
-        if len(arrays) != len(expected):
+        if count != len(expected):
             raise ValueError(
-                f"{where}: the optimizer state has {len(arrays)} variables, but "
+                f"{where}: the optimizer state has {count} variables, but "
                 f"{type(self).__name__} keeps {len(expected)} ({_listing(expected)}) for these "
                 f"{len(trainable_variables)} trainable weights. The file was written with another "
                 "optimizer or setting (e.g. momentum, amsgrad, a schedule)."
             )
+        return expected
+
+    def check_variable_arrays(self, trainable_variables, arrays, where="the file"):
+        """Raise ValueError unless `arrays` fit `variables_in_order(trainable_variables)`."""
+        expected = self.expected_variables(trainable_variables, len(arrays), where)
         for variable, array in zip(expected, arrays, strict=True):
             if np.shape(array) != variable.shape:
                 raise ValueError(
-                    f"{where}: optimizer slot '{getattr(variable, 'slot_name', variable.name)}' "
-                    f"({variable.name}) should be "
-                    f"{variable.shape}, the file's is {np.shape(array)}."
+                    f"{where}: {describe_variable(variable)} should be {variable.shape}, the "
+                    f"file's is {np.shape(array)}."
                 )
 
     def set_variable_arrays(self, trainable_variables, arrays):
@@ -139,6 +144,14 @@ class SavedState:
                     f"compatible with provided weight shape {weight.shape}."
                 )
             variable.assign(weight)
+
+
+def describe_variable(variable):
+    """ "optimizer slot 'momentum' (dense_kernel_momentum)", for messages."""
+    slot_name = getattr(variable, "slot_name", None)
+    if slot_name is None:
+        return f"optimizer variable '{variable.name}'"
+    return f"optimizer slot '{slot_name}' ({variable.name})"
 
 
 def _listing(variables):

@@ -20,6 +20,8 @@ is actually read or written.
 
 import numpy as np
 
+from kerastutor.optimizers.saved_state import describe_variable
+from kerastutor.saving import limits
 from kerastutor.saving.keras_format import is_subclassed, snake_case
 
 __all__ = [
@@ -212,13 +214,10 @@ def read_weights(h5file, layout, where):
                 "architecture, or was edited or damaged."
             )
         for index, variable in enumerate(variables):
-            array = _dataset_array(group[str(index)], f"{vars_path}/{index}", where)
-            if array.shape != variable.shape:
-                raise ValueError(
-                    f"{where}: weight '{variable.name}' of layer '{name}' is {variable.shape}, but "
-                    f"the file's '{vars_path}/{index}' is {array.shape}. The file belongs to a "
-                    "different architecture (another number of units, filters or inputs)."
-                )
+            owner = f"weight '{variable.name}' of layer '{name}'"
+            array = limits.read_dataset(
+                group[str(index)], f"{vars_path}/{index}", where, variable.shape, owner
+            )
             found.append((variable, array))
     extra = []
     h5file.visititems(
@@ -238,35 +237,29 @@ def read_weights(h5file, layout, where):
     return found
 
 
-def _dataset_array(item, key, where):
-    if not isinstance(item, h5py().Dataset):
-        raise ValueError(f"{where}: '{key}' should be an array of numbers, it is a group.")
-    try:
-        array = item[()]
-    except (OSError, ValueError, TypeError) as error:
-        raise ValueError(
-            f"{where}: '{key}' cannot be read ({error}); the file is damaged."
-        ) from None
-    array = np.asarray(array)
-    if array.dtype.kind not in "biuf":
-        raise ValueError(
-            f"{where}: '{key}' holds {array.dtype} data, not numbers; only numeric arrays are "
-            "read (never objects, so nothing in a file can run code)."
-        )
-    return array
-
-
 def read_optimizer(h5file, model, where):
     """The file's optimizer variables, checked against the model's optimizer; None if absent."""
     group = h5file.get("optimizer/vars")
     if group is None or len(group) == 0:
         return None
-    arrays = [
-        _dataset_array(group.get(str(i)), f"optimizer/vars/{i}", where) for i in range(len(group))
+    # The optimizer says what it keeps; each dataset's declared shape is checked before reading.
+    expected = model.optimizer.expected_variables(_keras_trainable_order(model), len(group), where)
+    return [
+        limits.read_dataset(
+            group.get(str(i)),
+            f"optimizer/vars/{i}",
+            where,
+            variable.shape,
+            describe_variable(variable),
+        )
+        for i, variable in enumerate(expected)
     ]
-    model.optimizer.check_variable_arrays(_keras_trainable_order(model), arrays, where)
-    return arrays
 
 
 def set_optimizer(model, state):
-    model.optimizer.set_variable_arrays(_keras_trainable_order(model), state)
+    """Load `read_optimizer`'s arrays, or legacy_h5's `(iterations, named slots)`."""
+    if isinstance(state, tuple):
+        iterations, slots = state
+        model.optimizer.set_state(model.weights, iterations, slots)
+    else:
+        model.optimizer.set_variable_arrays(_keras_trainable_order(model), state)
