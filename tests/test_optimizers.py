@@ -499,3 +499,13 @@ def test_named_slot_state_restores_as_a_keras_2_file_gives_it():
     iterations, saved = optimizer.get_state([w, frozen])
     assert iterations == 4 and [name for _, name, _ in saved] == ["momentum", "velocity"]
     np.testing.assert_array_equal(saved[1][2], np.full((2, 2), 0.25))
+
+
+def test_repr_shows_the_settings_in_use():
+    assert repr(optimizers.SGD(learning_rate=0.5, momentum=0.9)) == (
+        "<SGD learning_rate=0.5, momentum=0.9>"
+    )
+    schedule = optimizers.schedules.CosineDecay(0.1, 10)
+    assert repr(optimizers.Adam(learning_rate=schedule, clipnorm=1.0)).startswith(
+        "<Adam learning_rate=CosineDecay, clipnorm=1.0, beta_1=0.9"
+    )

@@ -91,7 +91,8 @@ class Optimizer(HyperparameterChecks, SavedState):
         use_ema: keep an exponential moving average of the weights.
         ema_momentum: `average = ema_momentum * average + (1 - ema_momentum) * w`.
         ema_overwrite_frequency: every this many steps, copy the averages
-            into the weights; None: only `finalize_variable_values` does.
+            into the weights; None: only `finalize_variable_values` does
+            (Keras 3's fit calls it when training ends).
         loss_scale_factor: gradients are divided by it (mixed precision).
         gradient_accumulation_steps: an int >= 2: average the gradients of
             this many `apply` calls and update only then.
@@ -504,10 +505,16 @@ class Optimizer(HyperparameterChecks, SavedState):
                 variable.assign(self._averages[self._get_variable_index(variable)].data)
 
     def __repr__(self):
+        """`<Adam learning_rate=0.001, beta_1=0.9, ...>`: the settings that are switched on."""
+        config = self.get_config()
+        if not isinstance(self._learning_rate, Variable):
+            config["learning_rate"] = type(self._learning_rate).__name__
+        if not self.use_ema:
+            config.pop("ema_momentum")
         settings = ", ".join(
-            f"{key}={value!r}"
-            for key, value in self.get_config().items()
-            if key != "name" and value not in (None, False)
+            f"{key}={value if key == 'learning_rate' else repr(value)}"
+            for key, value in config.items()
+            if key != "name" and value is not None and value is not False
         )
         return f"<{type(self).__name__} {settings}>"
 
