@@ -131,7 +131,9 @@ class WidgetBase(ipywidgets.VBox):
 
     Subclasses build their controls, call `super().__init__(controls)`, and
     implement `_render()` (returning HTML) and `__repr__` (plain, stable
-    text: lessons are regression-tested on it).
+    text: lessons are regression-tested on it). A widget that updates when a
+    layer is called registers with `listen_to(layer, method_name)`;
+    `close()` stops that and closes the controls and the view too.
     """
 
     def __init__(self, controls=()):
@@ -195,10 +197,15 @@ class WidgetBase(ipywidgets.VBox):
             layer.remove_node_listener(listener)
         self._listeners = []
         self.closed = True
-        for control in getattr(self, "controls", ipywidgets.HBox()).children:
-            control.close()
-        for part in (getattr(self, "controls", None), getattr(self, "view", None)):
-            if part is not None:
+        controls, view = getattr(self, "controls", None), getattr(self, "view", None)
+        parts = [*(controls.children if controls is not None else ()), controls, view, self]
+        for part in parts:
+            if part is None:
+                continue
+            for look in (getattr(part, "layout", None), getattr(part, "style", None)):
+                if isinstance(look, ipywidgets.Widget):  # a widget's layout and style are widgets
+                    look.close()
+            if part is not self:
                 part.close()
         super().close()
 

@@ -10,6 +10,8 @@ import gc
 import statistics
 import time
 
+import ipywidgets
+
 from kerastutor.layers import Dense, Input
 from kerastutor.widgets import NodeInspector
 from kerastutor.widgets._render import _WeakNodeListener
@@ -40,10 +42,14 @@ def test_two_hundred_reruns_leave_one_listener_and_calls_stay_cheap():
 
     dense = Dense(2)
     dense(Input(shape=(3,)))
-    for _ in range(200):
+    registry = ipywidgets.widgets.widget._instances
+    inspector = make_inspector(dense)
+    open_with_one = len(registry)
+    for _ in range(199):
         inspector = make_inspector(dense)
     gc.collect()
     assert len(listeners(dense)) <= 1
+    assert len(registry) == open_with_one  # the replaced inspectors' widgets are all closed
     after_reruns = median_call_ms(dense)
     assert after_reruns < 3 * one_widget + 1.0, (one_widget, after_reruns)
     assert "called 31 times" in inspector.html  # the last one made still updates
@@ -100,3 +106,13 @@ def test_a_listener_whose_widget_is_gone_removes_itself_at_the_next_call():
     gc.collect()
     dense(Input(shape=(3,)))
     assert listeners(dense) == []
+
+
+def test_closing_leaves_no_widget_open():
+    registry = ipywidgets.widgets.widget._instances
+    dense = Dense(2)
+    open_before = len(registry)
+    inspector = NodeInspector(dense)
+    assert len(registry) > open_before  # the inspector, its parts, their layouts and styles
+    inspector.close()
+    assert len(registry) == open_before
