@@ -38,5 +38,14 @@ from kerastutor.widgets.loss_curve import LossCurve
 from kerastutor.widgets.node_inspector import NodeInspector
 from kerastutor.widgets.sequence_view import SequenceView
 from kerastutor.widgets.shape_flow import ShapeFlow
+from kerastutor.widgets.value_trace import ValueTrace
 
-__all__ = ["NodeInspector", "ShapeFlow", "EmbeddingLookup", "SequenceView", "LossCurve", "ConvView"]
+__all__ = [
+    "NodeInspector",
+    "ShapeFlow",
+    "EmbeddingLookup",
+    "SequenceView",
+    "LossCurve",
+    "ConvView",
+    "ValueTrace",
+]
