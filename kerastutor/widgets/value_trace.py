@@ -97,11 +97,11 @@ class ValueTrace(WidgetBase):
         >>> from kerastutor.layers import Dense, Input
         >>> from kerastutor.models import Model
         >>> from kerastutor.widgets import ValueTrace
-        >>> x = Input(shape=(2,))
-        >>> model = Model(x, Dense(1, kernel_initializer="ones")(x))
+        >>> x = Input(shape=(2,), name="x")
+        >>> model = Model(x, Dense(1, kernel_initializer="ones", name="dense")(x))
         >>> trace = ValueTrace(model, np.array([1.0, 2.0]), loss="mse", target=[0.0])
         >>> trace.node_labels
-        ['input_layer[0]', 'dense[0]']
+        ['x[0]', 'dense[0]']
         >>> trace.select("dense[0]")
         >>> trace.selected_node.outputs[0]
         array([[3.]], dtype=float32)
@@ -145,6 +145,7 @@ class ValueTrace(WidgetBase):
         self.sample, self.target, self.loss = sample, target, loss
         self.seed, self.max_rows, self.max_cols = seed, max_rows, max_cols
         self.trace, self.gradients, self.gradient_shares = [], {}, {}
+        self.places, self.diagram_size = {}, (0, 0)
         self._summaries = {}
         self.node_picker = ipywidgets.Dropdown(description="node", options=[])
         super().__init__([self.node_picker])
@@ -204,6 +205,7 @@ class ValueTrace(WidgetBase):
             self.error = None
         except Exception as error:  # shown inside the widget: it stays alive
             self.trace, self.gradients, self.gradient_shares = [], {}, {}
+            self.places, self.diagram_size = {}, (0, 0)
             self.loss_value = None
             self.error = f"{type(error).__name__}: {error}"
         labels = [entry.label for entry in self.trace]
@@ -255,6 +257,7 @@ class ValueTrace(WidgetBase):
             entry.kwargs = map_structure(_plain, entry.kwargs)
             entry.output_grads = [None if g is None else np.asarray(g) for g in entry.output_grads]
         self.trace = trace
+        self.places, self.diagram_size = self._layout()
         self._summaries = {}
 
     def _run(self, model, inputs, prefix, depth, trace):
@@ -439,47 +442,55 @@ class ValueTrace(WidgetBase):
         )
         return header + self._diagram(entry) + self._details(entry)
 
-    def _diagram(self, chosen):
-        """The model's own nodes, row by row as the data reaches them; the chosen one lit."""
-        top = [entry for entry in self.trace if entry.depth == 0]
-        position = {id(entry): i for i, entry in enumerate(self.trace)}
+    def _layout(self):
+        """Where the diagram draws each of the model's own nodes: a row per step from the inputs.
+
+        A node's row is one below the lowest of the nodes it consumes; each row is centred.
+        Returns {trace position: (x, y)} and the picture's (width, height).
+        """
         level = {}
-        for entry in top:
-            parents = [level[p] for p in entry.parents if p in level]
-            level[position[id(entry)]] = 1 + max(parents) if parents else 0
+        for position, entry in enumerate(self.trace):
+            if entry.depth == 0:
+                parents = [level[p] for p in entry.parents if p in level]
+                level[position] = 1 + max(parents) if parents else 0
         rows = {}
-        for entry in top:
-            rows.setdefault(level[position[id(entry)]], []).append(entry)
+        for position, row in level.items():
+            rows.setdefault(row, []).append(position)
         widest = max((len(row) for row in rows.values()), default=1)
         width = widest * (_BOX_WIDTH + _GAP_X) + _GAP_X
-        height = len(rows) * (_BOX_HEIGHT + _GAP_Y) + 6
-        lit = chosen.label.split("/")[0] if chosen is not None else None
-        places, elements = {}, []
-        for row, entries in sorted(rows.items()):
-            offset = (width - len(entries) * (_BOX_WIDTH + _GAP_X) + _GAP_X) / 2
-            for k, entry in enumerate(entries):
-                x = offset + k * (_BOX_WIDTH + _GAP_X)
-                y = 4 + row * (_BOX_HEIGHT + _GAP_Y)
-                places[position[id(entry)]] = (x, y)
-        for entry in top:
-            x, y = places[position[id(entry)]]
+        height = len(rows) * (_BOX_HEIGHT + _GAP_Y) - _GAP_Y + 8
+        places = {}
+        for row, positions in rows.items():
+            offset = (width - len(positions) * (_BOX_WIDTH + _GAP_X) + _GAP_X) / 2
+            for k, position in enumerate(positions):
+                places[position] = (
+                    offset + k * (_BOX_WIDTH + _GAP_X),
+                    4 + row * (_BOX_HEIGHT + _GAP_Y),
+                )
+        return places, (width, height)
+
+    def _diagram(self, chosen):
+        """The model's own nodes, with an arrow per tensor passed on; the chosen one lit."""
+        places, (width, height) = self.places, self.diagram_size
+        lit = chosen.label.split("/")[0] if chosen is not None else None  # a nested call: its model
+        elements = []
+        for position, (x, y) in places.items():
+            entry = self.trace[position]
+            colour = node_colour(entry.node.index)
             for parent in entry.parents:
                 px, py = places[parent]
-                colour = node_colour(entry.node.index)
-                elements.append(
-                    svg_arrow(px + _BOX_WIDTH / 2, py + _BOX_HEIGHT, x + _BOX_WIDTH / 2, y, colour)
-                )
-        for entry in top:
-            x, y = places[position[id(entry)]]
+                start = (px + _BOX_WIDTH / 2, py + _BOX_HEIGHT + 4)
+                elements.append(svg_arrow(*start, x + _BOX_WIDTH / 2, y, colour))
+        for position, (x, y) in places.items():
+            entry = self.trace[position]
             is_lit = entry.label == lit
             fill, stroke = (HIGHLIGHT, HIGHLIGHT_EDGE) if is_lit else (BOX_FILL, MUTED)
             elements.append(
                 svg_box(x, y, _BOX_WIDTH, _BOX_HEIGHT - 12, entry.label, fill, stroke, bold=is_lit)
             )
+            shapes = _shapes(entry.outputs)
             elements.append(
-                svg_text(
-                    x + _BOX_WIDTH / 2, y + _BOX_HEIGHT + 1, _shapes(entry.outputs), MUTED, size=10
-                )
+                svg_text(x + _BOX_WIDTH / 2, y + _BOX_HEIGHT + 1, shapes, MUTED, size=10)
             )
         return f'<div class="kt-diagram">{svg(width, height, elements)}</div>'
 
@@ -522,31 +533,42 @@ class ValueTrace(WidgetBase):
         return "".join(parts)
 
     def _weights(self, entry):
+        """The layer's weights and, after the backward pass, their gradients (and shares)."""
         layer = entry.layer
         if isinstance(layer, Functional) or not layer.weights:
             return ""
-        rows = []
-        tables = []
+        trainable = {id(weight) for weight in layer.trainable_weights}
+        rows = [
+            [
+                f'<span style="{MONO}">{esc(weight.path)}</span>',
+                esc(tuple(weight.shape)),
+                "yes" if id(weight) in trainable else "no (frozen: no gradient)",
+            ]
+            for weight in layer.weights
+        ]
+        text = table(["weight", "shape", "trainable"], rows, caption="Weights (one set, all calls)")
+        if not self.gradients:
+            return (
+                text
+                + f'<div style="color:{FAINT};">No gradients: give `loss=` and `target=`.</div>'
+            )
+        parts = []
         for weight in layer.weights:
             name = weight.path
-            grad = self.gradients.get(name)
-            note = "not trainable" if grad is None and self.gradients else ""
-            rows.append(
-                [f'<span style="{MONO}">{esc(name)}</span>', esc(tuple(weight.shape)), esc(note)]
-            )
-            if grad is not None:
-                tables.append(self._array(grad, f"d loss / d {name}", ("dw", name)))
-                for label, part in self.gradient_shares.get(name, {}).items():
-                    tables.append(self._array(part, f"  share of {label}", ("share", name, label)))
-        text = table(["weight", "shape", ""], rows, caption="Weights (one set for the layer)")
-        if self.gradient_shares and any(layer.weights[0].path == n for n in self.gradient_shares):
-            text += (
-                "<div>The layer's gradient is the sum of its calls' shares: each call adds "
-                "what the loss's change through its own outputs asks of the weights.</div>"
-            )
-        elif not self.gradients:
-            text += f'<div style="color:{FAINT};">No gradients: give `loss=` and `target=`.</div>'
-        return text + _FLEX + "".join(tables) + "</div>"
+            if name not in self.gradients:
+                continue
+            shares = self.gradient_shares.get(name, {})
+            tables = [self._array(self.gradients[name], f"d loss / d {name}", ("dw", name))]
+            for label, part in shares.items():
+                tables.append(self._array(part, f"share of {label}", ("share", name, label)))
+            if shares:
+                terms = " + ".join(f"share of {label}" for label in shares)
+                parts.append(
+                    f'<div class="kt-shares">d loss / d {esc(name)} = {esc(terms)}: each call '
+                    "adds what the loss asks of the weights through that call's own outputs.</div>"
+                )
+            parts.append(_FLEX + "".join(tables) + "</div>")
+        return text + "".join(parts)
 
     def _array(self, value, caption, key):
         """A heat-mapped table of one array (batch axis of 1 dropped), cut to fit, summarised."""

@@ -79,6 +79,8 @@ def test_a_shared_layers_gradient_is_the_sum_of_its_calls_shares(siamese_trace):
         )
         assert not np.allclose(shares["lstm[0]"], shares["lstm[1]"])
     assert "dense/kernel" not in trace.gradient_shares  # called once: nothing to split
+    trace.select("lstm[0]")
+    assert "d loss / d lstm/kernel = share of lstm[0] + share of lstm[1]" in trace.html
 
 
 def test_gradients_equal_central_differences():
@@ -147,6 +149,16 @@ def test_a_sample_of_the_wrong_shape_is_explained_inside_the_widget(siamese_trac
     assert repr(trace) == f"ValueTrace({model.name}: the sample could not be traced)"
     assert "2 inputs" in ValueTrace(model, good).error
     assert ValueTrace(model, [good[None], good]).error is None  # a batch axis of 1 is fine
+
+
+def test_a_frozen_layer_gets_no_gradient():
+    model, encoder, _ = small_siamese()
+    encoder.trainable = False
+    trace = ValueTrace(model, SAMPLE, loss="mse", target=0.3)
+    assert sorted(trace.gradients) == ["score/bias", "score/kernel"]
+    assert trace.gradient_shares == {}
+    trace.select("encoder[0]")
+    assert "no (frozen: no gradient)" in trace.html
 
 
 def test_a_sequential_and_its_values():
