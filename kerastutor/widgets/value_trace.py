@@ -210,7 +210,9 @@ class ValueTrace(WidgetBase):
             self.error = f"{type(error).__name__}: {error}"
         labels = [entry.label for entry in self.trace]
         with self.quiet():
-            self.node_picker.options = [("  " * e.depth + e.label, e.label) for e in self.trace]
+            # A nested model's nodes indented under its call (a drop-down keeps only no-break spaces).
+            indent = "\u00a0\u00a0\u00a0"
+            self.node_picker.options = [(indent * e.depth + e.label, e.label) for e in self.trace]
             self.node_picker.disabled = not labels
             if labels and self.node_picker.value not in labels:
                 self.node_picker.value = _last_layer_call(self.trace)
@@ -352,10 +354,10 @@ class ValueTrace(WidgetBase):
         model, inputs = self.model, self.model.inputs
         if self.sample is None:
             rng = np.random.default_rng(self.seed)
-            return [_default_sample(tensor, rng) for tensor in inputs]
+            return [_default_sample(tensor, rng, self.graph) for tensor in inputs]
         given = self.sample
         if isinstance(given, dict):
-            names = [t._keras_history.layer.name for t in inputs]
+            names = model.input_names
             missing = [name for name in names if name not in given]
             if missing:
                 raise ValueError(
@@ -366,13 +368,13 @@ class ValueTrace(WidgetBase):
         elif len(inputs) == 1:
             given = [given]
         if not isinstance(given, (list, tuple)) or len(given) != len(inputs):
-            names = ", ".join(t._keras_history.layer.name for t in inputs)
+            names = ", ".join(model.input_names)
             count = len(given) if isinstance(given, (list, tuple)) else 1
             raise ValueError(
                 f"Model '{model.name}' has {len(inputs)} inputs ({names}); the sample gives "
                 f"{count}. Pass a list with one array per input, in that order."
             )
-        return [_one_sample(tensor, x) for tensor, x in zip(inputs, given)]
+        return [_one_sample(t, name, x) for t, name, x in zip(inputs, model.input_names, given)]
 
     def _loss_functions(self):
         """One Loss per output, from `loss=` or the compiled loss; None for no backward pass."""
@@ -644,11 +646,7 @@ def _last_layer_call(trace):
     return (top or trace)[-1].label
 
 
-def _input_name(tensor):
-    return tensor._keras_history.layer.name
-
-
-def _one_sample(tensor, x):
+def _one_sample(tensor, name, x):
     """`x` as one sample of the Input `tensor`: a batch axis of 1, the Input's dtype, checked."""
     array = np.asarray(data_of(x))
     expected = tuple(tensor.shape[1:])
@@ -659,7 +657,7 @@ def _one_sample(tensor, x):
     if not fits:
         received = array.shape[1:] if array.ndim == len(expected) + 1 else array.shape
         raise ValueError(
-            f"The sample for input '{_input_name(tensor)}' should be one sample of shape "
+            f"The sample for input '{name}' should be one sample of shape "
             f"{_readable(expected)}; received an array of shape {tuple(received)}. ValueTrace "
             "follows one sample through the model (a batch axis of 1 in front is fine too)."
         )
@@ -678,11 +676,11 @@ def _readable(shape):
     )
 
 
-def _default_sample(tensor, rng):
+def _default_sample(tensor, rng, graph):
     """Random numbers for the Input `tensor`; whole numbers below the vocabulary for indices."""
     shape = (1,) + tuple(4 if d is None else d for d in tensor.shape[1:])
     dtype = np.dtype(tensor.dtype)
-    consumers = [node.layer for node in tensor._keras_history.layer._outbound_nodes]
+    consumers = [node.layer for node in graph.nodes if any(t is tensor for t in node.input_tensors)]
     sizes = [layer.input_dim for layer in consumers if hasattr(layer, "input_dim")]
     if dtype.kind in "iu" or sizes:
         return rng.integers(0, min(sizes + [10]), size=shape).astype(dtype)

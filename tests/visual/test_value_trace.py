@@ -139,7 +139,7 @@ def test_a_sample_of_the_wrong_shape_is_explained_inside_the_widget(siamese_trac
     model = siamese_trace.model
     good = np.zeros((280, 256))
     trace = ValueTrace(model, [good, np.zeros((280, 128))])
-    name = model.inputs[1]._keras_history.layer.name
+    name = model.input_names[1]
     assert trace.error == (
         f"ValueError: The sample for input '{name}' should be one sample of shape (280, 256); "
         "received an array of shape (280, 128). ValueTrace follows one sample through the "
@@ -290,3 +290,15 @@ def test_random_choices_are_taken_or_explained(choices):
             assert trace.selected == choice
         assert _lit_boxes(trace.html) == [trace.selected]
         assert "kt-error" not in trace.html
+
+
+def test_several_outputs_add_their_losses():
+    x = Input(shape=(3,))
+    hidden = Dense(4, name="hidden")(x)
+    model = Model(x, [Dense(1, name="a")(hidden), Dense(2, name="b")(hidden)])
+    trace = ValueTrace(model, np.ones(3), loss=["mse", "mae"], target=[0.0, [1.0, 2.0]])
+    a, b = model(np.ones((1, 3), dtype="float32"))
+    expected = float(np.mean(np.asarray(a) ** 2)) + float(np.mean(np.abs(np.asarray(b) - [1, 2])))
+    assert trace.loss_value == pytest.approx(expected, rel=1e-5)
+    assert sorted(trace.gradients) == sorted(w.path for w in model.trainable_weights)
+    assert "list of 3" in ValueTrace(model, np.ones(3), loss=["mse"] * 3, target=[0, 0]).error
