@@ -213,3 +213,18 @@ class BaseConv(WindowLayer):
             f"{size} channels. The spatial sizes may change from call to call; the number of "
             "channels (the last axis) may not."
         )
+
+
+def refuse_kernel_rules(class_name, kwargs, *kernels):
+    """Refuse `kernel_regularizer=` / `kernel_constraint=` on a layer whose kernels have other names.
+
+    A depthwise or separable convolution has no weight called 'kernel', so
+    Keras 3 takes `depthwise_regularizer=` (and `pointwise_...=`) instead.
+    """
+    for rule in ("regularizer", "constraint"):
+        if f"kernel_{rule}" in kwargs:
+            names = " and ".join(f"`{kernel}_{rule}`" for kernel in kernels)
+            raise TypeError(
+                f"Keyword argument not understood: 'kernel_{rule}'. {class_name} has no "
+                f"weight called 'kernel'; its kernels take {names}, as in Keras 3."
+            )

@@ -41,18 +41,13 @@ _KERAS_MODULES = {"Functional": "keras.src.models.functional", "Sequential": "ke
 _KERAS_REGISTERED = {"Functional": "Functional"}
 _DTYPE_POLICY = "DTypePolicy"
 # Arguments kerastutor's configs carry (from a shared base class) that Keras 3's class
-# does not take: a separable convolution's kernels are the depthwise and pointwise
-# ones; a generic RNN's weights belong to its cell. Left out when unset.
+# does not take: a generic RNN's weights belong to its cell. Left out when unset.
 _WEIGHT_RULES = [
     f"{weight}_{rule}"
     for weight in ("kernel", "recurrent", "bias")
     for rule in ("regularizer", "constraint")
 ]
-_NOT_KERAS_ARGUMENTS = {
-    "DepthwiseConv2D": ["kernel_regularizer", "kernel_constraint"],
-    "SeparableConv2D": ["kernel_regularizer", "kernel_constraint"],
-    "RNN": _WEIGHT_RULES,
-}
+_NOT_KERAS_ARGUMENTS = {"RNN": _WEIGHT_RULES}
 # Keras 3's name of the first argument of `call`, where kerastutor's differs.
 _FIRST_CALL_ARGUMENT = {"Bidirectional": "sequences"}
 
