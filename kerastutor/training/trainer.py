@@ -562,6 +562,15 @@ class Trainer:
         return found
 
     @property
+    def trainable_variables(self):
+        """Keras 3's other name for `trainable_weights` (the guides use it in train_step)."""
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self):
+        return self.non_trainable_weights
+
+    @property
     def metrics_names(self):
         """The names of `self.metrics` (Keras 3 lists 'compile_metrics' as one)."""
         return [metric.name for metric in self.metrics]
@@ -768,6 +777,9 @@ class Trainer:
     # ------------------------------------------------------------ evaluate
 
     def _evaluate_loop(self, epoch_iterator, callbacks):
+        # As Keras's evaluate, each evaluation starts from the first batch, even
+        # with `validation_steps` (training continues where the last epoch stopped).
+        epoch_iterator.reset()
         callbacks.on_test_begin()
         logs = {}
         self.reset_metrics()
