@@ -230,6 +230,8 @@ class Layer:
             raise type(error)(f"add_weight '{name}' on layer '{self.name}': {error}") from None
         value = initializer(shape, dtype=dtype)
         variable = Variable(value, name=f"{self.name}/{name}", trainable=trainable)
+        # Freezing the layer turns `trainable` off; the order of `weights` keeps to creation.
+        variable.created_trainable = bool(trainable)
         # As in Keras, the variable carries its penalty and its rule, so
         # `losses` and the optimizer find them without asking the layer.
         variable.regularizer = regularizers.get(regularizer)
@@ -297,8 +299,15 @@ class Layer:
 
     @trainable.setter
     def trainable(self, value):
-        """Freezing a layer freezes the layers it holds too, as in Keras 3."""
+        """Freezing a layer freezes its trainable weights and the layers it holds, as in Keras 3.
+
+        Weights created with `trainable=False` (a running mean) stay so when
+        the layer is unfrozen.
+        """
         self._trainable = bool(value)
+        for variable in self._variables:
+            if _created_trainable(variable):
+                variable.trainable = self._trainable
         for layer in self._sublayers():
             layer.trainable = value
 
@@ -319,29 +328,38 @@ class Layer:
 
     @property
     def weights(self):
-        """Every weight, trainable ones first, each group in creation order.
+        """Every weight: the layer's own, then those of the layers it holds, as in Keras 3.
 
-        Weights of layers kept as attributes of a custom layer come after the
-        layer's own, as in Keras.
+        The layer's own weights come trainable ones first, each group in
+        creation order; a weight is listed once even if two layers share it.
         """
-        own = [v for v in self._variables if v.trainable] + [
-            v for v in self._variables if not v.trainable
-        ]
-        return own + [w for layer in self._sublayers() for w in layer.weights]
+        own = [v for v in self._variables if _created_trainable(v)]
+        own += [v for v in self._variables if not _created_trainable(v)]
+        found, seen = [], set()
+        for variable in own + [w for layer in self._sublayers() for w in layer.weights]:
+            if id(variable) not in seen:
+                seen.add(id(variable))
+                found.append(variable)
+        return found
 
     @property
     def trainable_weights(self):
+        """The weights fit changes: none if the layer is frozen (`trainable = False`)."""
         if not self.trainable:
             return []
-        own = [v for v in self._variables if v.trainable]
-        return own + [w for layer in self._sublayers() for w in layer.trainable_weights]
+        return [v for v in self.weights if v.trainable]
 
     @property
     def non_trainable_weights(self):
         if not self.trainable:
             return self.weights
-        own = [v for v in self._variables if not v.trainable]
-        return own + [w for layer in self._sublayers() for w in layer.non_trainable_weights]
+        return [v for v in self.weights if not v.trainable]
+
+    # Keras 3's other names for the same lists (its `variables` also hold
+    # random-seed and metric state, which kerastutor layers do not keep as variables).
+    variables = weights
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
 
     # ------------------------------------------------------------ penalties
 
@@ -843,6 +861,10 @@ def eager_call(layer, training=None):
 def current_training():
     """The `training` value of the innermost eager call under way (None outside calls)."""
     return _CALL_STACK[-1] if _CALL_STACK else None
+
+
+def _created_trainable(variable):
+    return getattr(variable, "created_trainable", variable.trainable)
 
 
 def _shape_if_symbolic(x):

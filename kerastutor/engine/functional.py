@@ -320,6 +320,7 @@ class Functional(Layer):
             if isinstance(layer, InputLayer) or id(node.output_tensors[0]) in values:
                 continue
             args = map_structure(lookup, node.call_args)
+            extra_args = map_structure(lookup, node.extra_args)  # `b` of `layer(a, b)`
             kwargs = map_structure(lookup, node.call_kwargs)
             input_masks = [masks.get(id(t)) for t in flatten(node.call_args)]
             node_mask = layer._mask_argument(node.call_args, input_masks)
@@ -331,7 +332,7 @@ class Functional(Layer):
             # `training=` given when the layer was called in the graph wins, as in Keras.
             if training is not None and "training" not in kwargs:
                 kwargs["training"] = training
-            outputs = layer._call_eager(args, (), kwargs)
+            outputs = layer._call_eager(args, extra_args, kwargs)
             output_list = flatten(outputs)
             output_masks = mask_per_output(
                 layer.compute_mask(args, kwargs.get("mask", node_mask)), len(output_list)
@@ -414,7 +415,14 @@ class Functional(Layer):
                 if isinstance(node.call_args, (list, tuple))
                 else shapes[id(node.call_args)]
             )
-            out = node.layer.compute_output_shape(node_shape)
+            if node.extra_args:  # `layer(a, b)`: run its call on zeros of the new shapes
+                extra = map_structure(
+                    lambda t: KerasTensor(shapes[id(t)]) if isinstance(t, KerasTensor) else t,
+                    node.extra_args,
+                )
+                out = node.layer._trace_output_shape(node_shape, extra)
+            else:
+                out = node.layer.compute_output_shape(node_shape)
             for tensor, shape in zip(node.output_tensors, _shape_list(out)):
                 shapes[id(tensor)] = shape
         return map_structure(lambda t: shapes[id(t)], self._nested_outputs)
@@ -562,6 +570,13 @@ class Functional(Layer):
     def _node_config(self, node):
         if isinstance(node.layer, InputLayer):
             return None
+        if node.extra_args:
+            raise NotImplementedError(
+                f"Layer '{node.layer.name}' was called with {1 + len(node.extra_args)} "
+                "positional tensors (`layer(a, b)`); kerastutor cannot write such a call into "
+                "a model config yet. Pass the tensors as one list (`layer([a, b])`) to save "
+                "the model."
+            )
 
         def encode(x):
             if isinstance(x, KerasTensor):
