@@ -909,6 +909,11 @@ def mask_per_output(output_masks, count):
 def get_layer_class(class_name, custom_objects=None):
     """The Layer subclass called `class_name` (custom_objects first).
 
+    Every Layer subclass defined in this session is found by its class name
+    (Keras 3 finds a learner's class only when it is registered with
+    `register_keras_serializable` or passed in `custom_objects`; the
+    registry itself is searched first by `kerastutor.saving`).
+
     Raises:
         ValueError: for an unknown class, listing the known ones.
     """
@@ -918,9 +923,14 @@ def get_layer_class(class_name, custom_objects=None):
         return Layer
     if class_name not in _LAYER_CLASSES:
         raise ValueError(
-            f"Unknown layer class {class_name!r}. Known classes: "
-            f"{', '.join(sorted(_LAYER_CLASSES))}. For a custom layer, pass "
-            f"custom_objects={{{class_name!r}: YourClass}}."
+            f"Unknown layer class {class_name!r}: could not locate it. Make sure custom "
+            "classes and functions are decorated with `@keras.saving.register_keras_serializable()`. If they are "
+            "already decorated, make sure they are all imported so that the decorator is run "
+            "before trying to load them. A saved file names a class but cannot carry its code: "
+            f"define `class {class_name}` (decorated with "
+            "`@kerastutor.saving.register_keras_serializable(package='my_package')`) before "
+            f"loading, or pass custom_objects={{{class_name!r}: YourClass}}. kerastutor's own "
+            f"classes: {', '.join(sorted(_LAYER_CLASSES))}."
         )
     return _LAYER_CLASSES[class_name]
 
