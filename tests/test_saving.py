@@ -201,7 +201,7 @@ def test_per_output_loss_objects_round_trip(tmp_path):
         "value": [
             {
                 "class_name": "BinaryAccuracy",
-                "config": {"name": "binary_accuracy", "threshold": 0.2},
+                "config": {"name": "binary_accuracy", "dtype": "float32", "threshold": 0.2},
             }
         ]
     }
@@ -221,7 +221,7 @@ def test_loss_configs_that_cannot_be_rebuilt_are_refused():
     with pytest.raises(ValueError, match="Malformed BinaryCrossentropy config"):
         losses.deserialize({"class_name": "BinaryCrossentropy", "config": {"colour": 1}})
     with pytest.raises(ValueError, match="Cannot rebuild a metric from"):
-        metrics.deserialize({"class_name": "AUC", "config": {}})
+        metrics.deserialize({"class_name": "F1Score", "config": {}})
 
 
 def test_without_optimizer_or_compile(trained, tmp_path):
