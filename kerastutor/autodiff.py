@@ -161,6 +161,9 @@ class Tensor:
     def __array__(self, dtype=None, copy=None):
         return self.data if dtype is None else self.data.astype(dtype)
 
+    def __float__(self):  # float(metric.result()) for a result that is a Variable
+        return float(self.data)
+
     @property
     def ndim(self):
         return self.data.ndim
@@ -266,6 +269,14 @@ class Variable(Tensor):
                 f"{self.name!r} of shape {self.data.shape}."
             )
         self.data = value.copy()
+
+    def assign_add(self, value):
+        """`variable = variable + value`, in place (metrics count with it)."""
+        self.assign(self.data + np.asarray(data_of(value)))
+
+    def assign_sub(self, value):
+        """`variable = variable - value`, in place."""
+        self.assign(self.data - np.asarray(data_of(value)))
 
     def __repr__(self):
         return (
