@@ -310,9 +310,10 @@ class Trainer:
                 )
             bad = first_non_finite(weights.astype("float64"))
             if bad is not None:
+                position = bad[0][0] if len(bad[0]) == 1 else bad[0]
                 raise ValueError(
                     f"`sample_weight` for output '{name}' contains NaN or infinity, first at "
-                    f"index {bad[0]}: the loss would be NaN."
+                    f"index {position}: the loss would be NaN."
                 )
         # The shape rule (per sample, or per timestep) is the loss's: try it now,
         # on one sample, so that a bad shape fails before the first update.
@@ -821,7 +822,7 @@ class Trainer:
         epoch_iterator = self._epoch_iterator(
             x, y, sample_weight, None, batch_size, steps, False, "evaluate"
         )
-        callbacks = self._callbacks(callbacks, 0, 1, epoch_iterator.num_batches)
+        callbacks = self._callbacks(callbacks, verbose, 1, epoch_iterator.num_batches)
         bar = TextBar(epoch_iterator.num_batches)
         logs = self._evaluate_loop(epoch_iterator, callbacks)
         if verbose:
@@ -863,7 +864,7 @@ class Trainer:
             epoch_iterator = EpochIterator(
                 (self._check_predict_inputs(x), None, None), batch_size, steps_per_epoch=steps
             )
-        callbacks = self._callbacks(callbacks, 0, 1, epoch_iterator.num_batches)
+        callbacks = self._callbacks(callbacks, verbose, 1, epoch_iterator.num_batches)
         self.stop_predicting = False
         callbacks.on_predict_begin()
         pieces = []
