@@ -87,6 +87,7 @@ class Trainer:
         loss=None,
         loss_weights=None,
         metrics=None,
+        weighted_metrics=None,
         run_eagerly=False,
         jit_compile="auto",
     ):
@@ -104,6 +105,8 @@ class Trainer:
                 the total loss is the weighted sum of the outputs' losses.
             metrics: a list such as ['accuracy', 'mae']; with several
                 outputs, a list with one entry per output or a dict.
+            weighted_metrics: like `metrics`, but weighted by `sample_weight`
+                or `class_weight` (`metrics` are not, as in Keras 3).
             run_eagerly, jit_compile: accepted so Keras code runs; kerastutor
                 always runs eagerly, in NumPy.
 
@@ -113,6 +116,8 @@ class Trainer:
         """
         optimizer = optimizers.get(optimizer)
         arguments = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics}
+        if weighted_metrics is not None:  # saved only when given
+            arguments["weighted_metrics"] = weighted_metrics
         # A subclassed model learns its outputs on its first call: what each output
         # gets is worked out then (as Keras builds its compiled loss on the first batch).
         can_resolve = self.built or not self._has_own_call()
@@ -129,7 +134,7 @@ class Trainer:
             self._set_per_output(per_output)
         self.compiled = True
 
-    def _compile_per_output(self, loss, loss_weights, metrics):
+    def _compile_per_output(self, loss, loss_weights, metrics, weighted_metrics=None):
         """Compile's loss, loss_weights and metrics resolved to one entry per output (all checked)."""
         names = self._output_names()
         loss_list = self._per_output("loss", loss, names)
@@ -145,18 +150,23 @@ class Trainer:
                     "metrics by keyword, metrics=[...].)"
                 )
         metric_lists = self._per_output("metrics", metrics, names, per_output_lists=True)
-        for identifiers in metric_lists:
+        weighted_lists = self._per_output(
+            "weighted_metrics", weighted_metrics, names, per_output_lists=True
+        )
+        for identifiers in metric_lists + weighted_lists:
             for identifier in identifiers:
                 metrics_module.check_identifier(identifier)
-        return names, loss_objects, weight_list, metric_lists
+        return names, loss_objects, weight_list, metric_lists, weighted_lists
 
     def _set_per_output(self, per_output):
-        names, loss_objects, weight_list, metric_lists = per_output
+        names, loss_objects, weight_list, metric_lists, weighted_lists = per_output
         self._per_output_state = per_output
         self._loss_objects = loss_objects
         self._loss_weights = [1.0 if w is None else float(w) for w in weight_list]
         self._metric_identifiers = metric_lists
-        self._compile_metrics = CompileMetrics(self, metric_lists) if any(metric_lists) else None
+        self._compile_metrics = None
+        if any(metric_lists) or any(weighted_lists):
+            self._compile_metrics = CompileMetrics(self, metric_lists, weighted_lists)
         several = len(names) > 1
         self._output_loss_trackers = [
             metrics_module.Mean(name=f"{name}_loss") if several and item is not None else None
@@ -200,7 +210,7 @@ class Trainer:
                 if per_output_lists:
                     raise ValueError(
                         f"Model '{self.name}' has {count} outputs ({', '.join(names)}), so "
-                        f"`metrics` must be a list with one entry per output (each a metric "
+                        f"`{argument}` must be a list with one entry per output (each a metric "
                         f"or a list of metrics) or a dict by output name; received {value!r}."
                     )
                 raise ValueError(
@@ -995,9 +1005,11 @@ class Trainer:
             return None
         arguments = dict(self._compile_arguments)
         arguments["loss"] = _as_configs(arguments["loss"], losses.Loss, losses.serialize)
-        arguments["metrics"] = _as_configs(
-            arguments["metrics"], metrics_module.Metric, metrics_module.serialize
-        )
+        for key in ("metrics", "weighted_metrics"):
+            if key in arguments:
+                arguments[key] = _as_configs(
+                    arguments[key], metrics_module.Metric, metrics_module.serialize
+                )
         if not _is_plain_data(arguments):
             return None
         return {"optimizer": optimizers.serialize(self.optimizer), **arguments}

@@ -40,7 +40,7 @@ def _classifier(keras, units, activation, features=4):
 
 @case
 def sample_weight_binary(keras):
-    """Per-sample weights on a sigmoid classifier, weighted validation data."""
+    """Per-sample weights on a sigmoid classifier, weighted validation data, weighted_metrics."""
     rng = np.random.default_rng(1)
     x = rng.normal(size=(22, 4)).astype("float32")
     y = (x[:, :1] - x[:, 1:2] > 0).astype("float32")
@@ -54,6 +54,7 @@ def sample_weight_binary(keras):
         optimizer=keras.optimizers.SGD(learning_rate=0.1),
         loss="binary_crossentropy",
         metrics=["accuracy"],
+        weighted_metrics=["accuracy", "mse"],
     )
     fit = dict(x=x, y=y, sample_weight=sw, validation_data=(xv, yv, swv), batch_size=5, epochs=3)
     return model, fit, dict(x=xv, y=yv, sample_weight=swv, batch_size=4)
@@ -119,7 +120,12 @@ def timestep_weights(keras):
     outputs = keras.layers.Dense(2)(keras.layers.Dense(4, activation="tanh")(inputs))
     model = keras.Model(inputs, outputs)
     seeded_weights(model, 4)
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mse", metrics=["mae"])
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=0.05),
+        loss="mse",
+        metrics=["mae"],
+        weighted_metrics=["mae"],
+    )
     fit = dict(
         x=x, y=y, sample_weight=sw, validation_data=(x[:4], y[:4], sw[:4]), batch_size=5, epochs=3
     )
@@ -139,7 +145,12 @@ def masked_timestep_weights(keras):
     embedded = keras.layers.Embedding(7, 3, mask_zero=True)(inputs)
     model = keras.Model(inputs, keras.layers.Dense(1)(embedded))
     seeded_weights(model, 5)
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse", metrics=["mae"])
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=0.1),
+        loss="mse",
+        metrics=["mae"],
+        weighted_metrics=["mse"],
+    )
     fit = dict(x=tokens, y=y, sample_weight=sw, batch_size=4, epochs=3)
     return model, fit, dict(x=tokens, y=y, sample_weight=sw)
 
@@ -177,6 +188,7 @@ def two_outputs_weighted(keras):
         loss=["binary_crossentropy", "mse"],
         loss_weights=[1.0, 0.5],
         metrics=[["accuracy"], ["mae"]],
+        weighted_metrics=[["accuracy"], []],
     )
     sw = [
         rng.uniform(0, 2, size=14).astype("float32"),
