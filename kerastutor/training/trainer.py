@@ -24,16 +24,11 @@ import numpy as np
 from kerastutor import autodiff, losses, ops, optimizers, random
 from kerastutor import metrics as metrics_module
 from kerastutor.autodiff import Tensor, data_of
-from kerastutor.callbacks import (
-    CallbackList,
-    History,
-    TerminateOnNaN,
-    non_finite_loss_error,
-)
+from kerastutor.callbacks import CallbackList, TerminateOnNaN, non_finite_loss_error
 from kerastutor.engine.functional import _check_finite, _check_same_length
 from kerastutor.engine.tree import flatten
 from kerastutor.engine.validation import first_non_finite, positive_int
-from kerastutor.training.progress import ProgressBar, TextBar
+from kerastutor.training.progress import TextBar
 
 __all__ = ["Trainer"]
 
@@ -418,20 +413,25 @@ class Trainer:
         count = len(x_arrays[0])
         steps = math.ceil(count / batch_size)
         callback_list = list(callbacks or [])
-        history = History()
         if not any(isinstance(c, TerminateOnNaN) for c in callback_list):
             callback_list.append(TerminateOnNaN(raise_error=True))
-        if verbose:
-            callback_list.append(ProgressBar(verbose))
-        callback_list.append(history)
-        params = {"epochs": epochs, "steps": steps, "verbose": verbose}
-        hooks = CallbackList(callback_list, self, params)
+        hooks = CallbackList(
+            callback_list,
+            add_history=True,
+            add_progbar=verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=epochs,
+            steps=steps,
+        )
 
         self.stop_training = False
-        self.history = history
+        self._initial_epoch = None
         self._start_tracking(y_arrays)
         hooks.on_train_begin()
-        for epoch in range(initial_epoch, epochs):
+        training_logs = None
+        # BackupAndRestore sets `_initial_epoch` in on_train_begin to resume.
+        for epoch in range(self._initial_epoch or initial_epoch, epochs):
             self._reset_tracking()
             hooks.on_epoch_begin(epoch)
             order = random.generator().permutation(count) if shuffle else None
@@ -451,10 +451,11 @@ class Trainer:
                 epoch_logs.update({f"val_{key}": value for key, value in val_logs.items()})
                 self._start_tracking(y_arrays)
             hooks.on_epoch_end(epoch, epoch_logs)
+            training_logs = epoch_logs
             if self.stop_training:
                 break
-        hooks.on_train_end()
-        return history
+        hooks.on_train_end(training_logs)
+        return self.history
 
     # ------------------------------------------------------------ evaluate
 
