@@ -24,12 +24,17 @@ Example:
     ...              LambdaCallback(on_epoch_end=lambda epoch, logs: None)]
 """
 
+from kerastutor.callbacks.backup_and_restore import BackupAndRestore
 from kerastutor.callbacks.callback import Callback
 from kerastutor.callbacks.callback_list import CallbackList
+from kerastutor.callbacks.csv_logger import CSVLogger
 from kerastutor.callbacks.early_stopping import EarlyStopping
 from kerastutor.callbacks.history import History
 from kerastutor.callbacks.lambda_callback import LambdaCallback
+from kerastutor.callbacks.learning_rate_scheduler import LearningRateScheduler
+from kerastutor.callbacks.model_checkpoint import ModelCheckpoint
 from kerastutor.callbacks.monitor_callback import MonitorCallback
+from kerastutor.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
 from kerastutor.callbacks.terminate_on_nan import (
     NonFiniteLossError,
     TerminateOnNaN,
@@ -42,14 +47,19 @@ from kerastutor.callbacks.terminate_on_nan import (
 from kerastutor.callbacks.progbar_logger import ProgbarLogger
 
 __all__ = [
+    "BackupAndRestore",
+    "CSVLogger",
     "Callback",
     "CallbackList",
     "EarlyStopping",
     "History",
     "LambdaCallback",
+    "LearningRateScheduler",
+    "ModelCheckpoint",
     "MonitorCallback",
     "NonFiniteLossError",
     "ProgbarLogger",
+    "ReduceLROnPlateau",
     "TerminateOnNaN",
     "non_finite_loss_error",
 ]
