@@ -1,0 +1,165 @@
+"""CSVLogger, LambdaCallback, TerminateOnNaN, History and ProgbarLogger, ported from Keras 3's tests."""
+
+import io
+import re
+
+import numpy as np
+import pytest
+from helpers import FakeModel, small_data, small_model
+
+from kerastutor.callbacks import (
+    CSVLogger,
+    History,
+    LambdaCallback,
+    NonFiniteLossError,
+    ProgbarLogger,
+    TerminateOnNaN,
+)
+
+
+def fit(model, callbacks, epochs=2, validation=True, x=None, y=None, **kwargs):
+    if x is None:
+        x, y = small_data(12)
+    kwargs.setdefault("verbose", 0)
+    return model.fit(
+        x[:8],
+        y[:8],
+        batch_size=4,
+        epochs=epochs,
+        validation_data=(x[8:], y[8:]) if validation else None,
+        callbacks=callbacks,
+        **kwargs,
+    )
+
+
+# ---------------------------------------------------------------- CSVLogger
+
+
+def read_rows(path, separator=","):
+    return [line.split(separator) for line in path.read_text().splitlines()]
+
+
+def test_csv_logger_writes_a_header_and_a_row_per_epoch(tmp_path):
+    path = tmp_path / "log.tsv"
+    history = fit(small_model(), [CSVLogger(path, separator="\t")])
+    rows = read_rows(path, "\t")
+    assert rows[0] == ["epoch", "accuracy", "loss", "val_accuracy", "val_loss"]
+    assert [row[0] for row in rows[1:]] == ["0", "1"]
+    np.testing.assert_allclose([float(row[2]) for row in rows[1:]], history.history["loss"])
+
+
+def test_csv_logger_appends_without_a_second_header(tmp_path):
+    path = tmp_path / "log.csv"
+    model = small_model()
+    fit(model, [CSVLogger(path)])
+    fit(model, [CSVLogger(path, append=True)])
+    rows = read_rows(path)
+    assert len(rows) == 5 and rows[0][0] == "epoch" and [r[0] for r in rows[1:]] == list("0101")
+    fit(model, [CSVLogger(path)])  # append=False starts the file again
+    assert len(read_rows(path)) == 3
+
+
+def test_csv_logger_without_validation_fills_val_columns_with_na(tmp_path):
+    path = tmp_path / "log.csv"
+    fit(small_model(), [CSVLogger(path)], validation=False)
+    rows = read_rows(path)
+    assert rows[0] == ["epoch", "accuracy", "loss", "val_accuracy", "val_loss"]
+    assert rows[1][3:] == ["NA", "NA"]
+
+
+def test_csv_logger_writes_lists_as_quoted_text(tmp_path):
+    path = tmp_path / "log.csv"
+    logger = CSVLogger(path)
+    logger.on_train_begin()
+    logger.on_epoch_end(0, {"loss": 0.5, "per_class": np.array([0.25, 0.75])})
+    logger.on_train_end()
+    assert path.read_text().splitlines()[1] == '0,0.5,"""[0.25, 0.75]""",NA,NA'
+
+
+# ---------------------------------------------------------------- LambdaCallback
+
+
+def test_lambda_callback_runs_every_hook_it_is_given():
+    calls = []
+
+    def record(name):
+        return lambda *args, **kwargs: calls.append(name)
+
+    hooks = [
+        "on_train_begin",
+        "on_train_end",
+        "on_epoch_begin",
+        "on_epoch_end",
+        "on_train_batch_begin",
+        "on_train_batch_end",
+        "on_test_begin",
+        "on_test_end",
+        "on_test_batch_begin",
+        "on_test_batch_end",
+    ]
+    callback = LambdaCallback(**{hook: record(hook) for hook in hooks})
+    fit(small_model(), [callback], epochs=1)
+    assert set(calls) == set(hooks)
+    assert calls.count("on_train_batch_end") == 2 and calls.count("on_test_batch_end") == 1
+
+
+def test_lambda_callback_on_batch_end_is_the_train_batch_hook():
+    batches = []
+    fit(small_model(), [LambdaCallback(on_batch_end=lambda batch, logs: batches.append(batch))])
+    assert batches == [0, 1, 0, 1]
+
+
+def test_lambda_callback_refuses_a_misspelt_hook_or_a_non_function():
+    with pytest.raises(TypeError, match="on_epoch_ends, which is not a hook.*on_epoch_end"):
+        LambdaCallback(on_epoch_ends=print)
+    with pytest.raises(TypeError, match="`on_train_begin` must be callable.*\\(logs\\)"):
+        LambdaCallback(on_train_begin="print")
+
+
+# ---------------------------------------------------------------- TerminateOnNaN
+
+
+def test_terminate_on_nan_stops_quietly_by_default(capsys):
+    callback = TerminateOnNaN()
+    callback.set_model(FakeModel())
+    callback.on_train_batch_end(0, {"loss": 0.5})
+    assert not callback.model.stop_training
+    callback.on_train_batch_end(1, {"loss": float("nan")})
+    assert callback.model.stop_training
+    assert capsys.readouterr().out == "Batch 1: Invalid loss, terminating training\n"
+
+
+def test_terminate_on_nan_raise_error_is_a_runtime_error_too():
+    callback = TerminateOnNaN(raise_error=True)
+    callback.set_model(FakeModel())
+    callback.on_epoch_begin(2)
+    with pytest.raises(RuntimeError, match="became inf at epoch 3, batch 4") as caught:
+        callback.on_batch_end(4, {"loss": float("inf")})
+    assert isinstance(caught.value, FloatingPointError)
+    assert isinstance(caught.value, NonFiniteLossError)
+    assert "learning rate too high" in str(caught.value)
+
+
+# ---------------------------------------------------------------- History, ProgbarLogger
+
+
+def test_a_history_passed_in_is_the_one_fit_returns():
+    history = History()
+    model = small_model()
+    assert fit(model, [history]) is history and model.history is history
+    assert history.params == {"verbose": 0, "epochs": 2, "steps": 2}
+    assert sorted(history.history) == ["accuracy", "loss", "val_accuracy", "val_loss"]
+
+
+def test_a_progbar_logger_passed_in_replaces_fits_own():
+    stream = io.StringIO()
+    fit(small_model(), [ProgbarLogger(stream=stream)], epochs=2, verbose=2)
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "Epoch 1/2" and lines[2] == "Epoch 2/2" and len(lines) == 4
+    assert re.fullmatch(r"2/2 - \d+s - \d+(s|ms|us)/step - accuracy: .* - val_loss: .*", lines[1])
+
+
+def test_a_progbar_logger_with_verbose_0_is_silent(capsys):
+    stream = io.StringIO()
+    fit(small_model(), [ProgbarLogger(stream=stream)], verbose=0)
+    assert stream.getvalue() == "" and capsys.readouterr().out == ""
