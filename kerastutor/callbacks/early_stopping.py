@@ -21,11 +21,11 @@ class EarlyStopping(MonitorCallback):
         >>> import kerastutor as keras
         >>> model = keras.Sequential([keras.layers.Dense(10)])
         >>> model.compile(keras.optimizers.SGD(), loss="mse")
-        >>> callback = keras.callbacks.EarlyStopping(monitor="loss", patience=3)
-        >>> history = model.fit(np.arange(100).reshape(5, 20), np.zeros(5), epochs=10,
-        ...                     batch_size=1, callbacks=[callback], verbose=0)
-        >>> len(history.history["loss"])  # the loss blows up: 4 epochs run  # doctest: +SKIP
-        4
+        >>> callback = keras.callbacks.EarlyStopping(monitor="loss", min_delta=1.0)
+        >>> x, y = np.arange(100).reshape(5, 20) / 100, np.zeros((5, 10))
+        >>> history = model.fit(x, y, epochs=10, callbacks=[callback], verbose=0)
+        >>> len(history.history["loss"])  # epoch 2 did not lower the loss by 1.0
+        2
 
     Args:
         monitor: the logs key to watch; 'val_loss' by default (which needs

@@ -163,3 +163,26 @@ def test_a_progbar_logger_with_verbose_0_is_silent(capsys):
     stream = io.StringIO()
     fit(small_model(), [ProgbarLogger(stream=stream)], verbose=0)
     assert stream.getvalue() == "" and capsys.readouterr().out == ""
+
+
+def test_a_progbar_logger_in_evaluate_or_predict_draws_one_bar():
+    stream = io.StringIO()
+    bar = ProgbarLogger(stream=stream)
+    bar.set_params({"verbose": 1, "epochs": 1, "steps": 3})
+    bar.on_test_begin()
+    for batch in range(3):
+        bar.on_test_batch_end(batch, {"loss": 0.5})
+    bar.on_test_end({"loss": 0.25})
+    bar.on_predict_begin()
+    bar.on_predict_batch_end(0, {"outputs": np.zeros((2, 1))})
+    bar.on_predict_end()
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2 and "Epoch" not in stream.getvalue()
+    assert re.fullmatch(r"3/3 ━{20} \d+s \d+(s|ms|us)/step - loss: 0.2500", lines[0])
+    assert re.fullmatch(r"1/3 ━{6} {14} \d+s \d+(s|ms|us)/step", lines[1])
+
+
+def test_validation_inside_fit_draws_no_bar_of_its_own():
+    stream = io.StringIO()
+    fit(small_model(), [ProgbarLogger(stream=stream)], epochs=1, verbose=1)
+    assert len(stream.getvalue().splitlines()) == 2  # the title and the epoch's bar
