@@ -164,10 +164,10 @@ def _plain_logs(logs):
     for key, value in sorted((logs or {}).items()):
         if isinstance(value, dict):
             plain.update(_plain_logs(value))
-        elif np.ndim(value) == 0 and isinstance(value, (int, float, np.number)):
-            plain[key] = float(value)
+        elif isinstance(value, (int, float, np.number)) or getattr(value, "shape", None) == ():
+            plain[key] = float(value)  # a number, or a 0-d array or tensor
         else:
-            plain[key] = value
+            plain[key] = value  # e.g. predict's {'outputs': ...}
     return plain
 
 
