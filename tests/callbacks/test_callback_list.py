@@ -187,3 +187,50 @@ def test_the_weights_are_those_of_the_last_completed_batch():
     assert len(after_each_batch) == 2
     for now, then in zip(model.get_weights(), after_each_batch[-1], strict=True):
         np.testing.assert_array_equal(now, then)
+
+
+def test_evaluate_and_predict_run_their_hooks_with_keras_logs():
+    events = []
+
+    class Recorder(Callback):
+        def on_test_begin(self, logs=None):
+            events.append(("test_begin", logs))
+
+        def on_test_batch_end(self, batch, logs=None):
+            events.append(("test_batch_end", batch, sorted(logs)))
+
+        def on_test_end(self, logs=None):
+            events.append(("test_end", sorted(logs)))
+
+        def on_predict_batch_end(self, batch, logs=None):
+            events.append(("predict_batch_end", batch, logs["outputs"].shape))
+
+        def on_predict_end(self, logs=None):
+            events.append(("predict_end", logs))
+
+    model = small_model()
+    x, y = small_data(12)
+    model.evaluate(x, y, batch_size=8, verbose=0, callbacks=[Recorder()])
+    model.predict(x, batch_size=8, verbose=0, callbacks=[Recorder()])
+    assert events == [
+        ("test_begin", {}),
+        ("test_batch_end", 0, ["accuracy", "loss"]),
+        ("test_batch_end", 1, ["accuracy", "loss"]),
+        ("test_end", ["accuracy", "loss"]),
+        ("predict_batch_end", 0, (8, 1)),
+        ("predict_batch_end", 1, (4, 1)),
+        ("predict_end", {}),
+    ]
+
+
+def test_an_error_in_a_predict_hook_names_the_batch():
+    class Broken(Callback):
+        def on_predict_batch_end(self, batch, logs=None):
+            raise ValueError("bad")
+
+    with pytest.raises(ValueError, match="bad") as caught:
+        small_model().predict(small_data(4)[0], verbose=0, callbacks=[Broken()])
+    assert (
+        "Broken in `on_predict_batch_end` at batch 0 (counting from 0)"
+        in (caught.value.__notes__[0])
+    )
