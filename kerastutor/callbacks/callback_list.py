@@ -41,6 +41,7 @@ class CallbackList(Callback):
         for callback in self.callbacks:
             _check_is_a_callback(callback)
         self._epoch = None
+        self._completed_batches = 0
         self._add_default_callbacks(add_history, add_progbar)
         self.set_model(model)
         self.set_params(params)
@@ -100,10 +101,20 @@ class CallbackList(Callback):
         else:
             moment = ""
         counting = " (counting from 0)" if moment else ""
+        if hook.startswith(("on_test", "on_predict")) and self._epoch is None:
+            weights = "The model's weights are unchanged: evaluate and predict do not train."
+        elif self._completed_batches == 0:
+            weights = (
+                "No training batch had completed: the model's weights are as fit received them."
+            )
+        else:
+            weights = (
+                "The model's weights are as after the last completed batch: nothing was rolled "
+                "back and no step was half-applied."
+            )
         return (
             f"This error was raised by the callback {type(callback).__name__} in "
-            f"`{hook}`{moment}{counting}. The model's weights are as after the last completed "
-            "batch: nothing was rolled back and no step was half-applied."
+            f"`{hook}`{moment}{counting}. {weights}"
         )
 
     def on_batch_begin(self, batch, logs=None):
@@ -123,6 +134,7 @@ class CallbackList(Callback):
         self._call("on_train_batch_begin", batch, logs=logs, logs_by_keyword=True)
 
     def on_train_batch_end(self, batch, logs=None):
+        self._completed_batches += 1  # the hook runs after the batch's step
         self._call("on_train_batch_end", batch, logs=logs, logs_by_keyword=True)
 
     def on_test_batch_begin(self, batch, logs=None):
@@ -139,6 +151,7 @@ class CallbackList(Callback):
 
     def on_train_begin(self, logs=None):
         self._epoch = None
+        self._completed_batches = 0
         self._call("on_train_begin", logs=logs)
 
     def on_train_end(self, logs=None):
