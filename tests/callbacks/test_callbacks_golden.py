@@ -76,3 +76,11 @@ def test_the_csv_text(text, tmp_path):
                 np.testing.assert_allclose(float(my_cell), float(their_cell), **TOLERANCE)
             else:
                 assert my_cell == their_cell
+
+
+def test_an_interrupted_fit_resumes_from_the_backup(tmp_path):
+    ours, keras = run("backup_and_restore", tmp_path), FIXTURE["backup_and_restore"]
+    assert_same_training(ours, keras)  # the weights and Adam's state came back
+    assert ours["epochs"] == [3, 4, 5]
+    assert ours["backed_up_files"] == keras["backed_up_files"]
+    assert ours["backup_left"] is keras["backup_left"] is False

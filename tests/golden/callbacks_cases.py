@@ -29,13 +29,15 @@ def data():
     return (x[:32], y[:32]), (x[32:], y[32:])
 
 
-def build(keras, learning_rate):
+def build(keras, learning_rate, optimizer="SGD"):
     inputs = keras.Input(shape=(3,))
     hidden = keras.layers.Dense(4, activation="tanh")(inputs)
     outputs = keras.layers.Dense(1)(hidden)
     model = keras.Model(inputs, outputs)
     model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mse", metrics=["mae"]
+        optimizer=getattr(keras.optimizers, optimizer)(learning_rate=learning_rate),
+        loss="mse",
+        metrics=["mae"],
     )
     model.set_weights(seeded_weights(model))
     return model
@@ -157,6 +159,31 @@ def csv_logger(keras, folder):
     return {"with_validation": with_validation, "without_validation": without_validation}
 
 
+def backup_and_restore(keras, folder):
+    class Interrupt(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 2:
+                raise RuntimeError("interrupted")
+
+    def build_adam():
+        return build(keras, learning_rate=0.05, optimizer="Adam")
+
+    backup_dir = os.path.join(folder, "backup")
+    try:
+        fit(build_adam(), [keras.callbacks.BackupAndRestore(backup_dir), Interrupt()], epochs=6)
+    except RuntimeError:
+        pass
+    backed_up = sorted(os.listdir(backup_dir))
+    # A new process: the model starts from its seeded weights and a fresh Adam.
+    model = build_adam()
+    result = observations(
+        model, fit(model, [keras.callbacks.BackupAndRestore(backup_dir)], epochs=6)
+    )
+    result["backed_up_files"] = backed_up
+    result["backup_left"] = os.path.exists(backup_dir)
+    return result
+
+
 SCENARIOS = {
     "reduce_lr_on_plateau": reduce_lr_on_plateau,
     "learning_rate_scheduler": learning_rate_scheduler,
@@ -164,4 +191,5 @@ SCENARIOS = {
     "early_stopping_baseline": early_stopping_baseline,
     "model_checkpoint": model_checkpoint,
     "csv_logger": csv_logger,
+    "backup_and_restore": backup_and_restore,
 }
