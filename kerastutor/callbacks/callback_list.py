@@ -27,7 +27,8 @@ class CallbackList(Callback):
         0 {'loss': 0.5}
 
     Args:
-        callbacks: a list of `Callback` instances.
+        callbacks: a list of `Callback` instances (nested lists are
+            flattened, and a single callback is a list of one, as in Keras).
         add_history: add a `History` at the end unless the list has one.
         add_progbar: add a `ProgbarLogger` at the end unless the list has one.
         model: the model, given to each callback with `set_model`.
@@ -37,7 +38,7 @@ class CallbackList(Callback):
 
     def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
         super().__init__()
-        self.callbacks = list(callbacks) if callbacks else []
+        self.callbacks = _flatten(callbacks)
         for callback in self.callbacks:
             _check_is_a_callback(callback)
         self._epoch = None
@@ -182,6 +183,14 @@ def _plain_logs(logs):
         else:
             plain[key] = value  # e.g. predict's {'outputs': ...}
     return plain
+
+
+def _flatten(callbacks):
+    if callbacks is None:
+        return []
+    if not isinstance(callbacks, (list, tuple)):
+        return [callbacks]
+    return [callback for item in callbacks for callback in _flatten(item)]
 
 
 def _check_is_a_callback(callback):

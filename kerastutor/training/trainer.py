@@ -621,9 +621,10 @@ class Trainer:
         """The callbacks of one fit / evaluate / predict, with fit's defaults added."""
         if isinstance(callbacks, CallbackList):
             return callbacks
-        callback_list = list(callbacks or [])
+        # None, one callback or a nested list: CallbackList flattens them, as Keras's does.
+        callback_list = callbacks if isinstance(callbacks, (list, tuple)) else [callbacks]
         if history and not any(isinstance(c, TerminateOnNaN) for c in callback_list):
-            callback_list.append(TerminateOnNaN(raise_error=True))
+            callback_list = [*callback_list, TerminateOnNaN(raise_error=True)]
         # As Keras 3's: fit adds a History (the model's `history`) and a
         # ProgbarLogger unless the list has its own.
         return CallbackList(

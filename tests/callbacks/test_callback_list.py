@@ -238,3 +238,16 @@ def test_an_error_in_a_predict_hook_names_the_batch():
         "Broken in `on_predict_batch_end` at batch 0 (counting from 0)"
         in (caught.value.__notes__[0])
     )
+
+
+def test_one_callback_or_a_nested_list_is_taken_as_keras_takes_it():
+    seen = []
+    one = LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(("one", epoch)))
+    two = LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(("two", epoch)))
+    model = small_model()
+    x, y = small_data()
+    model.fit(x, y, epochs=1, verbose=0, callbacks=one)
+    model.fit(x, y, epochs=1, verbose=0, callbacks=[[one], (two,)])
+    assert seen == [("one", 0), ("one", 0), ("two", 0)]
+    with pytest.raises(TypeError, match="the class EarlyStopping, not an instance"):
+        model.fit(x, y, epochs=1, verbose=0, callbacks=EarlyStopping)
