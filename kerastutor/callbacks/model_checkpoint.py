@@ -181,18 +181,22 @@ class FilepathFormatError(KeyError):
 
 
 def _check_extension(filepath, save_weights_only):
-    end = filepath
-    if save_weights_only and not end.endswith(".weights.h5"):
+    if save_weights_only and not filepath.endswith(".weights.h5"):
         raise ValueError(
             "When using `save_weights_only=True` in `ModelCheckpoint`, the filepath provided "
             f"must end in `.weights.h5` (Keras weights format). Received: filepath={filepath}"
         )
-    if not save_weights_only and not end.endswith(".keras"):
-        hint = (
-            " It ends in `.weights.h5`: pass `save_weights_only=True` to save only the weights."
-            if end.endswith(".weights.h5")
-            else ""
-        )
+    if not save_weights_only and not filepath.endswith(".keras"):
+        hint = ""
+        if filepath.endswith(".weights.h5"):
+            hint = (
+                " It ends in `.weights.h5`: pass `save_weights_only=True` to save only the weights."
+            )
+        elif filepath.endswith(".h5"):
+            hint = (
+                " Keras 3 still writes the legacy Keras 2 `.h5` model file; kerastutor writes "
+                "Keras 3's own `.keras` format only."
+            )
         raise ValueError(
             "The filepath provided must end in `.keras` (Keras model format). Received: "
             f"filepath={filepath}.{hint}"

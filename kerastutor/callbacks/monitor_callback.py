@@ -69,6 +69,12 @@ class MonitorCallback(Callback):
         baseline: the value to start from as the best so far (None: the
             first value seen is the best).
         min_delta: changes smaller than this are not improvements.
+
+    Raises:
+        ValueError: for a `mode` other than 'auto', 'min' or 'max' (Keras
+            warns and uses 'auto'; a misspelt mode is more likely a mistake
+            to fix than a wish for 'auto'), and, at the first epoch's end,
+            for `mode='auto'` on a name whose direction is unknown.
     """
 
     def __init__(self, monitor="val_loss", mode="auto", baseline=None, min_delta=0):

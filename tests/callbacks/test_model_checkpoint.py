@@ -97,7 +97,7 @@ def test_initial_value_threshold_must_be_beaten_first(tmp_path):
 
 
 def test_the_filepath_must_have_keras_3s_extension():
-    with pytest.raises(ValueError, match=r"must end in `.keras`.*filepath=model.h5"):
+    with pytest.raises(ValueError, match=r"must end in `.keras`.*filepath=model.h5.*legacy"):
         ModelCheckpoint("model.h5")
     with pytest.raises(ValueError, match="pass `save_weights_only=True`"):
         ModelCheckpoint("model.weights.h5")
