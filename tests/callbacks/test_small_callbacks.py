@@ -8,6 +8,7 @@ import pytest
 from helpers import FakeModel, small_data, small_model
 
 from kerastutor.callbacks import (
+    BackupAndRestore,
     CSVLogger,
     History,
     LambdaCallback,
@@ -186,3 +187,54 @@ def test_validation_inside_fit_draws_no_bar_of_its_own():
     stream = io.StringIO()
     fit(small_model(), [ProgbarLogger(stream=stream)], epochs=1, verbose=1)
     assert len(stream.getvalue().splitlines()) == 2  # the title and the epoch's bar
+
+
+def exploding_model():
+    """Kernels of 1e5 through five ReLU layers: the first loss is already infinite."""
+    from kerastutor import initializers
+    from kerastutor.layers import Dense, Input
+    from kerastutor.models import Sequential
+
+    layers = [Input((3,))]
+    layers += [
+        Dense(2, activation="relu", kernel_initializer=initializers.Constant(1e5)) for _ in range(5)
+    ]
+    model = Sequential([*layers, Dense(2)])
+    model.compile(loss="mean_squared_error", optimizer="sgd")
+    rng = np.random.default_rng(1337)
+    return model, rng.random((10, 3)), rng.random((10, 2))
+
+
+def test_terminate_on_nan_in_fit_stops_after_the_first_batch(capsys):
+    model, x, y = exploding_model()
+    with np.errstate(all="ignore"):
+        history = model.fit(
+            x,
+            y,
+            batch_size=4,
+            epochs=20,
+            verbose=0,
+            callbacks=[TerminateOnNaN()],
+            validation_data=(x, y),
+        )
+    (loss,) = history.history["loss"]
+    assert np.isnan(loss) or np.isinf(loss)
+    assert "Batch 0: Invalid loss, terminating training" in capsys.readouterr().out
+
+
+def test_raise_error_skips_on_train_end_and_keeps_a_backup(tmp_path):
+    ended = []
+    model, x, y = exploding_model()
+    backup = tmp_path / "backups"
+    backup.mkdir()
+    (backup / "checkpoint.txt").write_text("an earlier backup")
+    callbacks = [
+        LambdaCallback(on_train_end=ended.append),
+        BackupAndRestore(backup),
+        TerminateOnNaN(raise_error=True),
+    ]
+    with np.errstate(all="ignore"), pytest.raises(RuntimeError, match="batch 0"):
+        model.fit(x, y, epochs=1, verbose=0, callbacks=callbacks)
+    assert ended == []
+    # BackupAndRestore.on_train_end, which deletes the folder, did not run.
+    assert (backup / "checkpoint.txt").read_text() == "an earlier backup"
