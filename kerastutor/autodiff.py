@@ -161,6 +161,9 @@ class Tensor:
     def __array__(self, dtype=None, copy=None):
         return self.data if dtype is None else self.data.astype(dtype)
 
+    def __float__(self):  # float(metric.result()) for a result that is a Variable
+        return float(self.data)
+
     @property
     def ndim(self):
         return self.data.ndim
@@ -266,6 +269,14 @@ class Variable(Tensor):
                 f"{self.name!r} of shape {self.data.shape}."
             )
         self.data = value.copy()
+
+    def assign_add(self, value):
+        """`variable = variable + value`, in place (metrics count with it)."""
+        self.assign(self.data + np.asarray(data_of(value)))
+
+    def assign_sub(self, value):
+        """`variable = variable - value`, in place."""
+        self.assign(self.data - np.asarray(data_of(value)))
 
     def __repr__(self):
         return (
@@ -478,10 +489,12 @@ class GradientTape:
         self._used = True
         if isinstance(sources, dict):
             keys = list(sources)
-            return dict(zip(keys, self.gradient(target, [sources[k] for k in keys])))
+            return dict(zip(keys, self._gradients(target, [sources[k] for k in keys])))
         if isinstance(sources, Tensor):
-            return self.gradient(target, [sources])[0]
-        sources = list(sources)
+            return self._gradients(target, [sources])[0]
+        return self._gradients(target, list(sources))
+
+    def _gradients(self, target, sources):
         if not isinstance(target, Tensor):  # nothing recorded: the target is a constant
             return [None] * len(sources)
         # Backward fills `.grad` in place: keep what a PyTorch-style `backward()`

@@ -32,6 +32,14 @@ writes and reads the files; `kerastutor.models.loading` rebuilds models.
 
 import importlib
 
+from kerastutor.saving.object_registration import (
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+    register_keras_serializable,
+)
 from kerastutor.saving.saving_lib import load_weights, model_to_json, save_model, save_weights
 
 __all__ = [
@@ -41,6 +49,12 @@ __all__ = [
     "load_weights",
     "model_to_json",
     "model_from_json",
+    "register_keras_serializable",
+    "get_registered_name",
+    "get_registered_object",
+    "get_custom_objects",
+    "custom_object_scope",
+    "CustomObjectScope",
 ]
 
 # Rebuilding a model needs the model classes, one floor up (`kerastutor.models`
@@ -56,4 +70,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted([*__all__, "keras_format", "saving_lib", "weights_file"])
+    return sorted([*__all__, "keras_format", "object_registration", "saving_lib", "weights_file"])

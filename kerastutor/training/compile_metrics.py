@@ -13,6 +13,8 @@ loop of Keras's guide works unchanged::
 
 The metric objects are made on the first update, when the targets' shape
 tells which accuracy 'accuracy' means (binary, categorical or sparse).
+Sample and class weights do not reach them (Keras keeps those for
+`weighted_metrics`, which kerastutor does not have yet); masks do.
 """
 
 import numpy as np
@@ -72,7 +74,10 @@ class CompileMetrics:
         if not self.built:
             self.build(y_list)
         outputs = [data_of(p) for p in flatten(y_pred)]
-        weights = model._weights_per_output(sample_weight, model._masks_of(y_pred))
+        # As in Keras 3, `compile(metrics=...)` are not weighted by sample_weight
+        # (that is `weighted_metrics`); an output's mask still counts.
+        del sample_weight
+        weights = model._weights_per_output(None, model._masks_of(y_pred))
         for _, metric, index in self._keyed:
             metric.update_state(y_list[index], outputs[index], weights[index])
 

@@ -146,6 +146,10 @@ class EpochIterator:
         """Batches per epoch, or None when unknown (a generator without `steps_per_epoch`)."""
         return self.steps_per_epoch or self._size
 
+    def reset(self):
+        """Start the next epoch from the first batch (evaluate does, each time it runs)."""
+        self._iterator = None
+
     def epoch(self):
         """Yield `(step, data)` for one epoch; warn and stop early if the data runs out."""
         if isinstance(self.source, PyDataset):

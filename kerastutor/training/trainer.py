@@ -34,6 +34,7 @@ over each epoch; callbacks are told what happened.
 Functional, the training from here.
 """
 
+import inspect
 import math
 
 import numpy as np
@@ -63,12 +64,15 @@ class Trainer:
     compiled = False
     optimizer = None
     loss = None
-    stop_training = False
+    stop_training = False  # a callback sets these to end fit / evaluate / predict early
+    stop_evaluating = False
+    stop_predicting = False
     history = None
     # An epoch to resume from, set by a callback in on_train_begin (BackupAndRestore).
     _initial_epoch = None
     _loss_tracker = None
     _compile_metrics = None
+    _per_output_state = None
 
     # ------------------------------------------------------------ compile
 
@@ -102,8 +106,27 @@ class Trainer:
             >>> model.compile(optimizer='rmsprop', loss='binary_crossentropy',
             ...               metrics=['accuracy'])  # doctest: +SKIP
         """
-        names = self._output_names()
         optimizer = optimizers.get(optimizer)
+        arguments = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics}
+        # A subclassed model learns its outputs on its first call: what each output
+        # gets is worked out then (as Keras builds its compiled loss on the first batch).
+        can_resolve = self.built or not self._has_own_call()
+        per_output = self._compile_per_output(**arguments) if can_resolve else None
+        self.optimizer = optimizer
+        self.loss = loss
+        self._compile_arguments = arguments
+        self._loss_tracker = metrics_module.Mean(name="loss")
+        self._output_masks = {}
+        self._per_output_state = None
+        self._compile_metrics = None
+        self._output_loss_trackers = []
+        if per_output is not None:
+            self._set_per_output(per_output)
+        self.compiled = True
+
+    def _compile_per_output(self, loss, loss_weights, metrics):
+        """Compile's loss, loss_weights and metrics resolved to one entry per output (all checked)."""
+        names = self._output_names()
         loss_list = self._per_output("loss", loss, names)
         loss_objects = [None if item is None else losses.get(item) for item in loss_list]
         weight_list = self._per_output("loss_weights", loss_weights, names)
@@ -120,21 +143,25 @@ class Trainer:
         for identifiers in metric_lists:
             for identifier in identifiers:
                 metrics_module.check_identifier(identifier)
-        self.optimizer = optimizer
-        self.loss = loss
+        return names, loss_objects, weight_list, metric_lists
+
+    def _set_per_output(self, per_output):
+        names, loss_objects, weight_list, metric_lists = per_output
+        self._per_output_state = per_output
         self._loss_objects = loss_objects
         self._loss_weights = [1.0 if w is None else float(w) for w in weight_list]
         self._metric_identifiers = metric_lists
-        self._compile_arguments = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics}
-        self._loss_tracker = metrics_module.Mean(name="loss")
         self._compile_metrics = CompileMetrics(self, metric_lists) if any(metric_lists) else None
         several = len(names) > 1
         self._output_loss_trackers = [
             metrics_module.Mean(name=f"{name}_loss") if several and item is not None else None
             for name, item in zip(names, loss_objects, strict=True)
         ]
-        self._output_masks = {}
-        self.compiled = True
+
+    def _resolve_compile(self):
+        """For a subclassed model compiled before its first call: resolve compile's arguments now."""
+        if self.compiled and self._per_output_state is None and self.built:
+            self._set_per_output(self._compile_per_output(**self._compile_arguments))
 
     def _output_names(self):
         """The names that `loss=`, `metrics=`, y and the history use for each output.
@@ -195,6 +222,8 @@ class Trainer:
             )
 
     def _has_compiled_loss(self):
+        if self._per_output_state is None:
+            return flatten(self._compile_arguments["loss"]) != [None]
         return any(loss is not None for loss in self._loss_objects)
 
     # ------------------------------------------------------------ data
@@ -211,6 +240,7 @@ class Trainer:
             raise ValueError(f"`{method}` needs the inputs x.")
         if not self.built:
             self.build(map_structure(lambda a: tuple(np.shape(a)), x))
+        self._resolve_compile()
         x = map_structure(lambda a: np.asarray(data_of(a)), x)
         x_arrays = [np.asarray(data_of(a)) for a in self._standardize_inputs(x)]
         _check_same_length(self, x_arrays)
@@ -305,9 +335,10 @@ class Trainer:
                 )
             bad = first_non_finite(weights.astype("float64"))
             if bad is not None:
+                position = bad[0][0] if len(bad[0]) == 1 else bad[0]
                 raise ValueError(
                     f"`sample_weight` for output '{name}' contains NaN or infinity, first at "
-                    f"index {bad[0]}: the loss would be NaN."
+                    f"index {position}: the loss would be NaN."
                 )
         # The shape rule (per sample, or per timestep) is the loss's: try it now,
         # on one sample, so that a bad shape fails before the first update.
@@ -444,7 +475,7 @@ class Trainer:
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         with GradientTape() as tape:
             y_pred = self._forward(x, training=True)
-            loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
+            loss = self._compute_loss(x, y, y_pred, sample_weight, training=True)
         self._loss_tracker.update_state(data_of(loss), sample_weight=_batch_size(x))
         # A non-finite loss would put NaN into every weight: skip the update and
         # let TerminateOnNaN (or train_on_batch) stop with an explanation.
@@ -458,7 +489,7 @@ class Trainer:
         """The loss and metrics on one batch, without training; returns the logs."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         y_pred = self._forward(x, training=False)
-        loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
+        loss = self._compute_loss(x, y, y_pred, sample_weight, training=False)
         self._loss_tracker.update_state(data_of(loss), sample_weight=_batch_size(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
@@ -497,8 +528,15 @@ class Trainer:
             )
         return total
 
+    def _compute_loss(self, x, y, y_pred, sample_weight, training):
+        """`compute_loss`, also for an override written without `training` (before Keras 3.3)."""
+        if "training" in inspect.signature(self.compute_loss).parameters:
+            return self.compute_loss(x, y, y_pred, sample_weight, training=training)
+        return self.compute_loss(x, y, y_pred, sample_weight)
+
     def _compiled_loss(self, y, y_pred, sample_weight):
         """The loss of `compile(loss=...)`: each output's, weighted by `loss_weights`, summed."""
+        self._resolve_compile()
         if y is None:
             raise ValueError(
                 f"Model '{self.name}' was compiled with a loss, which needs targets y: pass "
@@ -531,6 +569,7 @@ class Trainer:
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         """Update the compiled metrics on a batch; return the results of `self.metrics`."""
         del x
+        self._resolve_compile()
         if self._compile_metrics is not None:
             self._compile_metrics.update_state(y, y_pred, sample_weight)
         return self.get_metrics_result()
@@ -555,6 +594,15 @@ class Trainer:
             if isinstance(value, metrics_module.Metric) and value not in found:
                 found.append(value)
         return found
+
+    @property
+    def trainable_variables(self):
+        """Keras 3's other name for `trainable_weights` (the guides use it in train_step)."""
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self):
+        return self.non_trainable_weights
 
     @property
     def metrics_names(self):
@@ -767,6 +815,10 @@ class Trainer:
     # ------------------------------------------------------------ evaluate
 
     def _evaluate_loop(self, epoch_iterator, callbacks):
+        # As Keras's evaluate, each evaluation starts from the first batch, even
+        # with `validation_steps` (training continues where the last epoch stopped).
+        epoch_iterator.reset()
+        self.stop_evaluating = False
         callbacks.on_test_begin()
         logs = {}
         self.reset_metrics()
@@ -774,6 +826,8 @@ class Trainer:
             callbacks.on_test_batch_begin(step)
             logs = self._run_step(self.test_step, data, "evaluate")
             callbacks.on_test_batch_end(step, logs)
+            if self.stop_evaluating:
+                break
         logs = _pythonify_logs(self._metrics_result_or_logs(logs))
         callbacks.on_test_end(logs)
         return logs
@@ -808,7 +862,7 @@ class Trainer:
         epoch_iterator = self._epoch_iterator(
             x, y, sample_weight, None, batch_size, steps, False, "evaluate"
         )
-        callbacks = self._callbacks(callbacks, 0, 1, epoch_iterator.num_batches)
+        callbacks = self._callbacks(callbacks, verbose, 1, epoch_iterator.num_batches)
         bar = TextBar(epoch_iterator.num_batches)
         logs = self._evaluate_loop(epoch_iterator, callbacks)
         if verbose:
@@ -850,7 +904,7 @@ class Trainer:
             epoch_iterator = EpochIterator(
                 (self._check_predict_inputs(x), None, None), batch_size, steps_per_epoch=steps
             )
-        callbacks = self._callbacks(callbacks, 0, 1, epoch_iterator.num_batches)
+        callbacks = self._callbacks(callbacks, verbose, 1, epoch_iterator.num_batches)
         self.stop_predicting = False
         callbacks.on_predict_begin()
         pieces = []
