@@ -42,12 +42,7 @@ import numpy as np
 from kerastutor import losses, ops, optimizers
 from kerastutor import metrics as metrics_module
 from kerastutor.autodiff import GradientTape, data_of
-from kerastutor.callbacks import (
-    CallbackList,
-    History,
-    TerminateOnNaN,
-    non_finite_loss_error,
-)
+from kerastutor.callbacks import CallbackList, TerminateOnNaN, non_finite_loss_error
 from kerastutor.engine.functional import _check_finite, _check_same_length
 from kerastutor.engine.tree import flatten, map_structure, pack_like
 from kerastutor.engine.validation import first_non_finite, positive_int
@@ -58,7 +53,7 @@ from kerastutor.training.data_adapter import (
     is_generator,
     unpack_x_y_sample_weight,
 )
-from kerastutor.training.progress import ProgressBar, TextBar
+from kerastutor.training.progress import TextBar
 
 __all__ = ["Trainer"]
 
@@ -684,16 +679,20 @@ class Trainer:
         """The callbacks of one fit / evaluate / predict, with fit's defaults added."""
         if isinstance(callbacks, CallbackList):
             return callbacks
-        callback_list = list(callbacks or [])
-        if history:
-            if not any(isinstance(c, TerminateOnNaN) for c in callback_list):
-                callback_list.append(TerminateOnNaN(raise_error=True))
-            if verbose:
-                callback_list.append(ProgressBar(verbose))
-            self.history = History()
-            callback_list.append(self.history)
+        # None, one callback or a nested list: CallbackList flattens them, as Keras's does.
+        callback_list = callbacks if isinstance(callbacks, (list, tuple)) else [callbacks]
+        if history and not any(isinstance(c, TerminateOnNaN) for c in callback_list):
+            callback_list = [*callback_list, TerminateOnNaN(raise_error=True)]
+        # As Keras 3's: fit adds a History (the model's `history`) and a
+        # ProgbarLogger unless the list has its own.
         return CallbackList(
-            callback_list, self, {"verbose": verbose, "epochs": epochs, "steps": steps}
+            callback_list,
+            add_history=history,
+            add_progbar=history and verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=epochs,
+            steps=steps,
         )
 
     # ------------------------------------------------------------ fit
