@@ -307,3 +307,46 @@ def test_loss_weights():
     )
     history = model.fit(x, [y, y], batch_size=batch_size, epochs=epochs, verbose=0).history
     np.testing.assert_allclose(history["loss"], [4.778718, 4.694403, 4.611693], atol=1e-3)
+
+
+def test_callback_methods_keys():
+    expected = {
+        "on_train_begin": [],
+        "on_train_end": ["loss", "mean_absolute_error", "val_loss", "val_mean_absolute_error"],
+        "on_epoch_begin": [],
+        "on_epoch_end": ["loss", "mean_absolute_error", "val_loss", "val_mean_absolute_error"],
+        "on_test_begin": [],
+        "on_test_end": ["loss", "mean_absolute_error"],
+        "on_predict_begin": [],
+        "on_predict_end": [],
+        "on_train_batch_begin": [],
+        "on_train_batch_end": ["loss", "mean_absolute_error"],
+        "on_test_batch_begin": [],
+        "on_test_batch_end": ["loss", "mean_absolute_error"],
+        "on_predict_batch_begin": [],
+        "on_predict_batch_end": ["outputs"],
+    }
+    seen = set()
+
+    class CustomCallback(keras.callbacks.Callback):
+        def __getattribute__(self, name):
+            if name not in expected:
+                return super().__getattribute__(name)
+
+            def hook(*args, logs=None):
+                if (
+                    logs is None
+                ):  # given positionally: on_train_begin(logs), on_epoch_end(epoch, logs)
+                    logs = args[-1]
+                assert sorted(logs.keys()) == expected[name], name
+                seen.add(name)
+
+            return hook
+
+    model = ExampleModel(units=3)
+    model.compile(optimizer="adam", loss="mse", metrics=["mean_absolute_error"])
+    x, y = np.ones((16, 4)), np.zeros((16, 3))
+    model.fit(x, y, callbacks=[CustomCallback()], batch_size=4, validation_data=(x, y), verbose=0)
+    model.evaluate(x, y, batch_size=4, callbacks=[CustomCallback()], verbose=0)
+    model.predict(x, batch_size=4, callbacks=[CustomCallback()], verbose=0)
+    assert seen == set(expected)
