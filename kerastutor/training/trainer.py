@@ -36,6 +36,7 @@ Functional, the training from here.
 
 import inspect
 import math
+import warnings
 
 import numpy as np
 
@@ -758,6 +759,11 @@ class Trainer(TrainingData):
 
     def compiled_loss(self, y, y_pred, sample_weight=None, regularization_losses=None):
         """Keras 2's name, kept by Keras 3 (deprecated there): `compute_loss(y=, y_pred=, ...)`."""
+        warnings.warn(
+            "`model.compiled_loss()` is deprecated. Instead, use "
+            "`model.compute_loss(x, y, y_pred, sample_weight, training)`.",
+            stacklevel=2,
+        )
         return self.compute_loss(y=y, y_pred=y_pred, sample_weight=sample_weight)
 
     @property
@@ -836,6 +842,11 @@ class _CompiledMetricsShim:
         self._model = model
 
     def update_state(self, y, y_pred, sample_weight=None):
+        warnings.warn(
+            "`model.compiled_metrics()` is deprecated. Instead, use e.g.:\n"
+            "```\nfor metric in self.metrics:\n    metric.update_state(y, y_pred)\n```\n",
+            stacklevel=2,
+        )
         for metric in self._model.metrics:
             if isinstance(metric, metrics_module.Mean):
                 metric.update_state(data_of(y_pred), sample_weight=sample_weight)

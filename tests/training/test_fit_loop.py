@@ -327,3 +327,34 @@ def test_predict_step_and_predict_on_batch():
     x, _ = arrays(5)
     np.testing.assert_allclose(model.predict(x, verbose=0), 2 * np.asarray(model(x)), rtol=1e-6)
     np.testing.assert_allclose(model.predict_on_batch(x), 2 * np.asarray(model(x)), rtol=1e-6)
+
+
+def test_keras_2_names_compiled_loss_and_compiled_metrics_warn_as_keras_3_and_work():
+    class OldStyle(keras.Model):
+        def train_step(self, data):
+            x, y = data
+            with keras.GradientTape() as tape:
+                y_pred = self(x, training=True)
+                loss = self.compiled_loss(y, y_pred)
+            gradients = tape.gradient(loss, self.trainable_weights)
+            self.optimizer.apply(gradients, self.trainable_weights)
+            self.compiled_metrics.update_state(y, y_pred)
+            return {m.name: m.result() for m in self.metrics}
+
+    inputs = keras.Input(shape=(3,))
+    model = OldStyle(inputs, keras.layers.Dense(2, activation="softmax")(inputs))
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    x, y = arrays()
+    with pytest.warns(UserWarning, match=r"`model.compiled_(loss|metrics)\(\)` is deprecated"):
+        history = model.fit(x, y, epochs=1, verbose=0)
+    assert sorted(history.history) == ["accuracy", "loss"]
+
+
+def test_validation_split_takes_the_last_samples_and_their_weights():
+    x, y = arrays(10)
+    weights = np.linspace(0.5, 2.0, 10)
+    model = small_model()
+    # Validation runs after the epoch's updates: with one epoch, on the final weights.
+    history = model.fit(x, y, sample_weight=weights, validation_split=0.2, epochs=1, verbose=0)
+    held_out = model.evaluate(x[8:], y[8:], sample_weight=weights[8:], verbose=0)
+    np.testing.assert_allclose(history.history["val_loss"], [held_out[0]], rtol=1e-6)
