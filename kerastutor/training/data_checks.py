@@ -276,11 +276,12 @@ def _unpack_validation_data(validation_data):
     """`(x, y, sample_weight)` from fit's `validation_data`."""
     if isinstance(validation_data, data_adapter.PyDataset) or is_generator(validation_data):
         return validation_data, None, None
-    if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (1, 2, 3):
         length = len(validation_data) if hasattr(validation_data, "__len__") else "?"
         raise ValueError(
             "`validation_data` must be a tuple (x_val, y_val) or (x_val, y_val, "
-            f"val_sample_weight), received {type(validation_data).__name__} of length {length}."
+            "val_sample_weight) (or (x_val,) for a model whose loss needs no targets), "
+            f"received {type(validation_data).__name__} of length {length}."
         )
     return unpack_x_y_sample_weight(tuple(validation_data))
 

@@ -220,6 +220,35 @@ def generator_steps_per_epoch(keras):
     return model, fit, dict(x=x, y=y, sample_weight=sw)
 
 
+def _autoencoder_class(keras):
+    class AutoEncoder(keras.Model):
+        """A subclassed model whose loss is its own `add_loss` (compiled without a loss)."""
+
+        def __init__(self):
+            super().__init__()
+            self.encoder = keras.layers.Dense(2, activation="tanh")
+            self.decoder = keras.layers.Dense(4)
+
+        def call(self, x):
+            reconstruction = self.decoder(self.encoder(x))
+            self.add_loss(keras.ops.mean((reconstruction - x) ** 2))
+            return reconstruction
+
+    return AutoEncoder
+
+
+@case
+def add_loss_autoencoder(keras):
+    """fit(x) alone: the loss is what the model's call adds with add_loss."""
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(24, 4)).astype("float32")
+    model = _autoencoder_class(keras)()
+    model(x[:2])
+    seeded_weights(model, 11)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.02))
+    return model, dict(x=x, batch_size=6, epochs=3, validation_data=(x[:8],)), dict(x=x)
+
+
 def py_dataset_case(keras):
     """A PyDataset of (x, y) batches with on_epoch_end; validation with steps."""
     rng = np.random.default_rng(9)

@@ -80,6 +80,18 @@ def test_validation_weights_are_checked_before_the_first_update():
         r"`validation_data` must be a tuple \(x_val, y_val\) or",
         x=x,
         y=y,
+        validation_data=(x, y, np.ones(10), 1),
+    )
+
+
+def test_validation_data_without_targets_for_a_compiled_loss():
+    x, y = data()
+    refused(
+        classifier(),
+        ValueError,
+        r"`fit \(validation_data\)` needs both inputs x and targets y",
+        x=x,
+        y=y,
         validation_data=(x,),
     )
 
