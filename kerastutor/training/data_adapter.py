@@ -157,6 +157,7 @@ class EpochIterator:
         if self._iterator is None or self.steps_per_epoch is None:
             self._iterator, self._seen = self._batches(), 0
         steps = range(self.steps_per_epoch) if self.steps_per_epoch else _count_up()
+        self.steps_run = 0  # how many batches this epoch had (a generator's count is found here)
         for step in steps:
             try:
                 data = next(self._iterator)
@@ -166,6 +167,7 @@ class EpochIterator:
                     warnings.warn(RAN_OUT, UserWarning, stacklevel=3)
                 break
             self._seen += 1
+            self.steps_run += 1
             yield step, data
         if self._size is not None and self._seen >= self._size:
             self._iterator = None  # every batch seen: the next epoch starts afresh

@@ -661,7 +661,7 @@ class Trainer(TrainingData):
         bar = TextBar(epoch_iterator.num_batches)
         logs = self._evaluate_loop(epoch_iterator, callbacks)
         if verbose:
-            bar.finish(epoch_iterator.num_batches, logs)
+            bar.finish(epoch_iterator.steps_run, logs)
         if return_dict:
             return logs
         return self._flatten_metrics_in_order(logs)

@@ -358,3 +358,13 @@ def test_validation_split_takes_the_last_samples_and_their_weights():
     history = model.fit(x, y, sample_weight=weights, validation_split=0.2, epochs=1, verbose=0)
     held_out = model.evaluate(x[8:], y[8:], sample_weight=weights[8:], verbose=0)
     np.testing.assert_allclose(history.history["val_loss"], [held_out[0]], rtol=1e-6)
+
+
+def test_evaluate_verbose_on_a_generator_counts_the_batches_it_read(capsys):
+    x, y = arrays(10)
+    model = small_model()
+    with pytest.warns(UserWarning, match="ran out of data"):
+        model.evaluate(((x[i : i + 5], y[i : i + 5]) for i in (0, 5)), verbose=1)
+    assert capsys.readouterr().out.startswith("2/Unknown")
+    model.evaluate(x, y, batch_size=4, verbose=1)
+    assert capsys.readouterr().out.startswith("3/3 ")
