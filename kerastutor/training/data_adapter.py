@@ -86,8 +86,14 @@ def class_weight_to_sample_weights(y, class_weight):
     if y.ndim > 1:
         y = np.argmax(y, axis=-1) if y.shape[-1] != 1 else y[..., 0]
     classes = np.round(y).astype("int64")
-    if classes.ndim > 1:  # a sequence of labels per sample: Keras takes the last axis's argmax
-        classes = classes.reshape(len(classes), -1)[:, -1]
+    if classes.ndim > 1:  # Keras fails here too (int() of an array)
+        raise ValueError(
+            f"`class_weight` needs one class per sample, but the targets have shape "
+            f"{np.shape(y)[:1] + np.shape(classes)[1:]} after taking each sample's class: one "
+            "label per timestep. Turn the class weights into per-timestep sample weights "
+            "instead: sample_weight = np.vectorize(class_weight.get)(labels), shape "
+            "(samples, timesteps)."
+        )
     weights = [float(class_weight.get(int(c), 1.0)) for c in classes]
     return np.asarray(weights, dtype="float32")
 

@@ -250,3 +250,18 @@ def test_no_loss_to_compute():
     x, y = data()
     with pytest.raises(ValueError, match="no loss to compute. Provide a `loss` argument"):
         model.fit(x, y, verbose=0)
+
+
+def test_class_weight_with_one_label_per_timestep_is_refused_as_keras_fails():
+    inputs = keras.Input(shape=(4, 2))
+    model = keras.Model(inputs, keras.layers.Dense(3, activation="softmax")(inputs))
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    labels = np.zeros((5, 4, 1), dtype="int32")
+    refused(
+        model,
+        ValueError,
+        r"one class per sample.*per-timestep sample weights",
+        x=np.ones((5, 4, 2)),
+        y=labels,
+        class_weight={0: 2.0},
+    )
