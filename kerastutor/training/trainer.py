@@ -550,7 +550,7 @@ class Trainer(TrainingData):
         """
         self._require_compiled("fit")
         epochs = positive_int("fit()", "epochs", epochs, allow_zero=True)
-        verbose = _check_verbose(verbose)
+        _check_verbose(verbose)  # callbacks get it as given (params["verbose"] may be "auto")
         steps_per_epoch = positive_int("fit()", "steps_per_epoch", steps_per_epoch, allow_none=True)
         validation_steps = positive_int(
             "fit()", "validation_steps", validation_steps, allow_none=True
@@ -652,7 +652,7 @@ class Trainer(TrainingData):
             or a dict with `return_dict=True`.
         """
         self._require_compiled("evaluate")
-        verbose = _check_verbose(verbose)
+        shown = _check_verbose(verbose)
         steps = positive_int("evaluate()", "steps", steps, allow_none=True)
         epoch_iterator = self._epoch_iterator(
             x, y, sample_weight, None, batch_size, steps, False, "evaluate"
@@ -660,7 +660,7 @@ class Trainer(TrainingData):
         callbacks = self._callbacks(callbacks, verbose, 1, epoch_iterator.num_batches)
         bar = TextBar(epoch_iterator.num_batches)
         logs = self._evaluate_loop(epoch_iterator, callbacks)
-        if verbose:
+        if shown:
             bar.finish(epoch_iterator.steps_run, logs)
         if return_dict:
             return logs
@@ -686,7 +686,7 @@ class Trainer(TrainingData):
             a list, or a dict for dict outputs.
         """
         # 'auto' stays quiet here (Keras draws a bar): lessons call predict often.
-        verbose = 0 if verbose == "auto" else _check_verbose(verbose)
+        shown = 0 if verbose == "auto" else _check_verbose(verbose)
         steps = positive_int("predict()", "steps", steps, allow_none=True)
         if isinstance(x, data_adapter.PyDataset) or is_generator(x):
             epoch_iterator = EpochIterator(
@@ -714,7 +714,7 @@ class Trainer(TrainingData):
         if not pieces:
             raise ValueError(f"Model '{self.name}': `predict` received no data (an empty input).")
         outputs = [np.concatenate([p[i] for p in pieces]) for i in range(len(pieces[0]))]
-        if verbose:
+        if shown:
             sizes = f" of up to {batch_size}" if epoch_iterator.batch_size else ""
             print(f"predict: {len(outputs[0])} samples in {len(pieces)} batch(es){sizes}")
         return pack_like(batch_outputs, outputs)

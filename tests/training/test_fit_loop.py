@@ -368,3 +368,19 @@ def test_evaluate_verbose_on_a_generator_counts_the_batches_it_read(capsys):
     assert capsys.readouterr().out.startswith("2/Unknown")
     model.evaluate(x, y, batch_size=4, verbose=1)
     assert capsys.readouterr().out.startswith("3/3 ")
+
+
+def test_params_keep_verbose_as_given_and_sequential_predict_takes_callbacks():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    recorders = [Recorder() for _ in range(3)]
+    x, y = np.ones((4, 3)), np.ones((4, 1))
+    model.fit(x, y, verbose=0, callbacks=[recorders[0]])
+    model.evaluate(x, y, verbose=0, callbacks=[recorders[1]])
+    model.predict(x, steps=1, batch_size=2, callbacks=[recorders[2]])
+    # Keras 3.15.1: predict's default verbose reaches the callbacks as 'auto'.
+    assert [r.params for r in recorders] == [
+        {"verbose": 0, "epochs": 1, "steps": 1},
+        {"verbose": 0, "epochs": 1, "steps": 1},
+        {"verbose": "auto", "epochs": 1, "steps": 1},
+    ]
