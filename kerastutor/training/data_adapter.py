@@ -15,9 +15,12 @@ you gave (an array, a list, a dict by input name).
 
 As in Keras 3, with `steps_per_epoch` the next epoch continues where the last
 one stopped, and data that runs out before `steps_per_epoch` ends the epoch
-early with Keras's warning "Your input ran out of data".
+early with Keras's warning "Your input ran out of data". A finite generator
+read to its end replays only its first two batches in later epochs (Keras
+reads them ahead and keeps them).
 """
 
+import itertools
 import warnings
 
 import numpy as np
@@ -33,6 +36,8 @@ __all__ = [
     "class_weight_to_sample_weights",
     "is_generator",
 ]
+
+PEEKED_BATCHES = 2  # Keras's NUM_BATCHES_FOR_TENSOR_SPEC
 
 RAN_OUT = (
     "Your input ran out of data; interrupting training. Make sure that your dataset or "
@@ -143,6 +148,10 @@ class EpochIterator:
             self._size = data.num_batches
         elif is_generator(data):
             self._size = None
+            # Keras reads the first two batches ahead (to learn their shapes) and
+            # starts every pass with them again: after a finite generator runs
+            # out, later epochs still see those two. Kept, so the numbers agree.
+            self._first_batches = list(itertools.islice(data, PEEKED_BATCHES))
         else:
             self._count = len(flatten(data[0])[0])
             self._size = -(-self._count // batch_size)
@@ -187,7 +196,8 @@ class EpochIterator:
                 order = random.generator().permutation(self._size)
             return (self.prepare_batch(self.source[int(i)]) for i in order)
         if is_generator(self.source):
-            return (self.prepare_batch(batch) for batch in self.source)
+            batches = itertools.chain(self._first_batches, self.source)
+            return (self.prepare_batch(batch) for batch in batches)
         return self._array_batches()
 
     def _array_batches(self):

@@ -595,8 +595,7 @@ class Trainer(TrainingData):
                 callbacks.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
-            epoch_logs = dict(self._metrics_result_or_logs(logs))
-            epoch_logs = _pythonify_logs(epoch_logs)
+            epoch_logs = _pythonify_logs(self._metrics_result_or_logs(logs))
             if val_iterator is not None and _should_eval(epoch, validation_freq):
                 val_logs = self._evaluate_loop(val_iterator, callbacks)
                 epoch_logs.update({f"val_{key}": value for key, value in val_logs.items()})

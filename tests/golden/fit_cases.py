@@ -220,6 +220,23 @@ def generator_steps_per_epoch(keras):
     return model, fit, dict(x=x, y=y, sample_weight=sw)
 
 
+@case
+def finite_generator_replays(keras):
+    """A finite generator and 3 epochs: Keras's later epochs see its first two batches again."""
+    rng = np.random.default_rng(12)
+    x = rng.normal(size=(20, 4)).astype("float32")
+    y = rng.normal(size=(20, 1)).astype("float32")
+
+    def batches():
+        for start in range(0, 20, 4):
+            yield x[start : start + 4], y[start : start + 4]
+
+    model = _classifier(keras, 1, None)
+    seeded_weights(model, 12)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mse", metrics=["mae"])
+    return model, dict(x=batches(), epochs=3), dict(x=x, y=y)
+
+
 def _autoencoder_class(keras):
     class AutoEncoder(keras.Model):
         """A subclassed model whose loss is its own `add_loss` (compiled without a loss)."""
