@@ -41,6 +41,7 @@ _SUBMODULES = (
 
 # Keras 3's top-level names: {name: module that defines it}.
 _TOP_LEVEL = {
+    "GradientTape": "kerastutor.autodiff",
     "Input": "kerastutor.layers",
     "InputSpec": "kerastutor.layers",
     "KerasTensor": "kerastutor.engine.keras_tensor",

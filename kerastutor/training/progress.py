@@ -71,6 +71,9 @@ class TextBar:
         self.width_drawn = 0
 
     def line(self, current, logs):
+        if self.target is None:  # a generator without steps_per_epoch: no end known
+            elapsed = time.time() - self.start
+            return f"{current}/Unknown {elapsed:.0f}s{format_logs(logs)}"
         digits = len(str(self.target))
         filled = int(BAR_WIDTH * current / self.target) if self.target else BAR_WIDTH
         elapsed = time.time() - self.start
@@ -116,7 +119,7 @@ class WidgetBar:
         self.bar = ipywidgets.IntProgress(
             value=0,
             min=0,
-            max=max(target, 1),
+            max=max(target or 1, 1),
             description=title,
             style={"description_width": "initial"},
         )
