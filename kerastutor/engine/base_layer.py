@@ -223,7 +223,7 @@ class Layer:
         dtype = str(np.dtype(dtype or self.dtype))
         if initializer is None:
             initializer = "glorot_uniform" if np.dtype(dtype).kind == "f" else "zeros"
-        name = name or f"variable_{len(self._variables)}"
+        name = name or self._unnamed_weight_name()
         try:
             initializer = initializers.get(initializer)
         except (ValueError, TypeError) as error:
@@ -259,6 +259,15 @@ class Layer:
             constraint=constraint,
             name=name,
         )
+
+    def _unnamed_weight_name(self):
+        """Keras 3's names for weights created without one: 'variable', 'variable_1', ..."""
+        taken = {v.name.split("/")[-1] for v in self._variables}
+        name, count = "variable", 0
+        while name in taken:
+            count += 1
+            name = f"variable_{count}"
+        return name
 
     def _weight_arguments(self, args, shape, initializer, dtype):
         """`add_weight`'s shape, initializer and dtype, given by keyword or by position."""
