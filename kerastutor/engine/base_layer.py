@@ -40,7 +40,15 @@ from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.node import Node
 from kerastutor.engine.tree import flatten, map_structure
 
-__all__ = ["Layer", "eager_call", "get_layer_class", "map_shapes", "mask_per_output"]
+__all__ = [
+    "Layer",
+    "current_training",
+    "eager_call",
+    "get_layer_class",
+    "map_shapes",
+    "mask_per_output",
+    "record_new_weights",
+]
 
 # Every Layer subclass, by class name: how `from_config` and `load_model` find
 # classes without importing anything named in a file.
@@ -65,6 +73,9 @@ FIRST_LAYER_KWARGS = ("input_dim",)
 # both calls' penalties; an inner layer whose caller did not pass `training` on
 # still sees the outer call's value.
 _CALL_STACK = []
+# While a subclassed model builds by running `call` on zeros: each weight created,
+# with its initial value, so that what the run assigns can be undone.
+_NEW_WEIGHT_RECORDS = []
 
 _KERAS3_NOTE = (
     " (Keras 3 no longer raises here: it silently answers with node 0's {what}, "
@@ -237,6 +248,8 @@ class Layer:
         variable.regularizer = regularizers.get(regularizer)
         variable.constraint = constraints.get(constraint)
         self._variables.append(variable)
+        for record in _NEW_WEIGHT_RECORDS:
+            record.append((variable, variable.data.copy()))
         return variable
 
     def add_variable(
@@ -865,6 +878,17 @@ def eager_call(layer, training=None):
         raise
     finally:
         _CALL_STACK.pop()
+
+
+@contextlib.contextmanager
+def record_new_weights():
+    """Collect `(variable, initial value)` for every weight created inside the block."""
+    created = []
+    _NEW_WEIGHT_RECORDS.append(created)
+    try:
+        yield created
+    finally:
+        _NEW_WEIGHT_RECORDS.remove(created)
 
 
 def current_training():

@@ -22,6 +22,7 @@ from kerastutor.engine.base_layer import (
     get_layer_class,
     map_shapes,
     mask_per_output,
+    record_new_weights,
 )
 from kerastutor.engine.input_layer import InputLayer
 from kerastutor.engine.input_spec import InputSpec, check_input_spec
@@ -76,17 +77,32 @@ class Functional(Layer):
         """Build a subclassed model for inputs of `input_shape` (batch axis included).
 
         `call` runs once on zeros of that shape (an unknown size is taken as 1),
-        which builds every layer it uses, as the first call on data would.
-        (Keras 3's `model.build(shape)` on a subclass that defines no `build`
-        only marks it built, with a warning, and builds nothing.)
+        which builds every layer it uses, as the first call on data would;
+        what that run assigns to weights (a running count) and adds as losses
+        is undone, as Keras's symbolic build leaves no trace. (Keras 3's
+        `model.build(shape)` on a subclass that defines no `build` only marks
+        it built, with a warning, and builds nothing.)
         """
         if self.built or not self._has_own_call():
             return
+        if type(self).build is not Functional.build:
+            # `super().build(input_shape)` from a subclass's own build, as in
+            # Keras: that build made the weights; this marks the model built
+            # (and the run on zeros below only learns the outputs).
+            self.built = True
+        self._run_on_zeros(input_shape)
+
+    def _run_on_zeros(self, input_shape):
+        """Run `call` once on zeros of `input_shape`, then undo its assignments and losses."""
         zeros = map_shapes(
             lambda shape: np.zeros(tuple(1 if d is None else d for d in shape), self.dtype),
             input_shape,
         )
-        self._call_eager(zeros, (), {})
+        with record_new_weights() as created:
+            before = [(v, v.data.copy()) for v in self.weights]
+            self._call_subclassed(zeros, (), {})
+        for variable, value in before + created:
+            variable.data = value
         self._clear_losses()  # penalties of the zeros are no penalties of this model
 
     def _maybe_build(self, input_shape):
@@ -98,7 +114,7 @@ class Functional(Layer):
         """Run a subclassed model's own `call`; the first successful call builds it."""
         first_call = not self.built or self.outputs is None
         outputs = Layer._call_eager(self, inputs, args, kwargs)
-        if first_call:
+        if first_call:  # (after a build of its own, the first call still shows the outputs)
             self._record_io(inputs, outputs)
             self._finish_build(map_structure(lambda x: tuple(np.shape(data_of(x))), inputs))
         return outputs

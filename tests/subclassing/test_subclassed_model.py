@@ -201,3 +201,49 @@ def test_a_subclassed_model_inside_a_functional_model():
     model = keras.Model(inputs, outputs)
     x = np.random.default_rng(0).normal(size=(3, 8)).astype("float32")
     np.testing.assert_allclose(model.predict(x), inner.predict(x), rtol=1e-6)
+
+
+def test_build_leaves_no_trace_of_its_run_on_zeros():
+    class Counting(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(2)
+
+        def call(self, x):
+            if not hasattr(self, "calls"):
+                self.calls = self.add_weight(shape=(), initializer="zeros", trainable=False)
+            self.calls.assign(self.calls + 1.0)
+            self.add_loss(keras.ops.sum(x))
+            return self.dense(x)
+
+    model = Counting()
+    model.build((None, 3))
+    assert model.count_params() == 8 + 1 and float(model.calls.data) == 0.0
+    assert model.losses == []
+    model(np.ones((2, 3), "float32"))
+    assert float(model.calls.data) == 1.0
+
+
+def test_a_model_with_its_own_build_that_calls_super():
+    class OwnBuild(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(2)
+
+        def build(self, input_shape):
+            self.dense.build(input_shape)
+            super().build(input_shape)
+
+        def call(self, x):
+            return self.dense(x)
+
+    model = OwnBuild()
+    model.build((None, 3))
+    assert model.built and model.count_params() == 8
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.ones((4, 3)), np.zeros((4, 2)), verbose=0)
+    assert model.predict(np.ones((1, 3))).shape == (1, 2)
+    fresh = OwnBuild()  # built by fit's first step, through its own build
+    fresh.compile(optimizer="sgd", loss="mse")
+    fresh.fit(np.ones((4, 3)), np.zeros((4, 2)), verbose=0)
+    assert fresh(np.ones((1, 3))).shape == (1, 2)
