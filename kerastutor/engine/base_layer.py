@@ -436,10 +436,12 @@ class Layer:
             self._losses.append(value)
 
     def _nested_layers(self):
-        """Every layer inside this one, at any depth."""
+        """Every layer inside this one, at any depth, each once (a shared layer too)."""
         nested = []
         for layer in self._sublayers():
-            nested.extend([layer, *layer._nested_layers()])
+            for inner in [layer, *layer._nested_layers()]:
+                if all(inner is not known for known in nested):
+                    nested.append(inner)
         return nested
 
     def _clear_losses(self):

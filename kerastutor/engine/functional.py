@@ -204,6 +204,14 @@ class Functional(Layer):
         """
         return [layer for layer in self.operations if not getattr(layer, "is_op", False)]
 
+    @layers.setter
+    def layers(self, _):
+        raise AttributeError(
+            "`Model.layers` attribute is reserved and should not be used. Please use another "
+            "name. (A model lists its layers itself: keep your list under another name, "
+            "e.g. `self.blocks = [...]`, and `model.layers` will show them.)"
+        )
+
     @property
     def input_names(self):
         """The name of each input's InputLayer, in the order of `model.inputs`."""
@@ -288,8 +296,13 @@ class Functional(Layer):
         return self._unique(w for layer in self.operations for w in layer.non_trainable_weights)
 
     def _nested_layers(self):
-        """The model's layers and the layers inside them: whose penalties `losses` lists."""
-        return [nested for layer in self.layers for nested in [layer, *layer._nested_layers()]]
+        """The model's layers and the layers inside them, each once: whose penalties `losses` lists."""
+        found = []
+        for layer in self.layers:
+            for inner in [layer, *layer._nested_layers()]:
+                if all(inner is not known for known in found):
+                    found.append(inner)
+        return found
 
     @Layer.trainable.setter
     def trainable(self, value):
@@ -669,11 +682,15 @@ class Functional(Layer):
                 return structure(refs[0])
             return structure(refs)
 
+        # Other keys are a Model subclass's own arguments (its get_config added them).
+        graph_keys = ("name", "trainable", "layers", "input_layers", "output_layers")
+        own_arguments = {k: v for k, v in model_config.items() if k not in graph_keys}
         return cls(
             inputs=top_level(model_config["input_layers"]),
             outputs=top_level(model_config["output_layers"]),
             name=model_config["name"],
             trainable=model_config.get("trainable", True),
+            **own_arguments,
         )
 
 

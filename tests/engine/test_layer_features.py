@@ -297,3 +297,26 @@ def test_trainable_propagates_to_weights_and_nested_layers():
     layer.trainable = True
     assert (len(layer.trainable_weights), len(layer.non_trainable_weights)) == (2, 2)
     assert layer.w1.trainable and layer.nested.w1.trainable and not layer.w2.trainable
+
+
+def test_a_layer_shared_by_two_parents_adds_its_loss_once():
+    class LossLayer(layers.Layer):
+        def call(self, x):
+            self.add_loss(ops.sum(x))
+            return x
+
+    shared = LossLayer()
+
+    class Two(layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.first = Parent(shared)
+            self.second = Parent(shared)
+
+        def call(self, x):
+            return self.second(self.first(x))
+
+    layer = Two()
+    layer(np.ones((1, 2)))
+    # Both calls' penalties, listed once each (Keras 3 visits each layer once).
+    assert [float(loss) for loss in layer.losses] == [2.0, 2.0]

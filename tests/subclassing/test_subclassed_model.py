@@ -247,3 +247,70 @@ def test_a_model_with_its_own_build_that_calls_super():
     fresh.compile(optimizer="sgd", loss="mse")
     fresh.fit(np.ones((4, 3)), np.zeros((4, 2)), verbose=0)
     assert fresh(np.ones((1, 3))).shape == (1, 2)
+
+
+# Ports of keras/src/models/model_test.py (Keras 3.15) that touch subclassing.
+
+
+def test_tuple_input_model_subclass():
+    class MultiInputModel(keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense1 = layers.Dense(4)
+
+        def call(self, inputs):
+            a, b = inputs
+            return layers.concatenate([self.dense1(a), b])
+
+    model = MultiInputModel()
+    out = model((np.random.rand(3, 3), np.random.rand(3, 2)))
+    assert out.shape == (3, 6)
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit((np.random.rand(4, 3), np.random.rand(4, 2)), np.zeros((4, 6)), verbose=0)
+
+
+def test_reviving_a_functional_model_subclass_with_its_own_argument():
+    class CustomModel(keras.Model):
+        def __init__(self, *args, param=1, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.param = param
+
+        def get_config(self):
+            return super().get_config() | {"param": self.param}
+
+    inputs = keras.Input((3,))
+    model = CustomModel(inputs=inputs, outputs=layers.Dense(5)(inputs), param=3)
+    new_model = CustomModel.from_config(model.get_config())
+    assert new_model.param == 3 and new_model.count_params() == 20
+
+
+def test_subclass_model_training_arg_reaches_a_layer_it_does_not_pass_to():
+    class CustomLayer(layers.Layer):
+        def call(self, inputs, training=False):
+            return inputs * 0.0 if training else inputs
+
+    class CustomModel(keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.layer = CustomLayer()
+
+        def call(self, inputs, training=False):
+            return self.layer(inputs)  # `training` not passed on, on purpose
+
+    model = CustomModel()
+    np.testing.assert_allclose(model(np.ones((4, 20))), 1.0)
+    np.testing.assert_allclose(model(np.ones((4, 20)), training=False), 1.0)
+    np.testing.assert_allclose(model(np.ones((4, 20)), training=True), 0.0)
+
+
+def test_layers_setter_is_reserved():
+    class Listed(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.layers = [layers.Dense(4)]
+
+        def call(self, x):
+            return x
+
+    with pytest.raises(AttributeError, match="`Model.layers` attribute is reserved"):
+        Listed()
