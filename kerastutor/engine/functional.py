@@ -7,6 +7,10 @@ runs those nodes, each layer call on the arrays its inputs became.
 
 A model is itself a Layer: calling it on new symbolic tensors adds a node to
 the model, which is how models nest.
+
+A subclass with its own `call` (`class MLP(keras.Model)`) is no graph: see
+the "subclassed models" section below. It runs `call` as written, and its
+layers and weights are the ones it holds as attributes, as in Keras 3.
 """
 
 import warnings

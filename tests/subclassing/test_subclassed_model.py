@@ -314,3 +314,10 @@ def test_layers_setter_is_reserved():
 
     with pytest.raises(AttributeError, match="`Model.layers` attribute is reserved"):
         Listed()
+
+
+def test_plot_model_says_why_a_subclassed_model_has_no_graph(tmp_path):
+    model = Block()
+    model(np.ones((1, 8), "float32"))
+    with pytest.raises(ValueError, match="subclassed model: its `call` is Python code"):
+        keras.utils.plot_model(model, str(tmp_path / "block.png"))
