@@ -53,7 +53,11 @@ def net_case():
     model.save(OUT / "net.keras")
     predictions = model.predict(x, verbose=0)
     _ = model(x[:3])
+    # The saved file carries Adam's state: one more step from it, in slot order.
+    resumed = keras.saving.load_model(OUT / "net.keras")
+    resumed.train_on_batch(x[:4], y[:4])
     return {
+        "weights_after_resumed_step": rounded(resumed.get_weights()),
         "weight_paths": [w.path for w in model.weights],
         "weights": weights,
         "calls_at_the_end": float(model.blocks[1].calls.numpy()),

@@ -77,3 +77,10 @@ def test_the_keras_saved_subclassed_model_loads(registered_net):
     assert type(loaded) is registered_net and loaded.units == 6
     close(loaded.get_weights(), FIXTURE["net"]["weights"], "loaded weights")
     close(loaded.predict(x, verbose=0), FIXTURE["net"]["predict"], "loaded predict")
+
+
+def test_training_resumes_from_the_keras_file_with_its_optimizer_state(registered_net):
+    x, y = data()
+    loaded = keras.models.load_model(GOLDEN / "fixtures_subclass" / "net.keras")
+    loaded.train_on_batch(x[:4], y[:4])
+    close(loaded.get_weights(), FIXTURE["net"]["weights_after_resumed_step"], "resumed step")
