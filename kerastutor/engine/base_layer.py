@@ -116,6 +116,8 @@ class Layer:
     _cast_inputs = True
     # The node a symbolic call would become, while it is being checked (see `_call_site`).
     _node_in_progress = None
+    # Built by a subclassed model's run on zeros: the first real call records its shape.
+    _build_shape_is_provisional = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -562,6 +564,9 @@ class Layer:
                 map_structure(lambda x: tuple(x.shape), inputs),
                 map_structure(_shape_if_array, args),
             )
+            if self._build_shape_is_provisional:  # built on zeros: this is the first real call
+                self._build_input_shape = map_structure(lambda x: tuple(x.shape), inputs)
+                self._build_shape_is_provisional = False
             outputs = self._call_with_options(inputs, *args, **kwargs)
             self._add_activity_losses(outputs)
         return outputs

@@ -102,12 +102,15 @@ class Functional(Layer):
             lambda shape: np.zeros(tuple(1 if d is None else d for d in shape), self.dtype),
             input_shape,
         )
+        unbuilt = [layer for layer in [self, *self._nested_layers()] if not layer.built]
         with record_new_weights() as created:
             before = [(v, v.data.copy()) for v in self.weights]
             self._call_subclassed(zeros, (), {})
         for variable, value in before + created:
             variable.data = value
         self._clear_losses()  # penalties of the zeros are no penalties of this model
+        for layer in unbuilt:  # summary() shows the shapes of the first real batch, as Keras
+            layer._build_shape_is_provisional = True
 
     def _maybe_build(self, input_shape):
         if self._has_own_call() and type(self).build is Functional.build:

@@ -321,3 +321,12 @@ def test_plot_model_says_why_a_subclassed_model_has_no_graph(tmp_path):
     model(np.ones((1, 8), "float32"))
     with pytest.raises(ValueError, match="subclassed model: its `call` is Python code"):
         keras.utils.plot_model(model, str(tmp_path / "block.png"))
+
+
+def test_summary_after_fit_shows_the_first_batch_shapes_as_keras_does():
+    model = Block()
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(np.ones((64, 8)), np.ones((64, 3)), verbose=0)
+    rows = [line.split() for line in summary_lines(model) if "(Dense)" in line]
+    # Keras 3.15 prints (32, 3), (32, 4), ...: the shapes of fit's first batch of 32.
+    assert [row[2] for row in rows] == ["(32,"] * 6
