@@ -476,9 +476,11 @@ class Layer:
         weights = list(weights)
         if len(weights) != len(own):
             expected = ", ".join(f"{v.name.split('/')[-1]} {v.shape}" for v in own) or "none"
+            unbuilt = "" if self.built else " It is not built yet: call it on data first."
             raise ValueError(
                 f"You called `set_weights(weights)` on layer '{self.name}' with a list of "
                 f"{len(weights)} arrays, but the layer has {len(own)} weights ({expected})."
+                + unbuilt
             )
         arrays = []
         for variable, value in zip(own, weights):

@@ -520,22 +520,40 @@ class Functional(Layer):
     @property
     def input(self):
         """The model's input tensor(s), as given to the constructor."""
+        self._refuse_graph_attribute("input")
         return self._nested_inputs
 
     @property
     def output(self):
         """The model's output tensor(s), as given to the constructor."""
+        self._refuse_graph_attribute("output")
         return self._nested_outputs
 
     @property
     def input_shape(self):
+        self._refuse_graph_attribute("input_shape")
         shapes = [t.shape for t in self.inputs]
         return shapes[0] if len(shapes) == 1 else shapes
 
     @property
     def output_shape(self):
+        self._refuse_graph_attribute("output_shape")
         shapes = [t.shape for t in self.outputs]
         return shapes[0] if len(shapes) == 1 else shapes
+
+    def _refuse_graph_attribute(self, what):
+        """A subclassed model has no input tensors to show, as in Keras 3."""
+        if not self._has_own_call():
+            return
+        if what in ("input", "output"):
+            message = f"The layer {self.name} has never been called and thus has no defined {what}."
+        else:
+            message = f"'{type(self).__name__}' object has no attribute '{what}'."
+        raise AttributeError(
+            f"{message} A subclassed model runs its `call` on real arrays, so no symbolic "
+            f"{what.split('_')[0]} tensor exists to describe: the shapes are those of the data "
+            "you pass. (Build the model with the functional API to have them.)"
+        )
 
     def count_params(self):
         self._require_built("count_params")

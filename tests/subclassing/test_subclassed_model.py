@@ -330,3 +330,14 @@ def test_summary_after_fit_shows_the_first_batch_shapes_as_keras_does():
     rows = [line.split() for line in summary_lines(model) if "(Dense)" in line]
     # Keras 3.15 prints (32, 3), (32, 4), ...: the shapes of fit's first batch of 32.
     assert [row[2] for row in rows] == ["(32,"] * 6
+
+
+def test_graph_attributes_of_a_subclassed_model_are_refused_as_in_keras():
+    model = Block(name="block")
+    model(np.ones((1, 8), "float32"))
+    with pytest.raises(AttributeError, match="The layer block has never been called and thus"):
+        _ = model.input
+    with pytest.raises(AttributeError, match="'Block' object has no attribute 'output_shape'"):
+        _ = model.output_shape
+    with pytest.raises(ValueError, match="but the layer has 0 weights .* not built yet"):
+        Block().set_weights([np.ones((8, 7))])
