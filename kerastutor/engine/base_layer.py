@@ -632,7 +632,8 @@ class Layer:
                     f"The `weights=` given to layer '{self.name}' do not fit the weights it "
                     f"built for input shape {input_shape}: {error}"
                 ) from None
-            self._initial_weights = None
+            # Kept: if the call that built the layer fails, the layer is unbuilt
+            # (see `eager_call`) and the next build puts them in again.
 
     def _shapes_by_name(self, wanted, input_shape, arg_shapes, method):
         """`{'a_shape': ..., 'b_shape': ...}` for `build(self, a_shape, b_shape)` and `call(self, a, b)`.

@@ -320,3 +320,13 @@ def test_a_layer_shared_by_two_parents_adds_its_loss_once():
     layer(np.ones((1, 2)))
     # Both calls' penalties, listed once each (Keras 3 visits each layer once).
     assert [float(loss) for loss in layer.losses] == [2.0, 2.0]
+
+
+def test_a_failed_first_call_unbuilds_and_keeps_the_given_weights():
+    embedding = layers.Embedding(4, 2, weights=[np.eye(4, 2)])
+    model = Parent(embedding)  # a custom layer holding it: built by its first eager call
+    with pytest.raises(ValueError):
+        model(np.array([[0, 1], [2, 9]]))  # index 9 is out of range for 4 rows
+    assert not embedding.built and embedding.weights == []
+    model(np.array([[0, 1], [2, 3]]))
+    np.testing.assert_array_equal(embedding.get_weights()[0], np.eye(4, 2))
