@@ -506,11 +506,24 @@ class Layer:
 
     # ------------------------------------------------------------ calling
 
-    def __call__(self, inputs, *args, **kwargs):
+    def __call__(self, *args, **kwargs):
+        if not args:  # `layer(x1=a, x2=b)`: the first argument of `call` is the inputs
+            args = (self._inputs_by_keyword(kwargs),)
+        inputs, args = args[0], args[1:]
         leaves = flatten([inputs, list(args), kwargs])
         if any(isinstance(x, KerasTensor) for x in leaves):
             return self._call_symbolic(inputs, args, kwargs)
         return self._call_eager(inputs, args, kwargs)
+
+    def _inputs_by_keyword(self, kwargs):
+        """Take the inputs out of `kwargs`, for a call that names them (`layer(x1=a, x2=b)`)."""
+        first = list(inspect.signature(type(self).call).parameters)[1]
+        if first not in kwargs:
+            raise TypeError(
+                f"Layer '{self.name}' was called without inputs: pass them first, "
+                f"`{self.name}(x)`, or by the name `call` gives them, `{first}=x`."
+            )
+        return kwargs.pop(first)
 
     def _call_symbolic(self, inputs, args, kwargs):
         node_index = len(self._inbound_nodes)
@@ -525,13 +538,14 @@ class Layer:
                 )
         input_shape = map_structure(lambda t: t.shape, inputs)
         arg_shapes = map_structure(_shape_if_symbolic, args)
+        kwarg_shapes = _tensor_keyword_shapes(kwargs, KerasTensor)
         # Check before building, so a refused call leaves no weights of the wrong shape.
         self._node_in_progress = node_index
         try:
             self._check_input_compatibility(input_tensors, node_index)
-            self._build_for_call(input_shape, arg_shapes)
-            if args and self._traces_output_shape():
-                output_shape = self._trace_output_shape(input_shape, args)
+            self._build_for_call(input_shape, arg_shapes, kwarg_shapes)
+            if (args or kwarg_shapes) and self._traces_output_shape():
+                output_shape = self._trace_output_shape(input_shape, args, kwargs)
             else:
                 output_shape = self.compute_output_shape(input_shape)
             outputs = self._symbolic_outputs(output_shape)
@@ -565,6 +579,7 @@ class Layer:
             self._build_for_call(
                 map_structure(lambda x: tuple(x.shape), inputs),
                 map_structure(_shape_if_array, args),
+                _tensor_keyword_shapes(kwargs, (np.ndarray, Tensor)),
             )
             if self._build_shape_is_provisional:  # built on zeros: this is the first real call
                 self._build_input_shape = map_structure(lambda x: tuple(x.shape), inputs)
@@ -605,13 +620,14 @@ class Layer:
             return self._to_array(x)
         return x
 
-    def _build_for_call(self, input_shape, arg_shapes):
+    def _build_for_call(self, input_shape, arg_shapes, kwarg_shapes=None):
         """Build before a call; `build(self, a_shape, b_shape)` gets each argument's shape."""
         build_arguments = _shape_arguments(type(self), "build")
-        if self.built or not (build_arguments and arg_shapes):
+        if self.built or not (build_arguments and (arg_shapes or kwarg_shapes)):
             self._maybe_build(input_shape)
             return
-        self.build(**self._shapes_by_name(build_arguments, input_shape, arg_shapes, "build"))
+        shapes = self._shapes_by_name(build_arguments, input_shape, arg_shapes, kwarg_shapes)
+        self.build(**shapes)
         self._finish_build(input_shape)
 
     def _maybe_build(self, input_shape):
@@ -635,14 +651,17 @@ class Layer:
             # Kept: if the call that built the layer fails, the layer is unbuilt
             # (see `eager_call`) and the next build puts them in again.
 
-    def _shapes_by_name(self, wanted, input_shape, arg_shapes, method):
+    def _shapes_by_name(self, wanted, input_shape, arg_shapes, kwarg_shapes=None):
         """`{'a_shape': ..., 'b_shape': ...}` for `build(self, a_shape, b_shape)` and `call(self, a, b)`.
 
-        Keras 3 matches a `build` (or `compute_output_shape`) with several
-        arguments to `call`'s arguments by name, with the `_shape` suffix.
+        Keras 3 matches a `build` with several arguments to `call`'s
+        arguments by name, with the `_shape` suffix (tensors passed by
+        position or by keyword).
         """
+        method = "build"
         names = list(inspect.signature(type(self).call).parameters)[1:]
         shapes = dict(zip([f"{n}_shape" for n in names], [input_shape, *arg_shapes]))
+        shapes.update({f"{key}_shape": shape for key, shape in (kwarg_shapes or {}).items()})
         for name in wanted:
             if name not in shapes:
                 raise ValueError(
@@ -712,12 +731,12 @@ class Layer:
             array = array.astype(self.dtype)
         return array
 
-    def _trace_output_shape(self, input_shape, args=()):
+    def _trace_output_shape(self, input_shape, args=(), kwargs=None):
         """Run `call` on zeros twice, with unknown sizes set to 2 and then 3.
 
         An output axis whose size follows the filler is unknown (None) too.
-        Symbolic tensors among `args` (passed after the inputs, as in
-        `layer(a, b)`) become zeros too.
+        Symbolic tensors among `args` and `kwargs` (passed besides the
+        inputs, as in `layer(a, b)` or `layer(a, b=b)`) become zeros too.
         """
 
         def zeros(shape, fill):
@@ -728,10 +747,13 @@ class Layer:
                 dummy = zeros(input_shape, fill)
             else:
                 dummy = [zeros(shape, fill) for shape in input_shape]
-            extra = map_structure(
-                lambda a: zeros(a.shape, fill) if isinstance(a, KerasTensor) else a, args
-            )
-            outputs = self._call_with_options(dummy, *extra)
+
+            def as_zeros(a):
+                return zeros(a.shape, fill) if isinstance(a, KerasTensor) else a
+
+            extra = map_structure(as_zeros, args)
+            keywords = map_structure(as_zeros, dict(kwargs or {}))
+            outputs = self._call_with_options(dummy, *extra, **keywords)
             shapes = [tuple(np.shape(data_of(o))) for o in flatten(outputs)]
             return shapes, isinstance(outputs, (list, tuple))
 
@@ -908,6 +930,15 @@ def current_training():
 
 def _created_trainable(variable):
     return getattr(variable, "created_trainable", variable.trainable)
+
+
+def _tensor_keyword_shapes(kwargs, kinds):
+    """`{name: shape}` of the tensors passed by keyword (not `mask`, which is no input)."""
+    return {
+        key: tuple(value.shape)
+        for key, value in kwargs.items()
+        if isinstance(value, kinds) and key != "mask"
+    }
 
 
 def _shape_if_symbolic(x):
