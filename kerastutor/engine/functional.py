@@ -13,6 +13,7 @@ the "subclassed models" section below. It runs `call` as written, and its
 layers and weights are the ones it holds as attributes, as in Keras 3.
 """
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -103,14 +104,20 @@ class Functional(Layer):
             input_shape,
         )
         unbuilt = [layer for layer in [self, *self._nested_layers()] if not layer.built]
+        with self._leaving_no_trace():
+            self._call_subclassed(zeros, (), {})
+        for layer in unbuilt:  # summary() shows the shapes of the first real batch, as Keras
+            layer._build_shape_is_provisional = True
+
+    @contextlib.contextmanager
+    def _leaving_no_trace(self):
+        """Undo what `call` assigns to weights and adds as losses while running on zeros."""
         with record_new_weights() as created:
             before = [(v, v.data.copy()) for v in self.weights]
-            self._call_subclassed(zeros, (), {})
+            yield
         for variable, value in before + created:
             variable.data = value
         self._clear_losses()  # penalties of the zeros are no penalties of this model
-        for layer in unbuilt:  # summary() shows the shapes of the first real batch, as Keras
-            layer._build_shape_is_provisional = True
 
     def _maybe_build(self, input_shape):
         if self._has_own_call() and type(self).build is Functional.build:
@@ -440,7 +447,8 @@ class Functional(Layer):
     def compute_output_shape(self, input_shape):
         if self._has_own_call():  # called on symbolic tensors: run `call` on zeros
             self.build(input_shape)
-            return self._trace_output_shape(input_shape)
+            with self._leaving_no_trace():
+                return self._trace_output_shape(input_shape)
         given = self._in_input_order(input_shape, _is_single_shape)
         shapes = {id(t): tuple(shape) for t, shape in zip(self.inputs, given)}
         for node in self._nodes:

@@ -341,3 +341,26 @@ def test_graph_attributes_of_a_subclassed_model_are_refused_as_in_keras():
         _ = model.output_shape
     with pytest.raises(ValueError, match="but the layer has 0 weights .* not built yet"):
         Block().set_weights([np.ones((8, 7))])
+
+
+def test_a_subclassed_model_in_a_sequential_counts_only_real_calls():
+    class Counting(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(2)
+
+        def build(self, input_shape):
+            self.calls = self.add_weight(shape=(), initializer="zeros", trainable=False)
+            self.dense.build(input_shape)
+            super().build(input_shape)
+
+        def call(self, x):
+            self.calls.assign(self.calls + 1.0)
+            return self.dense(x)
+
+    inner = Counting()
+    model = keras.Sequential([keras.Input((3,)), inner, layers.Dense(1)])
+    assert model.output_shape == (None, 1)
+    assert float(inner.calls.data) == 0.0  # working out shapes ran it on zeros, undone
+    model.predict(np.ones((4, 3)))
+    assert float(inner.calls.data) == 1.0
