@@ -23,7 +23,7 @@ def load_case(train):
     model = train.case.build(layers, models)
     count = len(model.weights)
     model.set_weights([data[f"weight_{i}"] for i in range(count)])
-    optimizer = getattr(optimizers, train.optimizer)(**train.optimizer_kwargs)
+    optimizer = optimizers.get({"class_name": train.optimizer, "config": train.optimizer_kwargs})
     model.compile(optimizer=optimizer, loss=train.loss)
     inputs = [data[f"input_{i}"] for i in range(len(model.inputs))]
     x = inputs[0] if len(inputs) == 1 else inputs

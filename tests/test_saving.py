@@ -221,7 +221,7 @@ def test_loss_configs_that_cannot_be_rebuilt_are_refused():
     with pytest.raises(ValueError, match="Malformed BinaryCrossentropy config"):
         losses.deserialize({"class_name": "BinaryCrossentropy", "config": {"colour": 1}})
     with pytest.raises(ValueError, match="Cannot rebuild a metric from"):
-        metrics.deserialize({"class_name": "F1Score", "config": {}})
+        metrics.deserialize({"class_name": "MeanIoU", "config": {}})
 
 
 def test_without_optimizer_or_compile(trained, tmp_path):

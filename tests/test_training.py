@@ -441,8 +441,8 @@ def test_bad_calls_are_refused_before_any_weight_changes(make_model, call, error
     "kwargs, message",
     [
         (
-            {"optimizer": "adamw", "loss": "mse"},
-            "Unknown optimizer: 'adamw'. Valid names are: adagrad, adam, rmsprop, sgd",
+            {"optimizer": "adamm", "loss": "mse"},
+            "Unknown optimizer: 'adamm'. Did you mean 'adam'. Valid names are: adadelta, adagrad,",
         ),
         (
             {"loss": "mean_square_error"},

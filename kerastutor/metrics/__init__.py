@@ -11,9 +11,11 @@ loss and records them in `History`. Write your own by subclassing
 | `metric.py` | the `Metric` base class |
 | `reduction_metrics.py` | `Sum`, `Mean`, `MeanMetricWrapper` |
 | `accuracy_metrics.py` | `Accuracy`, `BinaryAccuracy`, `CategoricalAccuracy`, `SparseCategoricalAccuracy`, `TopKCategoricalAccuracy`, `SparseTopKCategoricalAccuracy` |
-| `regression_metrics.py` | `MeanSquaredError`, `MeanAbsoluteError`, `RootMeanSquaredError` |
+| `regression_metrics.py` | `MeanSquaredError`, `MeanAbsoluteError`, `MeanAbsolutePercentageError`, `MeanSquaredLogarithmicError`, `RootMeanSquaredError` |
+| `probabilistic_metrics.py` | `BinaryCrossentropy`, `CategoricalCrossentropy`, `SparseCategoricalCrossentropy` |
 | `confusion_metrics.py` | `TruePositives`, `FalsePositives`, `TrueNegatives`, `FalseNegatives`, `Precision`, `Recall` |
 | `auc.py` | `AUC` |
+| `f_score_metrics.py` | `FBetaScore`, `F1Score` |
 | `metrics_utils.py` | the confusion-matrix counter they share |
 
 `metrics=['accuracy']` means different things for different outputs, and
@@ -62,6 +64,7 @@ from kerastutor.metrics.confusion_metrics import (
     TrueNegatives,
     TruePositives,
 )
+from kerastutor.metrics.f_score_metrics import F1Score, FBetaScore
 from kerastutor.metrics.lookup import (
     check_identifier,
     deserialize,
@@ -70,11 +73,20 @@ from kerastutor.metrics.lookup import (
     serialize,
 )
 from kerastutor.metrics.metric import Metric
+from kerastutor.metrics.probabilistic_metrics import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    SparseCategoricalCrossentropy,
+)
 from kerastutor.metrics.reduction_metrics import Mean, MeanMetricWrapper, Sum
 from kerastutor.metrics.regression_metrics import (
     MeanAbsoluteError,
+    MeanAbsolutePercentageError,
     MeanSquaredError,
+    MeanSquaredLogarithmicError,
     RootMeanSquaredError,
+    mean_absolute_percentage_error,
+    mean_squared_logarithmic_error,
 )
 
 __all__ = [
@@ -90,7 +102,12 @@ __all__ = [
     "SparseTopKCategoricalAccuracy",
     "MeanSquaredError",
     "MeanAbsoluteError",
+    "MeanAbsolutePercentageError",
+    "MeanSquaredLogarithmicError",
     "RootMeanSquaredError",
+    "BinaryCrossentropy",
+    "CategoricalCrossentropy",
+    "SparseCategoricalCrossentropy",
     "TruePositives",
     "FalsePositives",
     "TrueNegatives",
@@ -98,12 +115,16 @@ __all__ = [
     "Precision",
     "Recall",
     "AUC",
+    "FBetaScore",
+    "F1Score",
     "accuracy",
     "binary_accuracy",
     "categorical_accuracy",
     "sparse_categorical_accuracy",
     "top_k_categorical_accuracy",
     "sparse_top_k_categorical_accuracy",
+    "mean_absolute_percentage_error",
+    "mean_squared_logarithmic_error",
     "get",
     "serialize",
     "deserialize",

@@ -23,7 +23,7 @@ from kerastutor.metrics.metrics_utils import describe, divide_no_nan
 
 __all__ = ["AUC"]
 
-CURVES = ("ROC", "PR")
+CURVES = ("ROC", "PR", "PRGAIN")
 SUMMATION_METHODS = ("interpolation", "minoring", "majoring")
 
 
@@ -42,7 +42,7 @@ class AUC(Metric):
 
     Args:
         num_thresholds: how many thresholds (points of the curve), > 1.
-        curve: 'ROC' or 'PR'.
+        curve: 'ROC', 'PR' or 'PRGAIN' (precision gain against recall gain).
         summation_method: 'interpolation', 'minoring' or 'majoring'.
         name: the key in the logs.
         dtype: the dtype of the state and result.
@@ -162,8 +162,10 @@ class AUC(Metric):
         recall = divide_no_nan(tp, tp + fn)
         if self.curve == "ROC":
             x, y = divide_no_nan(fp, fp + tn), recall  # (false positive rate, recall)
-        else:
+        elif self.curve == "PR":
             x, y = recall, divide_no_nan(tp, tp + fp)  # (recall, precision)
+        else:
+            x, y = _gains(tp, fp, tn, fn)  # (recall gain, precision gain)
         if self.summation_method == "interpolation":
             heights = (y[:-1] + y[1:]) / 2
         elif self.summation_method == "minoring":
@@ -219,6 +221,19 @@ class AUC(Metric):
         if self._init_from_thresholds:
             config["thresholds"] = self.thresholds[1:-1]
         return {**super().get_config(), **config}
+
+
+def _gains(tp, fp, tn, fn):
+    """Recall gain and precision gain (Flach & Kull 2015), as Keras computes them.
+
+    Both rescale by the ratio of positives to negatives. Where there is no
+    true positive yet, the recall gain is 0 and the precision gain 1; a
+    negative recall gain (a worse-than-chance threshold) becomes 0.
+    """
+    scale = divide_no_nan(tp + fn, tn + fp)
+    recall_gain = np.where(tp == 0, 0, 1 - scale * divide_no_nan(fn, tp))
+    precision_gain = np.where(tp == 0, 1, 1 - scale * divide_no_nan(fp, tp))
+    return np.maximum(recall_gain, 0).astype(tp.dtype), precision_gain.astype(tp.dtype)
 
 
 def _choice(argument, value, valid, normalise):

@@ -34,11 +34,19 @@ from kerastutor.metrics.confusion_metrics import (
     TrueNegatives,
     TruePositives,
 )
+from kerastutor.metrics.f_score_metrics import F1Score, FBetaScore
 from kerastutor.metrics.metric import Metric
+from kerastutor.metrics.probabilistic_metrics import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    SparseCategoricalCrossentropy,
+)
 from kerastutor.metrics.reduction_metrics import Mean, MeanMetricWrapper, Sum
 from kerastutor.metrics.regression_metrics import (
     MeanAbsoluteError,
+    MeanAbsolutePercentageError,
     MeanSquaredError,
+    MeanSquaredLogarithmicError,
     RootMeanSquaredError,
 )
 
@@ -49,7 +57,12 @@ BUILT_IN_CLASSES = (
     Mean,
     MeanSquaredError,
     MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError,
     RootMeanSquaredError,
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    SparseCategoricalCrossentropy,
     Accuracy,
     BinaryAccuracy,
     CategoricalAccuracy,
@@ -63,6 +76,8 @@ BUILT_IN_CLASSES = (
     Precision,
     Recall,
     AUC,
+    FBetaScore,
+    F1Score,
 )
 
 
@@ -82,6 +97,12 @@ _BY_NAME.update(
         "MSE": MeanSquaredError,
         "mae": MeanAbsoluteError,
         "MAE": MeanAbsoluteError,
+        "mape": MeanAbsolutePercentageError,
+        "MAPE": MeanAbsolutePercentageError,
+        "msle": MeanSquaredLogarithmicError,
+        "MSLE": MeanSquaredLogarithmicError,
+        "bce": BinaryCrossentropy,
+        "BCE": BinaryCrossentropy,
     }
 )
 _ACCURACY_NAMES = ("accuracy", "acc")
@@ -137,12 +158,21 @@ def get(identifier, y_true_shape=None, y_pred_shape=None):
         return _class_named(identifier)(name=identifier)
     if isinstance(identifier, dict):
         return deserialize(identifier)
-    if callable(identifier) and not inspect.isclass(identifier):
-        return MeanMetricWrapper(identifier, name=_snake_case(identifier.__name__))
+    # A Loss class, say: Keras makes one with its defaults and wraps it.
+    fn = identifier() if inspect.isclass(identifier) else identifier
+    if callable(fn):
+        return MeanMetricWrapper(fn, name=_object_name(fn))
     raise TypeError(
         f"Could not interpret metric identifier {identifier!r}: expected a name such as "
         "'accuracy', a Metric object or class, or a function f(y_true, y_pred)."
     )
+
+
+def _object_name(fn):
+    """How Keras names a wrapped function or object: its `name`, or its snake-cased name."""
+    if isinstance(getattr(fn, "name", None), str):
+        return fn.name
+    return _snake_case(getattr(fn, "__name__", type(fn).__name__))
 
 
 def check_identifier(identifier):

@@ -58,13 +58,18 @@ def describe(metric):
     return f"{type(metric).__name__} metric '{metric.name}'"
 
 
-def broadcast_weights(metric, sample_weight, shape):
-    """`sample_weight` broadcast to `shape`, or an error naming both shapes."""
+def broadcast_weights(metric, sample_weight, shape, given_shape=None):
+    """`sample_weight` broadcast to `shape`, or an error naming both shapes.
+
+    `given_shape` is the shape the caller passed, if the weights were
+    reshaped since (the error names what the learner wrote).
+    """
     try:
         return np.broadcast_to(sample_weight, shape)
     except ValueError:
+        given_shape = np.shape(sample_weight) if given_shape is None else given_shape
         raise ValueError(
-            f"{describe(metric)}: sample_weight of shape {np.shape(sample_weight)} cannot be "
+            f"{describe(metric)}: sample_weight of shape {given_shape} cannot be "
             f"broadcast to the values of shape {tuple(shape)}. Give one weight per sample "
             "(shape (batch,)) or one per value."
         ) from None
@@ -143,6 +148,7 @@ def update_confusion_matrix_variables(
             "position, so the shapes must be equal (a last axis of size 1 may differ)."
         )
     if sample_weight is not None:
+        given_shape = np.shape(sample_weight)
         sample_weight = as_array(sample_weight, dtype)[..., None]
         _, sample_weight = squeeze_or_expand_to_same_rank(y_true, sample_weight, False)
     if top_k is not None:
@@ -151,7 +157,7 @@ def update_confusion_matrix_variables(
         y_true, y_pred = _select_class(metric, y_true, y_pred, class_id)
     weights = np.ones(y_pred.shape, dtype)
     if sample_weight is not None:
-        weights = weights * broadcast_weights(metric, sample_weight, y_pred.shape)
+        weights = weights * broadcast_weights(metric, sample_weight, y_pred.shape, given_shape)
     if label_weights is not None:
         weights = weights * np.asarray(label_weights, dtype)
     if not multi_label:

@@ -133,7 +133,8 @@ class MeanMetricWrapper(Mean):
     Args:
         fn: a function `fn(y_true, y_pred, **kwargs)` returning one value
             per sample (or per timestep, ...).
-        name: the key in the logs; defaults to the function's name.
+        name: the key in the logs; defaults to 'mean_metric_wrapper' as in
+            Keras (`metrics.get(fn)` and compile name it after the function).
         dtype: the dtype of the state and result.
         **kwargs: passed on to `fn`.
     """

@@ -61,7 +61,7 @@ def cast(x, dtype):
     gradient flows back through it.
     """
     dtype = _checked_dtype(dtype, "cast")
-    x_data = data_of(x)
+    x_data = np.asarray(data_of(x))  # a Python number too, as keras.ops.cast takes
     out = x_data.astype(dtype)
     if dtype.kind != "f":
         return out

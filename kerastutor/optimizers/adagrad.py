@@ -20,24 +20,28 @@ class Adagrad(Optimizer):
         learning_rate: defaults to 0.001.
         initial_accumulator_value: the accumulator's start; 0.1.
         epsilon: keeps the division finite; 1e-7.
-        name: defaults to 'adagrad'.
+        **kwargs: the options every optimizer takes (see `Optimizer`).
     """
 
-    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, name=None):
-        super().__init__(learning_rate, name=name)
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate, **kwargs)
         if initial_accumulator_value < 0:
             raise ValueError(
                 "`initial_accumulator_value` of Adagrad must be non-negative, received "
                 f"{initial_accumulator_value!r}."
             )
-        self.initial_accumulator_value = float(initial_accumulator_value)
-        self.epsilon = float(epsilon)
+        self._check_positive("epsilon", epsilon)
+        self.initial_accumulator_value = initial_accumulator_value
+        self.epsilon = epsilon
 
-    def build_slots(self, variable):
-        return {"accumulator": np.full_like(variable.data, self.initial_accumulator_value)}
+    def build(self, variables):
+        super().build(variables)
+        self._accumulators = self.add_optimizer_variables(
+            variables, "accumulator", initializer=self.initial_accumulator_value
+        )
 
     def update_step(self, gradient, variable, learning_rate):
-        accumulator = self.slots(variable)["accumulator"]
+        accumulator = self._accumulators[self._get_variable_index(variable)].data
         accumulator += np.square(gradient)
         variable.data -= learning_rate * gradient / np.sqrt(accumulator + self.epsilon)
 

@@ -17,26 +17,66 @@ class RMSprop(Optimizer):
     Note where epsilon goes: inside the square root, as in Keras (Adam puts
     it outside).
 
+    With `centered=True` the denominator uses the variance instead,
+    `velocity - average_gradient ** 2`, where `average_gradient` is the
+    running mean of g. With `momentum > 0` the steps add up in a momentum
+    slot, `momentum_slot = momentum * momentum_slot + step; w = w - momentum_slot`.
+
     Args:
         learning_rate: defaults to 0.001.
         rho: how much of the old average to keep at each step; 0.9.
+        momentum: 0.0 (none).
         epsilon: keeps the division finite; 1e-7.
-        name: defaults to 'rmsprop'.
+        centered: divide by the variance rather than the mean square.
+        **kwargs: the options every optimizer takes (see `Optimizer`).
     """
 
-    def __init__(self, learning_rate=0.001, rho=0.9, epsilon=1e-7, name=None):
-        super().__init__(learning_rate, name=name)
-        self.rho = float(rho)
-        self.epsilon = float(epsilon)
+    def __init__(
+        self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, **kwargs
+    ):
+        super().__init__(learning_rate, **kwargs)
+        self._check_fraction("rho", rho)
+        self._check_fraction("momentum", momentum)
+        self._check_positive("epsilon", epsilon)
+        self.rho = rho
+        self.momentum = momentum
+        self.epsilon = epsilon
+        self.centered = centered
 
-    def build_slots(self, variable):
-        return {"velocity": np.zeros_like(variable.data)}
+    def build(self, variables):
+        super().build(variables)
+        self._velocities = self.add_optimizer_variables(variables, "velocity")
+        if self.momentum > 0:
+            self._momentums = self.add_optimizer_variables(variables, "momentum")
+        if self.centered:
+            self._average_gradients = self.add_optimizer_variables(variables, "average_gradient")
 
     def update_step(self, gradient, variable, learning_rate):
-        velocity = self.slots(variable)["velocity"]
+        index = self._get_variable_index(variable)
+        velocity = self._velocities[index].data
         velocity *= self.rho
         velocity += (1 - self.rho) * np.square(gradient)
-        variable.data -= learning_rate * gradient / np.sqrt(velocity + self.epsilon)
+        if self.centered:
+            average = self._average_gradients[index].data
+            average *= self.rho
+            average += (1 - self.rho) * gradient
+            denominator = velocity - np.square(average) + self.epsilon
+        else:
+            denominator = velocity + self.epsilon
+        increment = learning_rate * gradient / np.sqrt(denominator)
+        if self.momentum > 0:
+            momentum = self._momentums[index].data
+            momentum *= self.momentum
+            momentum += increment
+            variable.data -= momentum
+        else:
+            variable.data -= increment
 
     def get_config(self):
-        return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
+        return {
+            **super().get_config(),
+            "rho": self.rho,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "centered": self.centered,
+        }

@@ -1,7 +1,5 @@
 """SGD: step against the gradient, optionally with (Nesterov) momentum."""
 
-import numpy as np
-
 from kerastutor.optimizers.optimizer import Optimizer
 
 __all__ = ["SGD"]
@@ -28,7 +26,8 @@ class SGD(Optimizer):
         learning_rate: defaults to 0.01.
         momentum: a float in [0, 1]; 0 (the default) is plain SGD.
         nesterov: whether to use Nesterov momentum.
-        name: defaults to 'sgd'.
+        **kwargs: the options every optimizer takes (`weight_decay`,
+            `clipnorm`, `name`, ...; see `Optimizer`).
 
     Example:
         >>> import numpy as np
@@ -39,8 +38,8 @@ class SGD(Optimizer):
         array([0.8], dtype=float32)
     """
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name=None):
-        super().__init__(learning_rate, name=name)
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **kwargs):
+        super().__init__(learning_rate, **kwargs)
         if (
             isinstance(momentum, bool)
             or not isinstance(momentum, (int, float))
@@ -50,16 +49,17 @@ class SGD(Optimizer):
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
 
-    def build_slots(self, variable):
-        if self.momentum == 0:
-            return {}
-        return {"momentum": np.zeros_like(variable.data)}
+    def build(self, variables):
+        super().build(variables)
+        self.momentums = []
+        if self.momentum != 0:
+            self.momentums = self.add_optimizer_variables(variables, "momentum")
 
     def update_step(self, gradient, variable, learning_rate):
         if self.momentum == 0:
             variable.data -= learning_rate * gradient
             return
-        velocity = self.slots(variable)["momentum"]
+        velocity = self.momentums[self._get_variable_index(variable)].data
         velocity *= self.momentum
         velocity -= learning_rate * gradient
         if self.nesterov:

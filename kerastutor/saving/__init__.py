@@ -7,7 +7,8 @@
 * `model.save_weights("m.weights.h5")` writes that weight file alone.
 
 So a model trained here loads in Keras 3 (`keras.saving.load_model`), and a
-model saved by Keras 3 loads here, for the layers kerastutor has::
+model saved by Keras 3 loads here, for the layers kerastutor has, as does a
+Keras 2 / tf_keras `model.save("m.h5")` file (`legacy_h5`)::
 
     >>> import zipfile                                          # doctest: +SKIP
     >>> zipfile.ZipFile("m.keras").namelist()                   # doctest: +SKIP
@@ -19,6 +20,9 @@ Loading is safe and all-or-nothing:
   h5py: nothing is unpickled, so nothing in a file can run code; layer
   classes are found by name in kerastutor's registry (`get_layer_class`),
   never imported by a name the file gives;
+* what a file declares (entry sizes, dataset shapes, JSON depth, sizes such
+  as `units`) is checked against `limits` before any data is read, so a
+  file that would inflate or allocate far more than it holds is refused;
 * everything is read and checked (zip checksums, the config, every weight's
   group and shape against the rebuilt architecture, the optimizer's slots)
   before any weight is set, so a truncated, corrupted or edited file, an
@@ -27,7 +31,9 @@ Loading is safe and all-or-nothing:
 
 `keras_format` is the one place that translates between kerastutor's
 configs and Keras 3's; `weights_file` is the weight layout; `saving_lib`
-writes and reads the files; `kerastutor.models.loading` rebuilds models.
+writes and reads the files; `legacy_h5` reads Keras 2's; `limits` holds
+what a file may declare; `kerastutor.models.loading` rebuilds models.
+docs/keras-differences.md lists every difference the files bridge.
 """
 
 import importlib
@@ -70,4 +76,14 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted([*__all__, "keras_format", "object_registration", "saving_lib", "weights_file"])
+    return sorted(
+        [
+            *__all__,
+            "keras_format",
+            "legacy_h5",
+            "limits",
+            "object_registration",
+            "saving_lib",
+            "weights_file",
+        ]
+    )

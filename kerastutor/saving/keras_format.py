@@ -41,6 +41,21 @@ _MODEL_CLASSES = {"Model": "Functional"}  # kerastutor's class name -> Keras 3's
 _KERAS_MODULES = {"Functional": "keras.src.models.functional", "Sequential": "keras"}
 _KERAS_REGISTERED = {"Functional": "Functional"}
 _DTYPE_POLICY = "DTypePolicy"
+# Arguments kerastutor's configs carry (from a shared base class) that Keras 3's class
+# does not take: a separable convolution's kernels are the depthwise and pointwise
+# ones; a generic RNN's weights belong to its cell. Left out when unset.
+_WEIGHT_RULES = [
+    f"{weight}_{rule}"
+    for weight in ("kernel", "recurrent", "bias")
+    for rule in ("regularizer", "constraint")
+]
+_NOT_KERAS_ARGUMENTS = {
+    "DepthwiseConv2D": ["kernel_regularizer", "kernel_constraint"],
+    "SeparableConv2D": ["kernel_regularizer", "kernel_constraint"],
+    "RNN": _WEIGHT_RULES,
+}
+# Keras 3's name of the first argument of `call`, where kerastutor's differs.
+_FIRST_CALL_ARGUMENT = {"Bidirectional": "sequences"}
 
 # Keras 3 arguments whose value here means "this feature is off".
 _OFF_VALUES = {
@@ -49,6 +64,7 @@ _OFF_VALUES = {
     "ema_momentum": [0.99],
     "reduction": ["sum_over_batch_size"],
     "axis": [-1],
+    "implementation": [1, 2],  # Keras 2's choice of LSTM/GRU kernel: the same numbers
 }
 
 
@@ -191,9 +207,9 @@ def _layer_to_keras(layer, model, inbound_nodes):
         "config": config,
         "registered_name": _KERAS_REGISTERED.get(class_name, _custom_name(layer)),
     }
-    build_shape = _build_input_shape(layer, model)
-    if build_shape is not None:
-        entry["build_config"] = {"input_shape": build_shape}
+    build_config = _build_config(layer, model)
+    if build_config is not None:
+        entry["build_config"] = build_config
     if inbound_nodes is not None:
         entry["name"] = layer.name
         entry["inbound_nodes"] = [
@@ -208,6 +224,9 @@ def _layer_config_to_keras(class_name, config):
         return _InputLayer_to_keras(config)
     config.pop("batch_input_shape", None)  # Keras 3 keeps it on the InputLayer
     config.pop("input_length", None)  # Keras 2's Embedding argument
+    for key in _NOT_KERAS_ARGUMENTS.get(class_name, []):
+        if config.get(key) is None:
+            config.pop(key, None)
     config["dtype"] = _dtype_policy(config.get("dtype", "float32"))
     return {key: _argument_to_keras(value) for key, value in config.items()}
 
@@ -266,17 +285,40 @@ def _object_to_keras(value, module):
     }
 
 
-def _build_input_shape(layer, model):
+def _build_config(layer, model):
     """The input shape(s) of the layer's first call in `model`: Keras's `build_config`."""
     if _keras_class_name(layer) == "InputLayer" or not layer.built or not model.built:
         return None
     nodes = [node for node in layer._inbound_nodes if model._is_relevant(node)]
     if not nodes:
         return None
-    inputs = nodes[0].input_tensors
-    if len(inputs) == 1 and not isinstance(nodes[0].call_args, (list, tuple)):
-        return list(inputs[0].shape)
-    return [list(tensor.shape) for tensor in inputs]
+    node = nodes[0]
+    tensor_kwargs = {
+        key: value
+        for key, value in node.call_kwargs.items()
+        if key != "mask" and value is not None and _shapes(value) is not None
+    }
+    if tensor_kwargs:
+        # Keras 3 then builds with one shape per tensor argument of `call`:
+        # {'sequences_shape': ..., 'initial_state_shape': [...]}.
+        first = _FIRST_CALL_ARGUMENT.get(type(layer).__name__)
+        first = first or list(inspect.signature(type(layer).call).parameters)[1]  # after self
+        shapes = {f"{first}_shape": _shapes(node.call_args)}
+        shapes.update({f"{key}_shape": _shapes(value) for key, value in tensor_kwargs.items()})
+        return {"shapes_dict": shapes}
+    inputs = node.input_tensors
+    if len(inputs) == 1 and not isinstance(node.call_args, (list, tuple)):
+        return {"input_shape": list(inputs[0].shape)}
+    return {"input_shape": [list(tensor.shape) for tensor in inputs]}
+
+
+def _shapes(value):
+    """The shape (or list of shapes) of a symbolic tensor (or a list of them); else None."""
+    if isinstance(value, (list, tuple)):
+        shapes = [_shapes(item) for item in value]
+        return None if any(shape is None for shape in shapes) else shapes
+    shape = getattr(value, "shape", None)
+    return None if shape is None else list(shape)
 
 
 def _node_to_keras(node_config, model):
@@ -467,7 +509,9 @@ def kerastutor_class(entry, custom_objects=None):
         if entry.get("registered_name") is None and module.startswith("keras"):
             raise KerasFormatError(
                 f"The file uses Keras's {class_name} layer, which kerastutor does not have. It "
-                f"can load models made of its own layers only ({_known_classes()})."
+                f"can load models made of its own layers only ({_known_classes()}). If "
+                f"{class_name} is a layer of your own, pass custom_objects={{{class_name!r}: "
+                f"{class_name}}}."
             ) from None
         raise
 

@@ -5,6 +5,7 @@ is `kerastutor.models.loading.load_model`, which uses `read_archive` and
 `open_h5` from here.
 """
 
+import contextlib
 import datetime
 import io
 import json
@@ -15,7 +16,7 @@ import zipfile
 import zlib
 
 from kerastutor import __version__
-from kerastutor.saving import keras_format, weights_file
+from kerastutor.saving import keras_format, legacy_h5, limits, weights_file
 from kerastutor.saving.keras_format import to_keras
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "model_to_json",
     "read_archive",
     "open_h5",
+    "open_h5_file",
+    "is_hdf5",
 ]
 
 CONFIG, METADATA, WEIGHTS = "config.json", "metadata.json", "model.weights.h5"
@@ -154,17 +157,22 @@ def _damaged(path, error):
     )
 
 
+def is_hdf5(path):
+    """Whether the file starts as an HDF5 file does (Keras 2's `.h5`, a `.weights.h5`)."""
+    with open(path, "rb") as stream:
+        return stream.read(8) == _HDF5_SIGNATURE
+
+
 def read_archive(filepath):
-    """config.json (parsed) and the weight file's bytes, checksums verified."""
+    """config.json (parsed) and the weight file's bytes, sizes and checksums verified."""
     path = os.fspath(filepath)
     if not os.path.exists(path):
         raise FileNotFoundError(f"No such file: {path!r}.")
-    with open(path, "rb") as stream:
-        if stream.read(8) == _HDF5_SIGNATURE:
-            raise ValueError(
-                f"{path!r} is an HDF5 weights file, not a .keras model: it holds only weights "
-                "(use model.load_weights)."
-            )
+    if is_hdf5(path):
+        raise ValueError(
+            f"{path!r} is an HDF5 weights file, not a .keras model: it holds only weights "
+            "(use model.load_weights)."
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
@@ -175,14 +183,11 @@ def read_archive(filepath):
                     "or Keras 3) can be loaded."
                 )
             # Reading each entry to its end makes zipfile check its CRC-32.
-            config_text, weights = archive.read(CONFIG), archive.read(WEIGHTS)
+            entries = limits.read_zip_entries(archive, [CONFIG, WEIGHTS], repr(path))
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as error:
         raise _damaged(path, error) from None
-    try:
-        config = json.loads(config_text.decode("utf-8"))
-    except ValueError as error:
-        raise ValueError(f"The config.json of {path!r} is not valid JSON ({error}).") from None
-    return path, config, weights
+    config = limits.parse_json(entries[CONFIG], f"The config.json of {path!r}")
+    return path, config, entries[WEIGHTS]
 
 
 def open_h5(data, path):
@@ -190,6 +195,45 @@ def open_h5(data, path):
         return weights_file.h5py().File(io.BytesIO(data), "r")
     except (OSError, ValueError) as error:
         raise _damaged(path, error) from None
+
+
+@contextlib.contextmanager
+def reading_h5(path):
+    """Turn HDF5's own errors while reading a damaged file into one ValueError that says so."""
+    try:
+        yield
+    except (OSError, RuntimeError, KeyError) as error:
+        raise ValueError(
+            f"Cannot read {path!r}: its HDF5 structure is damaged ({type(error).__name__}: "
+            f"{error}). It may be truncated or corrupted (an interrupted copy or download)."
+        ) from None
+
+
+def open_h5_file(path):
+    """An HDF5 file on disk, opened to read; a damaged one is refused with a ValueError."""
+    try:
+        return weights_file.h5py().File(path, "r")
+    except (OSError, ValueError) as error:
+        raise ValueError(
+            f"Cannot read {path!r}: it is not a complete HDF5 file ({error}). It may be truncated "
+            "or corrupted (an interrupted copy or download)."
+        ) from None
+
+
+def _read_small_file(path):
+    size = os.path.getsize(path)
+    if size > limits.MAX_WEIGHT_BYTES:
+        raise ValueError(
+            f"{path!r} is {size:,} bytes, above kerastutor.saving.limits.MAX_WEIGHT_BYTES "
+            f"({limits.MAX_WEIGHT_BYTES:,}); raise that limit if the file is truly yours."
+        )
+    with open(path, "rb") as stream:
+        return stream.read()
+
+
+def _is_keras_2_file(path):
+    with reading_h5(path), open_h5_file(path) as h5file:
+        return legacy_h5.is_legacy_model(h5file) or legacy_h5.is_legacy_weights(h5file)
 
 
 def load_weights(model, filepath):
@@ -204,10 +248,16 @@ def load_weights(model, filepath):
         path, _, data = read_archive(path)
     elif not os.path.exists(path):
         raise FileNotFoundError(f"No such file: {path!r}.")
+    elif is_hdf5(path) and _is_keras_2_file(path):
+        # Keras 2's `save_weights("w.h5")`: weights by layer name, no optimizer (as Keras 2).
+        with reading_h5(path), open_h5_file(path) as h5file:
+            found = legacy_h5.read_weights(h5file, model, repr(path))
+        for variable, array in found:
+            variable.assign(array)
+        return
     else:
-        with open(path, "rb") as stream:
-            data = stream.read()
-    with open_h5(data, path) as h5file:
+        data = _read_small_file(path)
+    with reading_h5(path), open_h5(data, path) as h5file:
         layout = weights_file.weight_layout(model, to_keras(model)["config"])
         found = weights_file.read_weights(h5file, layout, repr(path))
         state = None

@@ -20,6 +20,8 @@ is actually read or written.
 
 import numpy as np
 
+from kerastutor.optimizers.saved_state import describe_variable
+from kerastutor.saving import limits
 from kerastutor.saving.keras_format import is_subclassed, snake_case
 
 __all__ = [
@@ -154,27 +156,15 @@ def write_weights(h5file, layout, optimizer_state=None):
 
 
 def optimizer_arrays(model):
-    """Keras 3's optimizer variables: iterations, learning rate, then each weight's slots.
+    """Keras 3's `optimizer.variables`: iteration, learning rate (unless a schedule), the slots.
 
-    Before the first training step kerastutor's optimizer has no slots yet,
-    and neither has an unbuilt Keras optimizer: then only the first two.
+    The slots follow Keras's order of the trainable weights. Before the
+    first training step kerastutor's optimizer has no slots yet, and neither
+    has an unbuilt Keras optimizer.
     """
     optimizer = model.optimizer
-    iterations, slots = optimizer.get_state(model.weights)
-    arrays = [np.array(iterations, dtype="int64"), np.array(optimizer.learning_rate, "float32")]
-    if slots:
-        saved = {(index, name): array for index, name, array in slots}
-        # Keras's order of the trainable weights decides the order of the slots.
-        for index, variable in _trainable_positions(model):
-            for name, fresh in optimizer.build_slots(variable).items():
-                arrays.append(saved.get((index, name), fresh))
-    return optimizer.name, arrays
-
-
-def _trainable_positions(model):
-    """`(position in model.weights, variable)` for each trainable weight, in Keras's order."""
-    position = {id(variable): index for index, variable in enumerate(model.weights)}
-    return [(position[id(variable)], variable) for variable in _keras_trainable_order(model)]
+    variables = optimizer.variables_in_order(_keras_trainable_order(model))
+    return optimizer.name, [np.asarray(variable.data) for variable in variables]
 
 
 def _keras_trainable_order(model):
@@ -226,13 +216,10 @@ def read_weights(h5file, layout, where):
                 "architecture, or was edited or damaged."
             )
         for index, variable in enumerate(variables):
-            array = _dataset_array(group[str(index)], f"{vars_path}/{index}", where)
-            if array.shape != variable.shape:
-                raise ValueError(
-                    f"{where}: weight '{variable.name}' of layer '{name}' is {variable.shape}, but "
-                    f"the file's '{vars_path}/{index}' is {array.shape}. The file belongs to a "
-                    "different architecture (another number of units, filters or inputs)."
-                )
+            owner = f"weight '{variable.name}' of layer '{name}'"
+            array = limits.read_dataset(
+                group[str(index)], f"{vars_path}/{index}", where, variable.shape, owner
+            )
             found.append((variable, array))
     extra = []
     h5file.visititems(
@@ -252,59 +239,29 @@ def read_weights(h5file, layout, where):
     return found
 
 
-def _dataset_array(item, key, where):
-    if not isinstance(item, h5py().Dataset):
-        raise ValueError(f"{where}: '{key}' should be an array of numbers, it is a group.")
-    try:
-        array = item[()]
-    except (OSError, ValueError, TypeError) as error:
-        raise ValueError(
-            f"{where}: '{key}' cannot be read ({error}); the file is damaged."
-        ) from None
-    array = np.asarray(array)
-    if array.dtype.kind not in "biuf":
-        raise ValueError(
-            f"{where}: '{key}' holds {array.dtype} data, not numbers; only numeric arrays are "
-            "read (never objects, so nothing in a file can run code)."
-        )
-    return array
-
-
 def read_optimizer(h5file, model, where):
-    """`(iterations, [(weight index, slot name, array)])` from the file, or None if absent."""
+    """The file's optimizer variables, checked against the model's optimizer; None if absent."""
     group = h5file.get("optimizer/vars")
     if group is None or len(group) == 0:
         return None
-    optimizer = model.optimizer
-    weights = model.weights
-    expected = [
-        (index, slot, variable.shape)
-        for index, variable in _trainable_positions(model)
-        for slot in optimizer.build_slots(variable)
-    ]
-    arrays = [
-        _dataset_array(group.get(str(i)), f"optimizer/vars/{i}", where) for i in range(len(group))
-    ]
-    if len(arrays) == 2:
-        return int(arrays[0]), []
-    if len(arrays) != 2 + len(expected):
-        raise ValueError(
-            f"{where}: the optimizer state has {len(arrays)} variables, but "
-            f"{type(optimizer).__name__} keeps iterations, the learning rate and "
-            f"{len(expected)} slots for this model's {len(model.trainable_weights)} trainable "
-            "weights. The file was written with another optimizer setting (e.g. momentum)."
+    # The optimizer says what it keeps; each dataset's declared shape is checked before reading.
+    expected = model.optimizer.expected_variables(_keras_trainable_order(model), len(group), where)
+    return [
+        limits.read_dataset(
+            group.get(str(i)),
+            f"optimizer/vars/{i}",
+            where,
+            variable.shape,
+            describe_variable(variable),
         )
-    slots = []
-    for (index, slot, shape), array in zip(expected, arrays[2:], strict=True):
-        if array.shape != shape:
-            raise ValueError(
-                f"{where}: optimizer slot '{slot}' of weight '{weights[index].name}' should be "
-                f"{shape}, the file's is {array.shape}."
-            )
-        slots.append((index, slot, array))
-    return int(arrays[0]), slots
+        for i, variable in enumerate(expected)
+    ]
 
 
 def set_optimizer(model, state):
-    iterations, slots = state
-    model.optimizer.set_state(model.weights, iterations, slots)
+    """Load `read_optimizer`'s arrays, or legacy_h5's `(iterations, named slots)`."""
+    if isinstance(state, tuple):
+        iterations, slots = state
+        model.optimizer.set_state(model.weights, iterations, slots)
+    else:
+        model.optimizer.set_variable_arrays(_keras_trainable_order(model), state)

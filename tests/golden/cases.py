@@ -749,6 +749,56 @@ OPTIMIZERS = {
     "rmsprop": ("RMSprop", {}),
     "adam": ("Adam", {}),
     "adagrad": ("Adagrad", {}),
+    # Optimizers and options of issue 12; values chosen so each option acts within 3 steps.
+    "adamw": ("AdamW", {"learning_rate": 0.01, "weight_decay": 0.5}),
+    "nadam": ("Nadam", {"learning_rate": 0.01}),
+    "adamax": ("Adamax", {"learning_rate": 0.01}),
+    "adadelta": ("Adadelta", {"learning_rate": 1.0}),
+    "ftrl": (
+        "Ftrl",
+        {
+            "learning_rate": 0.1,
+            "l1_regularization_strength": 0.01,
+            "l2_regularization_strength": 0.01,
+            "l2_shrinkage_regularization_strength": 0.01,
+            "beta": 0.1,
+        },
+    ),
+    "lion": ("Lion", {"learning_rate": 0.01}),
+    "amsgrad": ("Adam", {"learning_rate": 0.01, "amsgrad": True}),
+    "rmsprop_centered": ("RMSprop", {"momentum": 0.5, "centered": True}),
+    "weight_decay": ("SGD", {"learning_rate": 0.1, "weight_decay": 0.5}),
+    "clipnorm": ("Adam", {"learning_rate": 0.01, "clipnorm": 0.1}),
+    "clipvalue": ("SGD", {"learning_rate": 0.1, "clipvalue": 0.05}),
+    "global_clipnorm": ("SGD", {"learning_rate": 0.1, "momentum": 0.9, "global_clipnorm": 0.2}),
+    "ema": (
+        "SGD",
+        {"learning_rate": 0.1, "use_ema": True, "ema_momentum": 0.5, "ema_overwrite_frequency": 2},
+    ),
+    "accumulate": ("Adam", {"learning_rate": 0.01, "gradient_accumulation_steps": 2}),
+    "exponential_decay": (
+        "SGD",
+        {
+            "learning_rate": {
+                "module": "keras.optimizers.schedules",
+                "class_name": "ExponentialDecay",
+                "config": {"initial_learning_rate": 0.2, "decay_steps": 1, "decay_rate": 0.5},
+                "registered_name": None,
+            },
+            "momentum": 0.5,
+        },
+    ),
+    "piecewise": (
+        "Adam",
+        {
+            "learning_rate": {
+                "module": "keras.optimizers.schedules",
+                "class_name": "PiecewiseConstantDecay",
+                "config": {"boundaries": [0, 1], "values": [0.01, 0.05, 0.001]},
+                "registered_name": None,
+            },
+        },
+    ),
 }
 
 LOSSES = (
@@ -1946,6 +1996,28 @@ _TRAIN += [
     TrainCase("regularized_mlp", "adam", "mae", "regularized loss with Adam"),
     TrainCase("constrained_mlp", "sgd", "mse", "constraints applied after each update"),
     TrainCase("regularized_embedding", "momentum", "mse", "Embedding penalty and MaxNorm(axis=1)"),
+]
+
+
+# ---------------------------------------------------- optimizers (issue 12) ---
+
+_TRAIN += [
+    TrainCase("mlp_regression", "adamw", "mse", "AdamW: decoupled weight decay, then Adam"),
+    TrainCase("mlp_regression", "nadam", "mse", "Nadam: Nesterov momentum in Adam"),
+    TrainCase("mlp_regression", "adamax", "mae", "Adamax: the infinity norm"),
+    TrainCase("mlp_regression", "adadelta", "mse", "Adadelta, learning_rate=1 as in the paper"),
+    TrainCase("binary_classifier", "ftrl", "binary_crossentropy", "FTRL with L1, L2, shrinkage"),
+    TrainCase("mlp_regression", "lion", "mse", "Lion: signed steps"),
+    TrainCase("dense_softmax", "amsgrad", "categorical_crossentropy", "Adam(amsgrad=True)"),
+    TrainCase("mlp_regression", "rmsprop_centered", "mse", "RMSprop centered, with momentum"),
+    TrainCase("mlp_regression", "weight_decay", "mse", "weight_decay on SGD"),
+    TrainCase("mlp_regression", "clipnorm", "mse", "each gradient clipped to norm 0.1"),
+    TrainCase("mlp_regression", "clipvalue", "mae", "gradients clipped to [-0.05, 0.05]"),
+    TrainCase("binary_classifier", "global_clipnorm", "binary_crossentropy", "global norm 0.2"),
+    TrainCase("mlp_regression", "ema", "mse", "EMA of the weights, copied in at step 2"),
+    TrainCase("mlp_regression", "accumulate", "mse", "2-step gradient accumulation"),
+    TrainCase("mlp_regression", "exponential_decay", "mse", "ExponentialDecay schedule, SGD"),
+    TrainCase("dense_softmax", "piecewise", "categorical_crossentropy", "PiecewiseConstantDecay"),
 ]
 
 

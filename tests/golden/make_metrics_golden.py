@@ -79,6 +79,29 @@ def regression(rng, size):
     return {"y_true": rng.normal(size=(size, 3)), "y_pred": rng.normal(size=(size, 3))}
 
 
+def sequence(rng, size):
+    """Scores over 4 timesteps and 3 classes, with weights per timestep (like a mask)."""
+    scores = rng.uniform(0, 1, size=(size, 4, 3))
+    return {
+        "labels": rng.integers(0, 3, size=(size, 4)),
+        "y_true": rng.integers(0, 2, size=(size, 4, 1)),
+        "y_pred": scores / scores.sum(-1, keepdims=True),
+        "timestep_weight": rng.choice([0.0, 1.0, 1.5], size=(size, 4)),
+    }
+
+
+def integers(rng, size):
+    return {
+        "y_true": rng.integers(0, 3, size=(size, 2)),
+        "y_pred": rng.integers(0, 3, size=(size, 2)),
+    }
+
+
+def sorted_ids(rng, size):
+    ids = np.argsort(rng.uniform(size=(size, 5)), axis=1)
+    return {"labels": rng.integers(0, 5, size=size), "y_pred": ids}
+
+
 def logits(rng, size):
     return {
         "y_true": rng.integers(0, 2, size=(size, 1)),
@@ -95,11 +118,14 @@ DATASETS = {
             ("multilabel", multilabel),
             ("regression", regression),
             ("logits", logits),
+            ("sequence", sequence),
+            ("integers", integers),
+            ("sorted_ids", sorted_ids),
         ]
     )
 }
 
-# (class name, constructor arguments, dataset, which arrays are y_true and y_pred)
+# (class name, constructor arguments, dataset, which arrays are y_true and y_pred[, weights])
 CASES = [
     ("Mean", {}, "regression", (None, "y_pred")),
     ("Sum", {}, "regression", (None, "y_pred")),
@@ -169,16 +195,74 @@ CASES = [
     ),
     ("AUC", {"label_weights": [0.5, 1.0, 2.0]}, "multilabel", ("y_true", "y_pred")),
     ("AUC", {"from_logits": True}, "logits", ("y_true", "y_pred")),
+    ("AUC", {"curve": "PRGAIN"}, "binary", ("y_true", "y_pred")),
+    (
+        "AUC",
+        {"curve": "PRGAIN", "summation_method": "minoring"},
+        "multilabel",
+        ("y_true", "y_pred"),
+    ),
+    ("Accuracy", {}, "integers", ("y_true", "y_pred")),
+    (
+        "SparseTopKCategoricalAccuracy",
+        {"k": 2, "from_sorted_ids": True},
+        "sorted_ids",
+        ("labels", "y_pred"),
+    ),
+    ("MeanAbsolutePercentageError", {}, "regression", ("y_true", "y_pred")),
+    ("MeanSquaredLogarithmicError", {}, "regression", ("y_true", "y_pred")),
+    ("BinaryCrossentropy", {}, "binary", ("y_true", "y_pred")),
+    ("BinaryCrossentropy", {"label_smoothing": 0.1}, "multilabel", ("y_true", "y_pred")),
+    ("BinaryCrossentropy", {"from_logits": True}, "logits", ("y_true", "y_pred")),
+    ("CategoricalCrossentropy", {}, "multiclass", ("y_true", "y_pred")),
+    (
+        "CategoricalCrossentropy",
+        {"label_smoothing": 0.2, "from_logits": True},
+        "multiclass",
+        ("y_true", "y_pred"),
+    ),
+    ("SparseCategoricalCrossentropy", {}, "multiclass", ("labels", "y_pred")),
+    (
+        "SparseCategoricalCrossentropy",
+        {"from_logits": True},
+        "sequence",
+        ("labels", "y_pred"),
+        "timestep_weight",
+    ),
+    ("F1Score", {}, "multiclass", ("y_true", "y_pred")),
+    ("F1Score", {"threshold": 0.5, "average": "micro"}, "multilabel", ("y_true", "y_pred")),
+    ("F1Score", {"threshold": 0.4, "average": "macro"}, "multilabel", ("y_true", "y_pred")),
+    ("F1Score", {"average": "weighted"}, "multiclass", ("y_true", "y_pred")),
+    ("FBetaScore", {"beta": 2.0, "threshold": 0.3}, "multilabel", ("y_true", "y_pred")),
+    (
+        "FBetaScore",
+        {"beta": 0.5, "average": "weighted", "threshold": 0.6},
+        "multilabel",
+        ("y_true", "y_pred"),
+    ),
+    # Sequences: per-sample weights, and per-timestep weights as fit gives for masks.
+    ("SparseCategoricalAccuracy", {}, "sequence", ("labels", "y_pred")),
+    ("SparseCategoricalAccuracy", {}, "sequence", ("labels", "y_pred"), "timestep_weight"),
+    (
+        "SparseTopKCategoricalAccuracy",
+        {"k": 2},
+        "sequence",
+        ("labels", "y_pred"),
+        "timestep_weight",
+    ),
+    ("MeanSquaredError", {}, "sequence", ("y_true", "y_pred"), "timestep_weight"),
+    ("BinaryAccuracy", {}, "sequence", ("y_true", "y_pred"), "timestep_weight"),
+    ("Mean", {}, "sequence", (None, "y_pred"), "timestep_weight"),
 ]
 
 
-def run_case(class_name, kwargs, dataset, keys, weighted):
+def run_case(class_name, kwargs, dataset, keys, weighted, weight_key):
     metric = getattr(keras.metrics, class_name)(**kwargs)
     true_key, pred_key = keys
     results = []
     for batch in DATASETS[dataset]:
         y_pred = np.asarray(batch[pred_key], dtype="float32")
-        weight = np.asarray(batch["sample_weight"], dtype="float32") if weighted else None
+        weight = np.asarray(batch[weight_key], dtype="float32") if weighted else None
         if true_key is None:
             metric.update_state(y_pred, sample_weight=weight)
         else:
@@ -197,7 +281,7 @@ def evaluate_case():
     bias = np.round(rng.normal(size=(1,)), 3)
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
     model.set_weights([kernel.astype("float32"), bias.astype("float32")])
-    metric_names = ["precision", "recall", "auc", "accuracy", "mae"]
+    metric_names = ["precision", "recall", "auc", "accuracy", "mae", "bce", "mape"]
     model.compile("sgd", "binary_crossentropy", metrics=metric_names)
     logs = model.evaluate(x.astype("float32"), y, batch_size=8, verbose=0, return_dict=True)
     return {
@@ -213,8 +297,9 @@ def evaluate_case():
 
 def main():
     cases = []
-    for class_name, kwargs, dataset, keys in CASES:
-        for weighted in (False, True):
+    for class_name, kwargs, dataset, keys, *weight_key in CASES:
+        weight_key = weight_key[0] if weight_key else "sample_weight"
+        for weighted in (False, True) if weight_key == "sample_weight" else (True,):
             cases.append(
                 {
                     "class_name": class_name,
@@ -222,7 +307,8 @@ def main():
                     "dataset": dataset,
                     "keys": list(keys),
                     "weighted": weighted,
-                    "results": run_case(class_name, kwargs, dataset, keys, weighted),
+                    "weight_key": weight_key,
+                    "results": run_case(class_name, kwargs, dataset, keys, weighted, weight_key),
                 }
             )
     fixture = {

@@ -163,6 +163,10 @@ def test_metrics_pickle(make):
         lambda: metrics.TruePositives(thresholds=[0.2, 0.8]),
         lambda: metrics.SparseTopKCategoricalAccuracy(k=2, from_sorted_ids=True),
         lambda: metrics.BinaryAccuracy(threshold=0.7),
+        lambda: metrics.BinaryCrossentropy(from_logits=True, label_smoothing=0.1),
+        lambda: metrics.SparseCategoricalCrossentropy(from_logits=True),
+        lambda: metrics.F1Score(average="macro", threshold=0.4),
+        lambda: metrics.FBetaScore(beta=2.0),
         metrics.RootMeanSquaredError,
         metrics.Sum,
     ],
@@ -220,6 +224,12 @@ def test_auc_multi_label_builds_its_variables_on_the_first_batch():
         ("sparse_top_k_categorical_accuracy", metrics.SparseTopKCategoricalAccuracy),
         ("root_mean_squared_error", metrics.RootMeanSquaredError),
         ("true_positives", metrics.TruePositives),
+        ("mape", metrics.MeanAbsolutePercentageError),
+        ("msle", metrics.MeanSquaredLogarithmicError),
+        ("bce", metrics.BinaryCrossentropy),
+        ("categorical_crossentropy", metrics.CategoricalCrossentropy),
+        ("SparseCategoricalCrossentropy", metrics.SparseCategoricalCrossentropy),
+        ("f1_score", metrics.F1Score),
         (metrics.MeanAbsoluteError, metrics.MeanAbsoluteError),  # a class: made with defaults
         ({"class_name": "Precision", "config": {"thresholds": 0.2}}, metrics.Precision),
     ],
@@ -240,6 +250,19 @@ def test_get_of_none_is_none_and_a_function_is_wrapped():
     wrapped = metrics.get(max_error)
     assert isinstance(wrapped, metrics.MeanMetricWrapper) and wrapped.name == "max_error"
     assert float(wrapped([[0.0, 1.0]], [[0.5, 3.0]])) == 2.0
+
+
+def test_a_loss_class_or_object_becomes_a_mean_of_its_batch_losses_as_in_keras():
+    from kerastutor import losses
+
+    metric = metrics.get(losses.MeanSquaredError)
+    assert isinstance(metric, metrics.MeanMetricWrapper) and metric.name == "mean_squared_error"
+    metric.update_state(np.zeros((2, 2)), np.ones((2, 2)))
+    metric.update_state(np.zeros((4, 2)), np.full((4, 2), 3.0))
+    assert metric.result() == 5.0  # (1 + 9) / 2: each batch's loss counts once
+    assert metrics.get(losses.MeanAbsoluteError(name="l1")).name == "l1"
+    with pytest.raises(TypeError, match="Could not interpret metric identifier 3"):
+        metrics.get(3)
 
 
 def test_a_custom_metric_is_not_serialized_as_a_built_in():
@@ -312,6 +335,50 @@ def test_metrics_in_a_saved_compile_config_round_trip_as_keras_writes_them(tmp_p
     )
 
 
+# What Keras 3.15.1's model.get_compile_config() wrote for metrics=['precision',
+# AUC(curve='PR'), Precision(thresholds=[0.3, 0.6])].
+KERAS_WRITTEN_METRICS = [
+    "precision",
+    {
+        "module": "keras.metrics",
+        "class_name": "AUC",
+        "config": {
+            "name": "auc_1",
+            "dtype": "float32",
+            "num_thresholds": 200,
+            "curve": "PR",
+            "summation_method": "interpolation",
+            "multi_label": False,
+            "num_labels": None,
+            "label_weights": None,
+            "from_logits": False,
+        },
+        "registered_name": None,
+    },
+    {
+        "module": "keras.metrics",
+        "class_name": "Precision",
+        "config": {
+            "name": "precision_2",
+            "dtype": "float32",
+            "thresholds": [0.3, 0.6],
+            "top_k": None,
+            "class_id": None,
+        },
+        "registered_name": None,
+    },
+]
+
+
+@pytest.mark.parametrize("entry", KERAS_WRITTEN_METRICS[1:], ids=["AUC", "Precision"])
+def test_metrics_as_keras_writes_them_rebuild_with_the_same_config(entry):
+    from kerastutor.saving import keras_format
+
+    metric = metrics.deserialize(keras_format.object_from_keras(entry, metrics, "metric"))
+    assert type(metric).__name__ == entry["class_name"]
+    assert metric.get_config() == entry["config"]
+
+
 # ---------------------------------------------------------------- errors that teach
 
 
@@ -346,7 +413,7 @@ def test_thresholds_outside_zero_one_are_refused(make):
     [
         ({"num_thresholds": 1}, "`num_thresholds` must be an integer > 1"),
         ({"num_thresholds": -1}, "`num_thresholds` must be an integer > 1"),
-        ({"curve": "Invalid"}, "invalid `curve` 'Invalid'. Expected one of 'ROC', 'PR'"),
+        ({"curve": "Invalid"}, "invalid `curve` 'Invalid'. Expected one of 'ROC', 'PR', 'PRGAIN'"),
         ({"summation_method": "Invalid"}, "invalid `summation_method` 'Invalid'"),
         ({"num_labels": 3}, "`num_labels` is needed only when `multi_label=True`"),
     ],
@@ -374,8 +441,35 @@ def test_mismatched_shapes_name_the_metric_and_both_shapes(metric, y_true, y_pre
         metric.update_state(y_true, y_pred)
 
 
+def test_crossentropy_options_kerastutor_lacks_are_refused_by_name():
+    with pytest.raises(ValueError, match="over the last axis only"):
+        metrics.CategoricalCrossentropy(axis=1)
+    with pytest.raises(ValueError, match="does not support ignore_class"):
+        metrics.SparseCategoricalCrossentropy(ignore_class=0)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"average": "mean"}, "`average` must be one of None, 'micro', 'macro', 'weighted'"),
+        ({"beta": 2}, "`beta` must be a Python float > 0"),
+        ({"threshold": 1.5}, "`threshold` must be a Python float with 0 < threshold <= 1"),
+    ],
+)
+def test_bad_f_score_arguments_are_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        metrics.FBetaScore(**kwargs)
+    with pytest.raises(
+        ValueError, match=r"expects y_true and y_pred of shape \(batch_size, classes\)"
+    ):
+        metrics.F1Score().update_state(np.ones(3), np.ones(3))
+
+
 def test_sample_weight_that_cannot_broadcast_is_refused():
-    with pytest.raises(ValueError, match=r"sample_weight of shape \(3, 1\) cannot be broadcast"):
+    with pytest.raises(
+        ValueError,
+        match=r"Precision metric 'precision.*': sample_weight of shape \(3,\) cannot be broadcast",
+    ):
         metrics.Precision().update_state(np.ones((4, 2)), np.ones((4, 2)), np.ones(3))
     with pytest.raises(ValueError, match=r"Mean metric 'mean': sample_weight of shape \(3,\)"):
         metrics.Mean().update_state([1.0, 2.0], sample_weight=[1.0, 1.0, 1.0])
@@ -450,6 +544,8 @@ def test_forgetting_super_init_or_add_variable_says_what_to_do():
         "regression_metrics",
         "confusion_metrics",
         "auc",
+        "f_score_metrics",
+        "probabilistic_metrics",
         "lookup",
     ],
 )

@@ -308,6 +308,24 @@ CASES = [
         0.0,
     ),
     (
+        "auc-prgain-majoring",
+        lambda: metrics.AUC(num_thresholds=3, curve="PRGAIN", summation_method="majoring"),
+        [(Y_TRUE_4, Y_PRED_4, WEIGHTS_4)],
+        1.0,
+    ),
+    (
+        "auc-prgain-minoring",
+        lambda: metrics.AUC(num_thresholds=3, curve="PRGAIN", summation_method="minoring"),
+        [(Y_TRUE_4, Y_PRED_4, WEIGHTS_4)],
+        0.0,
+    ),
+    (
+        "auc-prgain-interpolation",
+        lambda: metrics.AUC(num_thresholds=3, curve="prgain"),
+        [(Y_TRUE_4, Y_PRED_4, WEIGHTS_4)],
+        0.5,
+    ),
+    (
         "multi-auc-all-correct",
         lambda: metrics.AUC(multi_label=True),
         [(MULTI_GOOD, MULTI_GOOD)],

@@ -21,7 +21,7 @@ CASES = FIXTURE["cases"]
 
 def case_id(case):
     arguments = ",".join(f"{key}={value}" for key, value in case["kwargs"].items())
-    weighted = "weighted" if case["weighted"] else "unweighted"
+    weighted = case["weight_key"] if case["weighted"] else "unweighted"
     return f"{case['class_name']}({arguments})-{case['dataset']}-{weighted}"
 
 
@@ -31,7 +31,7 @@ def test_results_after_each_batch_match_keras(case):
     true_key, pred_key = case["keys"]
     for batch, expected in zip(FIXTURE["datasets"][case["dataset"]], case["results"], strict=True):
         y_pred = np.asarray(batch[pred_key], dtype="float32")
-        weight = np.asarray(batch["sample_weight"], dtype="float32") if case["weighted"] else None
+        weight = np.asarray(batch[case["weight_key"]], "float32") if case["weighted"] else None
         if true_key is None:
             metric.update_state(y_pred, sample_weight=weight)
         else:
@@ -59,6 +59,14 @@ def test_the_fixture_covers_every_stateful_metric_of_the_issue():
         "RootMeanSquaredError",
         "Mean",
         "Sum",
+        "Accuracy",
+        "MeanAbsolutePercentageError",
+        "MeanSquaredLogarithmicError",
+        "BinaryCrossentropy",
+        "CategoricalCrossentropy",
+        "SparseCategoricalCrossentropy",
+        "F1Score",
+        "FBetaScore",
     }
     assert {case["weighted"] for case in CASES} == {False, True}
 

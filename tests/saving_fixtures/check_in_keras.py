@@ -4,7 +4,8 @@
         tests/saving_fixtures/check_in_keras.py /work/main/.venv/bin/python
 
 The Python given as argument (one with kerastutor's dependencies) runs
-kerastutor: it trains each model of `fixture_models.py` one epoch and writes
+kerastutor: it trains each model of `fixture_models.py` and of
+`seed_models.py` (the seeds' models, named `seed_<name>` here) one epoch and writes
 `<name>.keras`, `<name>.weights.h5` and the predictions into a temporary
 folder, then trains one more step. Keras 3 loads each file with
 `keras.saving.load_model` and compares the predictions, the layer names and
@@ -28,9 +29,9 @@ REPO = HERE.parent.parent
 WRITE_WITH_KERASTUTOR = """
 import sys, numpy as np, kerastutor
 sys.path.insert(0, {here!r})
-from fixture_models import build, flat_inputs
+from fixture_models import all_models, flat_inputs
 kerastutor.utils.set_random_seed(0)
-for name, (model, inputs, labels) in build(kerastutor).items():
+for name, (model, inputs, labels) in all_models(kerastutor).items():
     model.fit(inputs, labels, batch_size=3, epochs=1, verbose=0, shuffle=False)
     model.save({folder!r} + f"/{{name}}.keras")
     model.save_weights({folder!r} + f"/{{name}}.weights.h5")
@@ -79,12 +80,12 @@ def main(kerastutor_python):
     import keras
 
     sys.path.insert(0, str(HERE))
-    from fixture_models import build
+    from fixture_models import all_models
 
     with tempfile.TemporaryDirectory() as folder:
         code = WRITE_WITH_KERASTUTOR.format(here=str(HERE), tests=str(HERE.parent), folder=folder)
         subprocess.run([kerastutor_python, "-c", code], cwd=REPO, check=True)
-        keras_models = build(keras)
+        keras_models = all_models(keras)
         worst = 0.0
         for name in keras_models:
             data = np.load(f"{folder}/{name}.npz", allow_pickle=False)

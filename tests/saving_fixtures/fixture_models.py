@@ -75,5 +75,13 @@ def build(keras):
     return models
 
 
+def all_models(keras):
+    """These models and the seeds' (seed_models.py), the latter named `seed_<name>`."""
+    import seed_models
+
+    seeds = {f"seed_{name}": entry for name, entry in seed_models.build(keras).items()}
+    return {**build(keras), **seeds}
+
+
 def flat_inputs(inputs):
     return inputs if isinstance(inputs, list) else [inputs]

@@ -5,6 +5,11 @@
 For each model of `fixture_models.py`: seeded weights, two training steps
 (so the optimizer has state), then `<name>.keras` (`tiny.weights.h5` for the
 smallest) and `<name>.npz` (the inputs, the labels and Keras's predictions).
+
+For each model of `seed_models.py` (the same models make_legacy_files.py
+saves with tf_keras): one training step, then `seed_<name>.keras` and
+`seed_<name>.npz` (also the parameter count and every weight after one more
+step, `next_0`, `next_1`, ...).
 """
 
 import pathlib
@@ -15,6 +20,7 @@ import numpy as np
 
 HERE = pathlib.Path(__file__).parent
 sys.path.insert(0, str(HERE))
+import seed_models  # noqa: E402
 from fixture_models import build, flat_inputs  # noqa: E402
 
 
@@ -33,6 +39,26 @@ def main():
             labels=labels,
             predictions=model.predict(inputs, verbose=0),
             **arrays,
+        )
+    write_seed_files()
+
+
+def write_seed_files():
+    keras.utils.set_random_seed(0)
+    for name, (model, inputs, labels) in seed_models.build(keras).items():
+        model.train_on_batch(inputs, labels)
+        model.save(HERE / f"seed_{name}.keras")
+        predictions = model.predict(inputs, verbose=0)
+        model.train_on_batch(inputs, labels)
+        arrays = {f"input_{i}": array for i, array in enumerate(flat_inputs(inputs))}
+        following = {f"next_{i}": w for i, w in enumerate(model.get_weights())}
+        np.savez(
+            HERE / f"seed_{name}.npz",
+            labels=labels,
+            predictions=predictions,
+            params=model.count_params(),
+            **arrays,
+            **following,
         )
 
 
