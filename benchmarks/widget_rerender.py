@@ -131,6 +131,15 @@ def main():
         time_changes(lookup.position_slider, [i % 20 for i in range(1, args.changes + 1)]),
     )
 
+    # A word2vec-sized table: 100,000 words x 300 dimensions (issue #13: under 30 ms, and
+    # never a 100,000 x 100,000 one-hot), with the one-hot form shown half of the time.
+    large = EmbeddingLookup(Embedding(100_000, 300), np.arange(0, 100_000, 5_000))
+    times = time_changes(large.position_slider, [i % 20 for i in range(1, args.changes + 1)])
+    large.show_one_hot()
+    times += time_changes(large.position_slider, [i % 20 for i in range(1, args.changes + 1)])
+    median_large = report("EmbeddingLookup(100000 x 300, 20 positions)", times)
+    assert "are equal" in large.html
+
     inspector = NodeInspector(model.layers[1])
     for _ in range(9):
         model.layers[1](Input(shape=(10, 32)))
@@ -161,6 +170,8 @@ def main():
     slowest = max(median, median_mixed, median_model)
     verdict = "meets" if slowest < 30 else "MISSES"
     print(f"Slowest ShapeFlow re-render median {slowest:.2f} ms: {verdict} the 30 ms target.")
+    verdict = "meets" if median_large < 30 else "MISSES"
+    print(f"EmbeddingLookup 100000 x 300 median {median_large:.2f} ms: {verdict} the 30 ms target.")
     slowest_conv = max(conv_medians)
     verdict = "meets" if slowest_conv < 30 else "MISSES"
     print(f"Slowest ConvView re-render median {slowest_conv:.2f} ms: {verdict} the 30 ms target.")

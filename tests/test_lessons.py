@@ -5,7 +5,7 @@ learner's words in Chinese with an English translation, seeded randomness,
 an exercise marked by a check function, and stored outputs with nothing that
 changes from run to run (widget ids, memory addresses, timings).
 
-Every English lesson has a Chinese twin in `lessons/zh/` that runs the same
+Every English lesson has a Chinese twin in `lessons/zh-CN/` that runs the same
 code (only the comments are translated), quotes the learner's words verbatim,
 and shows the same outputs.
 """
@@ -30,7 +30,7 @@ NAMES = [
     "06_conv2d_shared_across_sizes.ipynb",
     "07_dense_after_lstm.ipynb",
 ]
-ZH_NAMES = ["zh/" + name.replace(".ipynb", "_zh.ipynb") for name in NAMES]
+ZH_NAMES = ["zh-CN/" + name.replace(".ipynb", "_zh.ipynb") for name in NAMES]
 TWINS = list(zip(NAMES, ZH_NAMES))
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -82,7 +82,7 @@ def outputs_text(notebook):
 
 def test_every_lesson_is_there_and_listed_in_the_readme():
     assert sorted(path.name for path in LESSONS.glob("*.ipynb")) == NAMES
-    zh = sorted("zh/" + path.name for path in (LESSONS / "zh").glob("*.ipynb"))
+    zh = sorted("zh-CN/" + path.name for path in (LESSONS / "zh-CN").glob("*.ipynb"))
     assert zh == ZH_NAMES
     readme = (LESSONS / "README.md").read_text(encoding="utf-8")
     for name in NAMES + ZH_NAMES:
@@ -125,7 +125,7 @@ def test_chinese_lesson_starts_with_what_the_learner_will_be_able_to_do(name):
     first = load(name)["cells"][0]
     assert first["cell_type"] == "markdown"
     lines = [line for line in source(first).splitlines() if line.strip()]
-    number = int(name[len("zh/") :][:2])
+    number = int(name[len("zh-CN/") :][:2])
     assert lines[0].startswith(f"# 第 {number} 课：")
     assert lines[1].startswith("**学完本课，你能够：**")
     assert len(lines) == 2

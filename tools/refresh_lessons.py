@@ -12,7 +12,7 @@ are not part of any lesson, so this script leaves them out:
 * each cell's `metadata.execution` (when it ran, to the microsecond).
 
 Every lesson has two editions, English (`lessons/*.ipynb`) and Chinese
-(`lessons/zh/*_zh.ipynb`), with the same code. They must show the same
+(`lessons/zh-CN/*_zh.ipynb`), with the same code. They must show the same
 outputs (tests/test_lessons.py checks), so a lesson named on the command
 line is refreshed in both editions, and a run without arguments refreshes
 every notebook of both.
@@ -20,7 +20,7 @@ every notebook of both.
 Usage (from the repository root, in the environment of `tools/setup.sh`):
     python tools/refresh_lessons.py                 # both editions of every lesson
     python tools/refresh_lessons.py lessons/05_two_tweets_model.ipynb   # lesson 5, both editions
-    python tools/refresh_lessons.py lessons/zh      # the notebooks of one folder only
+    python tools/refresh_lessons.py lessons/zh-CN   # the notebooks of one folder only
 
 It prints how long each notebook took to run, and the total for each edition.
 """
@@ -34,7 +34,7 @@ from nbclient import NotebookClient
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 LESSONS = pathlib.Path(__file__).resolve().parent.parent / "lessons"
-EDITIONS = {"English": LESSONS, "Chinese": LESSONS / "zh"}
+EDITIONS = {"English": LESSONS, "Chinese": LESSONS / "zh-CN"}
 
 
 def strip_run_specific(notebook):

@@ -15,6 +15,12 @@
 * `ConvView(conv_or_pooling_layer, image)`: the window sliding over the
   input, and its numbers times the kernel's summing to one output cell.
 
+Colours follow JupyterLab's light and dark themes (its CSS variables, with
+light fallbacks for VS Code and Colab). Controls set from code (`select`,
+`set`) take what their slider or drop-down offers, or raise a ValueError or
+TypeError that says what they take; a re-run cell's widget replaces the one
+it made before, so nothing is left listening to the layer.
+
 Install with `pip install 'kerastutor[notebook]'` (ipywidgets and graphviz).
 """
 

@@ -45,9 +45,16 @@ from kerastutor.layers import (
     MaxPooling2D,
 )
 from kerastutor.widgets._render import (
+    BORDER,
+    ERROR,
+    FAINT,
     HIGHLIGHT,
+    HIGHLIGHT_EDGE,
     MONO,
+    ON_LIGHT,
+    PAD_FILL,
     WidgetBase,
+    checked_value,
     error_box,
     esc,
     largest_magnitude,
@@ -72,6 +79,34 @@ POOLINGS = {
 _FLEX = '<div style="display:flex;flex-wrap:wrap;align-items:flex-start;gap:8px;">'
 _SYMBOL = '<div style="align-self:center;font-size:20px;">{}</div>'
 _CHANNELS_DRAWN = 3
+
+
+class _TeachingTrait:
+    """A trait whose wrong-type error names ConvView, the setting and what it takes.
+
+    traitlets would raise its bare TraitError; a learner setting `view.row = '1'`
+    or `view.strides = 2` gets a TypeError saying what to give instead.
+    """
+
+    takes = ""
+
+    def error(self, obj, value, error=None, info=None):
+        raise TypeError(
+            f"ConvView's `{self.name}` takes {self.takes}; received "
+            f"{type(value).__name__} {value!r}."
+        )
+
+
+class _Index(_TeachingTrait, traitlets.Int):
+    takes = "an int (a position or a filter, counted from 0)"
+
+
+class _Padding(_TeachingTrait, traitlets.Unicode):
+    takes = "a str such as 'valid' or 'same'"
+
+
+class _Steps(_TeachingTrait, traitlets.Tuple):
+    takes = "a tuple with one int per spatial axis, e.g. (2, 2)"
 
 
 class ConvView(WidgetBase):
@@ -119,13 +154,13 @@ class ConvView(WidgetBase):
         error: the engine's error for the current switches, or None.
     """
 
-    padding = traitlets.Unicode("valid")
-    strides = traitlets.Tuple()
-    dilation_rate = traitlets.Tuple()
-    sample = traitlets.Int(0)
-    row = traitlets.Int(0)
-    col = traitlets.Int(0)
-    filter = traitlets.Int(0)
+    padding = _Padding("valid")
+    strides = _Steps()
+    dilation_rate = _Steps()
+    sample = _Index(0)
+    row = _Index(0)
+    col = _Index(0)
+    filter = _Index(0)
 
     input_shape = traitlets.Tuple()
     output_shape = traitlets.Tuple()
@@ -223,9 +258,14 @@ class ConvView(WidgetBase):
 
     @traitlets.validate("sample", "row", "col", "filter")
     def _keep_inside_the_slider(self, proposal):
-        """A cell chosen from code is kept inside the output, as its slider would keep it."""
+        """A cell chosen from code must be inside the output: a ValueError, not a clamp.
+
+        (When new switches shrink the output, the sliders move their cell inside
+        first, and the traits follow them.)
+        """
         slider = self._sliders()[proposal.trait.name]
-        return min(max(proposal.value, slider.min), slider.max)
+        why = f"The output is {self.output_shape} for these switches, counted from 0."
+        return checked_value("ConvView", proposal.trait.name, slider, proposal.value, why)
 
     def _sliders(self):
         return {
@@ -250,12 +290,25 @@ class ConvView(WidgetBase):
         super().refresh()
 
     def select(self, row=None, col=None, filter=None, sample=None):
-        """Choose an output cell, as moving the sliders does (one render)."""
+        """Choose an output cell, as moving the sliders does (one render).
+
+        Raises:
+            ValueError: a row, col, filter or sample outside the output (its
+                slider's range); nothing changes then.
+            TypeError: one that is not an int.
+        """
+        chosen = {"sample": sample, "row": row, "col": col, "filter": filter}
+        chosen = {name: value for name, value in chosen.items() if value is not None}
+        why = f"The output is {self.output_shape} for these switches, counted from 0."
+        if self.error:
+            why = "These switches give no output (see the widget's message)."
+        sliders = self._sliders()
+        for name, value in chosen.items():
+            chosen[name] = checked_value("ConvView", name, sliders[name], value, why)
         self._updating = True
         try:
-            for name, value in (("sample", sample), ("row", row), ("col", col), ("filter", filter)):
-                if value is not None:
-                    setattr(self, name, value)
+            for name, value in chosen.items():
+                setattr(self, name, value)
         finally:
             self._updating = False
         self._redraw()
@@ -639,10 +692,10 @@ class ConvView(WidgetBase):
             for j in range(window.shape[1]):
                 tap = self.taps[i * window.shape[1] + j]
                 if not inside[i, j]:
-                    cells.append('<span style="color:#999;">pad</span>')
+                    cells.append(f'<span style="color:{FAINT};">pad</span>')
                     continue
                 won = self.kind == "max" and _as_tuple(tap) == tuple(self.winner)
-                extra = "outline:2px solid #e0a800;font-weight:bold;" if won else ""
+                extra = f"outline:2px solid {HIGHLIGHT_EDGE};font-weight:bold;" if won else ""
                 cells.append(number_cell(window[i, j], largest, extra))
             rows.append(cells)
         picture = table([], rows, caption=f"window, channel {self.filter}")
@@ -731,13 +784,13 @@ def _grid_svg(grid, pads, chosen, largest, caption, pad_label="0", winner=None):
         x, y = (c + left) * cell, (r + top) * cell + 18
         elements.append(
             f'<rect class="kt-tap" x="{x + 1}" y="{y + 1}" width="{cell - 2}" height="{cell - 2}" '
-            f'fill="{HIGHLIGHT}" fill-opacity="0.35" stroke="#e0a800" stroke-width="2"/>'
+            f'style="fill:{HIGHLIGHT};stroke:{HIGHLIGHT_EDGE};" fill-opacity="0.35" stroke-width="2"/>'
         )
     if winner is not None:
         x, y = (winner[1] + left) * cell, (winner[0] + top) * cell + 18
         elements.append(
             f'<rect class="kt-winner" x="{x + 1}" y="{y + 1}" width="{cell - 2}" '
-            f'height="{cell - 2}" fill="none" stroke="#d62728" stroke-width="3"/>'
+            f'height="{cell - 2}" style="fill:none;stroke:{ERROR};" stroke-width="3"/>'
         )
     return svg(max(cols * cell, 120), rows * cell + 20, elements)
 
@@ -754,11 +807,12 @@ def _grid_cells(grid, pads, largest, pad_label, cell):
             x, y = (c + left) * cell, (r + top) * cell + 18
             if 0 <= r < height and 0 <= c < width:
                 value = grid[r][c]
-                style = f'fill="{value_colour(value, largest)}" stroke="#bbb"'
+                style = f'style="fill:{value_colour(value, largest)};stroke:{BORDER};"'
                 label = f"{value:.1f}" if abs(value) < 100 else f"{value:.0f}"
             else:
-                style, label = 'fill="#f4f4f4" stroke="#ccc" stroke-dasharray="2 2"', pad_label
+                style = f'style="fill:{PAD_FILL};stroke:{BORDER};" stroke-dasharray="2 2"'
+                label = pad_label
             elements.append(f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" {style}/>')
             if numbers:
-                elements.append(svg_text(x + cell / 2, y + cell / 2 + 4, label, size=9))
+                elements.append(svg_text(x + cell / 2, y + cell / 2 + 4, label, ON_LIGHT, size=9))
     return "".join(elements)

@@ -11,6 +11,13 @@ output. Choosing a position highlights its index, the row of W it selects
 and the output vector; a toggle shows the product form. The numbers come
 from calling the layer itself, so a trained or frozen layer shows its
 current weights (call `refresh()` after training).
+
+State and drawing: `refresh()` calls the layer and keeps what the picture
+needs (`output`, `mask`, `weights` (W itself, not a copy), `largest`);
+moving a control only draws again from that state. Only the rows the
+picture shows are read from W, and the one-hot form is built for the
+indices the sequence uses (every other column of one-hot(indices) is all
+zeros), so a 100,000-word vocabulary costs no more than a small one.
 """
 
 import ipywidgets
@@ -19,12 +26,15 @@ import numpy as np
 from kerastutor.autodiff import data_of
 from kerastutor.engine.base_layer import Layer
 from kerastutor.widgets._render import (
+    FAINT,
     HIGHLIGHT,
+    HIGHLIGHT_EDGE,
     MONO,
     WidgetBase,
+    checked_value,
     esc,
-    largest_magnitude,
     number_cell,
+    on_light,
     table,
 )
 
@@ -51,11 +61,13 @@ class EmbeddingLookup(WidgetBase):
             `indices` to get the output).
         indices: one sequence of integer indices, or a batch of them (then a
             `sample` slider chooses the sequence).
+        max_dims: the most columns (embedding dimensions) of W and of the
+            output drawn; the others are counted in a last column.
         max_rows: the most rows of W drawn; for a large vocabulary the rows
             the sequence uses are shown and the others summarised.
     """
 
-    def __init__(self, embedding_layer, indices, max_rows=24):
+    def __init__(self, embedding_layer, indices, max_rows=24, max_dims=12):
         if not isinstance(embedding_layer, Layer) or not hasattr(embedding_layer, "input_dim"):
             raise TypeError(
                 "EmbeddingLookup needs an Embedding layer, received "
@@ -72,6 +84,7 @@ class EmbeddingLookup(WidgetBase):
             )
         self.indices = batch
         self.max_rows = max_rows
+        self.max_dims = max_dims
         self.position_slider = ipywidgets.IntSlider(
             value=0, min=0, max=batch.shape[1] - 1, description="position"
         )
@@ -85,6 +98,9 @@ class EmbeddingLookup(WidgetBase):
         )
         self.output = None
         self.mask = None
+        self.weights = None
+        self.largest = 0.0
+        self._failure = None
         super().__init__([self.position_slider, self.sample_slider, self.one_hot_toggle])
         self.refresh()
 
@@ -105,13 +121,36 @@ class EmbeddingLookup(WidgetBase):
         return int(self.sequence[self.position])
 
     def select(self, position, sample=None):
-        """Choose a position (and a sample), as moving the sliders does."""
+        """Choose a position (and a sample), as moving the sliders does.
+
+        Raises:
+            ValueError: the position or sample is outside the indices given.
+            TypeError: it is not an int.
+        """
+        length, samples = self.indices.shape[1], self.indices.shape[0]
+        position = checked_value(
+            "EmbeddingLookup",
+            "position",
+            self.position_slider,
+            position,
+            f"The sequence has {length} position(s), numbered from 0.",
+        )
         if sample is not None:
+            sample = checked_value(
+                "EmbeddingLookup",
+                "sample",
+                self.sample_slider,
+                sample,
+                f"The batch of indices has {samples} sample(s), numbered from 0.",
+            )
             self.sample_slider.value = sample
         self.position_slider.value = position
 
     def show_one_hot(self, show=True):
-        self.one_hot_toggle.value = show
+        """Show the lookup as one-hot(indices) x W (True) or as rows of W (False)."""
+        self.one_hot_toggle.value = checked_value(
+            "EmbeddingLookup", "as one-hot", self.one_hot_toggle, show
+        )
 
     def __repr__(self):
         shape = (self.layer.input_dim, self.layer.output_dim)
@@ -120,21 +159,41 @@ class EmbeddingLookup(WidgetBase):
             f"position {self.position} -> index {self.selected_row})"
         )
 
-    # ------------------------------------------------------------ drawing
+    # ------------------------------------------------------------ state
 
-    def _render(self):
+    def refresh(self):
+        """Call the layer again (e.g. after training changed W), then draw."""
+        try:
+            self._update()
+            self._failure = None
+        except Exception as error:  # shown by the drawing: the widget stays alive
+            self._failure = error
+        super().refresh()
+
+    def _on_control_change(self, change):
+        if not self._quiet:
+            super().refresh()  # a position, a sample, the toggle: draw from the state
+
+    def _update(self):
         layer = self.layer
         # The real layer computes the output, exactly as in a model.
         self.output = np.asarray(data_of(layer(self.indices)))
         mask = layer.compute_mask(self.indices, None)
         self.mask = None if mask is None else np.asarray(data_of(mask))
-        weights = np.asarray(layer.get_weights()[0])
+        self.weights = np.asarray(data_of(layer.embeddings))  # W itself: no copy
+        self.largest = max(abs(float(self.weights.max())), abs(float(self.weights.min())), 1e-12)
+
+    # ------------------------------------------------------------ drawing
+
+    def _render(self):
+        if self._failure is not None:
+            raise self._failure  # the base class shows it in plain words
+        layer, weights, largest = self.layer, self.weights, self.largest
         sample = self.sample_slider.value
         sequence, output = self.sequence, self.output[sample]
         masked = None if self.mask is None else ~self.mask[sample]
         position, row = self.position, self.selected_row
         rows_shown = self._rows_to_show(sequence)
-        largest = max(largest_magnitude(weights), 1e-12)
         frozen = "frozen (trainable=False)" if not layer.trainable else "trainable"
         header = (
             f"<div><b>{esc(layer.name)}</b> (Embedding, {frozen}): W has shape "
@@ -154,7 +213,9 @@ class EmbeddingLookup(WidgetBase):
                 + self._output_table(output, largest, masked)
                 + "</div>"
             )
-        vector = ", ".join(f"{v:.3f}" for v in output[position])
+        vector = ", ".join(f"{v:.3f}" for v in output[position][: self.max_dims])
+        if output.shape[1] > self.max_dims:
+            vector += f", ... ({output.shape[1] - self.max_dims} more)"
         sentence = (
             f'<div class="kt-sentence" style="{MONO}margin:4px 0;">position {position} holds '
             f"index {row}, so output[{position}] = W[{row}] = [{vector}]</div>"
@@ -191,13 +252,13 @@ class EmbeddingLookup(WidgetBase):
             if index > previous + 1:
                 rows.append(
                     [f"&#8942; {index - previous - 1} rows not used here"]
-                    + [""] * (weights.shape[1])
+                    + [""] * len(self._dims_header(weights.shape[1]))
                 )
-                styles.append("color:#777;")
+                styles.append(f"color:{FAINT};")
                 classes.append("kt-gap")
             previous = index
             chosen = index in selected
-            cells = [number_cell(v, largest) for v in weights[index]]
+            cells = self._number_cells(weights[index], largest)
             marker = "&larr; looked up" if chosen else ("used" if index in used else "")
             rows.append([f"<b>{index}</b> <small>{marker}</small>"] + cells)
             styles.append(_row_style(chosen, False))
@@ -205,42 +266,57 @@ class EmbeddingLookup(WidgetBase):
         if previous < weights.shape[0] - 1:
             rows.append(
                 [f"&#8942; {weights.shape[0] - 1 - previous} rows not used here"]
-                + [""] * (weights.shape[1])
+                + [""] * len(self._dims_header(weights.shape[1]))
             )
-            styles.append("color:#777;")
+            styles.append(f"color:{FAINT};")
             classes.append("kt-gap")
-        headers = ["row (index)"] + [f"dim {j}" for j in range(weights.shape[1])]
+        headers = ["row (index)"] + self._dims_header(weights.shape[1])
         return table(headers, rows, styles, classes, caption=f"{caption}: {weights.shape}")
 
     def _output_table(self, output, largest, masked):
         rows, styles, classes = [], [], []
         for i, vector in enumerate(output):
             chosen = i == self.position
-            rows.append([str(i)] + [number_cell(v, largest) for v in vector])
+            rows.append([str(i)] + self._number_cells(vector, largest))
             styles.append(_row_style(chosen, masked is not None and masked[i]))
             classes.append("kt-output kt-selected" if chosen else "kt-output")
-        headers = ["position"] + [f"dim {j}" for j in range(output.shape[1])]
+        headers = ["position"] + self._dims_header(output.shape[1])
         return table(headers, rows, styles, classes, caption=f"Output: {output.shape}")
 
+    def _dims_header(self, dims):
+        shown = [f"dim {j}" for j in range(min(dims, self.max_dims))]
+        return shown + ([f"{dims - self.max_dims} more dims"] if dims > self.max_dims else [])
+
+    def _number_cells(self, vector, largest):
+        """One vector's first `max_dims` numbers as coloured cells, the rest counted."""
+        cells = [number_cell(v, largest) for v in vector[: self.max_dims]]
+        if len(vector) > self.max_dims:
+            cells.append("&hellip;")
+        return cells
+
     def _one_hot_view(self, sequence, weights, output, rows_shown, largest, masked):
-        one_hot = np.eye(weights.shape[0], dtype=weights.dtype)[sequence]
-        product = one_hot @ weights
+        # one-hot(indices) has one column per index of the vocabulary, all zeros but for the
+        # indices the sequence uses: those columns times those rows of W give the whole product.
+        used = np.unique(sequence)
+        one_hot = (sequence[:, None] == used[None, :]).astype(weights.dtype)
+        product = one_hot @ weights[used]
         difference = float(np.abs(product - output).max())
+        column = {int(index): k for k, index in enumerate(used)}
         rows, styles, classes = [], [], []
         for i, vector in enumerate(one_hot):
             chosen = i == self.position
+            bits = [int(vector[column[k]]) if k in column else 0 for k in rows_shown]
             cells = [
-                f'<span style="{MONO}{"font-weight:bold;" if vector[k] else "color:#aaa;"}">'
-                f"{int(vector[k])}</span>"
-                for k in rows_shown
+                f'<span style="{MONO}{"font-weight:bold;" if bit else "opacity:0.45;"}">'
+                f"{bit}</span>"
+                for bit in bits
             ]
             rows.append([str(i)] + cells)
             styles.append(_row_style(chosen, masked is not None and masked[i]))
             classes.append("kt-onehot kt-selected" if chosen else "kt-onehot")
         headers = ["position"] + [f"col {k}" for k in rows_shown]
-        one_hot_table = table(
-            headers, rows, styles, classes, caption=f"one-hot(indices): {one_hot.shape}"
-        )
+        shape = (len(sequence), weights.shape[0])
+        one_hot_table = table(headers, rows, styles, classes, caption=f"one-hot(indices): {shape}")
         symbol = '<div style="align-self:center;font-size:20px;">{}</div>'
         verdict = "equal" if difference < 1e-6 else "different"
         return (
@@ -258,7 +334,7 @@ class EmbeddingLookup(WidgetBase):
 
 
 def _row_style(chosen, masked):
-    style = f"background:{HIGHLIGHT};outline:2px solid #e0a800;" if chosen else ""
+    style = f"{on_light(HIGHLIGHT)}outline:2px solid {HIGHLIGHT_EDGE};" if chosen else ""
     if masked:
-        style += "color:#999;text-decoration:line-through;"
+        style += "opacity:0.6;text-decoration:line-through;"
     return style

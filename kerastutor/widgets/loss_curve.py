@@ -16,9 +16,10 @@ next `fit` are drawn after the ones before, with a dashed line where each
 `fit` began, as the model itself continues from its trained weights. To
 start afresh, make a new LossCurve.
 
-A loss that is not a number (NaN, or infinite) is not drawn: the line has a
-gap there, a red mark on the top edge shows the epoch, and a note under the
-chart says what the value was. When the loss turns NaN in the middle of an
+A loss that is not a number (NaN, infinite, or a logged value that is no
+number at all, such as a string a custom callback put in the logs) is not
+drawn: the line has a gap there, a red mark on the top edge shows the epoch,
+and a note under the chart says what the value was; the chart keeps drawing. When the loss turns NaN in the middle of an
 epoch and `fit` stops with an error, the note says in which epoch and batch.
 """
 
@@ -29,7 +30,22 @@ import ipywidgets
 
 from kerastutor.callbacks import Callback
 from kerastutor.training.progress import format_value, in_notebook
-from kerastutor.widgets._render import FONT, error_box, esc, svg, svg_text
+from kerastutor.widgets._render import (
+    BACKGROUND,
+    BRAND,
+    ERROR,
+    FAINT,
+    FONT,
+    GRID,
+    MUTED,
+    TEXT,
+    WARN,
+    error_box,
+    esc,
+    svg,
+    svg_text,
+    with_static_hint,
+)
 
 __all__ = ["LossCurve"]
 
@@ -39,7 +55,7 @@ PLOT_TOP, PLOT_BOTTOM = 34, 190
 NOTES_TOP, NOTE_LINES, NOTE_WIDTH = 238, 3, 76  # red notes under the chart: where, how many
 COLUMNS = 2  # panels per row
 MARKERS_UP_TO = 30  # draw a dot at each epoch while there are at most this many
-TRAIN_COLOUR, VALIDATION_COLOUR, PROBLEM_COLOUR = "#1f77b4", "#ff7f0e", "#d62728"
+TRAIN_COLOUR, VALIDATION_COLOUR, PROBLEM_COLOUR = BRAND, WARN, ERROR
 
 
 class LossCurve(Callback):
@@ -122,9 +138,7 @@ class LossCurve(Callback):
     def _repr_mimebundle_(self, **kwargs):
         """Shown in Jupyter as the live widget, with our own stable text for other front ends."""
         self._shown = True
-        bundle = self.view._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = repr(self)
-        return bundle
+        return with_static_hint(self.view._repr_mimebundle_(**kwargs), repr(self))
 
     # ------------------------------------------------------------ callback hooks
 
@@ -149,7 +163,7 @@ class LossCurve(Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         loss = (logs or {}).get("loss")
-        if loss is not None and not math.isfinite(loss):
+        if _is_number(loss) and not _finite(loss):
             # TerminateOnNaN is about to stop fit: say where, while the widget still updates.
             self._stop_note = (
                 f"fit stopped: the loss became {loss} in epoch {len(self._epoch_logs) + 1}, "
@@ -200,7 +214,9 @@ class LossCurve(Callback):
                 series[key] = points
         last_epoch = max(len(self._epoch_logs), self._planned)
         x_low, x_high = (1, last_epoch) if last_epoch >= 2 else (0.5, 1.5)
-        finite = [value for points in series.values() for _, value in points if _finite(value)]
+        finite = [
+            float(value) for points in series.values() for _, value in points if _finite(value)
+        ]
         y_ticks = nice_ticks(min(finite), max(finite)) if finite else [0.0, 0.5, 1.0]
         y_low, y_high = y_ticks[0], y_ticks[-1]
 
@@ -212,7 +228,7 @@ class LossCurve(Callback):
 
         parts = [
             f'<rect x="0.5" y="0.5" width="{PANEL_WIDTH - 1}" height="{PANEL_HEIGHT - 1}" '
-            'fill="#fff" stroke="#ddd"/>',
+            f'style="fill:{BACKGROUND};stroke:{GRID};"/>',
             svg_text(10, 20, quantity, anchor="start", size=13, bold=True),
         ]
         parts += _axes(y_ticks, to_y, epoch_ticks(x_low, x_high), to_x)
@@ -221,15 +237,15 @@ class LossCurve(Callback):
                 x = to_x(start + 0.5)
                 parts.append(
                     f'<line class="kt-fit-start" x1="{x:.1f}" y1="{PLOT_TOP}" x2="{x:.1f}" '
-                    f'y2="{PLOT_BOTTOM}" stroke="#999" stroke-dasharray="3 3"/>'
+                    f'y2="{PLOT_BOTTOM}" style="stroke:{FAINT};" stroke-dasharray="3 3"/>'
                 )
-                parts.append(svg_text(x + 3, PLOT_TOP + 10, f"fit {number}", "#777", "start", 10))
+                parts.append(svg_text(x + 3, PLOT_TOP + 10, f"fit {number}", MUTED, "start", 10))
         for key, points in series.items():
             parts += _line(key, points, to_x, to_y, markers=last_epoch <= MARKERS_UP_TO)
         parts += _legend(quantity, series)
         if not self._epoch_logs:
             middle = ((PLOT_LEFT + PLOT_RIGHT) / 2, (PLOT_TOP + PLOT_BOTTOM) / 2)
-            parts.append(svg_text(*middle, "drawn after each epoch of fit", "#888"))
+            parts.append(svg_text(*middle, "drawn after each epoch of fit", MUTED))
         parts += _notes(self._notes(quantity, series))
         return "".join(parts)
 
@@ -239,7 +255,7 @@ class LossCurve(Callback):
         for key, points in series.items():
             bad = [(epoch, value) for epoch, value in points if not _finite(value)]
             if bad:
-                where = ", ".join(f"{value} at epoch {epoch}" for epoch, value in bad[:3])
+                where = ", ".join(f"{_shown(value)} at epoch {epoch}" for epoch, value in bad[:3])
                 more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
                 notes.append(f"{key}: {where}{more}, not drawn")
         if self._epoch_logs and not series:
@@ -257,7 +273,24 @@ class LossCurve(Callback):
 
 
 def _finite(value):
-    return math.isfinite(float(value))
+    """True for a finite number (a Python or NumPy scalar); False for NaN, inf and non-numbers."""
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError, OverflowError):  # a str, None, a list, an array of many
+        return False
+
+
+def _is_number(value):
+    try:
+        float(value)
+        return True
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def _shown(value):
+    """A logged value for a note: numbers as they are, anything else with its type."""
+    return str(value) if _is_number(value) else f"{value!r} ({type(value).__name__}, not a number)"
 
 
 def _finite_runs(points):
@@ -265,7 +298,7 @@ def _finite_runs(points):
     runs, current = [], []
     for epoch, value in points:
         if _finite(value):
-            current.append((epoch, value))
+            current.append((epoch, float(value)))
         elif current:
             runs.append(current)
             current = []
@@ -309,21 +342,21 @@ def _axes(y_ticks, to_y, x_ticks, to_x):
     for value in y_ticks:
         y = to_y(value)
         parts.append(
-            f'<line x1="{PLOT_LEFT}" y1="{y:.1f}" x2="{PLOT_RIGHT}" y2="{y:.1f}" stroke="#eee"/>'
+            f'<line x1="{PLOT_LEFT}" y1="{y:.1f}" x2="{PLOT_RIGHT}" y2="{y:.1f}" style="stroke:{GRID};"/>'
         )
-        parts.append(svg_text(PLOT_LEFT - 5, y + 4, format_tick(value, step), "#444", "end", 10))
+        parts.append(svg_text(PLOT_LEFT - 5, y + 4, format_tick(value, step), MUTED, "end", 10))
     for epoch in x_ticks:
         x = to_x(epoch)
         parts.append(
             f'<line x1="{x:.1f}" y1="{PLOT_BOTTOM}" x2="{x:.1f}" y2="{PLOT_BOTTOM + 4}" '
-            'stroke="#444"/>'
+            f'style="stroke:{MUTED};"/>'
         )
-        parts.append(svg_text(x, PLOT_BOTTOM + 16, str(epoch), "#444", size=10))
+        parts.append(svg_text(x, PLOT_BOTTOM + 16, str(epoch), MUTED, size=10))
     parts.append(
         f'<polyline class="kt-axes" points="{PLOT_LEFT},{PLOT_TOP} {PLOT_LEFT},{PLOT_BOTTOM} '
-        f'{PLOT_RIGHT},{PLOT_BOTTOM}" fill="none" stroke="#444"/>'
+        f'{PLOT_RIGHT},{PLOT_BOTTOM}" style="fill:none;stroke:{MUTED};"/>'
     )
-    parts.append(svg_text((PLOT_LEFT + PLOT_RIGHT) / 2, PLOT_BOTTOM + 30, "epoch", "#444"))
+    parts.append(svg_text((PLOT_LEFT + PLOT_RIGHT) / 2, PLOT_BOTTOM + 30, "epoch", MUTED))
     return parts
 
 
@@ -342,11 +375,11 @@ def _line(key, points, to_x, to_y, markers):
         coordinates = " ".join(f"{to_x(epoch):.1f},{to_y(value):.1f}" for epoch, value in run)
         parts.append(
             f'<polyline class="kt-line" data-key="{esc(key)}" points="{coordinates}" '
-            f'fill="none" stroke="{colour}" stroke-width="2"{dash}/>'
+            f'style="fill:none;stroke:{colour};" stroke-width="2"{dash}/>'
         )
         if markers:
             parts += [
-                f'<circle cx="{to_x(epoch):.1f}" cy="{to_y(value):.1f}" r="2.5" fill="{colour}"/>'
+                f'<circle cx="{to_x(epoch):.1f}" cy="{to_y(value):.1f}" r="2.5" style="fill:{colour};"/>'
                 for epoch, value in run
             ]
     for epoch, value in points:
@@ -354,7 +387,7 @@ def _line(key, points, to_x, to_y, markers):
             x = to_x(epoch)
             parts.append(
                 f'<line class="kt-not-finite" x1="{x:.1f}" y1="{PLOT_TOP - 4}" x2="{x:.1f}" '
-                f'y2="{PLOT_TOP + 6}" stroke="{PROBLEM_COLOUR}" stroke-width="2"/>'
+                f'y2="{PLOT_TOP + 6}" style="stroke:{PROBLEM_COLOUR};" stroke-width="2"/>'
             )
     return parts
 
@@ -366,7 +399,7 @@ def _notes(notes):
         lines = lines[: NOTE_LINES - 1] + [lines[NOTE_LINES - 1][: NOTE_WIDTH - 2] + " …"]
     return [
         f'<text class="kt-note" x="8" y="{NOTES_TOP + 12 * row}" font-size="10" '
-        f'fill="{PROBLEM_COLOUR}">{esc(line)}</text>'
+        f'style="fill:{PROBLEM_COLOUR};">{esc(line)}</text>'
         for row, line in enumerate(lines)
     ]
 
@@ -377,11 +410,11 @@ def _legend(title, series):
     for key, points in series.items():
         colour, dash = _stroke(key)
         value = points[-1][1]
-        label = f"{key} {format_value(value) if _finite(value) else value}"
+        label = f"{key} {format_value(float(value)) if _finite(value) else _shown(value)}"
         parts.append(
-            f'<line x1="{x}" y1="16" x2="{x + 20}" y2="16" stroke="{colour}" stroke-width="2"'
+            f'<line x1="{x}" y1="16" x2="{x + 20}" y2="16" style="stroke:{colour};" stroke-width="2"'
             f"{dash}/>"
         )
-        parts.append(svg_text(x + 24, 20, label, "#222", "start", 11))
+        parts.append(svg_text(x + 24, 20, label, TEXT, "start", 11))
         x += 24 + 6.5 * len(label) + 14
     return parts

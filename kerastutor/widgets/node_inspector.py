@@ -5,7 +5,8 @@ call, node 1 for the second, ... Each node has its own input and output
 shapes; the weights belong to the layer, so every node uses the same ones.
 The inspector shows both, and adds a row by itself when the layer is called
 again in a later cell: the engine tells it (`layer.add_node_listener`), the
-widget never polls.
+widget never polls. The layer holds the inspector weakly, and re-running the
+cell that made an inspector replaces it, so re-runs leave no dead listeners.
 """
 
 import ipywidgets
@@ -16,13 +17,19 @@ from kerastutor.engine.summary import type_name
 from kerastutor.utils.model_graph import describe_call
 from kerastutor.widgets._render import (
     HIGHLIGHT,
+    LAYER_FILL,
     MONO,
+    MUTED,
+    PANEL,
+    TEXT,
     WidgetBase,
+    checked_value,
     error_box,
     esc,
     format_shapes,
     node_colour,
     node_tint,
+    on_light,
     svg,
     svg_arrow,
     svg_box,
@@ -58,10 +65,9 @@ class NodeInspector(WidgetBase):
             )
         self.layer = layer
         self.node_picker = ipywidgets.Dropdown(description="node", options=[], disabled=True)
-        self._listener = self._on_new_node
         super().__init__([self.node_picker])
         self._update_picker(select_last=True)
-        layer.add_node_listener(self._listener)
+        self.listen_to(layer, "_on_new_node")
 
     @property
     def selected_node(self):
@@ -69,15 +75,27 @@ class NodeInspector(WidgetBase):
         return self.node_picker.value
 
     def select(self, node_index):
-        """Highlight node `node_index` (as choosing it in the drop-down does)."""
-        self.node_picker.value = node_index
+        """Highlight node `node_index` (as choosing it in the drop-down does).
 
-    def close(self):
-        """Stop listening to the layer and close the widget."""
-        listener = getattr(self, "_listener", None)  # absent if __init__ refused the layer
-        if listener is not None:
-            self.layer.remove_node_listener(listener)
-        super().close()
+        Raises:
+            ValueError: the layer has no node `node_index`.
+            TypeError: `node_index` is not an int.
+        """
+        count = len(self.layer.inbound_nodes)
+        if count == 0:
+            raise ValueError(
+                f"NodeInspector({self.layer.name}) has no `node` to select yet, received "
+                f"{node_index!r}: the layer has never been called on a symbolic tensor. "
+                f"Call it, e.g. `{self.layer.name}(Input(shape=...))`, and that call is node 0."
+            )
+        if not isinstance(node_index, int) or isinstance(node_index, bool):
+            raise TypeError(
+                f"NodeInspector's `node` takes a node index, an int from 0 to {count - 1}; "
+                f"received {type(node_index).__name__} {node_index!r}."
+            )
+        why = f"{self.layer.name} has {count} node(s), numbered in call order from 0."
+        value = checked_value("NodeInspector", "node", self.node_picker, node_index, why)
+        self.node_picker.value = value
 
     def __repr__(self):
         nodes = len(self.layer.inbound_nodes)
@@ -151,7 +169,7 @@ class NodeInspector(WidgetBase):
                     esc(format_shapes(input_masks)) + " / " + esc(format_shapes(output_masks)),
                 ]
             )
-            styles.append(f"background:{HIGHLIGHT};font-weight:bold;" if selected else "")
+            styles.append(f"{on_light(HIGHLIGHT)}font-weight:bold;" if selected else "")
             classes.append("kt-node kt-selected" if selected else "kt-node")
         headers = ["node", "called on", "input shape", "output shape", "mask in / out"]
         return table(headers, rows, styles, classes, caption="Nodes: one per call")
@@ -169,7 +187,7 @@ class NodeInspector(WidgetBase):
         ]
         return (
             f'<div class="kt-details" style="margin:4px 0;">Node {index} in code:'
-            f'<pre style="{MONO}margin:2px 0;background:#f6f6f6;padding:4px;">'
+            f'<pre style="{MONO}margin:2px 0;background:{PANEL};color:{TEXT};padding:4px;">'
             + esc("\n".join(lines))
             + "</pre></div>"
         )
@@ -211,7 +229,7 @@ class NodeInspector(WidgetBase):
         width = 720
         box_x, box_width = 300, 120
         elements = [
-            svg_box(box_x, 10, box_width, height - 20, self.layer.name, "#fde2c4", bold=True)
+            svg_box(box_x, 10, box_width, height - 20, self.layer.name, LAYER_FILL, bold=True)
         ]
         for row, node in enumerate(shown):
             y = 10 + row_height * row + row_height / 2 + 2
@@ -221,20 +239,18 @@ class NodeInspector(WidgetBase):
             source = describe_call(node) or "(no inputs)"
             elements.append(svg_text(8, y - 4, source, colour, anchor="start", bold=selected))
             elements.append(
-                svg_text(
-                    8, y + 9, format_shapes(node.input_shapes), "#444", anchor="start", size=10
-                )
+                svg_text(8, y + 9, format_shapes(node.input_shapes), MUTED, anchor="start", size=10)
             )
             elements.append(svg_arrow(190, y, box_x - 2, y, colour, weight))
             elements.append(svg_arrow(box_x + box_width + 2, y, 520, y, colour, weight))
             outputs = ", ".join(_tensor_names(node))
             elements.append(svg_text(528, y - 4, outputs, colour, anchor="start", bold=selected))
             elements.append(
-                svg_text(528, y + 9, format_shapes(node.output_shapes), "#444", "start", size=10)
+                svg_text(528, y + 9, format_shapes(node.output_shapes), MUTED, "start", size=10)
             )
             elements.append(
-                f'<circle cx="{box_x + 14}" cy="{y}" r="9" fill="{node_tint(node.index)}" '
-                f'stroke="{colour}"/>'
+                f'<circle cx="{box_x + 14}" cy="{y}" r="9" '
+                f'style="fill:{node_tint(node.index)};stroke:{colour};"/>'
                 + svg_text(box_x + 14, y + 4, str(node.index), colour, size=10, bold=True)
             )
         more = ""

@@ -34,8 +34,18 @@ from kerastutor.layers.dense import Dense
 from kerastutor.layers.time_distributed import TimeDistributed
 from kerastutor.utils.model_graph import collect_graph, describe_call
 from kerastutor.widgets._render import (
+    BACKWARD_FILL,
+    BOX_FILL,
+    BRAND,
+    FAINT,
+    LAYER_FILL,
     MONO,
+    MUTED,
+    PANEL,
+    SUCCESS,
+    TEXT,
     WidgetBase,
+    checked_value,
     error_box,
     esc,
     format_shapes,
@@ -45,13 +55,14 @@ from kerastutor.widgets._render import (
     svg_box,
     svg_text,
     table,
+    unknown_control,
 )
 
 __all__ = ["SequenceView"]
 
-_RETURNED = "#1f77b4"
-_NOT_RETURNED = "#bbbbbb"
-_STATE = "#2ca02c"
+_RETURNED = BRAND  # an output the call returns
+_NOT_RETURNED = FAINT  # computed, but not returned
+_STATE = SUCCESS  # states carried in (initial_state) or returned (return_state)
 
 
 def _is_recurrent(layer):
@@ -89,9 +100,10 @@ class SequenceView(WidgetBase):
             layer's last call, else 4).
         features: features per timestep (default: from the layer's last call,
             else 8).
-        dense_units: units of a Dense applied after the layer; 0 for none
-            (default: the Dense that follows it in the model; 0 in a model
-            where none follows; 5 for a layer on its own).
+        dense_units: units of a Dense drawn after the layer; 0 for none
+            (default: the units of the Dense that follows it in the model or
+            in your graph; 0 when none follows, so no Dense is drawn that
+            your code does not have).
     """
 
     kind = traitlets.Unicode("recurrent")  # 'recurrent', 'bidirectional' or 'time_distributed'
@@ -140,7 +152,11 @@ class SequenceView(WidgetBase):
         self.timesteps = ipywidgets.IntSlider(min=1, max=50, description="timesteps", style=style)
         self.features = ipywidgets.IntSlider(min=1, max=512, description="features", style=style)
         self.dense_units = ipywidgets.IntSlider(
-            min=0, max=256, description="Dense units after (0: none)", style=style
+            min=0,
+            max=256,
+            description="Dense units after (0: none)",
+            style=style,
+            layout={"width": "420px", "min_width": "420px"},  # room for its long label
         )
         self._given = {"timesteps": timesteps, "features": features, "dense_units": dense_units}
         self._load_layer_settings()
@@ -163,9 +179,33 @@ class SequenceView(WidgetBase):
         return self.candidates[self.layer_picker.value]
 
     def set(self, **values):
-        """Change controls from code, e.g. `view.set(return_state=True)`."""
+        """Change controls from code, e.g. `view.set(return_state=True)`.
+
+        Every name and value is checked before any control changes.
+
+        Raises:
+            ValueError: a name that is not a control, or a value outside its range.
+            TypeError: a value of the wrong type for its control.
+        """
+        controls = {
+            "layer": self.layer_picker,
+            "return_sequences": self.return_sequences,
+            "return_state": self.return_state,
+            "initial_state": self.initial_state,
+            "timesteps": self.timesteps,
+            "features": self.features,
+            "dense_units": self.dense_units,
+        }
+        checked = {}
         for name, value in values.items():
-            getattr(self, name).value = value
+            if name not in controls:
+                raise unknown_control("SequenceView", name, controls)
+            if name == "layer" and isinstance(value, str):  # a layer's name picks it too
+                names = [layer.name for layer in self.candidates]
+                value = names.index(value) if value in names else value
+            checked[name] = checked_value("SequenceView", name, controls[name], value)
+        for name, value in checked.items():
+            controls[name].value = value
 
     def __repr__(self):
         if self.kind == "time_distributed":
@@ -214,7 +254,7 @@ class SequenceView(WidgetBase):
         dense_units = self._given["dense_units"]
         if dense_units is None:
             dense = self._dense_after(node)
-            dense_units = dense.units if dense is not None else 0 if self.model else 5
+            dense_units = dense.units if dense is not None else 0
         for checkbox in (self.return_sequences, self.return_state, self.initial_state):
             checkbox.layout.display = "none" if recurrent is None else None
         with self.quiet():
@@ -235,7 +275,11 @@ class SequenceView(WidgetBase):
         return nodes[-1] if nodes else None
 
     def _consumers(self, tensor):
-        nodes = self._graph.nodes if self._graph else []
+        """The calls that take `tensor`: in the model, or (a layer on its own) in any graph."""
+        if self._graph is not None:
+            nodes = self._graph.nodes
+        else:  # the engine links each node to the nodes that consume its outputs
+            nodes = self.layer._outbound_nodes
         return [n for n in nodes if any(t is tensor for t in n.input_tensors)]
 
     def _dense_after(self, node):
@@ -329,7 +373,7 @@ class SequenceView(WidgetBase):
         if self.error:
             return error_box("This layer's options could not be shown", self.error)
         parts = [
-            f'<pre class="kt-code" style="{MONO}background:#f6f6f6;padding:4px;margin:2px 0;">'
+            f'<pre class="kt-code" style="{MONO}background:{PANEL};color:{TEXT};padding:4px;margin:2px 0;">'
             f"{esc(self._code())}</pre>",
             self._picture(),
             self._outputs_table(),
@@ -497,24 +541,24 @@ def _one_row_picture(view, labels):
         elements.append(
             svg_arrow(40, cell_y + 22, _LEFT - 2, cell_y + 22, _NOT_RETURNED, 1.5, dashed=True)
         )
-        elements.append(svg_text(40, cell_y + 12, _start_at_zeros(view), "#777", "start"))
+        elements.append(svg_text(40, cell_y + 12, _start_at_zeros(view), FAINT, "start"))
     else:
         note = f"the same {view.layer_type} weights at every timestep; nothing passes between steps"
-        elements.append(svg_text(_LEFT, top - 6 if dense else 12, note, "#444", "start", bold=True))
+        elements.append(svg_text(_LEFT, top - 6 if dense else 12, note, MUTED, "start", bold=True))
     for i, t in enumerate(labels):
         x, centre = _column(i)
         if t is None:
-            elements.append(svg_text(centre, cell_y + 26, "\u2026", "#444", size=22))
+            elements.append(svg_text(centre, cell_y + 26, "\u2026", MUTED, size=22))
             continue
         returned = sequences or t == steps
-        elements.append(svg_box(x, cell_y, _CELL, 44, f"{view.layer_type} t={t}", "#fde2c4"))
-        elements.append(svg_arrow(centre, cell_y + 100, centre, cell_y + 46, "#444"))
-        elements.append(svg_text(centre, cell_y + 114, f"x[:, {t - 1}]", "#444"))
+        elements.append(svg_box(x, cell_y, _CELL, 44, f"{view.layer_type} t={t}", LAYER_FILL))
+        elements.append(svg_arrow(centre, cell_y + 100, centre, cell_y + 46, MUTED))
+        elements.append(svg_text(centre, cell_y + 114, f"x[:, {t - 1}]", MUTED))
         if recurrent and i + 1 < len(labels):
             elements.append(
                 svg_arrow(x + _CELL + 2, cell_y + 22, x + _CELL + _GAP - 2, cell_y + 22)
             )
-            elements.append(svg_text(x + _CELL + _GAP / 2, cell_y + 15, carried, "#444"))
+            elements.append(svg_text(x + _CELL + _GAP / 2, cell_y + 15, carried, MUTED))
         colour = _RETURNED if returned else _NOT_RETURNED
         elements.append(
             svg_arrow(
@@ -530,8 +574,8 @@ def _one_row_picture(view, labels):
         name = f"h{t}" if recurrent else f"y{t}"
         elements.append(svg_text(centre + 4, cell_y - 46, name, colour, "start", bold=returned))
         if dense and returned:
-            elements.append(svg_box(x, top - 64, _CELL, 26, f"Dense({dense})", "#dbe9f6"))
-            elements.append(svg_arrow(centre, cell_y - 52, centre, top - 36, "#444"))
+            elements.append(svg_box(x, top - 64, _CELL, 26, f"Dense({dense})", BOX_FILL))
+            elements.append(svg_arrow(centre, cell_y - 52, centre, top - 36, MUTED))
     if recurrent:
         end = _LEFT + len(labels) * (_CELL + _GAP) - _GAP
         state = view.return_state.value
@@ -573,19 +617,19 @@ def _bidirectional_picture(view, labels):
     for i, t in enumerate(labels):
         x, centre = _column(i)
         if t is None:
-            elements.append(svg_text(centre, forward_y + 26, "\u2026", "#444", size=22))
-            elements.append(svg_text(centre, backward_y + 26, "\u2026", "#444", size=22))
+            elements.append(svg_text(centre, forward_y + 26, "\u2026", MUTED, size=22))
+            elements.append(svg_text(centre, backward_y + 26, "\u2026", MUTED, size=22))
             continue
         elements.append(
-            svg_box(x, forward_y, _CELL, 44, f"{view.layer_type} \u2192 t={t}", "#fde2c4")
+            svg_box(x, forward_y, _CELL, 44, f"{view.layer_type} \u2192 t={t}", LAYER_FILL)
         )
         elements.append(
-            svg_box(x, backward_y, _CELL, 44, f"{view.layer_type} \u2190 t={t}", "#e6dcf0")
+            svg_box(x, backward_y, _CELL, 44, f"{view.layer_type} \u2190 t={t}", BACKWARD_FILL)
         )
         middle = (forward_y + 44 + backward_y) / 2
-        elements.append(svg_text(centre, middle + 4, f"x[:, {t - 1}]", "#444"))
-        elements.append(svg_arrow(centre, middle - 8, centre, forward_y + 46, "#444"))
-        elements.append(svg_arrow(centre, middle + 10, centre, backward_y - 2, "#444"))
+        elements.append(svg_text(centre, middle + 4, f"x[:, {t - 1}]", MUTED))
+        elements.append(svg_arrow(centre, middle - 8, centre, forward_y + 46, MUTED))
+        elements.append(svg_arrow(centre, middle + 10, centre, backward_y - 2, MUTED))
         if i + 1 < len(labels):
             elements.append(
                 svg_arrow(x + _CELL + 2, forward_y + 22, x + _CELL + _GAP - 2, forward_y + 22)
@@ -593,8 +637,8 @@ def _bidirectional_picture(view, labels):
             elements.append(
                 svg_arrow(x + _CELL + _GAP - 2, backward_y + 22, x + _CELL + 2, backward_y + 22)
             )
-            elements.append(svg_text(x + _CELL + _GAP / 2, forward_y + 15, carried, "#444"))
-            elements.append(svg_text(x + _CELL + _GAP / 2, backward_y + 15, carried, "#444"))
+            elements.append(svg_text(x + _CELL + _GAP / 2, forward_y + 15, carried, MUTED))
+            elements.append(svg_text(x + _CELL + _GAP / 2, backward_y + 15, carried, MUTED))
         for row_y, arrow, last, up in (
             (forward_y, "\u2192", steps, True),
             (backward_y, "\u2190", 1, False),

@@ -9,9 +9,11 @@ is explained inside the widget: which layer, which node, the shapes, and the
 layer's own reason. The widget keeps working, whatever the function raises.
 """
 
+import linecache
 import traceback
 
 import ipywidgets
+import traitlets
 
 from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.functional import Functional
@@ -23,14 +25,19 @@ from kerastutor.engine.tree import flatten, map_structure
 from kerastutor.utils.model_graph import collect_graph, describe_call
 from kerastutor.widgets._render import (
     CHANGED,
+    ERROR_FILL,
+    ERROR_TITLE,
     MONO,
     WidgetBase,
+    checked_value,
     error_box,
     esc,
     format_shapes,
     node_colour,
+    on_light,
     sandbox,
     table,
+    unknown_control,
 )
 
 __all__ = ["ShapeFlow"]
@@ -89,14 +96,29 @@ class ShapeFlow(WidgetBase):
         return {name: control.value for name, control in self.control_widgets.items()}
 
     def set(self, **values):
-        """Change controls from code, as moving them would (one render per value)."""
+        """Change controls from code, as moving them would (one render per value).
+
+        Every name and value is checked before any control changes.
+
+        Raises:
+            ValueError: a name that is not a control, or a value outside its range.
+            TypeError: a value of the wrong type for its control.
+        """
+        checked = {}
         for name, value in values.items():
             if name not in self.control_widgets:
+                raise unknown_control("ShapeFlow", name, self.control_widgets)
+            why = "Make the ShapeFlow with a (min, max) tuple for that argument to widen it."
+            checked[name] = checked_value("ShapeFlow", name, self.control_widgets[name], value, why)
+        for name, value in checked.items():
+            control = self.control_widgets[name]
+            try:
+                control.value = value
+            except traitlets.TraitError as error:  # a control of your own that refuses it
                 raise ValueError(
-                    f"ShapeFlow has no control {name!r}; its controls are "
-                    f"{', '.join(self.control_widgets)}."
-                )
-            self.control_widgets[name].value = value
+                    f"ShapeFlow's `{name}` control ({type(control).__name__}) cannot take "
+                    f"{value!r}: {error}"
+                ) from None
 
     def __repr__(self):
         arguments = ", ".join(f"{k}={v!r}" for k, v in self.values.items())
@@ -168,19 +190,20 @@ class ShapeFlow(WidgetBase):
             name = f"{row['layer']} ({row['class']})"
             if row["shared"]:
                 name += f" node {row['node']}"
+            # A shared layer's calls take their node's colour; others the row's own text colour.
+            colour = f"color:{node_colour(row['node'])};" if row["shared"] else ""
             cells.append(
                 [
                     str(step),
-                    f'<span style="color:{node_colour(row["node"]) if row["shared"] else "#222"};'
-                    f'font-weight:bold;">{esc(name)}</span>',
+                    f'<span style="{colour}font-weight:bold;">{esc(name)}</span>',
                     f'<span style="{MONO}">{esc(row["called_on"] or "-")}</span>',
                     esc(format_shapes(row["input_shapes"])),
                     "rejected" if rejected else esc(format_shapes(row["output_shapes"])),
                 ]
             )
-            style = f"background:{CHANGED};" if changed else ""
+            style = on_light(CHANGED) if changed else ""
             if rejected:
-                style = "background:#fdecea;color:#a31515;font-weight:bold;"
+                style = f"{on_light(ERROR_FILL)}color:{ERROR_TITLE};font-weight:bold;"
             styles.append(style + ("opacity:0.5;" if faded else ""))
             classes.append(
                 "kt-call kt-rejected"
@@ -344,16 +367,25 @@ def _describe_failure(error):
     failure = {"type": type(error).__name__, "message": str(error).strip() or repr(error)}
     failing = None
     raised_by_kerastutor = False
-    for frame, _ in traceback.walk_tb(error.__traceback__):
+    learners_line = None  # the last line of the learner's code the error passed through
+    for frame, line_number in traceback.walk_tb(error.__traceback__):
         raised_by_kerastutor = frame.f_globals.get("__name__", "").startswith("kerastutor.")
+        if not raised_by_kerastutor:
+            code = linecache.getline(frame.f_code.co_filename, line_number).strip()
+            learners_line = (frame.f_code.co_name, line_number, code)
         layer = frame.f_locals.get("self")
         if frame.f_code.co_name in ("__call__", "_call_symbolic") and isinstance(layer, Layer):
             if failing is None or failing[0] is not layer:
                 failing = (layer, frame.f_locals.get("inputs"))
     if raised_by_kerastutor and isinstance(error, (ValueError, TypeError)):
         failure["title"] = "Keras would reject this wiring"
-    else:
+    elif raised_by_kerastutor:
         failure["title"] = f"The build function raised {type(error).__name__}"
+    else:  # the learner's own code failed before (or without) any layer refusing anything
+        failure["title"] = f"A Python error in your code: {type(error).__name__}"
+        failure["python_error"] = True
+        if learners_line is not None:
+            failure["where"] = learners_line
     if failing is not None:
         layer, inputs = failing
         tensors = [t for t in flatten(inputs) if isinstance(t, KerasTensor)]
@@ -374,6 +406,8 @@ def _describe_failure(error):
 
 
 def _failure_html(failure):
+    if failure.get("python_error"):
+        return _python_error_html(failure)
     lines = []
     if "layer" in failure:
         lines.append(
@@ -385,4 +419,19 @@ def _failure_html(failure):
         failure["title"],
         "\n".join(lines),
         "Nothing is broken: change a control to try another wiring.",
+    )
+
+
+def _python_error_html(failure):
+    """A plain Python bug in the learner's function: their line and Python's message."""
+    lines = [f"{failure['type']}: {failure['message']}"]
+    if "where" in failure:
+        function, line_number, code = failure["where"]
+        lines.append(f"in {function}, line {line_number}:    {code}")
+    return error_box(
+        failure["title"],
+        "\n".join(lines),
+        "This is not a wiring Keras rejects: Python stopped inside your function, before "
+        "any layer could check the shapes. Fix that line, run the cell again, and the "
+        "shapes appear here.",
     )

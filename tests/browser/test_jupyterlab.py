@@ -15,7 +15,15 @@ logged value), and then acts as a learner would:
 * moves the EmbeddingLookup's position slider with the keyboard: the
   highlighted index, row of W and output change;
 * switches the ConvView's padding from 'valid' to 'same': the explanation and
-  the output size change.
+  the output size change;
+* switches JupyterLab to its dark theme (the `apputils:change-theme` command,
+  as Settings > Theme does) and checks that the widgets' text still stands
+  out from what is behind it: the contrast of the computed text and
+  background colours of highlighted rows, table headers, code, error boxes
+  and SVG labels, in both themes (WCAG's ratio; 4.5 is its minimum for text).
+
+Screenshots of every widget cell, in both themes, are kept in
+test-artifacts/ (`jupyterlab_light_*.png`, `jupyterlab_dark_*.png`).
 
 Screenshots are kept in test-artifacts/ (gitignored). Needs: the pip
 packages jupyterlab, ipywidgets and playwright, and Debian's chromium
@@ -89,6 +97,84 @@ def run_all_cells(page, cells, expect):
     pytest.fail("JupyterLab did not start running the cells after Run > Run All Cells.")
 
 
+# WCAG's contrast ratio of an element's text (or SVG fill) against what is behind it: the
+# first ancestor with a background, or the light fill of the SVG box the text sits in.
+CONTRAST_JS = """
+(element) => {
+  const parse = (colour) => {
+    const match = colour && colour.match(/rgba?\\(([^)]+)\\)/);
+    if (!match) return null;
+    const parts = match[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
+    return {r: parts[0], g: parts[1], b: parts[2], a: parts.length > 3 ? parts[3] : 1};
+  };
+  const behind = (node) => {
+    for (let n = node; n; n = n.parentElement) {
+      const colour = parse(getComputedStyle(n).backgroundColor);
+      if (colour && colour.a > 0) return colour;
+    }
+    return {r: 255, g: 255, b: 255, a: 1};
+  };
+  const isSvg = element instanceof SVGElement;
+  let background = behind(isSvg ? element.closest("svg").parentElement : element);
+  const box = isSvg && element.previousElementSibling;
+  if (box && box.tagName === "rect") {
+    const fill = parse(getComputedStyle(box).fill);
+    if (fill) background = fill;
+  }
+  const raw = parse(isSvg ? getComputedStyle(element).fill : getComputedStyle(element).color);
+  const mix = (f, b) => ({
+    r: f.r * f.a + b.r * (1 - f.a), g: f.g * f.a + b.g * (1 - f.a), b: f.b * f.a + b.b * (1 - f.a),
+  });
+  const text = mix(raw, background);
+  const luminance = (c) => {
+    const [r, g, b] = [c.r, c.g, c.b].map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [light, dark] = [luminance(text), luminance(background)].sort((a, b) => b - a);
+  return {ratio: (light + 0.05) / (dark + 0.05), background: luminance(background)};
+}
+"""
+
+
+def contrasts(cells):
+    """The text contrast of the widgets' parts that the dark theme once made unreadable."""
+    inspector, lookup, sequence, flow = cells.nth(2), cells.nth(6), cells.nth(7), cells.nth(8)
+    parts = {
+        "inspector summary": inspector.locator(".widget-html-content div div").first,
+        "inspector highlighted row": inspector.locator("tr.kt-selected td").nth(2),
+        "inspector table header": inspector.locator("th").first,
+        "inspector code": inspector.locator(".kt-details pre"),
+        "inspector svg label": inspector.locator("svg text", has_text="(None, 280, 16)").first,
+        "inspector svg layer box": inspector.locator("svg rect + text").first,
+        "lookup highlighted row": lookup.locator("tr.kt-row.kt-selected td").first,
+        "lookup heat-map cell": lookup.locator("tr.kt-output td span").first,
+        "sequence code": sequence.locator(".kt-code"),
+        "sequence svg label": sequence.locator("svg text", has_text="x[:, 0]").first,
+        "shape flow error box": flow.locator(".kt-error div").nth(1),
+        "loss curve label": cells.nth(9).locator(".kt-loss-curve svg text").first,
+    }
+    return {name: part.evaluate(CONTRAST_JS) for name, part in parts.items()}
+
+
+def check_contrast(cells, theme):
+    measured = contrasts(cells)
+    low = {name: round(m["ratio"], 2) for name, m in measured.items() if m["ratio"] < 4.5}
+    assert not low, f"text hard to read in the {theme} theme (contrast below 4.5): {low}"
+    return measured
+
+
+def screenshot_cells(cells, theme):
+    names = {2: "node_inspector", 6: "embedding_lookup", 7: "sequence_view", 8: "shape_flow"}
+    names.update({9: "training", 10: "conv_view"})
+    for index, name in names.items():
+        cells.nth(index).scroll_into_view_if_needed()
+        cells.nth(index).screenshot(path=str(ARTIFACTS / f"jupyterlab_{theme}_{name}.png"))
+    return [f"jupyterlab_{theme}_{name}.png" for name in names.values()]
+
+
 def svg_of(data_uri):
     """The SVG text of an <img src="data:image/svg+xml,..."> (JupyterLab draws SVG as images)."""
     header, _, payload = data_uri.partition(",")
@@ -159,6 +245,7 @@ def jupyterlab(tmp_path):
         "--LabApp.news_url=",
         "--LabApp.extension_manager=readonly",
         "--ServerApp.terminals_enabled=False",
+        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: the theme command
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # CI containers run as root
@@ -278,15 +365,35 @@ def test_widgets_update_in_jupyterlab(jupyterlab, tmp_path):
             expect(conv_view).to_contain_text("output (5, 5, 1)")
             conv_view.scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / "jupyterlab_conv_view.png"))
+
+            # 5. Both themes: every widget's text stands out from its background.
+            light = check_contrast(cells, "light")
+            shots = screenshot_cells(cells, "light")
+            page.evaluate(
+                "() => window.jupyterapp.commands.execute('apputils:change-theme', "
+                "{theme: 'JupyterLab Dark'})"
+            )
+            page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'")
+            page.wait_for_function(  # the theme's CSS has arrived: the notebook is dark
+                "() => getComputedStyle(document.querySelector('.jp-Notebook')).backgroundColor"
+                ".match(/\\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b) < 200"
+            )
+            dark = check_contrast(cells, "dark")
+            # The dark theme really is dark behind the summary, and light behind highlights.
+            assert dark["inspector summary"]["background"] < 0.05
+            assert light["inspector summary"]["background"] > 0.8
+            assert dark["inspector highlighted row"]["background"] > 0.5
+            shots += screenshot_cells(cells, "dark")
+            page.screenshot(path=str(ARTIFACTS / "jupyterlab_dark_page.png"))
         except (Exception, pytest.fail.Exception):
             page.screenshot(path=str(ARTIFACTS / "jupyterlab_widgets_failure.png"))
             raise
         finally:
             browser.close()
-    for name in (
+    for name in shots + [
         "jupyterlab_node_inspector.png",
         "jupyterlab_widgets.png",
         "jupyterlab_training.png",
         "jupyterlab_conv_view.png",
-    ):
+    ]:
         assert (ARTIFACTS / name).stat().st_size > 10_000

@@ -122,9 +122,17 @@ def test_output_position_sliders_follow_the_output_size():
     assert (view.row, view.col) == (1, 1)  # ... and the chosen cell moves inside the output
     view.row = 0  # the trait moves its slider
     assert view.row_slider.value == 0
-    view.select(row=9, col=-1, filter=5)  # kept inside the output, as the sliders keep it
-    assert (view.row, view.col, view.filter) == (1, 0, 0) and view.error is None
-    assert view.engine_value == view.cell_value
+    with pytest.raises(
+        ValueError,
+        match=r"ConvView's `row` slider takes an int from 0 to 1; "
+        r"received 9\. The output is \(2, 2, 1\)",
+    ):
+        view.select(row=9, col=-1, filter=5)  # refused, not clamped: nothing changes
+    assert (view.row, view.col, view.filter) == (0, 1, 0) and view.error is None
+    with pytest.raises(TypeError, match=r"`col` slider takes an int from 0 to 1; received str '1'"):
+        view.select(col="1")
+    view.select(row=1, col=0)
+    assert (view.row, view.col) == (1, 0) and view.engine_value == view.cell_value
 
 
 def test_a_trained_layer_shows_its_trained_weights_and_refresh_reads_new_ones():

@@ -117,3 +117,34 @@ def test_constructor_arguments_are_checked():
         EmbeddingLookup("embedding", [1])
     with pytest.raises(ValueError, match="received an array of shape"):
         EmbeddingLookup(Embedding(3, 2), np.zeros((1, 2, 2), dtype=int))
+
+
+def test_a_100k_by_300_table_redraws_fast_and_never_builds_the_full_one_hot():
+    import statistics
+    import time
+    import tracemalloc
+
+    layer = Embedding(100_000, 300)
+    lookup = EmbeddingLookup(layer, np.arange(0, 100_000, 5_000))
+    lookup.show_one_hot()
+    times = []
+    for position in [1, 2, 3, 4, 5, 6, 7, 8, 9, 0]:
+        start = time.perf_counter()
+        lookup.select(position)
+        times.append((time.perf_counter() - start) * 1000)
+    assert statistics.median(times) < 30, times
+    tracemalloc.start()
+    try:
+        lookup.select(11)
+        lookup.show_one_hot(False)
+        lookup.refresh()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50e6, f"{peak / 1e6:.0f} MB: W (120 MB) or a one-hot was copied"
+    assert "one-hot(indices): (20, 100000)" not in lookup.html  # the toggle is off now
+    lookup.show_one_hot()
+    html = lookup.html
+    assert "one-hot(indices): (20, 100000)" in html and "are equal" in html
+    assert "288 more dims" in html and "position 11 holds index 55000" in html
+    assert f"W[55000] = [{layer.get_weights()[0][55000, 0]:.3f}," in html

@@ -13,6 +13,7 @@ from kerastutor.optimizers import SGD
 from kerastutor.utils import set_random_seed
 from kerastutor.widgets import LossCurve
 from kerastutor.widgets import loss_curve as module
+from kerastutor.widgets._render import STATIC_HINT
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -91,7 +92,9 @@ def test_a_tiny_known_history_gives_these_exact_points():
     # x: epochs 1..3 span the plot's width, 56..384; y: ticks 0.4..1.0 span 190 (bottom)..34 (top).
     assert polylines(chart, "loss") == [[(56.0, 34.0), (220.0, 138.0), (384.0, 190.0)]]
     assert polylines(chart, "val_loss") == [[(56.0, 34.0), (220.0, 86.0), (384.0, 138.0)]]
-    assert 'data-key="val_loss" points="56.0,34.0 220.0,86.0 384.0,138.0" fill="none" ' in chart
+    assert (
+        'data-key="val_loss" points="56.0,34.0 220.0,86.0 384.0,138.0" style="fill:none;' in chart
+    )
     assert 'stroke-dasharray="6 3"' in chart  # validation dashed
     assert y_tick_labels(chart) == [0.4, 0.6, 0.8, 1.0]
     assert re.findall(r'text-anchor="middle" font-size="10"[^>]*>(\d+)</text>', chart) == [
@@ -325,7 +328,7 @@ def test_shows_itself_once_when_training_begins_inside_jupyter():
     model.fit(x, y, epochs=1, verbose=0, callbacks=[curve])
     assert shown == [curve]
     bundle = curve._repr_mimebundle_()
-    assert bundle["text/plain"] == "LossCurve(loss: 2 epochs in 2 fits)"
+    assert bundle["text/plain"] == f"LossCurve(loss: 2 epochs in 2 fits)\n{STATIC_HINT}"
     assert bundle[WIDGET_VIEW]["model_id"] == curve.view.model_id
 
 
@@ -349,15 +352,30 @@ def test_a_metric_fit_does_not_log_gets_a_note_not_an_error():
     assert polylines(curve.html, "loss")
 
 
-def test_a_drawing_error_shows_in_the_widget_and_training_goes_on():
+def test_a_spoilt_log_value_is_noted_and_training_and_drawing_go_on():
     model = small_model(metrics=())
     x, y = small_data()
     curve = LossCurve(metrics=["mae"])
     spoil = LambdaCallback(on_epoch_end=lambda epoch, logs: logs.update(mae="not a number"))
     history = model.fit(x, y, epochs=2, verbose=0, callbacks=[spoil, curve])
     assert len(history.history["loss"]) == 2
+    assert "kt-error" not in curve.html and len(polylines(curve.html, "loss")) == 1
+    assert "(str, not a number) at epoch 1" in panel(curve, "mae")
+
+
+def test_a_drawing_error_shows_in_the_widget_and_training_goes_on(monkeypatch):
+    model = small_model(metrics=())
+    x, y = small_data()
+    curve = LossCurve()
+
+    def broken(quantity):
+        raise ValueError("drawing failed")
+
+    monkeypatch.setattr(curve, "_panel", broken)
+    history = model.fit(x, y, epochs=2, verbose=0, callbacks=[curve])
+    assert len(history.history["loss"]) == 2
     assert "kt-error" in curve.html and "The loss curve could not be drawn" in curve.html
-    assert "ValueError" in curve.html
+    assert "ValueError: drawing failed" in curve.html
 
 
 def test_metrics_must_be_names():
@@ -367,3 +385,26 @@ def test_metrics_must_be_names():
         TypeError, match=r"list of names of logged values, such as \['accuracy'\], received 3"
     ):
         LossCurve(metrics=3)
+
+
+def test_a_logged_value_that_is_no_number_is_noted_and_the_chart_keeps_drawing():
+    curve = LossCurve(metrics=["accuracy"], display=lambda widget: None)
+    curve.on_train_begin()
+    curve.on_train_batch_end(0, {"loss": "oops"})  # a callback's stray string: fit goes on
+    logs = [
+        {"loss": 1.0, "accuracy": 0.5},
+        {"loss": "oops", "accuracy": None},
+        {"loss": np.float32(0.5), "accuracy": [0.7, 0.8]},
+        {"loss": 0.25, "accuracy": 0.9},
+    ]
+    for epoch, values in enumerate(logs):
+        curve.on_epoch_end(epoch, values)
+    assert "kt-error" not in curve.html and "fit stopped" not in curve.html
+    chart = panel(curve, "loss")
+    assert polylines(chart, "loss") == [[(56.0, 34.0)], [(274.7, 131.5), (384.0, 180.2)]]
+    assert "loss: &#x27;oops&#x27; (str, not a number) at epoch 2, not drawn" in chart
+    accuracy = panel(curve, "accuracy")
+    assert "None (NoneType, not a number) at epoch 2" in accuracy
+    assert "[0.7, 0.8] (list, not a" in accuracy and "number) at epoch 3, not drawn" in accuracy
+    assert len(polylines(accuracy, "accuracy")) == 2
+    assert repr(curve) == "LossCurve(loss, accuracy: 4 epochs in 1 fit)"

@@ -20,6 +20,7 @@ from kerastutor.layers import (
 )
 from kerastutor.models import Model
 from kerastutor.widgets import SequenceView
+from kerastutor.widgets._render import BRAND, FAINT
 
 
 def test_seed_003_decoder_starts_from_the_models_own_options(seed003):
@@ -63,11 +64,11 @@ def test_toggles_change_the_returned_structure(seed003):
 
 def test_returned_steps_are_drawn_in_the_returned_colour():
     view = SequenceView(LSTM(16), timesteps=3, features=5, dense_units=0)
-    h_labels = re.findall(r'fill="(#[0-9a-f]+)" font-weight="(\w+)">h(\d)</text>', view.html)
+    h_labels = re.findall(r'style="fill:([^;]+);" font-weight="(\w+)">h(\d)</text>', view.html)
     assert h_labels == [
-        ("#bbbbbb", "normal", "1"),
-        ("#bbbbbb", "normal", "2"),
-        ("#1f77b4", "bold", "3"),
+        (FAINT, "normal", "1"),
+        (FAINT, "normal", "2"),
+        (BRAND, "bold", "3"),
     ]
 
 
@@ -145,7 +146,8 @@ def test_time_distributed_shows_one_layer_per_timestep_and_no_state():
 def test_a_layer_never_called_uses_defaults_and_is_not_changed():
     lstm = LSTM(8)
     view = SequenceView(lstm)
-    assert (view.timesteps.value, view.features.value, view.dense_units.value) == (4, 8, 5)
+    assert (view.timesteps.value, view.features.value, view.dense_units.value) == (4, 8, 0)
+    assert "Dense(" not in view.html  # no Dense is drawn that the code does not have
     assert lstm.inbound_nodes == [] and not lstm.built
     lstm(Input(shape=(6, 3)))
     assert SequenceView(lstm).features.value == 3
@@ -164,3 +166,23 @@ def test_options_that_cannot_be_built_show_an_error_in_the_widget():
     view = SequenceView(TimeDistributed(Conv2D(2, 3)), dense_units=0)
     assert view.error is not None and "rank 4" in view.error
     assert "kt-error" in view.html
+
+
+def test_a_seq2seq_encoder_with_no_dense_after_it_is_drawn_without_one():
+    encoder_inputs = Input(shape=(None, 10))
+    encoder = LSTM(32, return_state=True)
+    _, state_h, state_c = encoder(encoder_inputs)
+    decoder_lstm = LSTM(32, return_sequences=True)
+    decoder_outputs = decoder_lstm(Input(shape=(None, 12)), initial_state=[state_h, state_c])
+    Dense(12, activation="softmax")(decoder_outputs)
+    view = SequenceView(encoder)
+    assert view.dense_units.value == 0 and view.dense_shape is None
+    assert "Dense(" not in view.html and "kt-dense" not in view.html
+    decoder = SequenceView(decoder_lstm)  # the decoder has one: its units
+    assert decoder.dense_units.value == 12 and "Dense(12)" in decoder.html
+
+
+def test_the_dense_units_slider_has_room_for_its_label():
+    view = SequenceView(LSTM(4))
+    width = int(view.dense_units.layout.width.removesuffix("px"))
+    assert width >= 400 and view.dense_units.layout.min_width == view.dense_units.layout.width

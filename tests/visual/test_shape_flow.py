@@ -112,8 +112,10 @@ def test_the_learners_own_bug_is_shown_too():
         return Dense(units)(undefined_tensor)  # noqa: F821 - the learner's typo
 
     flow = ShapeFlow(wiring, units=3)
-    assert flow.error["title"] == "The build function raised NameError"
-    assert "undefined_tensor" in flow.html
+    assert flow.error["title"] == "A Python error in your code: NameError"
+    assert "NameError: name &#x27;undefined_tensor&#x27; is not defined" in flow.html
+    assert "in wiring, line" in flow.html and "return Dense(units)(undefined_tensor)" in flow.html
+    assert "Nothing is broken" not in flow.html and "not a wiring Keras rejects" in flow.html
     flow.set(units=4)
     assert flow.error["type"] == "NameError"
 

@@ -4,14 +4,32 @@ Every control of every widget is set to random valid values (sliders
 anywhere in their range, any option, any checkbox state), including values
 whose wiring Keras rejects. After each change the widget must still render,
 say something sensible, and keep a stable repr.
+
+Then hypothesis assigns anything at all through each widget's Python API
+(`set`, `select`, `show_one_hot`, log values for LossCurve): out-of-range
+numbers, wrong types, NaN, strings, None, misspelt control names. Each
+assignment either takes effect, or raises a ValueError/TypeError (never a
+bare TraitError) that names the widget, the control and the value received,
+and leaves the widget exactly as it was.
 """
 
 import ipywidgets
 import numpy as np
+import traitlets
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import kerastutor as keras
 from kerastutor.layers import LSTM, AveragePooling2D, Conv1D, Conv2D, Dense, Input, MaxPooling2D
-from kerastutor.widgets import ConvView, EmbeddingLookup, NodeInspector, SequenceView, ShapeFlow
+from kerastutor.widgets import (
+    ConvView,
+    EmbeddingLookup,
+    LossCurve,
+    NodeInspector,
+    SequenceView,
+    ShapeFlow,
+)
+from kerastutor.widgets.loss_curve import _finite_runs
 
 
 def random_value(control, rng):
@@ -200,3 +218,184 @@ def test_conv_view_of_a_conv1d_survives_random_paddings_strides_and_dilations():
         assert abs(view.cell_value - view.engine_value) < 1e-5
         if view.padding == "causal":
             assert max(view.taps) == view.col * view.strides[0]  # never a later step
+
+
+# ---------------------------------------------------------------- anything, through the API
+
+ANYTHING = st.one_of(
+    st.integers(-3, 300),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.none(),
+    st.text(max_size=4),
+    st.tuples(st.integers(0, 3), st.integers(0, 3)),
+)
+FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def assign(widget, action, widget_name, name, value):
+    """Do `action()`; on refusal, check the error teaches and nothing changed. True if taken."""
+    before = (repr(widget), widget.html)
+    try:
+        action()
+    except (ValueError, TypeError) as error:
+        assert not isinstance(error, traitlets.TraitError), error
+        message = str(error)
+        assert message.startswith(widget_name), message
+        assert repr(name) in message or f"`{name}`" in message, message
+        assert "received" in message or "Did you mean" in message or "no control" in message
+        assert (repr(widget), widget.html) == before, "a refused assignment changed the widget"
+        return False
+    assert "could not be drawn" not in widget.html and "Traceback" not in widget.html
+    assert repr(widget).startswith(widget_name)
+    return True
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["units", "deep", "rate", "activation", "unit", "x"]), ANYTHING),
+        max_size=6,
+    )
+)
+def test_shape_flow_takes_or_explains_anything_set_from_code(assignments):
+    flow = ShapeFlow(
+        lambda units, deep, rate, activation: Dense(units, activation=activation)(
+            Input(shape=(3,)) if not deep else Dense(2)(Input(shape=(3,)))
+        ),
+        units=4,
+        deep=False,
+        rate=0.5,
+        activation="relu",
+    )
+    for name, value in assignments:
+        if assign(
+            flow, lambda name=name, value=value: flow.set(**{name: value}), "ShapeFlow", name, value
+        ):
+            assert flow.values[name] == value
+            if name == "activation" and flow.error is not None:  # the engine explains inside
+                assert "kt-error" in flow.html
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                [
+                    "layer",
+                    "return_sequences",
+                    "return_state",
+                    "initial_state",
+                    "timesteps",
+                    "features",
+                    "dense_units",
+                    "return_sequence",
+                    "units",
+                ]
+            ),
+            ANYTHING,
+        ),
+        max_size=6,
+    )
+)
+def test_sequence_view_takes_or_explains_anything_set_from_code(assignments):
+    view = SequenceView(LSTM(3), timesteps=4, features=2)
+    for name, value in assignments:
+        if assign(
+            view,
+            lambda name=name, value=value: view.set(**{name: value}),
+            "SequenceView",
+            name,
+            value,
+        ):
+            assert "kt-error" not in view.html
+
+
+@FUZZ
+@given(
+    st.lists(st.tuples(st.sampled_from(["position", "sample", "as one-hot"]), ANYTHING), max_size=6)
+)
+def test_embedding_lookup_takes_or_explains_anything_set_from_code(assignments):
+    lookup = EmbeddingLookup(keras.layers.Embedding(8, 3), [[1, 2, 3, 4], [5, 6, 7, 0]])
+    actions = {
+        "position": lambda value: lookup.select(value),
+        "sample": lambda value: lookup.select(0, sample=value),
+        "as one-hot": lambda value: lookup.show_one_hot(value),
+    }
+    for name, value in assignments:
+        if assign(
+            lookup,
+            lambda name=name, value=value: actions[name](value),
+            "EmbeddingLookup",
+            name,
+            value,
+        ):
+            assert f"so output[{lookup.position}] = W[{lookup.selected_row}]" in lookup.html
+
+
+@FUZZ
+@given(st.lists(ANYTHING, max_size=6), st.integers(0, 3))
+def test_node_inspector_takes_or_explains_any_node_index(values, calls):
+    lstm = LSTM(2)
+    inspector = NodeInspector(lstm)
+    for steps in range(calls):
+        lstm(Input(shape=(steps + 1, 2)))
+    for value in values:
+        if assign(
+            inspector, lambda value=value: inspector.select(value), "NodeInspector", "node", value
+        ):
+            assert inspector.selected_node == value
+            assert f"get_input_shape_at({value})" in inspector.html
+
+
+@FUZZ
+@given(
+    st.lists(st.tuples(st.sampled_from(["row", "col", "filter", "sample"]), ANYTHING), max_size=6)
+)
+def test_conv_view_takes_or_explains_any_cell(assignments):
+    view = ConvView(Conv2D(2, 3), np.arange(50.0).reshape(2, 5, 5, 1))
+    for name, value in assignments:
+        if assign(
+            view,
+            lambda name=name, value=value: view.select(**{name: value}),
+            "ConvView",
+            name,
+            value,
+        ):
+            assert value is None or getattr(view, name) == value  # None: left as it is
+            assert abs(view.cell_value - view.engine_value) < 1e-4
+
+
+@FUZZ
+@given(st.lists(st.one_of(ANYTHING, st.lists(st.floats(), max_size=2)), min_size=1, max_size=8))
+def test_loss_curve_keeps_drawing_whatever_is_logged(values):
+    curve = LossCurve(metrics=["mae"], display=lambda widget: None)
+    curve.on_train_begin()
+    for epoch, value in enumerate(values):
+        curve.on_train_batch_end(0, {"loss": value})
+        curve.on_epoch_end(epoch, {"loss": value, "mae": 0.5})
+    assert "kt-error" not in curve.html
+    assert (
+        repr(curve)
+        == f"LossCurve(loss, mae: {len(values)} epoch{'s' * (len(values) != 1)} in 1 fit)"
+    )
+    runs = _finite_runs(list(enumerate(values, start=1)))
+    assert curve.html.count('class="kt-line" data-key="loss"') == len(runs)
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["row", "col", "filter", "padding", "strides"]), ANYTHING),
+        max_size=6,
+    )
+)
+def test_conv_view_state_set_from_code_is_taken_or_explained(assignments):
+    view = ConvView(Conv2D(2, 3), np.arange(25.0).reshape(5, 5, 1))
+    for name, value in assignments:
+        if assign(
+            view, lambda name=name, value=value: setattr(view, name, value), "ConvView", name, value
+        ):
+            assert getattr(view, name) == value
+            assert (view.error is None) != ("kt-error" in view.html)  # refusals explained inside
