@@ -489,10 +489,12 @@ class GradientTape:
         self._used = True
         if isinstance(sources, dict):
             keys = list(sources)
-            return dict(zip(keys, self.gradient(target, [sources[k] for k in keys])))
+            return dict(zip(keys, self._gradients(target, [sources[k] for k in keys])))
         if isinstance(sources, Tensor):
-            return self.gradient(target, [sources])[0]
-        sources = list(sources)
+            return self._gradients(target, [sources])[0]
+        return self._gradients(target, list(sources))
+
+    def _gradients(self, target, sources):
         if not isinstance(target, Tensor):  # nothing recorded: the target is a constant
             return [None] * len(sources)
         # Backward fills `.grad` in place: keep what a PyTorch-style `backward()`

@@ -15,9 +15,12 @@ you gave (an array, a list, a dict by input name).
 
 As in Keras 3, with `steps_per_epoch` the next epoch continues where the last
 one stopped, and data that runs out before `steps_per_epoch` ends the epoch
-early with Keras's warning "Your input ran out of data".
+early with Keras's warning "Your input ran out of data". A finite generator
+read to its end replays only its first two batches in later epochs (Keras
+reads them ahead and keeps them).
 """
 
+import itertools
 import warnings
 
 import numpy as np
@@ -33,6 +36,8 @@ __all__ = [
     "class_weight_to_sample_weights",
     "is_generator",
 ]
+
+PEEKED_BATCHES = 2  # Keras's NUM_BATCHES_FOR_TENSOR_SPEC
 
 RAN_OUT = (
     "Your input ran out of data; interrupting training. Make sure that your dataset or "
@@ -86,8 +91,14 @@ def class_weight_to_sample_weights(y, class_weight):
     if y.ndim > 1:
         y = np.argmax(y, axis=-1) if y.shape[-1] != 1 else y[..., 0]
     classes = np.round(y).astype("int64")
-    if classes.ndim > 1:  # a sequence of labels per sample: Keras takes the last axis's argmax
-        classes = classes.reshape(len(classes), -1)[:, -1]
+    if classes.ndim > 1:  # Keras fails here too (int() of an array)
+        raise ValueError(
+            f"`class_weight` needs one class per sample, but the targets have shape "
+            f"{np.shape(y)[:1] + np.shape(classes)[1:]} after taking each sample's class: one "
+            "label per timestep. Turn the class weights into per-timestep sample weights "
+            "instead: sample_weight = np.vectorize(class_weight.get)(labels), shape "
+            "(samples, timesteps)."
+        )
     weights = [float(class_weight.get(int(c), 1.0)) for c in classes]
     return np.asarray(weights, dtype="float32")
 
@@ -137,6 +148,10 @@ class EpochIterator:
             self._size = data.num_batches
         elif is_generator(data):
             self._size = None
+            # Keras reads the first two batches ahead (to learn their shapes) and
+            # starts every pass with them again: after a finite generator runs
+            # out, later epochs still see those two. Kept, so the numbers agree.
+            self._first_batches = list(itertools.islice(data, PEEKED_BATCHES))
         else:
             self._count = len(flatten(data[0])[0])
             self._size = -(-self._count // batch_size)
@@ -146,6 +161,10 @@ class EpochIterator:
         """Batches per epoch, or None when unknown (a generator without `steps_per_epoch`)."""
         return self.steps_per_epoch or self._size
 
+    def reset(self):
+        """Start the next epoch from the first batch (evaluate does, each time it runs)."""
+        self._iterator = None
+
     def epoch(self):
         """Yield `(step, data)` for one epoch; warn and stop early if the data runs out."""
         if isinstance(self.source, PyDataset):
@@ -153,6 +172,7 @@ class EpochIterator:
         if self._iterator is None or self.steps_per_epoch is None:
             self._iterator, self._seen = self._batches(), 0
         steps = range(self.steps_per_epoch) if self.steps_per_epoch else _count_up()
+        self.steps_run = 0  # how many batches this epoch had (a generator's count is found here)
         for step in steps:
             try:
                 data = next(self._iterator)
@@ -162,6 +182,7 @@ class EpochIterator:
                     warnings.warn(RAN_OUT, UserWarning, stacklevel=3)
                 break
             self._seen += 1
+            self.steps_run += 1
             yield step, data
         if self._size is not None and self._seen >= self._size:
             self._iterator = None  # every batch seen: the next epoch starts afresh
@@ -175,7 +196,8 @@ class EpochIterator:
                 order = random.generator().permutation(self._size)
             return (self.prepare_batch(self.source[int(i)]) for i in order)
         if is_generator(self.source):
-            return (self.prepare_batch(batch) for batch in self.source)
+            batches = itertools.chain(self._first_batches, self.source)
+            return (self.prepare_batch(batch) for batch in batches)
         return self._array_batches()
 
     def _array_batches(self):

@@ -34,22 +34,18 @@ over each epoch; callbacks are told what happened.
 Functional, the training from here.
 """
 
+import inspect
 import math
+import warnings
 
 import numpy as np
 
 from kerastutor import losses, ops, optimizers
 from kerastutor import metrics as metrics_module
 from kerastutor.autodiff import GradientTape, data_of
-from kerastutor.callbacks import (
-    CallbackList,
-    History,
-    TerminateOnNaN,
-    non_finite_loss_error,
-)
-from kerastutor.engine.functional import _check_finite, _check_same_length
+from kerastutor.callbacks import CallbackList, TerminateOnNaN, non_finite_loss_error
 from kerastutor.engine.tree import flatten, map_structure, pack_like
-from kerastutor.engine.validation import first_non_finite, positive_int
+from kerastutor.engine.validation import positive_int
 from kerastutor.training import data_adapter
 from kerastutor.training.compile_metrics import CompileMetrics
 from kerastutor.training.data_adapter import (
@@ -57,23 +53,31 @@ from kerastutor.training.data_adapter import (
     is_generator,
     unpack_x_y_sample_weight,
 )
-from kerastutor.training.progress import ProgressBar, TextBar
+from kerastutor.training.data_checks import (
+    TrainingData,
+    _train_validation_split,
+    _unpack_validation_data,
+)
+from kerastutor.training.progress import TextBar
 
 __all__ = ["Trainer"]
 
 
-class Trainer:
+class Trainer(TrainingData):
     """Mixin giving a functional model `compile`, `fit`, `evaluate`, `train_on_batch`, `test_on_batch`."""
 
     compiled = False
     optimizer = None
     loss = None
-    stop_training = False
+    stop_training = False  # a callback sets these to end fit / evaluate / predict early
+    stop_evaluating = False
+    stop_predicting = False
     history = None
     # An epoch to resume from, set by a callback in on_train_begin (BackupAndRestore).
     _initial_epoch = None
     _loss_tracker = None
     _compile_metrics = None
+    _per_output_state = None
 
     # ------------------------------------------------------------ compile
 
@@ -83,6 +87,7 @@ class Trainer:
         loss=None,
         loss_weights=None,
         metrics=None,
+        weighted_metrics=None,
         run_eagerly=False,
         jit_compile="auto",
     ):
@@ -100,6 +105,8 @@ class Trainer:
                 the total loss is the weighted sum of the outputs' losses.
             metrics: a list such as ['accuracy', 'mae']; with several
                 outputs, a list with one entry per output or a dict.
+            weighted_metrics: like `metrics`, but weighted by `sample_weight`
+                or `class_weight` (`metrics` are not, as in Keras 3).
             run_eagerly, jit_compile: accepted so Keras code runs; kerastutor
                 always runs eagerly, in NumPy.
 
@@ -107,8 +114,29 @@ class Trainer:
             >>> model.compile(optimizer='rmsprop', loss='binary_crossentropy',
             ...               metrics=['accuracy'])  # doctest: +SKIP
         """
-        names = self._output_names()
         optimizer = optimizers.get(optimizer)
+        arguments = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics}
+        if weighted_metrics is not None:  # saved only when given
+            arguments["weighted_metrics"] = weighted_metrics
+        # A subclassed model learns its outputs on its first call: what each output
+        # gets is worked out then (as Keras builds its compiled loss on the first batch).
+        can_resolve = self.built or not self._has_own_call()
+        per_output = self._compile_per_output(**arguments) if can_resolve else None
+        self.optimizer = optimizer
+        self.loss = loss
+        self._compile_arguments = arguments
+        self._loss_tracker = metrics_module.Mean(name="loss")
+        self._output_masks = {}
+        self._per_output_state = None
+        self._compile_metrics = None
+        self._output_loss_trackers = []
+        if per_output is not None:
+            self._set_per_output(per_output)
+        self.compiled = True
+
+    def _compile_per_output(self, loss, loss_weights, metrics, weighted_metrics=None):
+        """Compile's loss, loss_weights and metrics resolved to one entry per output (all checked)."""
+        names = self._output_names()
         loss_list = self._per_output("loss", loss, names)
         loss_objects = [None if item is None else losses.get(item) for item in loss_list]
         weight_list = self._per_output("loss_weights", loss_weights, names)
@@ -122,24 +150,33 @@ class Trainer:
                     "metrics by keyword, metrics=[...].)"
                 )
         metric_lists = self._per_output("metrics", metrics, names, per_output_lists=True)
-        for identifiers in metric_lists:
+        weighted_lists = self._per_output(
+            "weighted_metrics", weighted_metrics, names, per_output_lists=True
+        )
+        for identifiers in metric_lists + weighted_lists:
             for identifier in identifiers:
                 metrics_module.check_identifier(identifier)
-        self.optimizer = optimizer
-        self.loss = loss
+        return names, loss_objects, weight_list, metric_lists, weighted_lists
+
+    def _set_per_output(self, per_output):
+        names, loss_objects, weight_list, metric_lists, weighted_lists = per_output
+        self._per_output_state = per_output
         self._loss_objects = loss_objects
         self._loss_weights = [1.0 if w is None else float(w) for w in weight_list]
         self._metric_identifiers = metric_lists
-        self._compile_arguments = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics}
-        self._loss_tracker = metrics_module.Mean(name="loss")
-        self._compile_metrics = CompileMetrics(self, metric_lists) if any(metric_lists) else None
+        self._compile_metrics = None
+        if any(metric_lists) or any(weighted_lists):
+            self._compile_metrics = CompileMetrics(self, metric_lists, weighted_lists)
         several = len(names) > 1
         self._output_loss_trackers = [
             metrics_module.Mean(name=f"{name}_loss") if several and item is not None else None
             for name, item in zip(names, loss_objects, strict=True)
         ]
-        self._output_masks = {}
-        self.compiled = True
+
+    def _resolve_compile(self):
+        """For a subclassed model compiled before its first call: resolve compile's arguments now."""
+        if self.compiled and self._per_output_state is None and self.built:
+            self._set_per_output(self._compile_per_output(**self._compile_arguments))
 
     def _output_names(self):
         """The names that `loss=`, `metrics=`, y and the history use for each output.
@@ -173,7 +210,7 @@ class Trainer:
                 if per_output_lists:
                     raise ValueError(
                         f"Model '{self.name}' has {count} outputs ({', '.join(names)}), so "
-                        f"`metrics` must be a list with one entry per output (each a metric "
+                        f"`{argument}` must be a list with one entry per output (each a metric "
                         f"or a list of metrics) or a dict by output name; received {value!r}."
                     )
                 raise ValueError(
@@ -199,230 +236,13 @@ class Trainer:
                 "loss='binary_crossentropy', metrics=['accuracy'])."
             )
 
+    def _has_default_train_step(self):
+        return type(self).train_step is Trainer.train_step
+
     def _has_compiled_loss(self):
+        if self._per_output_state is None:
+            return flatten(self._compile_arguments["loss"]) != [None]
         return any(loss is not None for loss in self._loss_objects)
-
-    # ------------------------------------------------------------ data
-
-    def _prepare(self, x, y, method, sample_weight=None, class_weight=None):
-        """Check x, y and the weights completely (nothing has changed yet).
-
-        Returns:
-            `(x, y, sample_weight)` as NumPy arrays in the structures given
-            (class weights turned into sample weights), for `EpochIterator`.
-        """
-        self._require_compiled(method)
-        if x is None:
-            raise ValueError(f"`{method}` needs the inputs x.")
-        if not self.built:
-            self.build(map_structure(lambda a: tuple(np.shape(a)), x))
-        x = map_structure(lambda a: np.asarray(data_of(a)), x)
-        x_arrays = [np.asarray(data_of(a)) for a in self._standardize_inputs(x)]
-        _check_same_length(self, x_arrays)
-        _check_finite(self, x_arrays)
-        count = len(x_arrays[0])
-        if y is None:
-            if sample_weight is not None or class_weight is not None:
-                raise ValueError(
-                    f"`{method}` received sample or class weights but no targets y: weights "
-                    "say how much each sample's loss counts, so they need the targets."
-                )
-            if self._has_compiled_loss() and type(self).train_step is Trainer.train_step:
-                raise ValueError(f"`{method}` needs both inputs x and targets y.")
-            return x, None, None
-        y_arrays = self._standardize_targets(y)
-        names = self._output_names()
-        for name, array in zip(names, y_arrays, strict=True):
-            if len(array) != count:
-                raise ValueError(
-                    f"x and y have different numbers of samples: x has {count}, the targets "
-                    f"y for output '{name}' have {len(array)}. Each sample needs one target."
-                )
-        for tensor, name, loss, array in zip(
-            self.outputs, names, self._loss_objects, y_arrays, strict=True
-        ):
-            where = f"output '{name}' (shape {tensor.shape})"
-            bad = first_non_finite(array)
-            if bad is not None:
-                raise ValueError(
-                    f"The targets y for {where} contain NaN or infinity, first at index "
-                    f"{bad[0]}. The loss would be NaN and every weight would become NaN."
-                )
-            if loss is not None:
-                loss.check_targets(array, tensor.shape, where)
-        if class_weight is not None:
-            sample_weight = self._class_weights_as_sample_weights(
-                y, y_arrays, sample_weight, class_weight
-            )
-        if sample_weight is not None:
-            self._check_sample_weight(sample_weight, y_arrays, count)
-            sample_weight = map_structure(lambda a: np.asarray(a, dtype="float32"), sample_weight)
-        y = map_structure(np.asarray, y)
-        return x, y, sample_weight
-
-    def _class_weights_as_sample_weights(self, y, y_arrays, sample_weight, class_weight):
-        """What `class_weight` means in Keras 3: a sample weight per sample, by its class."""
-        if sample_weight is not None:
-            raise ValueError(
-                "You cannot `class_weight` and `sample_weight` at the same time: both say how "
-                "much each sample counts. Fold the class weights into your sample weights "
-                "instead (multiply each sample's weight by its class's weight)."
-            )
-        if len(y_arrays) > 1 or isinstance(y, (list, tuple, dict)):
-            raise ValueError(
-                "`class_weight` is only supported for Models with a single output (Keras 3 "
-                f"refuses it for a list or dict of targets; model '{self.name}' received "
-                f"{type(y).__name__} targets). Pass `sample_weight` with one array per "
-                "output instead."
-            )
-        return data_adapter.class_weight_to_sample_weights(y_arrays[0], class_weight)
-
-    def _check_sample_weight(self, sample_weight, y_arrays, count):
-        names = self._output_names()
-        if isinstance(sample_weight, (list, tuple, dict)):
-            if isinstance(sample_weight, dict):
-                unknown = [key for key in sample_weight if key not in names]
-                if unknown:
-                    raise ValueError(
-                        f"`sample_weight` has keys {unknown} that are not outputs of model "
-                        f"'{self.name}'. The outputs are: {names}."
-                    )
-            elif len(sample_weight) != len(names):
-                raise ValueError(
-                    "You should provide one `sample_weight` array per output in `y`: model "
-                    f"'{self.name}' has {len(names)} output(s) ({', '.join(names)}), "
-                    f"`sample_weight` is a list of {len(sample_weight)}."
-                )
-        for name, weights in zip(names, self._weights_per_output(sample_weight), strict=True):
-            if weights is None:
-                continue
-            weights = np.asarray(weights)
-            if weights.ndim == 0 or weights.dtype.kind not in "biuf":
-                raise ValueError(
-                    f"`sample_weight` for output '{name}' must be numbers, one per sample "
-                    f"(shape ({count},)), received shape {weights.shape}, dtype {weights.dtype}."
-                )
-            if len(weights) != count:
-                raise ValueError(
-                    f"`sample_weight` for output '{name}' has {len(weights)} entries but x has "
-                    f"{count} samples: each sample needs exactly one weight (or one per "
-                    "timestep, shape (samples, timesteps))."
-                )
-            bad = first_non_finite(weights.astype("float64"))
-            if bad is not None:
-                raise ValueError(
-                    f"`sample_weight` for output '{name}' contains NaN or infinity, first at "
-                    f"index {bad[0]}: the loss would be NaN."
-                )
-        # The shape rule (per sample, or per timestep) is the loss's: try it now,
-        # on one sample, so that a bad shape fails before the first update.
-        for tensor, loss, array, weights in zip(
-            self.outputs, self._loss_objects, y_arrays, self._weights_per_output(sample_weight)
-        ):
-            if loss is not None and weights is not None:
-                # Loss values have one axis less than the output: (samples, timesteps, ...).
-                values_rank = max(len(tensor.shape) - 1, 1)
-                values_shape = (1, *np.shape(array)[1:values_rank])
-                losses._weights_for(np.asarray(weights)[:1], values_shape, np.float32)
-
-    def _prepare_batch(self, method, class_weight):
-        """The check each batch of a generator or PyDataset goes through, as `_prepare` does."""
-
-        def prepare(batch):
-            x, y, sample_weight = unpack_x_y_sample_weight(batch)
-            if class_weight is not None and sample_weight is not None:
-                raise ValueError(
-                    "You cannot specify `class_weight` and `sample_weight` at the same time: "
-                    "the data yields (x, y, sample_weight) batches and fit got class_weight."
-                )
-            prepared = self._prepare(x, y, method, sample_weight, class_weight)
-            return data_adapter.pack_x_y_sample_weight(*prepared)
-
-        return prepare
-
-    def _epoch_iterator(
-        self, x, y, sample_weight, class_weight, batch_size, steps, shuffle, method
-    ):
-        """An `EpochIterator` for this data, with every check that can be made now made."""
-        if class_weight is not None:
-            data_adapter.check_class_weight(class_weight)
-        if isinstance(x, data_adapter.PyDataset) or is_generator(x):
-            kind = "PyDataset" if isinstance(x, data_adapter.PyDataset) else "generator"
-            for argument, value in (("y", y), ("sample_weight", sample_weight)):
-                if value is not None:
-                    raise ValueError(
-                        f"`{argument}` argument is not supported when using a {kind} as x: "
-                        f"the {kind} yields (x, y) or (x, y, sample_weight) batches itself."
-                    )
-            self._require_compiled(method)
-            return EpochIterator(
-                x,
-                steps_per_epoch=steps,
-                shuffle=shuffle,
-                prepare_batch=self._prepare_batch(method, class_weight),
-            )
-        if batch_size is None:
-            count = len(flatten(x)[0]) if x is not None else 0
-            batch_size = math.ceil(count / steps) if steps else 32
-        owner = method if " " in method else f"{method}()"  # "fit()", or "fit (validation_data)"
-        batch_size = positive_int(owner, "batch_size", batch_size)
-        data = self._prepare(x, y, method, sample_weight, class_weight)
-        return EpochIterator(data, batch_size, steps_per_epoch=steps, shuffle=shuffle)
-
-    def _standardize_targets(self, y):
-        """One array per output, from an array, a list or a dict by output name."""
-        names = self._output_names()
-        if isinstance(y, dict):
-            missing = [name for name in names if name not in y]
-            if missing:
-                raise ValueError(f"The targets dict has no entry for output(s) {missing}.")
-            arrays = [y[name] for name in names]
-        elif len(names) == 1:
-            is_wrapped = isinstance(y, (list, tuple)) and len(y) == 1 and np.ndim(y[0]) > 0
-            arrays = [y[0] if is_wrapped else y]
-        elif isinstance(y, (list, tuple)) and len(y) == len(names):
-            arrays = list(y)
-        else:
-            raise ValueError(
-                f"Model '{self.name}' has {len(names)} outputs ({', '.join(names)}): pass y as "
-                f"a list of {len(names)} arrays, one per output in that order, or as a dict by "
-                "output name."
-            )
-        arrays = [np.asarray(data_of(a)) for a in arrays]
-        for name, array in zip(names, arrays, strict=True):
-            if array.dtype == object or array.ndim == 0:
-                raise ValueError(
-                    f"The targets y for output '{name}' must be a numeric array with one entry "
-                    f"per sample, received {type(y).__name__} giving shape {array.shape} and "
-                    f"dtype {array.dtype}."
-                )
-        return arrays
-
-    def _weights_per_output(self, sample_weight, masks=None):
-        """One weight array (or None) per output, from one array, a list or a dict.
-
-        With `masks` (for metrics, as Keras merges them): each output's mask,
-        as 0/1, times its sample weights.
-        """
-        names = self._output_names()
-        if isinstance(sample_weight, dict):
-            weights = [sample_weight.get(name) for name in names]
-        elif isinstance(sample_weight, (list, tuple)):
-            weights = list(sample_weight)
-        else:
-            weights = [sample_weight] * len(names)
-        if masks is None:
-            return weights
-        merged = []
-        for weight, mask in zip(weights, masks, strict=True):
-            if mask is not None:
-                mask = np.asarray(mask, dtype="float32")
-                if weight is not None:
-                    weight = mask * losses._weights_for(weight, mask.shape, np.float32)
-                else:
-                    weight = mask
-            merged.append(weight)
-        return merged
 
     # ------------------------------------------------------------ one step
 
@@ -449,7 +269,7 @@ class Trainer:
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         with GradientTape() as tape:
             y_pred = self._forward(x, training=True)
-            loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
+            loss = self._compute_loss(x, y, y_pred, sample_weight, training=True)
         self._loss_tracker.update_state(data_of(loss), sample_weight=_batch_size(x))
         # A non-finite loss would put NaN into every weight: skip the update and
         # let TerminateOnNaN (or train_on_batch) stop with an explanation.
@@ -463,7 +283,7 @@ class Trainer:
         """The loss and metrics on one batch, without training; returns the logs."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         y_pred = self._forward(x, training=False)
-        loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
+        loss = self._compute_loss(x, y, y_pred, sample_weight, training=False)
         self._loss_tracker.update_state(data_of(loss), sample_weight=_batch_size(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
@@ -494,7 +314,8 @@ class Trainer:
             total = self._compiled_loss(y, y_pred, sample_weight)
         # Regularization and `add_loss` penalties (`model.losses`) count too, as in Keras.
         for penalty in self.losses:
-            total = penalty if total is None else ops.add(total, ops.sum(penalty))
+            penalty = ops.sum(penalty)
+            total = penalty if total is None else ops.add(total, penalty)
         if total is None:
             raise ValueError(
                 f"Model '{self.name}': no loss to compute. Provide a `loss` argument in "
@@ -502,8 +323,15 @@ class Trainer:
             )
         return total
 
+    def _compute_loss(self, x, y, y_pred, sample_weight, training):
+        """`compute_loss`, also for an override written without `training` (before Keras 3.3)."""
+        if "training" in inspect.signature(self.compute_loss).parameters:
+            return self.compute_loss(x, y, y_pred, sample_weight, training=training)
+        return self.compute_loss(x, y, y_pred, sample_weight)
+
     def _compiled_loss(self, y, y_pred, sample_weight):
         """The loss of `compile(loss=...)`: each output's, weighted by `loss_weights`, summed."""
+        self._resolve_compile()
         if y is None:
             raise ValueError(
                 f"Model '{self.name}' was compiled with a loss, which needs targets y: pass "
@@ -536,6 +364,7 @@ class Trainer:
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         """Update the compiled metrics on a batch; return the results of `self.metrics`."""
         del x
+        self._resolve_compile()
         if self._compile_metrics is not None:
             self._compile_metrics.update_state(y, y_pred, sample_weight)
         return self.get_metrics_result()
@@ -560,6 +389,15 @@ class Trainer:
             if isinstance(value, metrics_module.Metric) and value not in found:
                 found.append(value)
         return found
+
+    @property
+    def trainable_variables(self):
+        """Keras 3's other name for `trainable_weights` (the guides use it in train_step)."""
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self):
+        return self.non_trainable_weights
 
     @property
     def metrics_names(self):
@@ -626,16 +464,20 @@ class Trainer:
         """The callbacks of one fit / evaluate / predict, with fit's defaults added."""
         if isinstance(callbacks, CallbackList):
             return callbacks
-        callback_list = list(callbacks or [])
-        if history:
-            if not any(isinstance(c, TerminateOnNaN) for c in callback_list):
-                callback_list.append(TerminateOnNaN(raise_error=True))
-            if verbose:
-                callback_list.append(ProgressBar(verbose))
-            self.history = History()
-            callback_list.append(self.history)
+        # None, one callback or a nested list: CallbackList flattens them, as Keras's does.
+        callback_list = callbacks if isinstance(callbacks, (list, tuple)) else [callbacks]
+        if history and not any(isinstance(c, TerminateOnNaN) for c in callback_list):
+            callback_list = [*callback_list, TerminateOnNaN(raise_error=True)]
+        # As Keras 3's: fit adds a History (the model's `history`) and a
+        # ProgbarLogger unless the list has its own.
         return CallbackList(
-            callback_list, self, {"verbose": verbose, "epochs": epochs, "steps": steps}
+            callback_list,
+            add_history=history,
+            add_progbar=history and verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=epochs,
+            steps=steps,
         )
 
     # ------------------------------------------------------------ fit
@@ -708,7 +550,7 @@ class Trainer:
         """
         self._require_compiled("fit")
         epochs = positive_int("fit()", "epochs", epochs, allow_zero=True)
-        verbose = _check_verbose(verbose)
+        _check_verbose(verbose)  # callbacks get it as given (params["verbose"] may be "auto")
         steps_per_epoch = positive_int("fit()", "steps_per_epoch", steps_per_epoch, allow_none=True)
         validation_steps = positive_int(
             "fit()", "validation_steps", validation_steps, allow_none=True
@@ -753,8 +595,7 @@ class Trainer:
                 callbacks.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
-            epoch_logs = dict(self._metrics_result_or_logs(logs))
-            epoch_logs = _pythonify_logs(epoch_logs)
+            epoch_logs = _pythonify_logs(self._metrics_result_or_logs(logs))
             if val_iterator is not None and _should_eval(epoch, validation_freq):
                 val_logs = self._evaluate_loop(val_iterator, callbacks)
                 epoch_logs.update({f"val_{key}": value for key, value in val_logs.items()})
@@ -768,6 +609,10 @@ class Trainer:
     # ------------------------------------------------------------ evaluate
 
     def _evaluate_loop(self, epoch_iterator, callbacks):
+        # As Keras's evaluate, each evaluation starts from the first batch, even
+        # with `validation_steps` (training continues where the last epoch stopped).
+        epoch_iterator.reset()
+        self.stop_evaluating = False
         callbacks.on_test_begin()
         logs = {}
         self.reset_metrics()
@@ -775,6 +620,8 @@ class Trainer:
             callbacks.on_test_batch_begin(step)
             logs = self._run_step(self.test_step, data, "evaluate")
             callbacks.on_test_batch_end(step, logs)
+            if self.stop_evaluating:
+                break
         logs = _pythonify_logs(self._metrics_result_or_logs(logs))
         callbacks.on_test_end(logs)
         return logs
@@ -804,16 +651,16 @@ class Trainer:
             or a dict with `return_dict=True`.
         """
         self._require_compiled("evaluate")
-        verbose = _check_verbose(verbose)
+        shown = _check_verbose(verbose)
         steps = positive_int("evaluate()", "steps", steps, allow_none=True)
         epoch_iterator = self._epoch_iterator(
             x, y, sample_weight, None, batch_size, steps, False, "evaluate"
         )
-        callbacks = self._callbacks(callbacks, 0, 1, epoch_iterator.num_batches)
+        callbacks = self._callbacks(callbacks, verbose, 1, epoch_iterator.num_batches)
         bar = TextBar(epoch_iterator.num_batches)
         logs = self._evaluate_loop(epoch_iterator, callbacks)
-        if verbose:
-            bar.finish(epoch_iterator.num_batches, logs)
+        if shown:
+            bar.finish(epoch_iterator.steps_run, logs)
         if return_dict:
             return logs
         return self._flatten_metrics_in_order(logs)
@@ -838,7 +685,7 @@ class Trainer:
             a list, or a dict for dict outputs.
         """
         # 'auto' stays quiet here (Keras draws a bar): lessons call predict often.
-        verbose = 0 if verbose == "auto" else _check_verbose(verbose)
+        shown = 0 if verbose == "auto" else _check_verbose(verbose)
         steps = positive_int("predict()", "steps", steps, allow_none=True)
         if isinstance(x, data_adapter.PyDataset) or is_generator(x):
             epoch_iterator = EpochIterator(
@@ -851,7 +698,7 @@ class Trainer:
             epoch_iterator = EpochIterator(
                 (self._check_predict_inputs(x), None, None), batch_size, steps_per_epoch=steps
             )
-        callbacks = self._callbacks(callbacks, 0, 1, epoch_iterator.num_batches)
+        callbacks = self._callbacks(callbacks, verbose, 1, epoch_iterator.num_batches)
         self.stop_predicting = False
         callbacks.on_predict_begin()
         pieces = []
@@ -866,25 +713,10 @@ class Trainer:
         if not pieces:
             raise ValueError(f"Model '{self.name}': `predict` received no data (an empty input).")
         outputs = [np.concatenate([p[i] for p in pieces]) for i in range(len(pieces[0]))]
-        if verbose:
+        if shown:
             sizes = f" of up to {batch_size}" if epoch_iterator.batch_size else ""
             print(f"predict: {len(outputs[0])} samples in {len(pieces)} batch(es){sizes}")
         return pack_like(batch_outputs, outputs)
-
-    def _prepare_predict_batch(self, batch):
-        """One batch of a generator or PyDataset: its x (a y in it is ignored), checked."""
-        x, _, _ = unpack_x_y_sample_weight(batch)
-        return (self._check_predict_inputs(x),)
-
-    def _check_predict_inputs(self, x):
-        """x as NumPy arrays in the structure given, checked before anything runs."""
-        if not self.built:
-            self.build(map_structure(lambda a: tuple(np.shape(a)), x))
-        x = map_structure(lambda a: np.asarray(data_of(a)), x)
-        arrays = self._standardize_inputs(x)
-        _check_same_length(self, arrays)
-        _check_finite(self, arrays)
-        return x
 
     # ------------------------------------------------------------ single batches
 
@@ -926,6 +758,11 @@ class Trainer:
 
     def compiled_loss(self, y, y_pred, sample_weight=None, regularization_losses=None):
         """Keras 2's name, kept by Keras 3 (deprecated there): `compute_loss(y=, y_pred=, ...)`."""
+        warnings.warn(
+            "`model.compiled_loss()` is deprecated. Instead, use "
+            "`model.compute_loss(x, y, y_pred, sample_weight, training)`.",
+            stacklevel=2,
+        )
         return self.compute_loss(y=y, y_pred=y_pred, sample_weight=sample_weight)
 
     @property
@@ -941,9 +778,11 @@ class Trainer:
             return None
         arguments = dict(self._compile_arguments)
         arguments["loss"] = _as_configs(arguments["loss"], losses.Loss, losses.serialize)
-        arguments["metrics"] = _as_configs(
-            arguments["metrics"], metrics_module.Metric, metrics_module.serialize
-        )
+        for key in ("metrics", "weighted_metrics"):
+            if key in arguments:
+                arguments[key] = _as_configs(
+                    arguments[key], metrics_module.Metric, metrics_module.serialize
+                )
         if not _is_plain_data(arguments):
             return None
         return {"optimizer": optimizers.serialize(self.optimizer), **arguments}
@@ -995,45 +834,6 @@ def _should_eval(epoch, validation_freq):
     return epoch in validation_freq
 
 
-def _unpack_validation_data(validation_data):
-    """`(x, y, sample_weight)` from fit's `validation_data`."""
-    if isinstance(validation_data, data_adapter.PyDataset) or is_generator(validation_data):
-        return validation_data, None, None
-    if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
-        length = len(validation_data) if hasattr(validation_data, "__len__") else "?"
-        raise ValueError(
-            "`validation_data` must be a tuple (x_val, y_val) or (x_val, y_val, "
-            f"val_sample_weight), received {type(validation_data).__name__} of length {length}."
-        )
-    return unpack_x_y_sample_weight(tuple(validation_data))
-
-
-def _train_validation_split(data, validation_split):
-    """Keras's split: the last `validation_split` of the samples, before any shuffling."""
-    x, y, sample_weight = data
-    if isinstance(x, data_adapter.PyDataset) or is_generator(x):
-        raise ValueError(
-            "`validation_split` is only supported for arrays: a generator or PyDataset "
-            "cannot be split. Pass `validation_data` instead."
-        )
-    count = len(np.asarray(flatten(x)[0]))
-    split_at = int(math.floor(count * (1.0 - validation_split)))
-    if split_at in (0, count):
-        raise ValueError(
-            f"The training data has {count} samples, too few to split with "
-            f"validation_split={validation_split}: that leaves {split_at} for training "
-            f"and {count - split_at} for validation. Use more data or another split."
-        )
-
-    def part(selection):
-        return tuple(
-            None if item is None else map_structure(lambda a: np.asarray(a)[selection], item)
-            for item in (x, y, sample_weight)
-        )
-
-    return part(slice(None, split_at)), part(slice(split_at, None))
-
-
 class _CompiledMetricsShim:
     """`model.compiled_metrics.update_state(y, y_pred, sample_weight)`, as Keras 3 keeps it."""
 
@@ -1041,6 +841,11 @@ class _CompiledMetricsShim:
         self._model = model
 
     def update_state(self, y, y_pred, sample_weight=None):
+        warnings.warn(
+            "`model.compiled_metrics()` is deprecated. Instead, use e.g.:\n"
+            "```\nfor metric in self.metrics:\n    metric.update_state(y, y_pred)\n```\n",
+            stacklevel=2,
+        )
         for metric in self._model.metrics:
             if isinstance(metric, metrics_module.Mean):
                 metric.update_state(data_of(y_pred), sample_weight=sample_weight)
