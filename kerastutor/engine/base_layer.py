@@ -40,7 +40,15 @@ from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.node import Node
 from kerastutor.engine.tree import flatten, map_structure
 
-__all__ = ["Layer", "eager_call", "get_layer_class", "map_shapes", "mask_per_output"]
+__all__ = [
+    "Layer",
+    "current_training",
+    "eager_call",
+    "get_layer_class",
+    "map_shapes",
+    "mask_per_output",
+    "record_new_weights",
+]
 
 # Every Layer subclass, by class name: how `from_config` and `load_model` find
 # classes without importing anything named in a file.
@@ -65,6 +73,9 @@ FIRST_LAYER_KWARGS = ("input_dim",)
 # both calls' penalties; an inner layer whose caller did not pass `training` on
 # still sees the outer call's value.
 _CALL_STACK = []
+# While a subclassed model builds by running `call` on zeros: each weight created,
+# with its initial value, so that what the run assigns can be undone.
+_NEW_WEIGHT_RECORDS = []
 
 _KERAS3_NOTE = (
     " (Keras 3 no longer raises here: it silently answers with node 0's {what}, "
@@ -105,6 +116,8 @@ class Layer:
     _cast_inputs = True
     # The node a symbolic call would become, while it is being checked (see `_call_site`).
     _node_in_progress = None
+    # Built by a subclassed model's run on zeros: the first real call records its shape.
+    _build_shape_is_provisional = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -223,7 +236,7 @@ class Layer:
         dtype = str(np.dtype(dtype or self.dtype))
         if initializer is None:
             initializer = "glorot_uniform" if np.dtype(dtype).kind == "f" else "zeros"
-        name = name or f"variable_{len(self._variables)}"
+        name = name or self._unnamed_weight_name()
         try:
             initializer = initializers.get(initializer)
         except (ValueError, TypeError) as error:
@@ -237,6 +250,8 @@ class Layer:
         variable.regularizer = regularizers.get(regularizer)
         variable.constraint = constraints.get(constraint)
         self._variables.append(variable)
+        for record in _NEW_WEIGHT_RECORDS:
+            record.append((variable, variable.data.copy()))
         return variable
 
     def add_variable(
@@ -259,6 +274,15 @@ class Layer:
             constraint=constraint,
             name=name,
         )
+
+    def _unnamed_weight_name(self):
+        """Keras 3's names for weights created without one: 'variable', 'variable_1', ..."""
+        taken = {v.name.split("/")[-1] for v in self._variables}
+        name, count = "variable", 0
+        while name in taken:
+            count += 1
+            name = f"variable_{count}"
+        return name
 
     def _weight_arguments(self, args, shape, initializer, dtype):
         """`add_weight`'s shape, initializer and dtype, given by keyword or by position."""
@@ -414,10 +438,12 @@ class Layer:
             self._losses.append(value)
 
     def _nested_layers(self):
-        """Every layer inside this one, at any depth."""
+        """Every layer inside this one, at any depth, each once (a shared layer too)."""
         nested = []
         for layer in self._sublayers():
-            nested.extend([layer, *layer._nested_layers()])
+            for inner in [layer, *layer._nested_layers()]:
+                if all(inner is not known for known in nested):
+                    nested.append(inner)
         return nested
 
     def _clear_losses(self):
@@ -450,9 +476,11 @@ class Layer:
         weights = list(weights)
         if len(weights) != len(own):
             expected = ", ".join(f"{v.name.split('/')[-1]} {v.shape}" for v in own) or "none"
+            unbuilt = "" if self.built else " It is not built yet: call it on data first."
             raise ValueError(
                 f"You called `set_weights(weights)` on layer '{self.name}' with a list of "
                 f"{len(weights)} arrays, but the layer has {len(own)} weights ({expected})."
+                + unbuilt
             )
         arrays = []
         for variable, value in zip(own, weights):
@@ -478,11 +506,24 @@ class Layer:
 
     # ------------------------------------------------------------ calling
 
-    def __call__(self, inputs, *args, **kwargs):
+    def __call__(self, *args, **kwargs):
+        if not args:  # `layer(x1=a, x2=b)`: the first argument of `call` is the inputs
+            args = (self._inputs_by_keyword(kwargs),)
+        inputs, args = args[0], args[1:]
         leaves = flatten([inputs, list(args), kwargs])
         if any(isinstance(x, KerasTensor) for x in leaves):
             return self._call_symbolic(inputs, args, kwargs)
         return self._call_eager(inputs, args, kwargs)
+
+    def _inputs_by_keyword(self, kwargs):
+        """Take the inputs out of `kwargs`, for a call that names them (`layer(x1=a, x2=b)`)."""
+        first = list(inspect.signature(type(self).call).parameters)[1]
+        if first not in kwargs:
+            raise TypeError(
+                f"Layer '{self.name}' was called without inputs: pass them first, "
+                f"`{self.name}(x)`, or by the name `call` gives them, `{first}=x`."
+            )
+        return kwargs.pop(first)
 
     def _call_symbolic(self, inputs, args, kwargs):
         node_index = len(self._inbound_nodes)
@@ -497,13 +538,14 @@ class Layer:
                 )
         input_shape = map_structure(lambda t: t.shape, inputs)
         arg_shapes = map_structure(_shape_if_symbolic, args)
+        kwarg_shapes = _tensor_keyword_shapes(kwargs, KerasTensor)
         # Check before building, so a refused call leaves no weights of the wrong shape.
         self._node_in_progress = node_index
         try:
             self._check_input_compatibility(input_tensors, node_index)
-            self._build_for_call(input_shape, arg_shapes)
-            if args and self._traces_output_shape():
-                output_shape = self._trace_output_shape(input_shape, args)
+            self._build_for_call(input_shape, arg_shapes, kwarg_shapes)
+            if (args or kwarg_shapes) and self._traces_output_shape():
+                output_shape = self._trace_output_shape(input_shape, args, kwargs)
             else:
                 output_shape = self.compute_output_shape(input_shape)
             outputs = self._symbolic_outputs(output_shape)
@@ -537,7 +579,11 @@ class Layer:
             self._build_for_call(
                 map_structure(lambda x: tuple(x.shape), inputs),
                 map_structure(_shape_if_array, args),
+                _tensor_keyword_shapes(kwargs, (np.ndarray, Tensor)),
             )
+            if self._build_shape_is_provisional:  # built on zeros: this is the first real call
+                self._build_input_shape = map_structure(lambda x: tuple(x.shape), inputs)
+                self._build_shape_is_provisional = False
             outputs = self._call_with_options(inputs, *args, **kwargs)
             self._add_activity_losses(outputs)
         return outputs
@@ -574,13 +620,14 @@ class Layer:
             return self._to_array(x)
         return x
 
-    def _build_for_call(self, input_shape, arg_shapes):
+    def _build_for_call(self, input_shape, arg_shapes, kwarg_shapes=None):
         """Build before a call; `build(self, a_shape, b_shape)` gets each argument's shape."""
         build_arguments = _shape_arguments(type(self), "build")
-        if self.built or not (build_arguments and arg_shapes):
+        if self.built or not (build_arguments and (arg_shapes or kwarg_shapes)):
             self._maybe_build(input_shape)
             return
-        self.build(**self._shapes_by_name(build_arguments, input_shape, arg_shapes, "build"))
+        shapes = self._shapes_by_name(build_arguments, input_shape, arg_shapes, kwarg_shapes)
+        self.build(**shapes)
         self._finish_build(input_shape)
 
     def _maybe_build(self, input_shape):
@@ -601,16 +648,20 @@ class Layer:
                     f"The `weights=` given to layer '{self.name}' do not fit the weights it "
                     f"built for input shape {input_shape}: {error}"
                 ) from None
-            self._initial_weights = None
+            # Kept: if the call that built the layer fails, the layer is unbuilt
+            # (see `eager_call`) and the next build puts them in again.
 
-    def _shapes_by_name(self, wanted, input_shape, arg_shapes, method):
+    def _shapes_by_name(self, wanted, input_shape, arg_shapes, kwarg_shapes=None):
         """`{'a_shape': ..., 'b_shape': ...}` for `build(self, a_shape, b_shape)` and `call(self, a, b)`.
 
-        Keras 3 matches a `build` (or `compute_output_shape`) with several
-        arguments to `call`'s arguments by name, with the `_shape` suffix.
+        Keras 3 matches a `build` with several arguments to `call`'s
+        arguments by name, with the `_shape` suffix (tensors passed by
+        position or by keyword).
         """
+        method = "build"
         names = list(inspect.signature(type(self).call).parameters)[1:]
         shapes = dict(zip([f"{n}_shape" for n in names], [input_shape, *arg_shapes]))
+        shapes.update({f"{key}_shape": shape for key, shape in (kwarg_shapes or {}).items()})
         for name in wanted:
             if name not in shapes:
                 raise ValueError(
@@ -680,12 +731,12 @@ class Layer:
             array = array.astype(self.dtype)
         return array
 
-    def _trace_output_shape(self, input_shape, args=()):
+    def _trace_output_shape(self, input_shape, args=(), kwargs=None):
         """Run `call` on zeros twice, with unknown sizes set to 2 and then 3.
 
         An output axis whose size follows the filler is unknown (None) too.
-        Symbolic tensors among `args` (passed after the inputs, as in
-        `layer(a, b)`) become zeros too.
+        Symbolic tensors among `args` and `kwargs` (passed besides the
+        inputs, as in `layer(a, b)` or `layer(a, b=b)`) become zeros too.
         """
 
         def zeros(shape, fill):
@@ -696,10 +747,13 @@ class Layer:
                 dummy = zeros(input_shape, fill)
             else:
                 dummy = [zeros(shape, fill) for shape in input_shape]
-            extra = map_structure(
-                lambda a: zeros(a.shape, fill) if isinstance(a, KerasTensor) else a, args
-            )
-            outputs = self._call_with_options(dummy, *extra)
+
+            def as_zeros(a):
+                return zeros(a.shape, fill) if isinstance(a, KerasTensor) else a
+
+            extra = map_structure(as_zeros, args)
+            keywords = map_structure(as_zeros, dict(kwargs or {}))
+            outputs = self._call_with_options(dummy, *extra, **keywords)
             shapes = [tuple(np.shape(data_of(o))) for o in flatten(outputs)]
             return shapes, isinstance(outputs, (list, tuple))
 
@@ -858,6 +912,17 @@ def eager_call(layer, training=None):
         _CALL_STACK.pop()
 
 
+@contextlib.contextmanager
+def record_new_weights():
+    """Collect `(variable, initial value)` for every weight created inside the block."""
+    created = []
+    _NEW_WEIGHT_RECORDS.append(created)
+    try:
+        yield created
+    finally:
+        _NEW_WEIGHT_RECORDS.remove(created)
+
+
 def current_training():
     """The `training` value of the innermost eager call under way (None outside calls)."""
     return _CALL_STACK[-1] if _CALL_STACK else None
@@ -865,6 +930,15 @@ def current_training():
 
 def _created_trainable(variable):
     return getattr(variable, "created_trainable", variable.trainable)
+
+
+def _tensor_keyword_shapes(kwargs, kinds):
+    """`{name: shape}` of the tensors passed by keyword (not `mask`, which is no input)."""
+    return {
+        key: tuple(value.shape)
+        for key, value in kwargs.items()
+        if isinstance(value, kinds) and key != "mask"
+    }
 
 
 def _shape_if_symbolic(x):

@@ -7,8 +7,13 @@ runs those nodes, each layer call on the arrays its inputs became.
 
 A model is itself a Layer: calling it on new symbolic tensors adds a node to
 the model, which is how models nest.
+
+A subclass with its own `call` (`class MLP(keras.Model)`) is no graph: see
+the "subclassed models" section below. It runs `call` as written, and its
+layers and weights are the ones it holds as attributes, as in Keras 3.
 """
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -22,6 +27,7 @@ from kerastutor.engine.base_layer import (
     get_layer_class,
     map_shapes,
     mask_per_output,
+    record_new_weights,
 )
 from kerastutor.engine.input_layer import InputLayer
 from kerastutor.engine.input_spec import InputSpec, check_input_spec
@@ -76,17 +82,41 @@ class Functional(Layer):
         """Build a subclassed model for inputs of `input_shape` (batch axis included).
 
         `call` runs once on zeros of that shape (an unknown size is taken as 1),
-        which builds every layer it uses, as the first call on data would.
-        (Keras 3's `model.build(shape)` on a subclass that defines no `build`
-        only marks it built, with a warning, and builds nothing.)
+        which builds every layer it uses, as the first call on data would;
+        what that run assigns to weights (a running count) and adds as losses
+        is undone, as Keras's symbolic build leaves no trace. (Keras 3's
+        `model.build(shape)` on a subclass that defines no `build` only marks
+        it built, with a warning, and builds nothing.)
         """
         if self.built or not self._has_own_call():
             return
+        if type(self).build is not Functional.build:
+            # `super().build(input_shape)` from a subclass's own build, as in
+            # Keras: that build made the weights; this marks the model built
+            # (and the run on zeros below only learns the outputs).
+            self.built = True
+        self._run_on_zeros(input_shape)
+
+    def _run_on_zeros(self, input_shape):
+        """Run `call` once on zeros of `input_shape`, then undo its assignments and losses."""
         zeros = map_shapes(
             lambda shape: np.zeros(tuple(1 if d is None else d for d in shape), self.dtype),
             input_shape,
         )
-        self._call_eager(zeros, (), {})
+        unbuilt = [layer for layer in [self, *self._nested_layers()] if not layer.built]
+        with self._leaving_no_trace():
+            self._call_subclassed(zeros, (), {})
+        for layer in unbuilt:  # summary() shows the shapes of the first real batch, as Keras
+            layer._build_shape_is_provisional = True
+
+    @contextlib.contextmanager
+    def _leaving_no_trace(self):
+        """Undo what `call` assigns to weights and adds as losses while running on zeros."""
+        with record_new_weights() as created:
+            before = [(v, v.data.copy()) for v in self.weights]
+            yield
+        for variable, value in before + created:
+            variable.data = value
         self._clear_losses()  # penalties of the zeros are no penalties of this model
 
     def _maybe_build(self, input_shape):
@@ -98,7 +128,7 @@ class Functional(Layer):
         """Run a subclassed model's own `call`; the first successful call builds it."""
         first_call = not self.built or self.outputs is None
         outputs = Layer._call_eager(self, inputs, args, kwargs)
-        if first_call:
+        if first_call:  # (after a build of its own, the first call still shows the outputs)
             self._record_io(inputs, outputs)
             self._finish_build(map_structure(lambda x: tuple(np.shape(data_of(x))), inputs))
         return outputs
@@ -188,6 +218,14 @@ class Functional(Layer):
         """
         return [layer for layer in self.operations if not getattr(layer, "is_op", False)]
 
+    @layers.setter
+    def layers(self, _):
+        raise AttributeError(
+            "`Model.layers` attribute is reserved and should not be used. Please use another "
+            "name. (A model lists its layers itself: keep your list under another name, "
+            "e.g. `self.blocks = [...]`, and `model.layers` will show them.)"
+        )
+
     @property
     def input_names(self):
         """The name of each input's InputLayer, in the order of `model.inputs`."""
@@ -272,8 +310,13 @@ class Functional(Layer):
         return self._unique(w for layer in self.operations for w in layer.non_trainable_weights)
 
     def _nested_layers(self):
-        """The model's layers and the layers inside them: whose penalties `losses` lists."""
-        return [nested for layer in self.layers for nested in [layer, *layer._nested_layers()]]
+        """The model's layers and the layers inside them, each once: whose penalties `losses` lists."""
+        found = []
+        for layer in self.layers:
+            for inner in [layer, *layer._nested_layers()]:
+                if all(inner is not known for known in found):
+                    found.append(inner)
+        return found
 
     @Layer.trainable.setter
     def trainable(self, value):
@@ -404,7 +447,8 @@ class Functional(Layer):
     def compute_output_shape(self, input_shape):
         if self._has_own_call():  # called on symbolic tensors: run `call` on zeros
             self.build(input_shape)
-            return self._trace_output_shape(input_shape)
+            with self._leaving_no_trace():
+                return self._trace_output_shape(input_shape)
         given = self._in_input_order(input_shape, _is_single_shape)
         shapes = {id(t): tuple(shape) for t, shape in zip(self.inputs, given)}
         for node in self._nodes:
@@ -484,22 +528,40 @@ class Functional(Layer):
     @property
     def input(self):
         """The model's input tensor(s), as given to the constructor."""
+        self._refuse_graph_attribute("input")
         return self._nested_inputs
 
     @property
     def output(self):
         """The model's output tensor(s), as given to the constructor."""
+        self._refuse_graph_attribute("output")
         return self._nested_outputs
 
     @property
     def input_shape(self):
+        self._refuse_graph_attribute("input_shape")
         shapes = [t.shape for t in self.inputs]
         return shapes[0] if len(shapes) == 1 else shapes
 
     @property
     def output_shape(self):
+        self._refuse_graph_attribute("output_shape")
         shapes = [t.shape for t in self.outputs]
         return shapes[0] if len(shapes) == 1 else shapes
+
+    def _refuse_graph_attribute(self, what):
+        """A subclassed model has no input tensors to show, as in Keras 3."""
+        if not self._has_own_call():
+            return
+        if what in ("input", "output"):
+            message = f"The layer {self.name} has never been called and thus has no defined {what}."
+        else:
+            message = f"'{type(self).__name__}' object has no attribute '{what}'."
+        raise AttributeError(
+            f"{message} A subclassed model runs its `call` on real arrays, so no symbolic "
+            f"{what.split('_')[0]} tensor exists to describe: the shapes are those of the data "
+            "you pass. (Build the model with the functional API to have them.)"
+        )
 
     def count_params(self):
         self._require_built("count_params")
@@ -653,11 +715,15 @@ class Functional(Layer):
                 return structure(refs[0])
             return structure(refs)
 
+        # Other keys are a Model subclass's own arguments (its get_config added them).
+        graph_keys = ("name", "trainable", "layers", "input_layers", "output_layers")
+        own_arguments = {k: v for k, v in model_config.items() if k not in graph_keys}
         return cls(
             inputs=top_level(model_config["input_layers"]),
             outputs=top_level(model_config["output_layers"]),
             name=model_config["name"],
             trainable=model_config.get("trainable", True),
+            **own_arguments,
         )
 
 

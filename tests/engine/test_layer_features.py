@@ -297,3 +297,69 @@ def test_trainable_propagates_to_weights_and_nested_layers():
     layer.trainable = True
     assert (len(layer.trainable_weights), len(layer.non_trainable_weights)) == (2, 2)
     assert layer.w1.trainable and layer.nested.w1.trainable and not layer.w2.trainable
+
+
+def test_a_layer_shared_by_two_parents_adds_its_loss_once():
+    class LossLayer(layers.Layer):
+        def call(self, x):
+            self.add_loss(ops.sum(x))
+            return x
+
+    shared = LossLayer()
+
+    class Two(layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.first = Parent(shared)
+            self.second = Parent(shared)
+
+        def call(self, x):
+            return self.second(self.first(x))
+
+    layer = Two()
+    layer(np.ones((1, 2)))
+    # Both calls' penalties, listed once each (Keras 3 visits each layer once).
+    assert [float(loss) for loss in layer.losses] == [2.0, 2.0]
+
+
+def test_a_failed_first_call_unbuilds_and_keeps_the_given_weights():
+    embedding = layers.Embedding(4, 2, weights=[np.eye(4, 2)])
+    model = Parent(embedding)  # a custom layer holding it: built by its first eager call
+    with pytest.raises(ValueError):
+        model(np.array([[0, 1], [2, 9]]))  # index 9 is out of range for 4 rows
+    assert not embedding.built and embedding.weights == []
+    model(np.array([[0, 1], [2, 3]]))
+    np.testing.assert_array_equal(embedding.get_weights()[0], np.eye(4, 2))
+
+
+def test_tensors_passed_by_keyword_build_and_trace_as_in_keras():
+    class KeywordLayer(layers.Layer):
+        def __init__(self, units):
+            super().__init__()
+            self.dense1 = layers.Dense(units)
+            self.dense2 = layers.Dense(units)
+
+        def call(self, x1, x2):
+            return self.dense1(x1) + self.dense2(x2)
+
+    eager = KeywordLayer(2)
+    assert eager(x1=np.ones((3, 4)), x2=np.ones((3, 5))).shape == (3, 2)
+    assert len(eager.weights) == 4
+
+    symbolic = KeywordLayer(2)
+    a, b = keras.Input((4,)), keras.Input((5,))
+    out = symbolic(x1=a, x2=b)
+    assert out.shape == (None, 2) and len(symbolic.weights) == 4
+    model = keras.Model([a, b], out)
+    assert model.predict([np.ones((2, 4)), np.ones((2, 5))]).shape == (2, 2)
+
+    class Named(layers.Layer):
+        def build(self, x1_shape, x2_shape):
+            self.w = self.add_weight(shape=(x1_shape[-1], x2_shape[-1]), name="w")
+
+        def call(self, x1, x2):
+            return ops.matmul(x1, self.w) * x2
+
+    assert Named()(np.ones((2, 3)), x2=np.ones((2, 4))).shape == (2, 4)
+    with pytest.raises(TypeError, match="called without inputs"):
+        Named()(y=np.ones((2, 3)))

@@ -201,3 +201,166 @@ def test_a_subclassed_model_inside_a_functional_model():
     model = keras.Model(inputs, outputs)
     x = np.random.default_rng(0).normal(size=(3, 8)).astype("float32")
     np.testing.assert_allclose(model.predict(x), inner.predict(x), rtol=1e-6)
+
+
+def test_build_leaves_no_trace_of_its_run_on_zeros():
+    class Counting(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(2)
+
+        def call(self, x):
+            if not hasattr(self, "calls"):
+                self.calls = self.add_weight(shape=(), initializer="zeros", trainable=False)
+            self.calls.assign(self.calls + 1.0)
+            self.add_loss(keras.ops.sum(x))
+            return self.dense(x)
+
+    model = Counting()
+    model.build((None, 3))
+    assert model.count_params() == 8 + 1 and float(model.calls.data) == 0.0
+    assert model.losses == []
+    model(np.ones((2, 3), "float32"))
+    assert float(model.calls.data) == 1.0
+
+
+def test_a_model_with_its_own_build_that_calls_super():
+    class OwnBuild(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(2)
+
+        def build(self, input_shape):
+            self.dense.build(input_shape)
+            super().build(input_shape)
+
+        def call(self, x):
+            return self.dense(x)
+
+    model = OwnBuild()
+    model.build((None, 3))
+    assert model.built and model.count_params() == 8
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.ones((4, 3)), np.zeros((4, 2)), verbose=0)
+    assert model.predict(np.ones((1, 3))).shape == (1, 2)
+    fresh = OwnBuild()  # built by fit's first step, through its own build
+    fresh.compile(optimizer="sgd", loss="mse")
+    fresh.fit(np.ones((4, 3)), np.zeros((4, 2)), verbose=0)
+    assert fresh(np.ones((1, 3))).shape == (1, 2)
+
+
+# Ports of keras/src/models/model_test.py (Keras 3.15) that touch subclassing.
+
+
+def test_tuple_input_model_subclass():
+    class MultiInputModel(keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense1 = layers.Dense(4)
+
+        def call(self, inputs):
+            a, b = inputs
+            return layers.concatenate([self.dense1(a), b])
+
+    model = MultiInputModel()
+    out = model((np.random.rand(3, 3), np.random.rand(3, 2)))
+    assert out.shape == (3, 6)
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit((np.random.rand(4, 3), np.random.rand(4, 2)), np.zeros((4, 6)), verbose=0)
+
+
+def test_reviving_a_functional_model_subclass_with_its_own_argument():
+    class CustomModel(keras.Model):
+        def __init__(self, *args, param=1, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.param = param
+
+        def get_config(self):
+            return super().get_config() | {"param": self.param}
+
+    inputs = keras.Input((3,))
+    model = CustomModel(inputs=inputs, outputs=layers.Dense(5)(inputs), param=3)
+    new_model = CustomModel.from_config(model.get_config())
+    assert new_model.param == 3 and new_model.count_params() == 20
+
+
+def test_subclass_model_training_arg_reaches_a_layer_it_does_not_pass_to():
+    class CustomLayer(layers.Layer):
+        def call(self, inputs, training=False):
+            return inputs * 0.0 if training else inputs
+
+    class CustomModel(keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.layer = CustomLayer()
+
+        def call(self, inputs, training=False):
+            return self.layer(inputs)  # `training` not passed on, on purpose
+
+    model = CustomModel()
+    np.testing.assert_allclose(model(np.ones((4, 20))), 1.0)
+    np.testing.assert_allclose(model(np.ones((4, 20)), training=False), 1.0)
+    np.testing.assert_allclose(model(np.ones((4, 20)), training=True), 0.0)
+
+
+def test_layers_setter_is_reserved():
+    class Listed(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.layers = [layers.Dense(4)]
+
+        def call(self, x):
+            return x
+
+    with pytest.raises(AttributeError, match="`Model.layers` attribute is reserved"):
+        Listed()
+
+
+def test_plot_model_says_why_a_subclassed_model_has_no_graph(tmp_path):
+    model = Block()
+    model(np.ones((1, 8), "float32"))
+    with pytest.raises(ValueError, match="subclassed model: its `call` is Python code"):
+        keras.utils.plot_model(model, str(tmp_path / "block.png"))
+
+
+def test_summary_after_fit_shows_the_first_batch_shapes_as_keras_does():
+    model = Block()
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(np.ones((64, 8)), np.ones((64, 3)), verbose=0)
+    rows = [line.split() for line in summary_lines(model) if "(Dense)" in line]
+    # Keras 3.15 prints (32, 3), (32, 4), ...: the shapes of fit's first batch of 32.
+    assert [row[2] for row in rows] == ["(32,"] * 6
+
+
+def test_graph_attributes_of_a_subclassed_model_are_refused_as_in_keras():
+    model = Block(name="block")
+    model(np.ones((1, 8), "float32"))
+    with pytest.raises(AttributeError, match="The layer block has never been called and thus"):
+        _ = model.input
+    with pytest.raises(AttributeError, match="'Block' object has no attribute 'output_shape'"):
+        _ = model.output_shape
+    with pytest.raises(ValueError, match="but the layer has 0 weights .* not built yet"):
+        Block().set_weights([np.ones((8, 7))])
+
+
+def test_a_subclassed_model_in_a_sequential_counts_only_real_calls():
+    class Counting(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(2)
+
+        def build(self, input_shape):
+            self.calls = self.add_weight(shape=(), initializer="zeros", trainable=False)
+            self.dense.build(input_shape)
+            super().build(input_shape)
+
+        def call(self, x):
+            self.calls.assign(self.calls + 1.0)
+            return self.dense(x)
+
+    inner = Counting()
+    model = keras.Sequential([keras.Input((3,)), inner, layers.Dense(1)])
+    assert model.output_shape == (None, 1)
+    assert float(inner.calls.data) == 0.0  # working out shapes ran it on zeros, undone
+    model.predict(np.ones((4, 3)))
+    assert float(inner.calls.data) == 1.0
