@@ -4,6 +4,7 @@ The same pattern as `kerastutor.ops.numpy`: NumPy forward, a `backward`
 handed to `record`.
 """
 
+import contextlib
 import itertools
 import math
 
@@ -30,6 +31,41 @@ __all__ = [
     "softplus",
     "softmax",
 ]
+
+
+# ---------------------------------------------------------------- fast kernels
+#
+# The convolution and max-pooling ops below each have a plain version, the
+# one to read first, and a fast path for the common case (written beside it,
+# computing the same numbers with fewer, larger NumPy operations). The fast
+# paths are on by default; `fast_kernels(False)` runs the plain versions.
+
+_FAST_KERNELS = {"enabled": True}
+
+
+@contextlib.contextmanager
+def fast_kernels(enabled):
+    """Run convolution and max pooling with (True) or without (False) their fast paths.
+
+    Example:
+        >>> import numpy as np
+        >>> from kerastutor.ops.nn import fast_kernels, max_pool
+        >>> x = np.arange(16.0).reshape(1, 4, 4, 1)
+        >>> with fast_kernels(False):  # the plain window-by-window loop
+        ...     plain = max_pool(x, 2)
+        >>> bool(np.array_equal(max_pool(x, 2), plain))
+        True
+    """
+    previous = _FAST_KERNELS["enabled"]
+    _FAST_KERNELS["enabled"] = bool(enabled)
+    try:
+        yield
+    finally:
+        _FAST_KERNELS["enabled"] = previous
+
+
+def fast_kernels_enabled():
+    return _FAST_KERNELS["enabled"]
 
 
 # ---------------------------------------------------------------- convolution
@@ -449,6 +485,9 @@ def max_pool(x, pool_size, strides=None, padding="valid"):
     x_data = data_of(x)
     rank = x_data.ndim - 2
     pool_size, strides, pads, out_sizes = _pool_geometry(x_data, pool_size, strides, padding)
+    tiled = strides == pool_size and not any(before or after for before, after in pads)
+    if tiled and fast_kernels_enabled():
+        return _max_pool_tiles(x, pool_size, out_sizes)
     sizes = x_data.shape[1:-1]
     padded = _pad_spatial(x_data, pads, -np.inf)
     ones = (1,) * rank
@@ -465,6 +504,62 @@ def max_pool(x, pool_size, strides=None, padding="valid"):
             taken |= first_max
             grad_padded[window] += np.where(first_max, g, 0)
         return (_unpad_spatial(grad_padded, pads, sizes),)
+
+    return record(out, (x,), backward, "max_pool")
+
+
+def _tiles(array, pool_size, out_sizes):
+    """The whole windows of `array`, side by side: shape (batch, o_1, p_1, o_2, p_2, ..., channels).
+
+    Windows that tile the input (strides == pool_size) are just a reshape:
+    entry [b, i, a, j, c, ch] is pixel (i * p_1 + a, j * p_2 + c) of image b,
+    the tap (a, c) of window (i, j). Rows and columns past the last whole
+    window are cut off ('valid' floors), so only that cut may copy.
+    """
+    whole = array[(slice(None), *(slice(0, o * p) for o, p in zip(out_sizes, pool_size)))]
+    pairs = [n for o, p in zip(out_sizes, pool_size) for n in (o, p)]
+    return whole.reshape(array.shape[0], *pairs, array.shape[-1])
+
+
+def _tap(tiles, offset):
+    """The view of `_tiles` holding tap `offset` of every window: shape (batch, *out, channels)."""
+    return tiles[(slice(None), *(i for o in offset for i in (slice(None), o)), slice(None))]
+
+
+def _max_pool_tiles(x, pool_size, out_sizes):
+    """`max_pool` when the windows tile the input (the default strides, no padding).
+
+    The same numbers as the plain loop, but each step works on one tap of
+    every window at once, a strided view of the input (`_tiles`), with no
+    padding and no window-by-window reduction.
+    """
+    x_data = data_of(x)
+    tiles = _tiles(x_data, pool_size, out_sizes)
+    offsets = list(_kernel_offsets(pool_size))
+    # out = max over the taps of the window, one tap at a time.
+    out = _tap(tiles, offsets[0]).copy()
+    for offset in offsets[1:]:
+        np.maximum(out, _tap(tiles, offset), out=out)
+
+    def backward(g):
+        # The first tap (in row-major order) equal to the maximum takes the
+        # window's gradient; `free` marks the windows still waiting for theirs.
+        grad_tiles = np.empty(tiles.shape, g.dtype)
+        free = np.ones(out.shape, bool)
+        first_max = np.empty(out.shape, bool)
+        for offset in offsets:
+            np.equal(_tap(tiles, offset), out, out=first_max)
+            first_max &= free
+            free ^= first_max
+            np.multiply(g, first_max, out=_tap(grad_tiles, offset))
+        whole = grad_tiles.reshape(
+            x_data.shape[0], *(o * p for o, p in zip(out_sizes, pool_size)), -1
+        )
+        if whole.shape == x_data.shape:
+            return (whole,)
+        grad = np.zeros(x_data.shape, g.dtype)  # the cut-off rows and columns get no gradient
+        grad[tuple(slice(0, n) for n in whole.shape)] = whole
+        return (grad,)
 
     return record(out, (x,), backward, "max_pool")
 

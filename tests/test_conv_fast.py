@@ -1,0 +1,85 @@
+"""The fast paths of convolution and max pooling give the plain versions' numbers.
+
+`kerastutor.ops.nn.fast_kernels(False)` runs the plain, offset-by-offset
+code; by default the fast paths run. For each case both compute the output
+and the gradients of every input for the same upstream gradient, and they
+must agree: exactly for max pooling (it only moves numbers), to float32
+rounding for convolutions (a matrix product may sum in another order).
+Central differences check both paths.
+"""
+
+import numpy as np
+import pytest
+
+from kerastutor import autodiff, ops
+from kerastutor.autodiff import Variable, data_of
+from kerastutor.ops.nn import fast_kernels, fast_kernels_enabled
+from kerastutor.utils import grad_check
+
+
+def output_and_grads(op, inputs, kwargs, upstream_seed=0):
+    """op(*inputs, **kwargs) and the gradient of sum(output * g) for every input."""
+    variables = [Variable(x, name=f"input_{i}") for i, x in enumerate(inputs)]
+    with autodiff.watch(variables):
+        out = op(*variables, **kwargs)
+        g = np.random.default_rng(upstream_seed).standard_normal(out.shape).astype(out.dtype)
+        ops.sum(out * g).backward()
+    return data_of(out), [v.grad for v in variables]
+
+
+def both_paths(op, inputs, kwargs):
+    fast = output_and_grads(op, inputs, kwargs)
+    with fast_kernels(False):
+        plain = output_and_grads(op, inputs, kwargs)
+    return fast, plain
+
+
+def test_the_switch_restores_the_previous_setting():
+    assert fast_kernels_enabled()
+    with fast_kernels(False):
+        assert not fast_kernels_enabled()
+        with fast_kernels(True):
+            assert fast_kernels_enabled()
+        assert not fast_kernels_enabled()
+    assert fast_kernels_enabled()
+
+
+# ---------------------------------------------------------------- max pooling
+
+POOL_CASES = [
+    ((2, 6, 6, 3), {"pool_size": 2}),
+    ((2, 7, 5, 3), {"pool_size": 2}),  # the last row and column belong to no window
+    ((3, 6, 6, 4), {"pool_size": (2, 3)}),
+    ((2, 9, 3), {"pool_size": 3}),
+    ((2, 8, 8, 2), {"pool_size": 2, "padding": "same"}),  # 'same' adds nothing here
+    ((2, 4, 6, 6, 2), {"pool_size": 2}),  # three spatial axes
+]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape, kwargs", POOL_CASES)
+def test_max_pool_fast_path_equals_the_plain_loop(shape, kwargs, dtype):
+    # After relu many windows hold several zeros: ties, which go to the first.
+    x = np.maximum(np.random.default_rng(3).standard_normal(shape), 0).astype(dtype)
+    (out, (grad,)), (plain_out, (plain_grad,)) = both_paths(ops.max_pool, [x], kwargs)
+    assert out.dtype == plain_out.dtype == grad.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(out, plain_out)
+    np.testing.assert_array_equal(grad, plain_grad)
+
+
+def test_max_pool_ties_send_the_gradient_to_the_first_in_row_major_order():
+    x = np.zeros((1, 2, 2, 1), "float32")
+    x[0, 1, :, 0] = 5.0  # two equal maxima: (1, 0) comes first
+    _, (grad,) = output_and_grads(ops.max_pool, [x], {"pool_size": 2})
+    g = np.random.default_rng(0).standard_normal((1, 1, 1, 1)).astype("float32")
+    expected = np.zeros_like(x)
+    expected[0, 1, 0, 0] = g[0, 0, 0, 0]
+    np.testing.assert_array_equal(grad, expected)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_max_pool_gradients_by_central_differences(enabled):
+    x = np.random.default_rng(4).standard_normal((2, 5, 4, 3))
+    with fast_kernels(enabled):
+        report = grad_check(ops.max_pool, x, kwargs={"pool_size": 2})
+    assert max(report.values()) < 1e-6
