@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from kerastutor import autodiff, ops
+from kerastutor import layers as L
 from kerastutor.autodiff import Variable, data_of
 from kerastutor.ops.nn import fast_kernels, fast_kernels_enabled
 from kerastutor.utils import grad_check
@@ -82,4 +83,75 @@ def test_max_pool_gradients_by_central_differences(enabled):
     x = np.random.default_rng(4).standard_normal((2, 5, 4, 3))
     with fast_kernels(enabled):
         report = grad_check(ops.max_pool, x, kwargs={"pool_size": 2})
+    assert max(report.values()) < 1e-6
+
+
+# ---------------------------------------------------------------- Conv layers' fused call
+
+
+def layer_output_and_grads(layer, x):
+    """layer(x) and the gradients of sum(output * g) for the input and each weight."""
+    inputs = Variable(x, name="inputs")
+    weights = layer.trainable_weights
+    with autodiff.watch([inputs, *weights]):
+        out = layer(inputs)
+        g = np.random.default_rng(5).standard_normal(out.shape).astype(out.dtype)
+        ops.sum(out * g).backward()
+    return data_of(out), [inputs.grad] + [w.grad for w in weights]
+
+
+@pytest.mark.parametrize("activation", ["relu", None])
+@pytest.mark.parametrize(
+    "layer_class, shape, kwargs",
+    [
+        (L.Conv2D, (2, 7, 6, 3), {"kernel_size": 3}),
+        (L.Conv2D, (2, 7, 6, 4), {"kernel_size": (2, 3), "strides": 2, "padding": "same"}),
+        (L.Conv2D, (2, 8, 8, 4), {"kernel_size": 3, "groups": 2, "dilation_rate": 2}),
+        (L.Conv1D, (2, 9, 3), {"kernel_size": 3, "padding": "causal"}),
+    ],
+)
+def test_conv_layers_fused_call_equals_conv_then_bias_then_activation(
+    layer_class, shape, kwargs, activation
+):
+    layer = layer_class(4, activation=activation, **kwargs)
+    x = np.random.default_rng(6).standard_normal(shape).astype("float32")
+    layer(x)  # build
+    layer.bias.assign(np.random.default_rng(7).standard_normal(layer.bias.shape))
+    fused = layer_output_and_grads(layer, x)
+    with fast_kernels(False):
+        plain = layer_output_and_grads(layer, x)
+    np.testing.assert_array_equal(fused[0], plain[0])
+    for fused_grad, plain_grad in zip(fused[1], plain[1], strict=True):
+        assert fused_grad.dtype == plain_grad.dtype == np.float32
+        np.testing.assert_array_equal(fused_grad, plain_grad)
+
+
+def test_the_fused_call_is_used_only_where_it_computes_the_same_thing():
+    x = np.ones((1, 5, 5, 2), "float32")
+    cases = {
+        "relu": (L.Conv2D(2, 3, activation="relu"), x, True),
+        "linear": (L.Conv2D(2, 3), x, True),
+        "tanh": (L.Conv2D(2, 3, activation="tanh"), x, False),
+        "no bias": (L.Conv2D(2, 3, use_bias=False), x, False),
+        "float64 input": (L.Conv2D(2, 3), x.astype("float64"), False),
+        "depthwise": (L.DepthwiseConv2D(3), x, False),
+    }
+    for name, (layer, inputs, expected) in cases.items():
+        layer(inputs)
+        assert layer._fused_call_applies(inputs) is expected, name
+        with fast_kernels(False):
+            assert not layer._fused_call_applies(inputs), name
+
+
+@pytest.mark.parametrize("relu", [True, False])
+def test_conv_bias_relu_gradients_by_central_differences(relu):
+    rng = np.random.default_rng(8)
+    x, kernel, bias = (
+        rng.standard_normal((2, 5, 4, 2)),
+        rng.standard_normal((3, 2, 2, 3)),
+        rng.standard_normal(3),
+    )
+    report = grad_check(
+        ops.nn.conv_bias_relu, [x, kernel, bias], kwargs={"padding": "same", "relu": relu}
+    )
     assert max(report.values()) < 1e-6

@@ -21,6 +21,7 @@ __all__ = [
     "conv_transpose_output_length",
     "conv",
     "conv2d",
+    "conv_bias_relu",
     "depthwise_conv",
     "separable_conv",
     "conv_transpose",
@@ -254,6 +255,12 @@ def conv(x, kernel, strides=1, padding="valid", dilation_rate=1):
     grad kernel = patches.T @ g, and for each offset, grad taps(o) =
     g @ kernel[o].T is added back onto the pixels taps(o) was read from.
     """
+    out, backward = _conv_forward(x, kernel, strides, padding, dilation_rate)
+    return record(out, (x, kernel), backward, "conv")
+
+
+def _conv_forward(x, kernel, strides, padding, dilation_rate):
+    """`conv`'s output and its backward(g) -> (grad x, grad kernel), not yet recorded."""
     x_data, kernel_data = data_of(x), data_of(kernel)
     rank = x_data.ndim - 2
     kernel_size, (group_channels, filters) = kernel_data.shape[:rank], kernel_data.shape[rank:]
@@ -322,8 +329,37 @@ def conv(x, kernel, strides=1, padding="valid", dilation_rate=1):
             grad_padded[window] += grad_taps.reshape(grad_padded[window].shape)
         return _unpad_spatial(grad_padded, pads, sizes), grad_kernel
 
-    out = out.reshape(x_data.shape[0], *out_sizes, filters)
-    return record(out, (x, kernel), backward, "conv")
+    return out.reshape(x_data.shape[0], *out_sizes, filters), backward
+
+
+@symbolic_aware
+def conv_bias_relu(x, kernel, bias, strides=1, padding="valid", dilation_rate=1, relu=True):
+    """`relu(conv(x, kernel, ...) + bias)` as one op: the fast path of a Conv layer's call.
+
+    The same numbers as the three ops one after the other (`BaseConv.call`
+    runs those inside `fast_kernels(False)`), with two full-size arrays
+    fewer each way: the bias is added and the relu applied in place on the
+    convolution's fresh output, and the backward pass masks the gradient
+    once. With `relu=False` it is `conv(...) + bias`.
+
+    Args:
+        x, kernel, strides, padding, dilation_rate: as for `conv`.
+        bias: shape (filters,), added at every output position.
+        relu: whether to apply max(., 0) after the bias.
+    """
+    out, conv_backward = _conv_forward(x, kernel, strides, padding, dilation_rate)
+    out += data_of(bias)  # in place: nobody else holds the convolution's output yet
+    if relu:
+        np.maximum(out, 0, out=out)
+
+    def backward(g):
+        if relu:
+            g = g * (out > 0)  # relu's slope: 1 where it let the value through, else 0
+        grad_x, grad_kernel = conv_backward(g)
+        grad_bias = g.sum(axis=tuple(range(g.ndim - 1)))  # the bias was added everywhere
+        return grad_x, grad_kernel, grad_bias
+
+    return record(out, (x, kernel, bias), backward, "conv_bias_relu")
 
 
 @symbolic_aware
