@@ -36,17 +36,20 @@ __all__ = [
 
 # ---------------------------------------------------------------- fast kernels
 #
-# The convolution and max-pooling ops below each have a plain version, the
-# one to read first, and a fast path for the common case (written beside it,
-# computing the same numbers with fewer, larger NumPy operations). The fast
-# paths are on by default; `fast_kernels(False)` runs the plain versions.
+# Two computations below have a plain version, the one to read first, and a
+# fast path for the common case written beside it, computing the same numbers
+# with fewer NumPy operations and fewer full-size arrays: `max_pool` when the
+# windows tile the input, and a Conv layer's whole call, relu(conv + bias)
+# (`conv_bias_relu`, used by `BaseConv.call`). The fast paths are on by
+# default; `fast_kernels(False)` runs the plain versions, and
+# tests/test_conv_fast.py checks that both give the same numbers.
 
 _FAST_KERNELS = {"enabled": True}
 
 
 @contextlib.contextmanager
 def fast_kernels(enabled):
-    """Run convolution and max pooling with (True) or without (False) their fast paths.
+    """Run max pooling and the Conv layers' call with (True) or without (False) their fast paths.
 
     Example:
         >>> import numpy as np
