@@ -155,3 +155,39 @@ def test_conv_bias_relu_gradients_by_central_differences(relu):
         ops.nn.conv_bias_relu, [x, kernel, bias], kwargs={"padding": "same", "relu": relu}
     )
     assert max(report.values()) < 1e-6
+
+
+# ---------------------------------------------------------------- conv's input gradient
+
+CONV_CASES = [
+    ((4, 7, 6, 3), (3, 3, 3, 5), {}),
+    ((4, 7, 6, 3), (2, 3, 3, 5), {"strides": (2, 1), "padding": "same"}),
+    ((3, 9, 8, 2), (3, 2, 2, 4), {"dilation_rate": (2, 3)}),
+    ((5, 11, 3), (3, 3, 4), {"padding": "causal", "strides": 2}),
+]
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 2**30])  # one image at a time; the whole batch
+@pytest.mark.parametrize("x_shape, kernel_shape, kwargs", CONV_CASES)
+def test_conv_input_gradient_in_chunks_equals_the_offset_loop(
+    monkeypatch, chunk_bytes, x_shape, kernel_shape, kwargs
+):
+    monkeypatch.setattr(ops.nn, "_CHUNK_BYTES", chunk_bytes)
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal(x_shape).astype("float32")
+    kernel = rng.standard_normal(kernel_shape).astype("float32")
+    (out, grads), (plain_out, plain_grads) = both_paths(ops.conv, [x, kernel], kwargs)
+    np.testing.assert_array_equal(out, plain_out)
+    for grad, plain_grad in zip(grads, plain_grads, strict=True):
+        assert grad.dtype == plain_grad.dtype == np.float32
+        np.testing.assert_allclose(grad, plain_grad, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_conv_gradients_by_central_differences_in_several_chunks(monkeypatch, enabled):
+    monkeypatch.setattr(ops.nn, "_CHUNK_BYTES", 200)  # a few images per chunk
+    rng = np.random.default_rng(10)
+    x, kernel = rng.standard_normal((5, 5, 4, 2)), rng.standard_normal((3, 2, 2, 3))
+    with fast_kernels(enabled):
+        report = grad_check(ops.conv, [x, kernel], kwargs={"padding": "same"})
+    assert max(report.values()) < 1e-6

@@ -315,6 +315,11 @@ def _conv_forward(x, kernel, strides, padding, dilation_rate):
         grad_kernel = grad_kernel.reshape(kernel_data.shape)
         if not wants_grad(x):
             return None, grad_kernel
+        if groups == 1 and fast_kernels_enabled():
+            grad_padded = _input_gradient_in_chunks(
+                g, kernel_data, padded.shape, strides, dilation_rate, out_sizes
+            )
+            return _unpad_spatial(grad_padded, pads, sizes), grad_kernel
         # One kernel offset at a time, so no (positions x offsets x channels)
         # array is ever made: grad taps(o) = g @ kernel[o].T, added back where
         # taps(o) was read.
@@ -333,6 +338,47 @@ def _conv_forward(x, kernel, strides, padding, dilation_rate):
         return _unpad_spatial(grad_padded, pads, sizes), grad_kernel
 
     return out.reshape(x_data.shape[0], *out_sizes, filters), backward
+
+
+# About this many bytes of `grad patches` at a time (`_input_gradient_in_chunks`):
+# large products for BLAS, and a buffer that a busy machine's cache may still hold.
+_CHUNK_BYTES = 8 * 2**20
+
+
+def _input_gradient_in_chunks(g, kernel_data, padded_shape, strides, dilation_rate, out_sizes):
+    """`conv`'s gradient for its (padded) input, groups == 1: the fast path of the offset loop.
+
+    grad patches = g @ kernel.T holds, for each output position and kernel
+    offset o, the gradient of the pixel that o read there (grad taps(o) of
+    the plain loop, for every offset side by side); each offset's columns
+    are then added back onto the pixels they were read from ("col2im").
+    The same sums as the loop, but one large matrix product for a chunk of
+    images instead of one small product per offset: fewer, better-shaped
+    calls into BLAS, and no grad patches of the whole batch at once.
+    """
+    rank = g.ndim - 2
+    kernel_size, filters = kernel_data.shape[:rank], kernel_data.shape[-1]
+    channels = kernel_data.shape[-2]
+    flat_kernel = kernel_data.reshape(-1, filters)  # row (offset, channel), as in a patch
+    windows = [
+        _window_slices(offset, dilation_rate, strides, out_sizes)
+        for offset in _kernel_offsets(kernel_size)
+    ]
+    batch = g.shape[0]
+    bytes_per_image = math.prod(out_sizes) * flat_kernel.shape[0] * g.itemsize
+    chunks = max(1, math.ceil(batch * bytes_per_image / _CHUNK_BYTES))
+    chunk = max(1, math.ceil(batch / chunks))  # images per chunk, as even as they can be
+    grad_padded = np.zeros(padded_shape, g.dtype)
+    for start in range(0, batch, chunk):
+        images = slice(start, start + chunk)
+        g_rows = g[images].reshape(-1, filters)
+        grad_patches = (g_rows @ flat_kernel.T).reshape(
+            *g[images].shape[:-1], len(windows), channels
+        )
+        target = grad_padded[images]
+        for index, window in enumerate(windows):
+            target[window] += grad_patches[..., index, :]
+    return grad_padded
 
 
 @symbolic_aware
