@@ -257,6 +257,8 @@ def conv(x, kernel, strides=1, padding="valid", dilation_rate=1):
     one matrix product, patches @ kernel. The gradient runs it backwards:
     grad kernel = patches.T @ g, and for each offset, grad taps(o) =
     g @ kernel[o].T is added back onto the pixels taps(o) was read from.
+    (Unless `fast_kernels(False)`, that last loop runs as one product for
+    all the offsets, a chunk of images at a time: `_input_gradient_in_chunks`.)
     """
     out, backward = _conv_forward(x, kernel, strides, padding, dilation_rate)
     return record(out, (x, kernel), backward, "conv")
