@@ -14,6 +14,7 @@ import pytest
 from kerastutor import autodiff, ops
 from kerastutor import layers as L
 from kerastutor.autodiff import Variable, data_of
+from kerastutor.models import Model
 from kerastutor.ops.nn import fast_kernels, fast_kernels_enabled
 from kerastutor.utils import grad_check
 
@@ -191,3 +192,30 @@ def test_conv_gradients_by_central_differences_in_several_chunks(monkeypatch, en
     with fast_kernels(enabled):
         report = grad_check(ops.conv, [x, kernel], kwargs={"padding": "same"})
     assert max(report.values()) < 1e-6
+
+
+# ---------------------------------------------------------------- a whole model
+
+
+def small_cnn():
+    """The benchmark's pool model, smaller: Conv2D, MaxPooling2D twice, then Dense."""
+    x = L.Input(shape=(12, 11, 3))
+    h = L.MaxPooling2D()(L.Conv2D(4, 3, activation="relu")(x))
+    h = L.MaxPooling2D()(L.Conv2D(6, 3, activation="relu")(h))
+    model = Model(x, L.Dense(3, activation="softmax")(L.Flatten()(h)))
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    return model
+
+
+def test_three_training_steps_of_a_cnn_match_with_and_without_the_fast_paths():
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((8, 12, 11, 3)).astype("float32")
+    y = rng.integers(0, 3, size=(8,))
+    fast, plain = small_cnn(), small_cnn()
+    plain.set_weights(fast.get_weights())
+    fast_losses = [float(fast.train_on_batch(x, y)) for _ in range(3)]
+    with fast_kernels(False):
+        plain_losses = [float(plain.train_on_batch(x, y)) for _ in range(3)]
+    np.testing.assert_allclose(fast_losses, plain_losses, rtol=1e-6)
+    for fast_weight, plain_weight in zip(fast.get_weights(), plain.get_weights(), strict=True):
+        np.testing.assert_allclose(fast_weight, plain_weight, rtol=1e-5, atol=1e-7)
