@@ -609,6 +609,9 @@ def _max_pool_tiles(x, pool_size, out_sizes):
     taps = [
         _window_slices(offset, ones, pool_size, out_sizes) for offset in _kernel_offsets(pool_size)
     ]
+    # Rows or columns past the last whole window ('valid' floors) get no gradient;
+    # every other input is in exactly one window, so its gradient is written once.
+    cut_off = any(o * p != n for o, p, n in zip(out_sizes, pool_size, x_data.shape[1:-1]))
     # out = the largest of the window's taps, one tap at a time.
     out = x_data[taps[0]].copy()
     for tap in taps[1:]:
@@ -617,7 +620,7 @@ def _max_pool_tiles(x, pool_size, out_sizes):
     def backward(g):
         # The first tap (in row-major order) equal to the maximum takes the
         # window's gradient; `free` marks the windows still waiting for theirs.
-        grad = np.zeros(x_data.shape, g.dtype)  # inputs in no window get nothing
+        grad = np.zeros(x_data.shape, g.dtype) if cut_off else np.empty(x_data.shape, g.dtype)
         free = np.ones(out.shape, bool)
         first_max = np.empty(out.shape, bool)
         for tap in taps:
