@@ -7,6 +7,12 @@ sparse categorical crossentropy on 10 classes:
 * `pool`: Conv2D(32, 3x3, relu) -> MaxPooling2D -> Conv2D(64, 3x3, relu)
   -> MaxPooling2D -> Flatten -> Dense(10)
 
+`--plain` adds kerastutor inside `kerastutor.ops.nn.fast_kernels(False)`,
+the plain convolution and pooling code, as one more framework to compare.
+(Both share the process, and so glibc's malloc, whose thresholds grow with
+the largest arrays it has freed: the page-fault count can differ from a run
+without `--plain`.)
+
 Prints, per model and framework, the median seconds per step, kerastutor's
 peak memory in one step (tracemalloc sees NumPy's buffers) and the ratio
 kerastutor / other. The frameworks take turns: each round times a few steps
@@ -29,7 +35,7 @@ Run it with a Python that has Keras (and PyTorch, if wanted) installed; it
 imports kerastutor from this checkout:
 
     python benchmarks/cnn_train_step.py [--rounds 7] [--steps 3] [--warmup 2] [--models conv pool]
-        [--keep-freed-memory]
+        [--keep-freed-memory] [--plain]
 """
 
 import argparse
@@ -79,6 +85,19 @@ def kerastutor_step(name, data):
     model = build_model(layers, models, name)
     x, y = data
     return lambda: model.train_on_batch(x, y)
+
+
+def plain_kerastutor_step(name, data):
+    """kerastutor inside `fast_kernels(False)`: the plain conv and pooling code."""
+    from kerastutor.ops.nn import fast_kernels
+
+    step = kerastutor_step(name, data)
+
+    def plain_step():
+        with fast_kernels(False):
+            return step()
+
+    return plain_step
 
 
 def keras_step(name, data):
@@ -155,7 +174,10 @@ def peak_memory(step):
 def run(name, args):
     data = make_data()
     steps = {"kerastutor": kerastutor_step(name, data)}
-    for framework, make_step in (("keras", keras_step), ("torch", torch_step)):
+    others = [("keras", keras_step), ("torch", torch_step)]
+    if args.plain:
+        others.insert(0, ("plain", plain_kerastutor_step))
+    for framework, make_step in others:
         try:
             steps[framework] = make_step(name, data)
         except ImportError:
@@ -202,6 +224,11 @@ def main():
         "--keep-freed-memory",
         action="store_true",
         help="tell glibc to keep freed memory (no page faults); kerastutor does not do this",
+    )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="also time kerastutor with fast_kernels(False) (its plain conv and pooling code)",
     )
     args = parser.parse_args()
     if args.keep_freed_memory:
