@@ -207,19 +207,15 @@ def _print_totals(model, print_fn):
 def optimizer_param_count(model):
     """How many numbers the optimizer keeps, or None before its first step (as Keras 3 counts).
 
-    Keras 3's optimizer holds its step counter and learning rate as two
-    variables, then its slots for each trainable weight (none for plain SGD,
-    a momentum for SGD(momentum=...), two moments for Adam).
+    Keras 3 counts every variable the optimizer holds (`optimizer.variables`):
+    its step counter, its learning rate (unless a schedule computes it), then
+    its slots for each trainable weight (none for plain SGD, a momentum for
+    SGD(momentum=...), two moments for Adam).
     """
     optimizer = getattr(model, "optimizer", None)
     if optimizer is None or not getattr(optimizer, "iterations", 0):
         return None
-    slots = sum(
-        slot.size
-        for weight in model.trainable_weights
-        for slot in optimizer.build_slots(weight).values()
-    )
-    return 2 + int(slots)
+    return int(sum(variable.data.size for variable in optimizer.variables))
 
 
 def print_subclassed_summary(model, line_length=None, positions=None, print_fn=None):

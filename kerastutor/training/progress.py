@@ -20,6 +20,8 @@ import importlib.util
 import sys
 import time
 
+import numpy as np
+
 from kerastutor.callbacks import Callback
 
 __all__ = ["ProgressBar", "TextBar", "WidgetBar", "format_logs", "in_notebook"]
@@ -28,7 +30,11 @@ BAR_WIDTH = 20
 
 
 def format_value(value):
-    """Keras's format: 4 decimals, or scientific notation for tiny values."""
+    """Keras's format: 4 decimals, or scientific notation for tiny values.
+
+    A metric with several values (one per threshold) shows their mean, as Keras's bar does.
+    """
+    value = float(np.mean(value))
     return f"{value:.4f}" if abs(value) > 1e-3 else f"{value:.4e}"
 
 

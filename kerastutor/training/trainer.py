@@ -270,7 +270,10 @@ class Trainer(TrainingData):
         with GradientTape() as tape:
             y_pred = self._forward(x, training=True)
             loss = self._compute_loss(x, y, y_pred, sample_weight, training=True)
-        self._loss_tracker.update_state(data_of(loss), sample_weight=_batch_size(x))
+            self._loss_tracker.update_state(data_of(loss), sample_weight=_batch_size(x))
+            # With `loss_scale_factor`, the gradients are of the scaled loss;
+            # `apply` divides them back (mixed precision's rule, as in Keras).
+            loss = self.optimizer.scale_loss(loss)
         # A non-finite loss would put NaN into every weight: skip the update and
         # let TerminateOnNaN (or train_on_batch) stop with an explanation.
         if math.isfinite(float(data_of(loss))):
@@ -603,6 +606,9 @@ class Trainer(TrainingData):
             training_logs = epoch_logs
             if self.stop_training:
                 break
+        if epochs > initial_epoch:
+            # With `use_ema=True`, the weights become their moving averages now, as in Keras.
+            self.optimizer.finalize_variable_values(self.trainable_weights)
         callbacks.on_train_end(training_logs)
         return self.history
 
@@ -796,13 +802,17 @@ def _batch_size(x):
 
 
 def _pythonify_logs(logs):
-    """Logs as Keras 3 hands them on: keys sorted, numbers as Python floats, dicts spread out."""
+    """Logs as Keras 3 hands them on: keys sorted, numbers as Python floats, dicts spread out.
+
+    A metric with several values (Precision(thresholds=[0.3, 0.6])) stays an array.
+    """
     flat = {}
     for key, value in logs.items():
         if isinstance(value, dict):
             flat.update(_pythonify_logs(value))
-        else:
-            flat[key] = float(np.asarray(data_of(value)))
+            continue
+        value = np.asarray(data_of(value))
+        flat[key] = float(value) if value.ndim == 0 else value
     return dict(sorted(flat.items()))
 
 
@@ -847,7 +857,7 @@ class _CompiledMetricsShim:
             stacklevel=2,
         )
         for metric in self._model.metrics:
-            if isinstance(metric, metrics_module.Mean):
+            if metric.name == "loss":  # the loss tracker, as the Keras guide tells them apart
                 metric.update_state(data_of(y_pred), sample_weight=sample_weight)
             else:
                 metric.update_state(y, y_pred, sample_weight=sample_weight)
