@@ -44,6 +44,12 @@ def test_top_level_names_are_the_classes_of_the_submodules():
     assert keras.Model is keras.models.Model
     assert keras.Sequential is keras.models.Sequential
     assert keras.version() == keras.__version__
+    # The base classes a learner subclasses, spelled as Keras 3 spells them.
+    assert keras.Metric is keras.metrics.Metric
+    assert keras.Loss is keras.losses.Loss
+    assert keras.Optimizer is keras.optimizers.Optimizer
+    assert keras.Regularizer is keras.regularizers.Regularizer
+    assert keras.Initializer is keras.initializers.Initializer
 
 
 def test_an_unknown_top_level_name_lists_what_there_is():
