@@ -16,6 +16,10 @@ states the rule with the numbers filled in. It builds in a sandbox, so the
 learner's next layer gets the name and the random numbers it would have had
 without the check.
 
+The checks of lessons 8 to 12 also speak Chinese: `language="zh-CN"` (the
+lessons' Chinese editions pass it) gives the same verdict in Chinese;
+`language="en"` is the default.
+
 Example:
     >>> from kerastutor.layers import Input, LSTM
     >>> from kerastutor.exercises import check_input_shape_at
@@ -29,14 +33,16 @@ Example:
     'Not quite: node 1 of lstm was called on input_2, whose shape is (None, 250, 128)'
 """
 
+import inspect
 import math
 
 import numpy as np
 
 from kerastutor import backend as K
+from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.input_layer import InputLayer
 from kerastutor.engine.naming import sandbox
-from kerastutor.layers import LSTM, Dense, Embedding
+from kerastutor.layers import GRU, LSTM, Dense, Embedding, SimpleRNN
 
 __all__ = [
     "Verdict",
@@ -49,6 +55,9 @@ __all__ = [
     "check_conv2d_output_shape",
     "check_dense_params",
     "check_dense_output_shape",
+    "check_custom_layer",
+    "check_recurrent_params",
+    "LANGUAGES",
 ]
 
 RIGHT = "right"
@@ -96,6 +105,28 @@ def _wrong(text):
 
 def _unanswered(text):
     return Verdict(UNANSWERED, f"No answer yet: {text}")
+
+
+LANGUAGES = ("en", "zh-CN")
+_OPENINGS = {
+    "en": {RIGHT: "Right: ", WRONG: "Not quite: ", UNANSWERED: "No answer yet: "},
+    "zh-CN": {RIGHT: "对：", WRONG: "还不对：", UNANSWERED: "还没有作答："},
+}
+
+
+def _checked_language(language):
+    if language not in LANGUAGES:
+        raise ValueError(
+            f"language must be one of {LANGUAGES}: the verdicts are written in those; "
+            f"received {language!r}."
+        )
+    return language
+
+
+def _say(status, language, english, chinese):
+    """A verdict in the learner's language: `english` or `chinese`, after its opening."""
+    text = english if language == "en" else chinese
+    return Verdict(status, _OPENINGS[language][status] + text)
 
 
 def _is_missing(answer):
@@ -596,3 +627,194 @@ def check_dense_output_shape(input_shape, units, answer):
             "so that axis stays."
         )
     return _wrong(f"{rule}; you answered {shape}.{hint}")
+
+
+# ---------------------------------------------------------------- lesson 9: your own Layer
+
+
+def _own_arguments(layer_class):
+    """The names `layer_class.__init__` takes besides self, *args and **kwargs."""
+    parameters = inspect.signature(layer_class.__init__).parameters.values()
+    variadic = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    return [p.name for p in parameters if p.name != "self" and p.kind not in variadic]
+
+
+def check_custom_layer(layer_class, features=3, language="en"):
+    """Check a Layer subclass the learner wrote: kwargs, build, call and get_config.
+
+    The check makes `layer_class(name="probe", trainable=False)`, calls it on
+    a batch of shape (2, features), and rebuilds it from its `get_config()`.
+
+    Args:
+        layer_class: the class itself (not an instance), a subclass of Layer.
+        features: the size of the last axis of the batch it is called on.
+        language: 'en' or 'zh-CN', the language of the verdict.
+    """
+    _checked_language(language)
+    if _is_missing(layer_class):
+        return _say(
+            UNANSWERED,
+            language,
+            "replace ... with your layer's class (its name, without calling it).",
+            "把 ... 换成你写的层的类（只写类名，不要调用它）。",
+        )
+    if not (isinstance(layer_class, type) and issubclass(layer_class, Layer)):
+        return _say(
+            WRONG,
+            language,
+            f"give the class itself, a subclass of Layer; you gave {layer_class!r}.",
+            f"要给出类本身，它是 Layer 的子类；你给的是 {layer_class!r}。",
+        )
+    name = layer_class.__name__
+    with sandbox():
+        try:
+            layer = layer_class(name="probe", trainable=False)
+        except TypeError as error:
+            return _say(
+                WRONG,
+                language,
+                f"{name}(name='probe', trainable=False) raised TypeError: {error}. Your "
+                "__init__ has to take **kwargs and hand them to super().__init__(**kwargs): "
+                "the base Layer is the one that knows name, trainable, weights, input_shape "
+                "and dtype.",
+                f"{name}(name='probe', trainable=False) 报了 TypeError：{error}。你的 "
+                "__init__ 要接收 **kwargs，并把它们交给 super().__init__(**kwargs)："
+                "认识 name、trainable、weights、input_shape 和 dtype 的是基类 Layer。",
+            )
+        if layer.name != "probe" or layer.trainable:
+            return _say(
+                WRONG,
+                language,
+                f"{name}(name='probe', trainable=False) gave a layer named {layer.name!r} with "
+                f"trainable={layer.trainable}: your __init__ takes **kwargs but does not pass "
+                "them on to super().__init__(**kwargs), so the base Layer never sees them.",
+                f"{name}(name='probe', trainable=False) 得到的层名叫 {layer.name!r}，"
+                f"trainable={layer.trainable}：你的 __init__ 接收了 **kwargs，却没有把它们"
+                "传给 super().__init__(**kwargs)，基类 Layer 根本没看到它们。",
+            )
+        try:
+            layer(np.ones((2, features), dtype="float32"))
+        except Exception as error:  # the learner's build or call failed: say how
+            return _say(
+                WRONG,
+                language,
+                f"calling {name} on a batch of shape (2, {features}) raised "
+                f"{type(error).__name__}: {error}",
+                f"在形状为 (2, {features}) 的一批数据上调用 {name} 时报了 "
+                f"{type(error).__name__}：{error}",
+            )
+        shapes = [tuple(v.shape) for v in layer.weights]
+        config = layer.get_config()
+        missing = [argument for argument in _own_arguments(layer_class) if argument not in config]
+        if missing:
+            return _say(
+                WRONG,
+                language,
+                f"{name}.get_config() returns {config}, without {missing}: from_config would "
+                f"rebuild the layer with the default {_and_list(missing)}. Add each to the "
+                "dict that super().get_config() returns.",
+                f"{name}.get_config() 返回 {config}，里面没有 {missing}：from_config 重建出的层"
+                "会用它们的默认值。把它们加进 super().get_config() 返回的字典里。",
+            )
+        rebuilt = layer_class.from_config(config)
+    own = _own_arguments(layer_class)
+    return _say(
+        RIGHT,
+        language,
+        f"{name} hands name and trainable to the base Layer through **kwargs, creates its "
+        f"weights {shapes} in build on its first call, and its get_config lists its own "
+        f"arguments {own} beside the base Layer's, so from_config rebuilt "
+        f"{rebuilt.name!r} with trainable={rebuilt.trainable}.",
+        f"{name} 通过 **kwargs 把 name 和 trainable 交给了基类 Layer，第一次调用时在 build 里"
+        f"创建了权重 {shapes}，get_config 在基类的键旁边列出了它自己的参数 {own}，所以 "
+        f"from_config 重建出了 {rebuilt.name!r}，trainable={rebuilt.trainable}。",
+    )
+
+
+# ---------------------------------------------------------------- lesson 11: recurrent layers
+
+_RECURRENT = {"SimpleRNN": SimpleRNN, "GRU": GRU, "LSTM": LSTM}
+_GATES = {"SimpleRNN": 1, "GRU": 3, "LSTM": 4}
+
+
+def check_recurrent_params(kind, units, features, answer, bidirectional=False, language="en"):
+    """Check the parameter count of SimpleRNN, GRU or LSTM(units) on `features` per step.
+
+    Args:
+        kind: 'SimpleRNN', 'GRU' or 'LSTM' (Keras 3's defaults: GRU with reset_after=True).
+        units: the layer's units.
+        features: the size of the input's last axis.
+        answer: the learner's count; `...` for none yet.
+        bidirectional: the layer wrapped in Bidirectional.
+        language: 'en' or 'zh-CN', the language of the verdict.
+    """
+    _checked_language(language)
+    if kind not in _RECURRENT:
+        raise ValueError(f"kind must be one of {sorted(_RECURRENT)}; received {kind!r}.")
+    layer = _built(_RECURRENT[kind], (None, None, features), units)
+    one = layer.count_params()
+    truth = 2 * one if bidirectional else one
+    gates = _GATES[kind]
+    shapes = ", ".join(f"{v.name.split('/')[-1]} {tuple(v.shape)}" for v in layer.weights)
+    biases = 2 if kind == "GRU" else 1
+    formula = f"{gates} x ({features} + {units} + {biases}) x {units} = {one:,}"
+    called = f"Bidirectional({kind}({units}))" if bidirectional else f"{kind}({units})"
+    twice = f", twice (a forward and a backward copy): {truth:,}" if bidirectional else ""
+    rule_en = f"{kind}({units}) on {features} features has {shapes}: {formula}{twice}"
+    twice_zh = f"，再乘 2（前向、后向各一份）：{truth:,}" if bidirectional else ""
+    rule_zh = f"{kind}({units}) 读 {features} 个特征时有 {shapes}：{formula}{twice_zh}"
+    if _is_missing(answer):
+        return _say(
+            UNANSWERED,
+            language,
+            f"replace ... with the number of parameters of {called} on {features} features.",
+            f"把 ... 换成 {called} 读 {features} 个特征时的参数个数。",
+        )
+    if not _is_count(answer):
+        return _say(
+            WRONG,
+            language,
+            f"a parameter count is a whole number; you answered {answer!r}.",
+            f"参数个数是一个整数；你的答案是 {answer!r}。",
+        )
+    if answer == truth:
+        return _say(RIGHT, language, f"{rule_en}.", f"{rule_zh}。")
+    hint_en = hint_zh = ""
+    others = {
+        other: _built(_RECURRENT[other], (None, None, features), units).count_params()
+        for other in _RECURRENT
+        if other != kind
+    }
+    if bidirectional and answer == one:
+        hint_en = " Bidirectional holds two copies of the layer, one per direction."
+        hint_zh = "Bidirectional 里有这个层的两份拷贝，每个方向一份。"
+    elif kind == "GRU" and answer in (
+        3 * (features + units + 1) * units,
+        2 * 3 * (features + units + 1) * units,
+    ):
+        hint_en = (
+            " Keras 3's GRU has reset_after=True: its bias has shape (2, 3 x units), "
+            "one row for the input and one for the recurrent side."
+        )
+        hint_zh = (
+            "Keras 3 的 GRU 默认 reset_after=True：它的 bias 形状是 (2, 3 x units)，"
+            "输入一侧一行，循环一侧一行。"
+        )
+    elif answer in (gates * (features + units) * units, 2 * gates * (features + units) * units):
+        hint_en = " You left out the bias."
+        hint_zh = "你漏掉了 bias。"
+    elif answer in (gates * (features + biases) * units, 2 * gates * (features + biases) * units):
+        hint_en = " You left out the recurrent_kernel, which multiplies h of the previous step."
+        hint_zh = "你漏掉了 recurrent_kernel，它乘的是上一步的 h。"
+    else:
+        for other, count in others.items():
+            if answer in (count, 2 * count):
+                hint_en = f" That is the count of {other}({units}): {other} has {_GATES[other]} gate(s), {kind} has {gates}."
+                hint_zh = f"这是 {other}({units}) 的参数个数：{other} 有 {_GATES[other]} 组门，{kind} 有 {gates} 组。"
+                break
+    return _say(
+        WRONG,
+        language,
+        f"{rule_en}; you answered {answer:,}.{hint_en}",
+        f"{rule_zh}；你的答案是 {answer:,}。{hint_zh}",
+    )
