@@ -55,6 +55,7 @@ __all__ = [
     "check_conv2d_output_shape",
     "check_dense_params",
     "check_dense_output_shape",
+    "check_node_count",
     "check_custom_layer",
     "check_recurrent_params",
     "LANGUAGES",
@@ -627,6 +628,65 @@ def check_dense_output_shape(input_shape, units, answer):
             "so that axis stays."
         )
     return _wrong(f"{rule}; you answered {shape}.{hint}")
+
+
+# ---------------------------------------------------------------- lesson 8: inference decoder
+
+
+def check_node_count(layer, answer, language="en"):
+    """Check how many nodes (calls on symbolic tensors) `layer` has.
+
+    Args:
+        layer: a layer of the learner's graph.
+        answer: the learner's count; `...` for none yet.
+        language: 'en' or 'zh-CN', the language of the verdict.
+    """
+    _checked_language(language)
+    nodes = layer.inbound_nodes
+    truth = len(nodes)
+    calls_en = "; ".join(
+        f"node {node.index} was called on {_tensor_names(node.input_tensors)}" for node in nodes
+    )
+    calls_zh = "；".join(
+        f"节点 {node.index} 作用在 {_tensor_names(node.input_tensors)} 上" for node in nodes
+    )
+    weights = len(layer.weights)
+    if _is_missing(answer):
+        return _say(
+            UNANSWERED,
+            language,
+            f"replace ... with the number of nodes of {layer.name}, a whole number.",
+            f"把 ... 换成 {layer.name} 的节点个数，一个整数。",
+        )
+    if not _is_count(answer):
+        return _say(
+            WRONG,
+            language,
+            f"a number of nodes is a whole number; you answered {answer!r}.",
+            f"节点个数是一个整数；你的答案是 {answer!r}。",
+        )
+    if answer == truth:
+        return _say(
+            RIGHT,
+            language,
+            f"{layer.name} has {truth} node(s): {calls_en}. Every call adds a node; the "
+            f"{weights} weights are the layer's, the same for every node.",
+            f"{layer.name} 有 {truth} 个节点：{calls_zh}。每调用一次就多一个节点；"
+            f"{weights} 个权重属于这个层，每个节点用的都是同一套。",
+        )
+    hint_en = hint_zh = ""
+    if answer < truth:
+        hint_en = (
+            " Building a second model on the same layer does not copy it: calling the layer "
+            "on new Inputs adds a node to the same layer."
+        )
+        hint_zh = "在同一个层上再搭一个模型并不会复制它：把这个层作用在新的 Input 上，只是给同一个层加了一个节点。"
+    return _say(
+        WRONG,
+        language,
+        f"{layer.name} has {truth} node(s): {calls_en}; you answered {answer}.{hint_en}",
+        f"{layer.name} 有 {truth} 个节点：{calls_zh}；你的答案是 {answer}。{hint_zh}",
+    )
 
 
 # ---------------------------------------------------------------- lesson 9: your own Layer

@@ -382,3 +382,21 @@ def test_recurrent_params_common_mistakes():
     assert_unanswered(check_recurrent_params("SimpleRNN", 8, 3, ...))
     with pytest.raises(ValueError, match="kind must be one of"):
         check_recurrent_params("Transformer", 8, 3, 1)
+
+
+# ---------------------------------------------------------------- lesson 8: nodes of a reused layer
+
+
+def test_node_count_names_every_call():
+    from kerastutor.exercises import check_node_count
+
+    lstm = LSTM(4, return_sequences=True, return_state=True)
+    lstm(Input(shape=(None, 3)))
+    lstm(Input(shape=(None, 3)), initial_state=[Input(shape=(4,)), Input(shape=(4,))])
+    verdict = check_node_count(lstm, 2)
+    assert_right(verdict)
+    assert "node 1 was called on input_2, input_3, input_4" in verdict.message
+    assert_wrong(check_node_count(lstm, 1), "does not copy it")
+    assert_wrong(check_node_count(lstm, 2.0), "whole number")
+    assert_unanswered(check_node_count(lstm, ...))
+    assert check_node_count(lstm, 2, language="zh-CN").message.startswith("对：lstm 有 2 个节点")

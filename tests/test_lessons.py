@@ -29,6 +29,7 @@ NAMES = [
     "05_two_tweets_model.ipynb",
     "06_conv2d_shared_across_sizes.ipynb",
     "07_dense_after_lstm.ipynb",
+    "08_seq2seq_inference.ipynb",
     "09_writing_your_own_layer.ipynb",
     "11_recurrent_layers_compared.ipynb",
 ]
