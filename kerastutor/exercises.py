@@ -39,6 +39,7 @@ import math
 import numpy as np
 
 from kerastutor import backend as K
+from kerastutor.autodiff import data_of
 from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.input_layer import InputLayer
 from kerastutor.engine.naming import sandbox
@@ -57,6 +58,7 @@ __all__ = [
     "check_dense_output_shape",
     "check_node_count",
     "check_custom_layer",
+    "check_masked_steps",
     "check_recurrent_params",
     "LANGUAGES",
 ]
@@ -788,6 +790,70 @@ def check_custom_layer(layer_class, features=3, language="en"):
         f"{name} 通过 **kwargs 把 name 和 trainable 交给了基类 Layer，第一次调用时在 build 里"
         f"创建了权重 {shapes}，get_config 在基类的键旁边列出了它自己的参数 {own}，所以 "
         f"from_config 重建出了 {rebuilt.name!r}，trainable={rebuilt.trainable}。",
+    )
+
+
+# ---------------------------------------------------------------- lesson 10: masking
+
+
+def check_masked_steps(tokens, answer, language="en"):
+    """Check which steps of a padded sentence update an LSTM's h and c after Embedding(mask_zero=True).
+
+    Args:
+        tokens: one sentence of indices, padded with 0, e.g. [2, 2, 0, 0, 0].
+        answer: the learner's list of the step numbers (0, 1, ...) that update the states.
+        language: 'en' or 'zh-CN', the language of the verdict.
+    """
+    _checked_language(language)
+    tokens = np.asarray(tokens)
+    with sandbox():
+        embedding = Embedding(int(tokens.max()) + 1, 1, mask_zero=True)
+        mask = np.asarray(data_of(embedding.compute_mask(tokens[None])))[0]
+    truth = [int(step) for step in np.flatnonzero(mask)]
+    kept = [int(step) for step in np.flatnonzero(~mask)]
+    rule_en = (
+        f"Embedding(mask_zero=True) gives the mask tokens != 0 = {mask.tolist()}: steps {truth} "
+        f"update h and c, and at steps {kept} the LSTM carries them on unchanged"
+    )
+    rule_zh = (
+        f"Embedding(mask_zero=True) 给出的掩码是 tokens != 0 = {mask.tolist()}：第 {truth} 步更新 "
+        f"h 和 c，在第 {kept} 步 LSTM 把它们原样传下去"
+    )
+    if _is_missing(answer):
+        return _say(
+            UNANSWERED,
+            language,
+            f"replace ... with the list of the steps of {tokens.tolist()} that change h and c.",
+            f"把 ... 换成 {tokens.tolist()} 中会改变 h 和 c 的那些步的列表。",
+        )
+    if not isinstance(answer, (list, tuple)) or not all(_is_count(step) for step in answer):
+        return _say(
+            WRONG,
+            language,
+            f"give a list of step numbers such as [0, 1]; you answered {answer!r}.",
+            f"要给出一个步号的列表，比如 [0, 1]；你的答案是 {answer!r}。",
+        )
+    answer = [int(step) for step in answer]
+    if answer == truth:
+        return _say(RIGHT, language, f"{rule_en}.", f"{rule_zh}。")
+    hint_en = hint_zh = ""
+    first_zero = int(np.argmax(tokens == 0)) if (tokens == 0).any() else len(tokens)
+    if answer == list(range(len(tokens))):
+        hint_en = " The padding steps are masked: they take no part, as seed 001 says."
+        hint_zh = "补齐的那些 0 被遮住了：正如帖子 001 所说，它们不参与计算。"
+    elif answer == list(range(first_zero)) and truth[-1] > first_zero:
+        hint_en = (
+            " The mask is not 'up to the first 0': every 0 is masked, wherever it is, and "
+            "the steps after it update the states again."
+        )
+        hint_zh = (
+            "掩码不是“到第一个 0 为止”：每个 0 都会被遮住，不管它在哪里；它后面的步又会更新状态。"
+        )
+    return _say(
+        WRONG,
+        language,
+        f"{rule_en}; you answered {answer}.{hint_en}",
+        f"{rule_zh}；你的答案是 {answer}。{hint_zh}",
     )
 
 

@@ -400,3 +400,30 @@ def test_node_count_names_every_call():
     assert_wrong(check_node_count(lstm, 2.0), "whole number")
     assert_unanswered(check_node_count(lstm, ...))
     assert check_node_count(lstm, 2, language="zh-CN").message.startswith("对：lstm 有 2 个节点")
+
+
+# ---------------------------------------------------------------- lesson 10: masking
+
+
+def test_masked_steps_rule_matches_the_lstm():
+    from kerastutor.exercises import check_masked_steps
+    from kerastutor.models import Model
+
+    tokens = np.array([[1, 3, 0, 2, 0, 0]])
+    x = Input(shape=(6,), dtype="int32")
+    lstm = LSTM(2, return_sequences=True)
+    h = Model(x, lstm(Embedding(4, 3, mask_zero=True)(x))).predict(tokens)[0]
+    # A step that updates the states changes the output; a masked one repeats it.
+    updated = [0] + [t for t in range(1, 6) if not np.allclose(h[t], h[t - 1])]
+    assert updated == [0, 1, 3]
+    assert_right(check_masked_steps(tokens[0], updated))
+    assert check_masked_steps(tokens[0], updated, language="zh-CN").message.startswith("对：")
+
+
+def test_masked_steps_common_mistakes():
+    from kerastutor.exercises import check_masked_steps
+
+    assert_wrong(check_masked_steps([1, 3, 0, 2, 0, 0], [0, 1]), "every 0 is masked")
+    assert_wrong(check_masked_steps([2, 2, 0, 0, 0], [0, 1, 2, 3, 4]), "take no part")
+    assert_wrong(check_masked_steps([2, 2, 0, 0, 0], 2), "list of step numbers")
+    assert_unanswered(check_masked_steps([2, 2, 0, 0, 0], ...))

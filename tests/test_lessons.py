@@ -31,6 +31,7 @@ NAMES = [
     "07_dense_after_lstm.ipynb",
     "08_seq2seq_inference.ipynb",
     "09_writing_your_own_layer.ipynb",
+    "10_masking_and_padding.ipynb",
     "11_recurrent_layers_compared.ipynb",
 ]
 ZH_NAMES = ["zh-CN/" + name.replace(".ipynb", "_zh.ipynb") for name in NAMES]
