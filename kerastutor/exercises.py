@@ -43,7 +43,7 @@ from kerastutor.autodiff import data_of
 from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.input_layer import InputLayer
 from kerastutor.engine.naming import sandbox
-from kerastutor.layers import GRU, LSTM, Dense, Embedding, SimpleRNN
+from kerastutor.layers import GRU, LSTM, Dense, Embedding, MaxPooling2D, SimpleRNN
 
 __all__ = [
     "Verdict",
@@ -59,6 +59,7 @@ __all__ = [
     "check_node_count",
     "check_custom_layer",
     "check_masked_steps",
+    "check_pooled_shape",
     "check_recurrent_params",
     "LANGUAGES",
 ]
@@ -943,4 +944,69 @@ def check_recurrent_params(kind, units, features, answer, bidirectional=False, l
         language,
         f"{rule_en}; you answered {answer:,}.{hint_en}",
         f"{rule_zh}；你的答案是 {answer:,}。{hint_zh}",
+    )
+
+
+# ---------------------------------------------------------------- lesson 12: pooling
+
+
+def check_pooled_shape(input_shape, pool_size, answer, language="en"):
+    """Check the output shape of `MaxPooling2D(pool_size)` (strides = pool_size, 'valid').
+
+    Args:
+        input_shape: (batch, height, width, channels), e.g. (None, 23, 23, 64).
+        pool_size: an int or a pair.
+        answer: the learner's shape; `...` for none yet.
+        language: 'en' or 'zh-CN', the language of the verdict.
+    """
+    _checked_language(language)
+    input_shape = tuple(input_shape)
+    size = _pair(pool_size)
+    with sandbox():
+        truth = tuple(MaxPooling2D(size).compute_output_shape(input_shape))
+    _, height, width, _ = input_shape
+    rows = f"{height} // {size[0]} = {truth[1]}"
+    columns = f"{width} // {size[1]} = {truth[2]}"
+    rule_en = (
+        f"MaxPooling2D({size}) keeps the largest number of each {size[0]}x{size[1]} window, "
+        f"side by side: {rows} rows and {columns} columns, every channel on its own: "
+        f"{input_shape} -> {truth}"
+    )
+    rule_zh = (
+        f"MaxPooling2D({size}) 在每个互不重叠的 {size[0]}x{size[1]} 窗口里留下最大的那个数："
+        f"{rows} 行、{columns} 列，每个通道各自计算：{input_shape} -> {truth}"
+    )
+    if _is_missing(answer):
+        return _say(
+            UNANSWERED,
+            language,
+            f"replace ... with the output shape of MaxPooling2D({size}) on {input_shape}.",
+            f"把 ... 换成 MaxPooling2D({size}) 作用在 {input_shape} 上的输出形状。",
+        )
+    shape = _as_shape(answer)
+    if shape is None:
+        return _say(
+            WRONG,
+            language,
+            f"a shape is a tuple of sizes such as {truth}; you answered {answer!r}.",
+            f"形状是由各维大小组成的元组，比如 {truth}；你的答案是 {answer!r}。",
+        )
+    if shape == truth:
+        return _say(RIGHT, language, f"{rule_en}.", f"{rule_zh}。")
+    hint_en = hint_zh = ""
+    rounded_up = (input_shape[0], -(-height // size[0]), -(-width // size[1]), input_shape[3])
+    if shape == rounded_up and rounded_up != truth:
+        hint_en = (
+            " A window that does not fit is left out (padding='valid'): the last row and "
+            "column of an odd size are dropped, not pooled on their own."
+        )
+        hint_zh = "放不下的窗口会被舍弃（padding='valid'）：尺寸为奇数时，最后一行和最后一列被丢掉，不会单独池化。"
+    elif shape[-1:] != truth[-1:]:
+        hint_en = " Pooling keeps the channels: it has no filters and no weights."
+        hint_zh = "池化保留通道数：它没有滤波器，也没有权重。"
+    return _say(
+        WRONG,
+        language,
+        f"{rule_en}; you answered {shape}.{hint_en}",
+        f"{rule_zh}；你的答案是 {shape}。{hint_zh}",
     )

@@ -427,3 +427,27 @@ def test_masked_steps_common_mistakes():
     assert_wrong(check_masked_steps([2, 2, 0, 0, 0], [0, 1, 2, 3, 4]), "take no part")
     assert_wrong(check_masked_steps([2, 2, 0, 0, 0], 2), "list of step numbers")
     assert_unanswered(check_masked_steps([2, 2, 0, 0, 0], ...))
+
+
+# ---------------------------------------------------------------- lesson 12: pooling
+
+
+@pytest.mark.parametrize("input_shape", [(None, 23, 23, 64), (None, 8, 9, 3), (None, 5, 5, 1)])
+def test_pooled_shape_rule_matches_the_layer(input_shape):
+    from kerastutor.exercises import check_pooled_shape
+    from kerastutor.layers import MaxPooling2D
+
+    shape = MaxPooling2D((2, 2))(Input(shape=input_shape[1:])).shape
+    assert_right(check_pooled_shape(input_shape, 2, shape))
+    assert check_pooled_shape(input_shape, (2, 2), shape, language="zh-CN").passed
+
+
+def test_pooled_shape_common_mistakes():
+    from kerastutor.exercises import check_pooled_shape
+
+    assert_wrong(check_pooled_shape((None, 23, 23, 64), 2, (None, 12, 12, 64)), "dropped")
+    assert_wrong(
+        check_pooled_shape((None, 23, 23, 64), 2, (None, 11, 11, 32)), "keeps the channels"
+    )
+    assert_wrong(check_pooled_shape((None, 23, 23, 64), 2, "(None, 11, 11, 64)"), "a tuple")
+    assert_unanswered(check_pooled_shape((None, 23, 23, 64), 2, ...))

@@ -33,6 +33,7 @@ NAMES = [
     "09_writing_your_own_layer.ipynb",
     "10_masking_and_padding.ipynb",
     "11_recurrent_layers_compared.ipynb",
+    "12_convolution_pooling_shared_vision.ipynb",
 ]
 ZH_NAMES = ["zh-CN/" + name.replace(".ipynb", "_zh.ipynb") for name in NAMES]
 TWINS = list(zip(NAMES, ZH_NAMES))
