@@ -16,6 +16,10 @@ states the rule with the numbers filled in. It builds in a sandbox, so the
 learner's next layer gets the name and the random numbers it would have had
 without the check.
 
+The checks of lessons 8 to 12 also speak Chinese: `language="zh-CN"` (the
+lessons' Chinese editions pass it) gives the same verdict in Chinese;
+`language="en"` is the default.
+
 Example:
     >>> from kerastutor.layers import Input, LSTM
     >>> from kerastutor.exercises import check_input_shape_at
@@ -29,14 +33,17 @@ Example:
     'Not quite: node 1 of lstm was called on input_2, whose shape is (None, 250, 128)'
 """
 
+import inspect
 import math
 
 import numpy as np
 
 from kerastutor import backend as K
+from kerastutor.autodiff import data_of
+from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.input_layer import InputLayer
 from kerastutor.engine.naming import sandbox
-from kerastutor.layers import LSTM, Dense, Embedding
+from kerastutor.layers import GRU, LSTM, Dense, Embedding, MaxPooling2D, SimpleRNN
 
 __all__ = [
     "Verdict",
@@ -49,6 +56,12 @@ __all__ = [
     "check_conv2d_output_shape",
     "check_dense_params",
     "check_dense_output_shape",
+    "check_node_count",
+    "check_custom_layer",
+    "check_masked_steps",
+    "check_pooled_shape",
+    "check_recurrent_params",
+    "LANGUAGES",
 ]
 
 RIGHT = "right"
@@ -96,6 +109,28 @@ def _wrong(text):
 
 def _unanswered(text):
     return Verdict(UNANSWERED, f"No answer yet: {text}")
+
+
+LANGUAGES = ("en", "zh-CN")
+_OPENINGS = {
+    "en": {RIGHT: "Right: ", WRONG: "Not quite: ", UNANSWERED: "No answer yet: "},
+    "zh-CN": {RIGHT: "对：", WRONG: "还不对：", UNANSWERED: "还没有作答："},
+}
+
+
+def _checked_language(language):
+    if language not in LANGUAGES:
+        raise ValueError(
+            f"language must be one of {LANGUAGES}: the verdicts are written in those; "
+            f"received {language!r}."
+        )
+    return language
+
+
+def _say(status, language, english, chinese):
+    """A verdict in the learner's language: `english` or `chinese`, after its opening."""
+    text = english if language == "en" else chinese
+    return Verdict(status, _OPENINGS[language][status] + text)
 
 
 def _is_missing(answer):
@@ -596,3 +631,382 @@ def check_dense_output_shape(input_shape, units, answer):
             "so that axis stays."
         )
     return _wrong(f"{rule}; you answered {shape}.{hint}")
+
+
+# ---------------------------------------------------------------- lesson 8: inference decoder
+
+
+def check_node_count(layer, answer, language="en"):
+    """Check how many nodes (calls on symbolic tensors) `layer` has.
+
+    Args:
+        layer: a layer of the learner's graph.
+        answer: the learner's count; `...` for none yet.
+        language: 'en' or 'zh-CN', the language of the verdict.
+    """
+    _checked_language(language)
+    nodes = layer.inbound_nodes
+    truth = len(nodes)
+    calls_en = "; ".join(
+        f"node {node.index} was called on {_tensor_names(node.input_tensors)}" for node in nodes
+    )
+    calls_zh = "；".join(
+        f"节点 {node.index} 作用在 {_tensor_names(node.input_tensors)} 上" for node in nodes
+    )
+    weights = len(layer.weights)
+    if _is_missing(answer):
+        return _say(
+            UNANSWERED,
+            language,
+            f"replace ... with the number of nodes of {layer.name}, a whole number.",
+            f"把 ... 换成 {layer.name} 的节点个数，一个整数。",
+        )
+    if not _is_count(answer):
+        return _say(
+            WRONG,
+            language,
+            f"a number of nodes is a whole number; you answered {answer!r}.",
+            f"节点个数是一个整数；你的答案是 {answer!r}。",
+        )
+    if answer == truth:
+        return _say(
+            RIGHT,
+            language,
+            f"{layer.name} has {truth} node(s): {calls_en}. Every call adds a node; the "
+            f"{weights} weights are the layer's, the same for every node.",
+            f"{layer.name} 有 {truth} 个节点：{calls_zh}。每调用一次就多一个节点；"
+            f"{weights} 个权重属于这个层，每个节点用的都是同一套。",
+        )
+    hint_en = hint_zh = ""
+    if answer < truth:
+        hint_en = (
+            " Building a second model on the same layer does not copy it: calling the layer "
+            "on new Inputs adds a node to the same layer."
+        )
+        hint_zh = "在同一个层上再搭一个模型并不会复制它：把这个层作用在新的 Input 上，只是给同一个层加了一个节点。"
+    return _say(
+        WRONG,
+        language,
+        f"{layer.name} has {truth} node(s): {calls_en}; you answered {answer}.{hint_en}",
+        f"{layer.name} 有 {truth} 个节点：{calls_zh}；你的答案是 {answer}。{hint_zh}",
+    )
+
+
+# ---------------------------------------------------------------- lesson 9: your own Layer
+
+
+def _own_arguments(layer_class):
+    """The names `layer_class.__init__` takes besides self, *args and **kwargs."""
+    parameters = inspect.signature(layer_class.__init__).parameters.values()
+    variadic = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    return [p.name for p in parameters if p.name != "self" and p.kind not in variadic]
+
+
+def check_custom_layer(layer_class, features=3, language="en"):
+    """Check a Layer subclass the learner wrote: kwargs, build, call and get_config.
+
+    The check makes `layer_class(name="probe", trainable=False)`, calls it on
+    a batch of shape (2, features), and rebuilds it from its `get_config()`.
+
+    Args:
+        layer_class: the class itself (not an instance), a subclass of Layer.
+        features: the size of the last axis of the batch it is called on.
+        language: 'en' or 'zh-CN', the language of the verdict.
+    """
+    _checked_language(language)
+    if _is_missing(layer_class):
+        return _say(
+            UNANSWERED,
+            language,
+            "replace ... with your layer's class (its name, without calling it).",
+            "把 ... 换成你写的层的类（只写类名，不要调用它）。",
+        )
+    if not (isinstance(layer_class, type) and issubclass(layer_class, Layer)):
+        return _say(
+            WRONG,
+            language,
+            f"give the class itself, a subclass of Layer; you gave {layer_class!r}.",
+            f"要给出类本身，它是 Layer 的子类；你给的是 {layer_class!r}。",
+        )
+    name = layer_class.__name__
+    with sandbox():
+        try:
+            layer = layer_class(name="probe", trainable=False)
+        except TypeError as error:
+            return _say(
+                WRONG,
+                language,
+                f"{name}(name='probe', trainable=False) raised TypeError: {error}. Your "
+                "__init__ has to take **kwargs and hand them to super().__init__(**kwargs): "
+                "the base Layer is the one that knows name, trainable, weights, input_shape "
+                "and dtype.",
+                f"{name}(name='probe', trainable=False) 报了 TypeError：{error}。你的 "
+                "__init__ 要接收 **kwargs，并把它们交给 super().__init__(**kwargs)："
+                "认识 name、trainable、weights、input_shape 和 dtype 的是基类 Layer。",
+            )
+        if layer.name != "probe" or layer.trainable:
+            return _say(
+                WRONG,
+                language,
+                f"{name}(name='probe', trainable=False) gave a layer named {layer.name!r} with "
+                f"trainable={layer.trainable}: your __init__ takes **kwargs but does not pass "
+                "them on to super().__init__(**kwargs), so the base Layer never sees them.",
+                f"{name}(name='probe', trainable=False) 得到的层名叫 {layer.name!r}，"
+                f"trainable={layer.trainable}：你的 __init__ 接收了 **kwargs，却没有把它们"
+                "传给 super().__init__(**kwargs)，基类 Layer 根本没看到它们。",
+            )
+        try:
+            layer(np.ones((2, features), dtype="float32"))
+        except Exception as error:  # the learner's build or call failed: say how
+            return _say(
+                WRONG,
+                language,
+                f"calling {name} on a batch of shape (2, {features}) raised "
+                f"{type(error).__name__}: {error}",
+                f"在形状为 (2, {features}) 的一批数据上调用 {name} 时报了 "
+                f"{type(error).__name__}：{error}",
+            )
+        shapes = [tuple(v.shape) for v in layer.weights]
+        config = layer.get_config()
+        missing = [argument for argument in _own_arguments(layer_class) if argument not in config]
+        if missing:
+            return _say(
+                WRONG,
+                language,
+                f"{name}.get_config() returns {config}, without {missing}: from_config would "
+                f"rebuild the layer with the default {_and_list(missing)}. Add each to the "
+                "dict that super().get_config() returns.",
+                f"{name}.get_config() 返回 {config}，里面没有 {missing}：from_config 重建出的层"
+                "会用它们的默认值。把它们加进 super().get_config() 返回的字典里。",
+            )
+        rebuilt = layer_class.from_config(config)
+    own = _own_arguments(layer_class)
+    return _say(
+        RIGHT,
+        language,
+        f"{name} hands name and trainable to the base Layer through **kwargs, creates its "
+        f"weights {shapes} in build on its first call, and its get_config lists its own "
+        f"arguments {own} beside the base Layer's, so from_config rebuilt "
+        f"{rebuilt.name!r} with trainable={rebuilt.trainable}.",
+        f"{name} 通过 **kwargs 把 name 和 trainable 交给了基类 Layer，第一次调用时在 build 里"
+        f"创建了权重 {shapes}，get_config 在基类的键旁边列出了它自己的参数 {own}，所以 "
+        f"from_config 重建出了 {rebuilt.name!r}，trainable={rebuilt.trainable}。",
+    )
+
+
+# ---------------------------------------------------------------- lesson 10: masking
+
+
+def check_masked_steps(tokens, answer, language="en"):
+    """Check which steps of a padded sentence update an LSTM's h and c after Embedding(mask_zero=True).
+
+    Args:
+        tokens: one sentence of indices, padded with 0, e.g. [2, 2, 0, 0, 0].
+        answer: the learner's list of the step numbers (0, 1, ...) that update the states.
+        language: 'en' or 'zh-CN', the language of the verdict.
+    """
+    _checked_language(language)
+    tokens = np.asarray(tokens)
+    with sandbox():
+        embedding = Embedding(int(tokens.max()) + 1, 1, mask_zero=True)
+        mask = np.asarray(data_of(embedding.compute_mask(tokens[None])))[0]
+    truth = [int(step) for step in np.flatnonzero(mask)]
+    kept = [int(step) for step in np.flatnonzero(~mask)]
+    rule_en = (
+        f"Embedding(mask_zero=True) gives the mask tokens != 0 = {mask.tolist()}: steps {truth} "
+        f"update h and c, and at steps {kept} the LSTM carries them on unchanged"
+    )
+    rule_zh = (
+        f"Embedding(mask_zero=True) 给出的掩码是 tokens != 0 = {mask.tolist()}：第 {truth} 步更新 "
+        f"h 和 c，在第 {kept} 步 LSTM 把它们原样传下去"
+    )
+    if _is_missing(answer):
+        return _say(
+            UNANSWERED,
+            language,
+            f"replace ... with the list of the steps of {tokens.tolist()} that change h and c.",
+            f"把 ... 换成 {tokens.tolist()} 中会改变 h 和 c 的那些步的列表。",
+        )
+    if not isinstance(answer, (list, tuple)) or not all(_is_count(step) for step in answer):
+        return _say(
+            WRONG,
+            language,
+            f"give a list of step numbers such as [0, 1]; you answered {answer!r}.",
+            f"要给出一个步号的列表，比如 [0, 1]；你的答案是 {answer!r}。",
+        )
+    answer = [int(step) for step in answer]
+    if answer == truth:
+        return _say(RIGHT, language, f"{rule_en}.", f"{rule_zh}。")
+    hint_en = hint_zh = ""
+    first_zero = int(np.argmax(tokens == 0)) if (tokens == 0).any() else len(tokens)
+    if answer == list(range(len(tokens))):
+        hint_en = " The padding steps are masked: they take no part, as seed 001 says."
+        hint_zh = "补齐的那些 0 被遮住了：正如帖子 001 所说，它们不参与计算。"
+    elif answer == list(range(first_zero)) and truth[-1] > first_zero:
+        hint_en = (
+            " The mask is not 'up to the first 0': every 0 is masked, wherever it is, and "
+            "the steps after it update the states again."
+        )
+        hint_zh = (
+            "掩码不是“到第一个 0 为止”：每个 0 都会被遮住，不管它在哪里；它后面的步又会更新状态。"
+        )
+    return _say(
+        WRONG,
+        language,
+        f"{rule_en}; you answered {answer}.{hint_en}",
+        f"{rule_zh}；你的答案是 {answer}。{hint_zh}",
+    )
+
+
+# ---------------------------------------------------------------- lesson 11: recurrent layers
+
+_RECURRENT = {"SimpleRNN": SimpleRNN, "GRU": GRU, "LSTM": LSTM}
+_GATES = {"SimpleRNN": 1, "GRU": 3, "LSTM": 4}
+
+
+def check_recurrent_params(kind, units, features, answer, bidirectional=False, language="en"):
+    """Check the parameter count of SimpleRNN, GRU or LSTM(units) on `features` per step.
+
+    Args:
+        kind: 'SimpleRNN', 'GRU' or 'LSTM' (Keras 3's defaults: GRU with reset_after=True).
+        units: the layer's units.
+        features: the size of the input's last axis.
+        answer: the learner's count; `...` for none yet.
+        bidirectional: the layer wrapped in Bidirectional.
+        language: 'en' or 'zh-CN', the language of the verdict.
+    """
+    _checked_language(language)
+    if kind not in _RECURRENT:
+        raise ValueError(f"kind must be one of {sorted(_RECURRENT)}; received {kind!r}.")
+    layer = _built(_RECURRENT[kind], (None, None, features), units)
+    one = layer.count_params()
+    truth = 2 * one if bidirectional else one
+    gates = _GATES[kind]
+    shapes = ", ".join(f"{v.name.split('/')[-1]} {tuple(v.shape)}" for v in layer.weights)
+    biases = 2 if kind == "GRU" else 1
+    formula = f"{gates} x ({features} + {units} + {biases}) x {units} = {one:,}"
+    called = f"Bidirectional({kind}({units}))" if bidirectional else f"{kind}({units})"
+    twice = f", twice (a forward and a backward copy): {truth:,}" if bidirectional else ""
+    rule_en = f"{kind}({units}) on {features} features has {shapes}: {formula}{twice}"
+    twice_zh = f"，再乘 2（前向、后向各一份）：{truth:,}" if bidirectional else ""
+    rule_zh = f"{kind}({units}) 读 {features} 个特征时有 {shapes}：{formula}{twice_zh}"
+    if _is_missing(answer):
+        return _say(
+            UNANSWERED,
+            language,
+            f"replace ... with the number of parameters of {called} on {features} features.",
+            f"把 ... 换成 {called} 读 {features} 个特征时的参数个数。",
+        )
+    if not _is_count(answer):
+        return _say(
+            WRONG,
+            language,
+            f"a parameter count is a whole number; you answered {answer!r}.",
+            f"参数个数是一个整数；你的答案是 {answer!r}。",
+        )
+    if answer == truth:
+        return _say(RIGHT, language, f"{rule_en}.", f"{rule_zh}。")
+    hint_en = hint_zh = ""
+    others = {
+        other: _built(_RECURRENT[other], (None, None, features), units).count_params()
+        for other in _RECURRENT
+        if other != kind
+    }
+    if bidirectional and answer == one:
+        hint_en = " Bidirectional holds two copies of the layer, one per direction."
+        hint_zh = "Bidirectional 里有这个层的两份拷贝，每个方向一份。"
+    elif kind == "GRU" and answer in (
+        3 * (features + units + 1) * units,
+        2 * 3 * (features + units + 1) * units,
+    ):
+        hint_en = (
+            " Keras 3's GRU has reset_after=True: its bias has shape (2, 3 x units), "
+            "one row for the input and one for the recurrent side."
+        )
+        hint_zh = (
+            "Keras 3 的 GRU 默认 reset_after=True：它的 bias 形状是 (2, 3 x units)，"
+            "输入一侧一行，循环一侧一行。"
+        )
+    elif answer in (gates * (features + units) * units, 2 * gates * (features + units) * units):
+        hint_en = " You left out the bias."
+        hint_zh = "你漏掉了 bias。"
+    elif answer in (gates * (features + biases) * units, 2 * gates * (features + biases) * units):
+        hint_en = " You left out the recurrent_kernel, which multiplies h of the previous step."
+        hint_zh = "你漏掉了 recurrent_kernel，它乘的是上一步的 h。"
+    else:
+        for other, count in others.items():
+            if answer in (count, 2 * count):
+                hint_en = f" That is the count of {other}({units}): {other} has {_GATES[other]} gate(s), {kind} has {gates}."
+                hint_zh = f"这是 {other}({units}) 的参数个数：{other} 有 {_GATES[other]} 组门，{kind} 有 {gates} 组。"
+                break
+    return _say(
+        WRONG,
+        language,
+        f"{rule_en}; you answered {answer:,}.{hint_en}",
+        f"{rule_zh}；你的答案是 {answer:,}。{hint_zh}",
+    )
+
+
+# ---------------------------------------------------------------- lesson 12: pooling
+
+
+def check_pooled_shape(input_shape, pool_size, answer, language="en"):
+    """Check the output shape of `MaxPooling2D(pool_size)` (strides = pool_size, 'valid').
+
+    Args:
+        input_shape: (batch, height, width, channels), e.g. (None, 23, 23, 64).
+        pool_size: an int or a pair.
+        answer: the learner's shape; `...` for none yet.
+        language: 'en' or 'zh-CN', the language of the verdict.
+    """
+    _checked_language(language)
+    input_shape = tuple(input_shape)
+    size = _pair(pool_size)
+    with sandbox():
+        truth = tuple(MaxPooling2D(size).compute_output_shape(input_shape))
+    _, height, width, _ = input_shape
+    rows = f"{height} // {size[0]} = {truth[1]}"
+    columns = f"{width} // {size[1]} = {truth[2]}"
+    rule_en = (
+        f"MaxPooling2D({size}) keeps the largest number of each {size[0]}x{size[1]} window, "
+        f"side by side: {rows} rows and {columns} columns, every channel on its own: "
+        f"{input_shape} -> {truth}"
+    )
+    rule_zh = (
+        f"MaxPooling2D({size}) 在每个互不重叠的 {size[0]}x{size[1]} 窗口里留下最大的那个数："
+        f"{rows} 行、{columns} 列，每个通道各自计算：{input_shape} -> {truth}"
+    )
+    if _is_missing(answer):
+        return _say(
+            UNANSWERED,
+            language,
+            f"replace ... with the output shape of MaxPooling2D({size}) on {input_shape}.",
+            f"把 ... 换成 MaxPooling2D({size}) 作用在 {input_shape} 上的输出形状。",
+        )
+    shape = _as_shape(answer)
+    if shape is None:
+        return _say(
+            WRONG,
+            language,
+            f"a shape is a tuple of sizes such as {truth}; you answered {answer!r}.",
+            f"形状是由各维大小组成的元组，比如 {truth}；你的答案是 {answer!r}。",
+        )
+    if shape == truth:
+        return _say(RIGHT, language, f"{rule_en}.", f"{rule_zh}。")
+    hint_en = hint_zh = ""
+    rounded_up = (input_shape[0], -(-height // size[0]), -(-width // size[1]), input_shape[3])
+    if shape == rounded_up and rounded_up != truth:
+        hint_en = (
+            " A window that does not fit is left out (padding='valid'): the last row and "
+            "column of an odd size are dropped, not pooled on their own."
+        )
+        hint_zh = "放不下的窗口会被舍弃（padding='valid'）：尺寸为奇数时，最后一行和最后一列被丢掉，不会单独池化。"
+    elif shape[-1:] != truth[-1:]:
+        hint_en = " Pooling keeps the channels: it has no filters and no weights."
+        hint_zh = "池化保留通道数：它没有滤波器，也没有权重。"
+    return _say(
+        WRONG,
+        language,
+        f"{rule_en}; you answered {shape}.{hint_en}",
+        f"{rule_zh}；你的答案是 {shape}。{hint_zh}",
+    )

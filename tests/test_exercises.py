@@ -260,3 +260,194 @@ def test_checks_ask_the_engine_without_disturbing_the_learner():
     assert random.generator().bit_generator.state == expected
     assert Dense(2).name == "dense" and LSTM(2).name == "lstm"
     assert Input((3,)).name == "input_1"
+
+
+# ---------------------------------------------------------------- lessons 8-12: two languages
+
+
+def test_new_checks_speak_english_by_default_and_chinese_on_request():
+    from kerastutor.exercises import LANGUAGES, check_recurrent_params
+
+    assert LANGUAGES == ("en", "zh-CN")
+    truth = 4 * (3 + 8 + 1) * 8
+    assert check_recurrent_params("LSTM", 8, 3, truth).message.startswith("Right: ")
+    chinese = check_recurrent_params("LSTM", 8, 3, truth, language="zh-CN")
+    assert chinese.passed and chinese.message.startswith("对：")
+    assert check_recurrent_params("LSTM", 8, 3, 1, language="zh-CN").message.startswith("还不对：")
+    assert check_recurrent_params("LSTM", 8, 3, ..., language="zh-CN").message.startswith(
+        "还没有作答："
+    )
+    with pytest.raises(ValueError, match="language must be one of"):
+        check_recurrent_params("LSTM", 8, 3, truth, language="fr")
+
+
+# ---------------------------------------------------------------- lesson 9: custom layers
+
+
+def _shift_class(takes_kwargs, passes_kwargs, has_config):
+    from kerastutor import initializers
+    from kerastutor.layers import Layer
+
+    class Shift(Layer):
+        def __init__(self, initial=0.0, **kwargs):
+            if not takes_kwargs and kwargs:
+                raise TypeError(
+                    f"Shift.__init__() got an unexpected keyword argument {next(iter(kwargs))!r}"
+                )
+            super().__init__(**(kwargs if passes_kwargs else {}))
+            self.initial = initial
+
+        def build(self, input_shape):
+            self.b = self.add_weight(
+                name="b", shape=(input_shape[-1],), initializer=initializers.Constant(self.initial)
+            )
+
+        def call(self, inputs):
+            return inputs + self.b
+
+        if has_config:
+
+            def get_config(self):
+                return {**super().get_config(), "initial": self.initial}
+
+    return Shift
+
+
+def test_custom_layer_right_answer_is_rebuilt_from_its_config():
+    from kerastutor.exercises import check_custom_layer
+
+    verdict = check_custom_layer(_shift_class(True, True, True))
+    assert_right(verdict)
+    assert "[(3,)]" in verdict.message and "['initial']" in verdict.message
+    assert check_custom_layer(_shift_class(True, True, True), language="zh-CN").passed
+
+
+def test_custom_layer_common_mistakes():
+    from kerastutor.exercises import check_custom_layer
+
+    assert_wrong(check_custom_layer(_shift_class(False, False, True)), "take **kwargs")
+    assert_wrong(check_custom_layer(_shift_class(True, False, True)), "does not pass")
+    assert_wrong(check_custom_layer(_shift_class(True, True, False)), "without ['initial']")
+    assert_wrong(check_custom_layer(Dense(3)), "the class itself")
+    assert_unanswered(check_custom_layer(...))
+
+
+def test_custom_layer_whose_call_fails_is_explained_not_raised():
+    from kerastutor.exercises import check_custom_layer
+    from kerastutor.layers import Layer
+
+    class Broken(Layer):
+        def call(self, inputs):
+            return inputs @ np.ones((5, 2))
+
+    assert_wrong(check_custom_layer(Broken), "(2, 3) raised")
+
+
+def test_custom_layer_check_leaves_names_and_random_numbers_alone():
+    from kerastutor import random
+    from kerastutor.exercises import check_custom_layer
+
+    expected = random.generator().bit_generator.state
+    check_custom_layer(_shift_class(True, True, True))
+    assert random.generator().bit_generator.state == expected
+    assert Dense(2).name == "dense"
+
+
+# ---------------------------------------------------------------- lesson 11: recurrent layers
+
+
+@pytest.mark.parametrize("kind", ["SimpleRNN", "GRU", "LSTM"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_recurrent_params_rule_matches_the_layer(kind, bidirectional):
+    from kerastutor.exercises import check_recurrent_params
+    from kerastutor.layers import GRU, Bidirectional, SimpleRNN
+
+    layer = {"SimpleRNN": SimpleRNN, "GRU": GRU, "LSTM": LSTM}[kind](8)
+    if bidirectional:
+        layer = Bidirectional(layer)
+    layer(Input(shape=(5, 3)))
+    verdict = check_recurrent_params(kind, 8, 3, layer.count_params(), bidirectional=bidirectional)
+    assert_right(verdict)
+
+
+def test_recurrent_params_common_mistakes():
+    from kerastutor.exercises import check_recurrent_params
+
+    assert_wrong(check_recurrent_params("GRU", 8, 3, 3 * (3 + 8 + 1) * 8), "reset_after=True")
+    assert_wrong(check_recurrent_params("LSTM", 8, 3, 4 * (3 + 8) * 8), "bias")
+    assert_wrong(check_recurrent_params("LSTM", 8, 3, 4 * (3 + 1) * 8), "recurrent_kernel")
+    assert_wrong(check_recurrent_params("GRU", 8, 3, 384), "count of LSTM(8)")
+    assert_wrong(check_recurrent_params("LSTM", 8, 3, 384, bidirectional=True), "two copies")
+    assert_wrong(check_recurrent_params("LSTM", 8, 3, "384"), "whole number")
+    assert_unanswered(check_recurrent_params("SimpleRNN", 8, 3, ...))
+    with pytest.raises(ValueError, match="kind must be one of"):
+        check_recurrent_params("Transformer", 8, 3, 1)
+
+
+# ---------------------------------------------------------------- lesson 8: nodes of a reused layer
+
+
+def test_node_count_names_every_call():
+    from kerastutor.exercises import check_node_count
+
+    lstm = LSTM(4, return_sequences=True, return_state=True)
+    lstm(Input(shape=(None, 3)))
+    lstm(Input(shape=(None, 3)), initial_state=[Input(shape=(4,)), Input(shape=(4,))])
+    verdict = check_node_count(lstm, 2)
+    assert_right(verdict)
+    assert "node 1 was called on input_2, input_3, input_4" in verdict.message
+    assert_wrong(check_node_count(lstm, 1), "does not copy it")
+    assert_wrong(check_node_count(lstm, 2.0), "whole number")
+    assert_unanswered(check_node_count(lstm, ...))
+    assert check_node_count(lstm, 2, language="zh-CN").message.startswith("对：lstm 有 2 个节点")
+
+
+# ---------------------------------------------------------------- lesson 10: masking
+
+
+def test_masked_steps_rule_matches_the_lstm():
+    from kerastutor.exercises import check_masked_steps
+    from kerastutor.models import Model
+
+    tokens = np.array([[1, 3, 0, 2, 0, 0]])
+    x = Input(shape=(6,), dtype="int32")
+    lstm = LSTM(2, return_sequences=True)
+    h = Model(x, lstm(Embedding(4, 3, mask_zero=True)(x))).predict(tokens)[0]
+    # A step that updates the states changes the output; a masked one repeats it.
+    updated = [0] + [t for t in range(1, 6) if not np.allclose(h[t], h[t - 1])]
+    assert updated == [0, 1, 3]
+    assert_right(check_masked_steps(tokens[0], updated))
+    assert check_masked_steps(tokens[0], updated, language="zh-CN").message.startswith("对：")
+
+
+def test_masked_steps_common_mistakes():
+    from kerastutor.exercises import check_masked_steps
+
+    assert_wrong(check_masked_steps([1, 3, 0, 2, 0, 0], [0, 1]), "every 0 is masked")
+    assert_wrong(check_masked_steps([2, 2, 0, 0, 0], [0, 1, 2, 3, 4]), "take no part")
+    assert_wrong(check_masked_steps([2, 2, 0, 0, 0], 2), "list of step numbers")
+    assert_unanswered(check_masked_steps([2, 2, 0, 0, 0], ...))
+
+
+# ---------------------------------------------------------------- lesson 12: pooling
+
+
+@pytest.mark.parametrize("input_shape", [(None, 23, 23, 64), (None, 8, 9, 3), (None, 5, 5, 1)])
+def test_pooled_shape_rule_matches_the_layer(input_shape):
+    from kerastutor.exercises import check_pooled_shape
+    from kerastutor.layers import MaxPooling2D
+
+    shape = MaxPooling2D((2, 2))(Input(shape=input_shape[1:])).shape
+    assert_right(check_pooled_shape(input_shape, 2, shape))
+    assert check_pooled_shape(input_shape, (2, 2), shape, language="zh-CN").passed
+
+
+def test_pooled_shape_common_mistakes():
+    from kerastutor.exercises import check_pooled_shape
+
+    assert_wrong(check_pooled_shape((None, 23, 23, 64), 2, (None, 12, 12, 64)), "dropped")
+    assert_wrong(
+        check_pooled_shape((None, 23, 23, 64), 2, (None, 11, 11, 32)), "keeps the channels"
+    )
+    assert_wrong(check_pooled_shape((None, 23, 23, 64), 2, "(None, 11, 11, 64)"), "a tuple")
+    assert_unanswered(check_pooled_shape((None, 23, 23, 64), 2, ...))
