@@ -320,3 +320,26 @@ def test_refresh_tool_refuses_a_later_cell_that_changes_a_widget_shown_above(tmp
     assert "after Run All: ShapeFlow(units=5" in problems[0]
     notebook.cells[0].source = "The flow shows 4 units; scroll up and watch it below."
     assert tool.widgets_changed_later(notebook, final_texts) == []
+
+
+def test_a_static_rendering_shows_the_stored_widgets():
+    # `jupyter nbconvert --to html`: the page embeds the widgets' state and a view of each
+    # (drawn by ipywidgets' HTML manager), where the notebook showed them.
+    from nbconvert import HTMLExporter
+
+    name = "07_dense_after_lstm.ipynb"
+    body, _ = HTMLExporter().from_filename(str(LESSONS / name))
+    assert "@jupyter-widgets/html-manager" in body
+    state = re.search(
+        r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', body, re.S
+    )
+    assert state, "no widget state in the HTML"
+    stored = json.loads(state.group(1))["state"]
+    views = re.findall(
+        r'<script type="application/vnd.jupyter.widget-view\+json">\s*(\{.*?\})\s*</script>',
+        body,
+        re.S,
+    )
+    shown = [json.loads(view)["model_id"] for view in views]
+    assert shown == widget_views(load(name))
+    assert all(model_id in stored for model_id in shown)
