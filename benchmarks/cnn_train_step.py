@@ -7,6 +7,12 @@ sparse categorical crossentropy on 10 classes:
 * `pool`: Conv2D(32, 3x3, relu) -> MaxPooling2D -> Conv2D(64, 3x3, relu)
   -> MaxPooling2D -> Flatten -> Dense(10)
 
+`--plain` adds kerastutor inside `kerastutor.ops.nn.fast_kernels(False)`,
+the plain convolution and pooling code, as one more framework to compare.
+(Both share the process, and so glibc's malloc, whose thresholds grow with
+the largest arrays it has freed: the page-fault count can differ from a run
+without `--plain`.)
+
 Prints, per model and framework, the median seconds per step, kerastutor's
 peak memory in one step (tracemalloc sees NumPy's buffers) and the ratio
 kerastutor / other. The frameworks take turns: each round times a few steps
@@ -18,14 +24,24 @@ On a shared machine, compare a second run with OPENBLAS_NUM_THREADS=1: NumPy's
 OpenBLAS threads spin while they wait for each other, and when other
 processes hold the cores that waiting can cost more than the work.
 
+The kerastutor line also gives the minor page faults of one step: memory
+that glibc's malloc handed back to the system when the last step's arrays
+were freed, and that the kernel must map (and zero) again, 4 KiB at a time.
+TensorFlow keeps its own pool of memory and has none. `--keep-freed-memory`
+tells glibc (mallopt) to keep freed memory for reuse, to measure what those
+faults cost; kerastutor itself does not do this.
+
 Run it with a Python that has Keras (and PyTorch, if wanted) installed; it
 imports kerastutor from this checkout:
 
     python benchmarks/cnn_train_step.py [--rounds 7] [--steps 3] [--warmup 2] [--models conv pool]
+        [--keep-freed-memory] [--plain]
 """
 
 import argparse
+import ctypes
 import os
+import resource
 import statistics
 import sys
 import time
@@ -69,6 +85,19 @@ def kerastutor_step(name, data):
     model = build_model(layers, models, name)
     x, y = data
     return lambda: model.train_on_batch(x, y)
+
+
+def plain_kerastutor_step(name, data):
+    """kerastutor inside `fast_kernels(False)`: the plain conv and pooling code."""
+    from kerastutor.ops.nn import fast_kernels
+
+    step = kerastutor_step(name, data)
+
+    def plain_step():
+        with fast_kernels(False):
+            return step()
+
+    return plain_step
 
 
 def keras_step(name, data):
@@ -116,6 +145,23 @@ def time_steps(step, steps):
     return times
 
 
+def page_faults(step):
+    """Minor page faults (fresh memory pages mapped by the kernel) during one call of `step`."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    step()
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+
+def keep_freed_memory():
+    """Ask glibc to keep freed memory for reuse instead of returning it (Linux only)."""
+    libc = ctypes.CDLL("libc.so.6")
+    m_trim_threshold, m_mmap_max = -1, -4
+    # Never trim the heap, and never serve an allocation by its own mmap (each
+    # freed one would be unmapped): every array comes from the reused heap.
+    if not (libc.mallopt(m_trim_threshold, 2**30) and libc.mallopt(m_mmap_max, 0)):
+        raise OSError("mallopt refused the settings")
+
+
 def peak_memory(step):
     """Peak bytes allocated (as tracemalloc sees them) during one call of `step`."""
     tracemalloc.start()
@@ -128,7 +174,10 @@ def peak_memory(step):
 def run(name, args):
     data = make_data()
     steps = {"kerastutor": kerastutor_step(name, data)}
-    for framework, make_step in (("keras", keras_step), ("torch", torch_step)):
+    others = [("keras", keras_step), ("torch", torch_step)]
+    if args.plain:
+        others.insert(0, ("plain", plain_kerastutor_step))
+    for framework, make_step in others:
         try:
             steps[framework] = make_step(name, data)
         except ImportError:
@@ -145,9 +194,12 @@ def run(name, args):
             round_medians[framework].append(statistics.median(seconds))
 
     ours = statistics.median(times["kerastutor"])
+    faults = page_faults(steps["kerastutor"])
     memory = peak_memory(steps["kerastutor"]) / 2**20
     print(f"model {name!r}, batch {BATCH} of {SIZE}x{SIZE}x{CHANNELS}, adam:")
-    print(f"  kerastutor: {ours:.3f} s/step, peak memory {memory:.1f} MiB")
+    print(
+        f"  kerastutor: {ours:.3f} s/step, peak memory {memory:.1f} MiB, {faults} page faults/step"
+    )
     for framework in steps:
         if framework == "kerastutor":
             continue
@@ -168,7 +220,22 @@ def main():
     parser.add_argument("--steps", type=int, default=3, help="timed steps per framework per round")
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--models", nargs="+", default=["conv", "pool"], choices=["conv", "pool"])
+    parser.add_argument(
+        "--keep-freed-memory",
+        action="store_true",
+        help="tell glibc to keep freed memory (no page faults); kerastutor does not do this",
+    )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="also time kerastutor with fast_kernels(False) (its plain conv and pooling code)",
+    )
     args = parser.parse_args()
+    if args.keep_freed_memory:
+        keep_freed_memory()
+        print("glibc told to keep freed memory (mallopt), as TensorFlow's own allocator does")
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
+    print(f"OPENBLAS_NUM_THREADS={threads}")
     for name in args.models:
         run(name, args)
 

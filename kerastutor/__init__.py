@@ -41,11 +41,17 @@ _SUBMODULES = (
 
 # Keras 3's top-level names: {name: module that defines it}.
 _TOP_LEVEL = {
+    "GradientTape": "kerastutor.autodiff",
+    "Initializer": "kerastutor.initializers",
     "Input": "kerastutor.layers",
     "InputSpec": "kerastutor.layers",
     "KerasTensor": "kerastutor.engine.keras_tensor",
     "Layer": "kerastutor.layers",
+    "Loss": "kerastutor.losses",
+    "Metric": "kerastutor.metrics",
     "Model": "kerastutor.models",
+    "Optimizer": "kerastutor.optimizers",
+    "Regularizer": "kerastutor.regularizers",
     "Sequential": "kerastutor.models",
     "Variable": "kerastutor.autodiff",
 }

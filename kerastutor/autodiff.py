@@ -16,6 +16,7 @@ the NumPy it runs. The gradient rules themselves live in `kerastutor.ops`.
 
 import contextlib
 import functools
+import weakref
 
 import numpy as np
 
@@ -24,6 +25,7 @@ __all__ = [
     "symbolic_aware",
     "Tensor",
     "Variable",
+    "GradientTape",
     "data_of",
     "record",
     "record_outputs",
@@ -246,6 +248,7 @@ class Variable(Tensor):
         self.name = name
         self.trainable = trainable
         self.requires_grad = False
+        _LIVE_VARIABLES.add(self)  # so that a GradientTape can watch every trainable one
 
     @property
     def value(self):
@@ -280,6 +283,10 @@ class Variable(Tensor):
             f"<Variable {self.name!r} shape={self.data.shape} dtype={self.data.dtype} "
             f"trainable={self.trainable}>"
         )
+
+
+# Every Variable still in use (weakly: a deleted layer's weights disappear from it).
+_LIVE_VARIABLES = weakref.WeakSet()
 
 
 def _ops():
@@ -389,3 +396,129 @@ def unbroadcast(grad, shape):
     if axes:
         grad = grad.sum(axis=axes, keepdims=True)
     return grad
+
+
+class GradientTape:
+    """Record the ops run inside a `with` block, then ask for gradients (TensorFlow's API).
+
+    On entering the block every trainable `Variable` starts recording (as
+    TensorFlow watches the variables it meets); `watch(tensor)` adds another
+    Variable or Tensor. After the block, `tape.gradient(loss, sources)` runs
+    the backward pass once and returns one gradient array per source, `None`
+    for a source the loss does not depend on. A tape answers once, unless
+    made with `persistent=True`.
+
+    The same training step in each of Keras's guides and here:
+
+    | guide                       | gradients of `loss` for `weights`                                   |
+    |-----------------------------|---------------------------------------------------------------------|
+    | TensorFlow                  | `with tf.GradientTape() as tape:` ... `tape.gradient(loss, weights)` |
+    | kerastutor (same code)      | `with kerastutor.GradientTape() as tape:` ... `tape.gradient(loss, weights)` |
+    | PyTorch                     | `loss.backward()` then `[v.value.grad for v in weights]`            |
+    | kerastutor (PyTorch style)  | inside the tape (or `autodiff.watch(weights)`): `loss.backward()` then `[v.grad for v in weights]` |
+    | JAX                         | `jax.value_and_grad(compute_loss_and_updates)` over pure functions of the weights' values (`stateless_call`) |
+
+    JAX's stateless style has no kerastutor spelling: here weights are
+    objects whose values change in place, as in TensorFlow and PyTorch.
+    Either way the update is `optimizer.apply(gradients, weights)`.
+
+    Example:
+        >>> import numpy as np
+        >>> from kerastutor import ops
+        >>> w = Variable(np.array([1.0, 2.0]), name="w")
+        >>> with GradientTape() as tape:
+        ...     loss = ops.sum(w * w)
+        >>> tape.gradient(loss, [w])
+        [array([2., 4.])]
+
+    Args:
+        persistent: allow several `gradient` calls on the same recording.
+        watch_accessed_variables: False records only what `watch` names.
+    """
+
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self.persistent = persistent
+        self.watch_accessed_variables = watch_accessed_variables
+        self._watched = {}  # id -> (tensor, its requires_grad before the tape)
+        self._used = False
+
+    def __enter__(self):
+        if self.watch_accessed_variables:
+            for variable in list(_LIVE_VARIABLES):
+                if variable.trainable:
+                    self.watch(variable)
+        return self
+
+    def __exit__(self, *exc_info):
+        # Outside the block the variables stop recording (inference stays plain
+        # NumPy); what was recorded inside is kept for `gradient`.
+        for tensor, before in self._watched.values():
+            tensor.requires_grad = before
+        return False
+
+    def watch(self, tensor):
+        """Record gradients for `tensor` too (a Variable or Tensor, or a list of them)."""
+        for item in tensor if isinstance(tensor, (list, tuple)) else [tensor]:
+            if not isinstance(item, Tensor):
+                raise TypeError(
+                    f"GradientTape.watch needs a kerastutor Variable or Tensor, received "
+                    f"{type(item).__name__}. A NumPy array records nothing: make it a "
+                    "Variable first, e.g. x = kerastutor.Variable(x, name='x')."
+                )
+            if id(item) not in self._watched:
+                self._watched[id(item)] = (item, item.requires_grad)
+            item.requires_grad = True
+
+    def gradient(self, target, sources):
+        """d target / d source for each source: arrays in the structure of `sources`.
+
+        Args:
+            target: the value to differentiate, usually the loss (a non-scalar
+                target is summed first, as TensorFlow does).
+            sources: a Variable, or a list / tuple / dict of them.
+
+        Returns:
+            One NumPy array per source (None where `target` does not depend on it).
+        """
+        if self._used and not self.persistent:
+            raise RuntimeError(
+                "This GradientTape has already computed its gradients: a tape answers once, "
+                "so that its recording can be let go. Use GradientTape(persistent=True) to "
+                "ask several times."
+            )
+        self._used = True
+        if isinstance(sources, dict):
+            keys = list(sources)
+            return dict(zip(keys, self._gradients(target, [sources[k] for k in keys])))
+        if isinstance(sources, Tensor):
+            return self._gradients(target, [sources])[0]
+        return self._gradients(target, list(sources))
+
+    def _gradients(self, target, sources):
+        if not isinstance(target, Tensor):  # nothing recorded: the target is a constant
+            return [None] * len(sources)
+        # Backward fills `.grad` in place: keep what a PyTorch-style `backward()`
+        # left there, start every recorded tensor from nothing, and let the
+        # sources take part even after the block (they stopped recording there).
+        kept = [(s, s.grad, s.requires_grad) for s in sources]
+        for source in sources:
+            source.grad = None
+            source.requires_grad = True
+        _clear_recorded_grads(target)
+        target.backward()
+        grads = [source.grad for source in sources]
+        for source, grad, requires_grad in kept:
+            source.grad, source.requires_grad = grad, requires_grad
+        return grads
+
+
+def _clear_recorded_grads(target):
+    """Set `.grad` to None on every op result that `target` was computed from."""
+    stack, seen = [target], set()
+    while stack:
+        tensor = stack.pop()
+        if id(tensor) in seen or isinstance(tensor, Variable):
+            continue
+        seen.add(id(tensor))
+        tensor.grad = None
+        stack.extend(p for p in tensor.parents if isinstance(p, Tensor))

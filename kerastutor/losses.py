@@ -172,7 +172,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
 # ---------------------------------------------------------------- reduction
 
 
-def reduce_values(values, mask=None, reduction="sum_over_batch_size"):
+def reduce_values(values, mask=None, reduction="sum_over_batch_size", sample_weight=None):
     """Turn per-sample loss values into one number.
 
     Args:
@@ -180,26 +180,60 @@ def reduce_values(values, mask=None, reduction="sum_over_batch_size"):
         mask: optional booleans, True where a value counts (the output mask).
         reduction: 'sum_over_batch_size' (the mean over the values that
             count), 'sum', or 'none' / None (no reduction, masked values 0).
+        sample_weight: optional weights: one per sample (shape (N,) or
+            (N, 1)) or one per value (e.g. (N, T) for a sequence output).
+
+    As in Keras 3, weighted values are summed and divided by the number of
+    values (not by the sum of the weights): weights of 2 double the loss.
+    A mask counts only its True values: each gets weight
+    (number of values) / (number of True values), so the mean is over them.
     """
+    shape = np.shape(data_of(values))
+    weights = None
     if mask is not None:
         mask = np.asarray(mask)
-        if mask.ndim == np.ndim(data_of(values)) + 1 and mask.shape[-1] == 1:
+        if mask.ndim == len(shape) + 1 and mask.shape[-1] == 1:
             mask = mask[..., 0]
         weights = mask.astype(data_of(values).dtype)
+        if reduction == "sum_over_batch_size":
+            valid = weights.sum()
+            weights = weights * (weights.size / valid if valid else 0.0)
+    if sample_weight is not None:
+        sample_weight = _weights_for(sample_weight, shape, data_of(values).dtype)
+        weights = sample_weight if weights is None else weights * sample_weight
+    if weights is not None:
         values = ops.multiply(values, weights)
     if reduction in ("none", None):
         return values
     total = ops.sum(values)
     if reduction == "sum":
         return total
-    if mask is None:
-        count = data_of(values).size
-    else:
-        count = weights.sum()
-    if count == 0:
-        # Nothing counts (every step padded): Keras's divide_no_nan gives 0.
-        return ops.multiply(total, _constant(0.0, total))
-    return ops.divide(total, _constant(count, total))
+    return ops.divide(total, _constant(max(int(np.prod(shape)), 1), total))
+
+
+def _weights_for(sample_weight, shape, dtype):
+    """`sample_weight` brought to the rank of loss values of `shape`, as Keras 3 does.
+
+    A trailing axis of size 1 is dropped or added to match; what still does
+    not broadcast to `shape` is refused (Keras fails there inside TensorFlow).
+    """
+    weights = np.asarray(data_of(sample_weight), dtype=dtype)
+    if weights.ndim == len(shape) + 1 and weights.shape[-1] == 1:
+        weights = weights[..., 0]
+    elif weights.ndim + 1 == len(shape) and shape[-1] == 1:
+        weights = weights[..., None]
+    try:
+        fits = weights.ndim == len(shape) and np.broadcast_shapes(weights.shape, shape) == shape
+    except ValueError:
+        fits = False
+    if not fits:
+        per_sample = (shape[0], 1) if len(shape) > 1 else (shape[0],)
+        raise ValueError(
+            f"`sample_weight` of shape {weights.shape} does not fit the loss values, which have "
+            f"shape {shape} (one per sample{' and timestep' if len(shape) > 1 else ''}). Give "
+            f"one weight per sample, shape {per_sample}, or one per value, shape {shape}."
+        )
+    return weights
 
 
 # ---------------------------------------------------------------- Loss objects
@@ -225,9 +259,17 @@ class Loss:
         self.name = name or _snake_case(type(self).__name__)
         self.reduction = reduction
 
-    def __call__(self, y_true, y_pred, mask=None):
-        """The reduced loss: a 0-d array, or a Tensor when weights are watched."""
-        return reduce_values(self.call(y_true, y_pred), mask, self.reduction)
+    def __call__(self, y_true, y_pred, sample_weight=None, mask=None):
+        """The reduced loss: a 0-d array, or a Tensor when weights are watched.
+
+        Args:
+            sample_weight: optional weights per sample or per value (see
+                `reduce_values`), as Keras's `loss(y_true, y_pred, sample_weight)`.
+            mask: the output's mask, True where a value counts (Keras reads
+                it from `y_pred._keras_mask`; here `fit` passes it).
+        """
+        values = self.call(y_true, y_pred)
+        return reduce_values(values, mask, self.reduction, sample_weight=sample_weight)
 
     def call(self, y_true, y_pred):
         raise NotImplementedError(f"{type(self).__name__} must implement `call(y_true, y_pred)`.")

@@ -27,7 +27,18 @@ import numpy as np
 from kerastutor import ops
 from kerastutor.autodiff import data_of
 
-__all__ = ["Regularizer", "L1", "L2", "L1L2", "get", "serialize", "deserialize"]
+__all__ = [
+    "Regularizer",
+    "L1",
+    "L2",
+    "L1L2",
+    "l1",
+    "l2",
+    "l1_l2",
+    "get",
+    "serialize",
+    "deserialize",
+]
 
 
 class Regularizer:
@@ -137,6 +148,9 @@ def _snake_case(name):
     name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
     return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
+
+# Keras 3's lower-case spellings: `keras.regularizers.l2(1e-3)` is `L2(1e-3)`.
+l1, l2, l1_l2 = L1, L2, L1L2
 
 _CLASSES = {cls.__name__: cls for cls in (Regularizer, L1, L2, L1L2)}
 # Keras 3 accepts class names and their snake case ('l1', 'l2', 'l1l2'); its

@@ -1,4 +1,6 @@
-"""Callbacks (History, EarlyStopping, LambdaCallback) and fit's progress display."""
+"""Callbacks in fit (hooks, LambdaCallback, History) and fit's progress display.
+
+Each built-in callback has its own file in tests/callbacks/."""
 
 import re
 import subprocess
@@ -7,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from kerastutor.callbacks import Callback, EarlyStopping, LambdaCallback
+from kerastutor.callbacks import Callback, LambdaCallback
 from kerastutor.layers import Dense, Input
 from kerastutor.models import Model
 from kerastutor.training import progress
@@ -24,80 +26,6 @@ def small_data(count=20):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(count, 3)).astype("float32")
     return x, (x[:, :1] > 0).astype("float32")
-
-
-class FakeModel:
-    def __init__(self):
-        self.stop_training = False
-        self.weights = [np.zeros(1)]
-
-    def get_weights(self):
-        return [w.copy() for w in self.weights]
-
-    def set_weights(self, weights):
-        self.weights = [w.copy() for w in weights]
-
-
-def run_early_stopping(callback, values, key="val_loss"):
-    model = FakeModel()
-    callback.set_model(model)
-    callback.on_train_begin()
-    stopped_at = None
-    for epoch, value in enumerate(values):
-        model.weights = [np.array([float(epoch)])]
-        callback.on_epoch_end(epoch, {key: value, "loss": 0.0})
-        if model.stop_training:
-            stopped_at = epoch
-            break
-    callback.on_train_end()
-    return stopped_at, model
-
-
-def test_early_stopping_patience():
-    assert run_early_stopping(EarlyStopping(patience=0), [1.0, 0.9, 0.95, 0.5])[0] == 2
-    assert run_early_stopping(EarlyStopping(patience=2), [1.0, 0.9, 0.95, 0.92, 0.5])[0] == 3
-    assert run_early_stopping(EarlyStopping(patience=1), [1.0, 0.9, 0.8, 0.7])[0] is None
-
-
-def test_early_stopping_min_delta_mode_and_baseline():
-    # Improvements smaller than min_delta do not count.
-    assert run_early_stopping(EarlyStopping(min_delta=0.1), [1.0, 0.95])[0] == 1
-    # 'auto' watches accuracies for a rise.
-    stopped, _ = run_early_stopping(
-        EarlyStopping(monitor="val_accuracy"), [0.5, 0.6, 0.55], "val_accuracy"
-    )
-    assert stopped == 2
-    # Values that do not beat the baseline never reset the patience.
-    assert run_early_stopping(EarlyStopping(patience=2), [1.0, 0.9, 0.95])[0] is None
-    assert run_early_stopping(EarlyStopping(patience=2, baseline=0.5), [1.0, 0.9, 0.95])[0] == 2
-
-
-def test_early_stopping_restores_the_best_weights(capsys):
-    callback = EarlyStopping(patience=1, restore_best_weights=True, verbose=1)
-    stopped, model = run_early_stopping(callback, [1.0, 0.5, 0.7, 0.8])
-    assert stopped == 2
-    np.testing.assert_array_equal(model.weights[0], [1.0])  # epoch 1 was best
-    out = capsys.readouterr().out
-    assert "Epoch 3: early stopping" in out
-    assert "Restoring model weights from the end of the best epoch: 2." in out
-
-
-def test_early_stopping_in_fit():
-    model = small_model()
-    x, y = small_data()
-    history = model.fit(
-        x, y, epochs=10, verbose=0, callbacks=[EarlyStopping(monitor="loss", min_delta=10)]
-    )
-    assert history.epoch == [0, 1]
-
-
-def test_early_stopping_on_a_missing_value_says_why():
-    model = small_model()
-    x, y = small_data()
-    with pytest.raises(
-        ValueError, match="watching 'val_loss'.*Available: accuracy, loss.*validation_split"
-    ):
-        model.fit(x, y, epochs=2, verbose=0, callbacks=[EarlyStopping()])
 
 
 def test_hooks_run_in_order_with_logs():

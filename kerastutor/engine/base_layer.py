@@ -40,7 +40,15 @@ from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.node import Node
 from kerastutor.engine.tree import flatten, map_structure
 
-__all__ = ["Layer", "eager_call", "get_layer_class", "map_shapes", "mask_per_output"]
+__all__ = [
+    "Layer",
+    "current_training",
+    "eager_call",
+    "get_layer_class",
+    "map_shapes",
+    "mask_per_output",
+    "record_new_weights",
+]
 
 # Every Layer subclass, by class name: how `from_config` and `load_model` find
 # classes without importing anything named in a file.
@@ -59,10 +67,15 @@ ALLOWED_KWARGS = (
 # Keras 2's Dense, LSTM and Conv layers also took `input_dim=3` for `input_shape=(3,)`.
 FIRST_LAYER_KWARGS = ("input_dim",)
 
-# How many eager layer calls are running: a penalty list is emptied only by
-# the outermost call, so a shared layer called twice in one forward pass
-# keeps both calls' activity penalties (Keras's call context).
-_EAGER_CALLS = [0]
+# The eager layer calls running now, outermost first, each with the `training`
+# value it resolved (Keras 3's call context). Penalty lists are emptied only by
+# the outermost call, so a shared layer called twice in one forward pass keeps
+# both calls' penalties; an inner layer whose caller did not pass `training` on
+# still sees the outer call's value.
+_CALL_STACK = []
+# While a subclassed model builds by running `call` on zeros: each weight created,
+# with its initial value, so that what the run assigns can be undone.
+_NEW_WEIGHT_RECORDS = []
 
 _KERAS3_NOTE = (
     " (Keras 3 no longer raises here: it silently answers with node 0's {what}, "
@@ -103,6 +116,8 @@ class Layer:
     _cast_inputs = True
     # The node a symbolic call would become, while it is being checked (see `_call_site`).
     _node_in_progress = None
+    # Built by a subclassed model's run on zeros: the first real call records its shape.
+    _build_shape_is_provisional = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -131,6 +146,7 @@ class Layer:
                 input_shape = (input_shape,)
             self._batch_input_shape = (kwargs.get("batch_size"),) + tuple(input_shape)
         self._initial_weights = kwargs.get("weights")
+        self._build_input_shape = None
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self._losses = []
         self.built = False
@@ -185,41 +201,121 @@ class Layer:
 
     def add_weight(
         self,
-        name=None,
+        *args,
         shape=None,
-        dtype=None,
         initializer=None,
+        dtype=None,
         trainable=True,
         regularizer=None,
         constraint=None,
+        name=None,
     ):
         """Create a weight, keep track of it and return it.
 
         Args:
-            name: e.g. 'kernel'; Keras's names keep `get_weights()` readable.
-            shape: a tuple of ints.
-            dtype: defaults to the layer's dtype.
+            shape: a tuple of ints; `()` (a scalar) by default. Keras 3 also
+                takes `shape`, `initializer` and `dtype` positionally, in that order.
             initializer: a name ('glorot_uniform', 'zeros', ...) or an
-                initializer; defaults to glorot_uniform.
-            trainable: False for weights that fit must never change.
+                initializer; glorot_uniform for float weights by default,
+                zeros for integer ones.
+            dtype: defaults to the layer's dtype.
+            trainable: False for weights that fit must never change: `call`
+                updates them itself with `weight.assign(...)` (a running sum,
+                BatchNormalization's moving mean).
             regularizer: a penalty on this weight (e.g. `L2(0.01)` or 'l2'),
                 listed in `losses` and added to the loss by fit.
             constraint: a rule (e.g. `MaxNorm(2)` or 'non_neg') that the
                 optimizer enforces after every update.
+            name: e.g. 'kernel'; Keras's names keep `get_weights()` readable.
+
+        Raises:
+            ValueError / TypeError: naming the layer, for a shape that is not
+                a tuple of non-negative ints or an unknown initializer.
         """
-        if shape is None:
-            raise ValueError(f"add_weight on layer '{self.name}' needs a shape, received None.")
-        shape = tuple(int(d) for d in shape)
-        name = name or f"variable_{len(self._variables)}"
-        initializer = initializers.get(initializer or "glorot_uniform")
-        value = initializer(shape, dtype=dtype or self.dtype)
+        shape, initializer, dtype = self._weight_arguments(args, shape, initializer, dtype)
+        dtype = str(np.dtype(dtype or self.dtype))
+        if initializer is None:
+            initializer = "glorot_uniform" if np.dtype(dtype).kind == "f" else "zeros"
+        name = name or self._unnamed_weight_name()
+        try:
+            initializer = initializers.get(initializer)
+        except (ValueError, TypeError) as error:
+            raise type(error)(f"add_weight '{name}' on layer '{self.name}': {error}") from None
+        value = initializer(shape, dtype=dtype)
         variable = Variable(value, name=f"{self.name}/{name}", trainable=trainable)
+        # Freezing the layer turns `trainable` off; the order of `weights` keeps to creation.
+        variable.created_trainable = bool(trainable)
         # As in Keras, the variable carries its penalty and its rule, so
         # `losses` and the optimizer find them without asking the layer.
         variable.regularizer = regularizers.get(regularizer)
         variable.constraint = constraints.get(constraint)
         self._variables.append(variable)
+        for record in _NEW_WEIGHT_RECORDS:
+            record.append((variable, variable.data.copy()))
         return variable
+
+    def add_variable(
+        self,
+        shape,
+        initializer,
+        dtype=None,
+        trainable=True,
+        regularizer=None,
+        constraint=None,
+        name=None,
+    ):
+        """Keras 3's other spelling of `add_weight`: shape and initializer come first."""
+        return self.add_weight(
+            shape=shape,
+            initializer=initializer,
+            dtype=dtype,
+            trainable=trainable,
+            regularizer=regularizer,
+            constraint=constraint,
+            name=name,
+        )
+
+    def _unnamed_weight_name(self):
+        """Keras 3's names for weights created without one: 'variable', 'variable_1', ..."""
+        taken = {v.name.split("/")[-1] for v in self._variables}
+        name, count = "variable", 0
+        while name in taken:
+            count += 1
+            name = f"variable_{count}"
+        return name
+
+    def _weight_arguments(self, args, shape, initializer, dtype):
+        """`add_weight`'s shape, initializer and dtype, given by keyword or by position."""
+        if len(args) > 3:
+            raise TypeError(
+                f"add_weight() takes at most 3 positional arguments but {len(args)} were given."
+            )
+        if args and isinstance(args[0], str):
+            raise ValueError(
+                "`name` must be passed as a keyword argument. "
+                f"Received: add_weight('{args[0]}', ...). Use: add_weight(shape=..., "
+                f"name='{args[0]}'). (Keras 2 took the name first; Keras 3 takes the shape first.)"
+            )
+        given = dict(zip(("shape", "initializer", "dtype"), args))
+        keywords = {"shape": shape, "initializer": initializer, "dtype": dtype}
+        for key, value in given.items():
+            if keywords[key] is not None:
+                raise ValueError(f"`{key}` was passed both positionally and as a keyword argument.")
+            keywords[key] = value
+        shape = () if keywords["shape"] is None else keywords["shape"]
+        if isinstance(shape, (int, np.integer)):
+            shape = (shape,)
+        sizes = tuple(shape) if isinstance(shape, (tuple, list)) else None
+        if sizes is None or not all(
+            isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= 0 for d in sizes
+        ):
+            raise ValueError(
+                f"add_weight on layer '{self.name}' needs a shape made of non-negative ints, "
+                f"received shape={shape!r}. A weight's shape must be fully known when it is "
+                "created: create it in `build(self, input_shape)`, where `input_shape[-1]` "
+                "is the size of the input's last axis."
+            )
+        return tuple(int(d) for d in sizes), keywords["initializer"], keywords["dtype"]
 
     @property
     def trainable(self):
@@ -227,43 +323,67 @@ class Layer:
 
     @trainable.setter
     def trainable(self, value):
+        """Freezing a layer freezes its trainable weights and the layers it holds, as in Keras 3.
+
+        Weights created with `trainable=False` (a running mean) stay so when
+        the layer is unfrozen.
+        """
         self._trainable = bool(value)
+        for variable in self._variables:
+            if _created_trainable(variable):
+                variable.trainable = self._trainable
+        for layer in self._sublayers():
+            layer.trainable = value
 
     def _sublayers(self):
-        """Layers stored as attributes of a custom layer (their weights count as ours)."""
+        """The layers this one holds, in the order they were first assigned.
+
+        As Keras 3 tracks them: attributes (`self.dense = Dense(4)`), and the
+        layers inside lists, tuples and dicts kept as attributes
+        (`self.blocks = [Dense(4), Dense(5)]`, dict values in insertion
+        order). Their weights count as this layer's, after its own. Names
+        starting with `_` are kerastutor's bookkeeping and are not searched.
+        """
         found = []
         for name, value in vars(self).items():
-            if name.startswith("_"):
-                continue
-            candidates = value if isinstance(value, (list, tuple)) else [value]
-            found.extend(item for item in candidates if isinstance(item, Layer))
+            if not name.startswith("_"):
+                _collect_layers(value, found, self)
         return found
 
     @property
     def weights(self):
-        """Every weight, trainable ones first, each group in creation order.
+        """Every weight: the layer's own, then those of the layers it holds, as in Keras 3.
 
-        Weights of layers kept as attributes of a custom layer come after the
-        layer's own, as in Keras.
+        The layer's own weights come trainable ones first, each group in
+        creation order; a weight is listed once even if two layers share it.
         """
-        own = [v for v in self._variables if v.trainable] + [
-            v for v in self._variables if not v.trainable
-        ]
-        return own + [w for layer in self._sublayers() for w in layer.weights]
+        own = [v for v in self._variables if _created_trainable(v)]
+        own += [v for v in self._variables if not _created_trainable(v)]
+        found, seen = [], set()
+        for variable in own + [w for layer in self._sublayers() for w in layer.weights]:
+            if id(variable) not in seen:
+                seen.add(id(variable))
+                found.append(variable)
+        return found
 
     @property
     def trainable_weights(self):
+        """The weights fit changes: none if the layer is frozen (`trainable = False`)."""
         if not self.trainable:
             return []
-        own = [v for v in self._variables if v.trainable]
-        return own + [w for layer in self._sublayers() for w in layer.trainable_weights]
+        return [v for v in self.weights if v.trainable]
 
     @property
     def non_trainable_weights(self):
         if not self.trainable:
             return self.weights
-        own = [v for v in self._variables if not v.trainable]
-        return own + [w for layer in self._sublayers() for w in layer.non_trainable_weights]
+        return [v for v in self.weights if not v.trainable]
+
+    # Keras 3's other names for the same lists (its `variables` also hold
+    # random-seed and metric state, which kerastutor layers do not keep as variables).
+    variables = weights
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
 
     # ------------------------------------------------------------ penalties
 
@@ -288,18 +408,42 @@ class Layer:
     def add_loss(self, loss):
         """Add a scalar penalty from inside `call` (listed in `losses` until the next call).
 
+        Each new outermost call empties the list first, so `losses` always
+        holds the penalties of the last forward pass, which fit adds to the loss.
+
         Example (a custom layer):
             >>> def call(self, x):  # doctest: +SKIP
             ...     self.add_loss(ops.mean(ops.square(x)))
             ...     return x
+
+        Raises:
+            ValueError: for a value that is no tensor (a Python number).
+            NotImplementedError: for a symbolic tensor (`model.add_loss(ops.sum(x))`
+                on a functional model's tensors), which Keras 3 no longer supports.
         """
-        self._losses.append(loss)
+        for value in flatten(loss):
+            if isinstance(value, KerasTensor):
+                raise NotImplementedError(
+                    f"Layer '{self.name}': `add_loss()` received the symbolic tensor "
+                    f"{value!r}. Keras 3 does not support adding a loss on a functional "
+                    "model's symbolic tensors (Keras 2 did). Call `self.add_loss(...)` "
+                    "inside the `call` of a custom layer instead: it then runs on the real "
+                    "numbers of every batch."
+                )
+            if not isinstance(value, (Tensor, np.ndarray, np.generic)):
+                raise ValueError(
+                    "`add_loss()` can only be called from inside `build()` or `call()`, on a "
+                    f"tensor input. Received invalid value: {value}"
+                )
+            self._losses.append(value)
 
     def _nested_layers(self):
-        """Every layer inside this one, at any depth."""
+        """Every layer inside this one, at any depth, each once (a shared layer too)."""
         nested = []
         for layer in self._sublayers():
-            nested.extend([layer, *layer._nested_layers()])
+            for inner in [layer, *layer._nested_layers()]:
+                if all(inner is not known for known in nested):
+                    nested.append(inner)
         return nested
 
     def _clear_losses(self):
@@ -332,9 +476,11 @@ class Layer:
         weights = list(weights)
         if len(weights) != len(own):
             expected = ", ".join(f"{v.name.split('/')[-1]} {v.shape}" for v in own) or "none"
+            unbuilt = "" if self.built else " It is not built yet: call it on data first."
             raise ValueError(
                 f"You called `set_weights(weights)` on layer '{self.name}' with a list of "
                 f"{len(weights)} arrays, but the layer has {len(own)} weights ({expected})."
+                + unbuilt
             )
         arrays = []
         for variable, value in zip(own, weights):
@@ -360,11 +506,24 @@ class Layer:
 
     # ------------------------------------------------------------ calling
 
-    def __call__(self, inputs, *args, **kwargs):
+    def __call__(self, *args, **kwargs):
+        if not args:  # `layer(x1=a, x2=b)`: the first argument of `call` is the inputs
+            args = (self._inputs_by_keyword(kwargs),)
+        inputs, args = args[0], args[1:]
         leaves = flatten([inputs, list(args), kwargs])
         if any(isinstance(x, KerasTensor) for x in leaves):
             return self._call_symbolic(inputs, args, kwargs)
         return self._call_eager(inputs, args, kwargs)
+
+    def _inputs_by_keyword(self, kwargs):
+        """Take the inputs out of `kwargs`, for a call that names them (`layer(x1=a, x2=b)`)."""
+        first = list(inspect.signature(type(self).call).parameters)[1]
+        if first not in kwargs:
+            raise TypeError(
+                f"Layer '{self.name}' was called without inputs: pass them first, "
+                f"`{self.name}(x)`, or by the name `call` gives them, `{first}=x`."
+            )
+        return kwargs.pop(first)
 
     def _call_symbolic(self, inputs, args, kwargs):
         node_index = len(self._inbound_nodes)
@@ -378,12 +537,18 @@ class Layer:
                     "build a model, or on arrays to compute numbers, not both."
                 )
         input_shape = map_structure(lambda t: t.shape, inputs)
+        arg_shapes = map_structure(_shape_if_symbolic, args)
+        kwarg_shapes = _tensor_keyword_shapes(kwargs, KerasTensor)
         # Check before building, so a refused call leaves no weights of the wrong shape.
         self._node_in_progress = node_index
         try:
             self._check_input_compatibility(input_tensors, node_index)
-            self._maybe_build(input_shape)
-            outputs = self._symbolic_outputs(self.compute_output_shape(input_shape))
+            self._build_for_call(input_shape, arg_shapes, kwarg_shapes)
+            if (args or kwarg_shapes) and self._traces_output_shape():
+                output_shape = self._trace_output_shape(input_shape, args, kwargs)
+            else:
+                output_shape = self.compute_output_shape(input_shape)
+            outputs = self._symbolic_outputs(output_shape)
         finally:
             self._node_in_progress = None
         input_masks = [t._keras_mask for t in input_tensors]
@@ -392,7 +557,7 @@ class Layer:
         output_mask_list = mask_per_output(self.compute_mask(inputs, mask), len(output_list))
         for tensor, tensor_mask in zip(output_list, output_mask_list):
             tensor._keras_mask = tensor_mask
-        node = Node(self, inputs, kwargs, outputs, input_masks, output_mask_list)
+        node = Node(self, inputs, kwargs, outputs, input_masks, output_mask_list, extra_args=args)
         for listener in list(self._node_listeners):
             listener(self, node)
         return outputs
@@ -405,13 +570,41 @@ class Layer:
 
     def _call_eager(self, inputs, args, kwargs):
         inputs = map_structure(self._to_array, inputs)
+        args = map_structure(self._positional_array, args)
         input_list = flatten(inputs)
         self._check_input_compatibility(input_list, node_index=None)
-        self._maybe_build(map_structure(lambda x: tuple(x.shape), inputs))
-        with eager_call(self):
+        kwargs = dict(kwargs)
+        training = self._resolve_training(kwargs)
+        with eager_call(self, training):
+            self._build_for_call(
+                map_structure(lambda x: tuple(x.shape), inputs),
+                map_structure(_shape_if_array, args),
+                _tensor_keyword_shapes(kwargs, (np.ndarray, Tensor)),
+            )
+            if self._build_shape_is_provisional:  # built on zeros: this is the first real call
+                self._build_input_shape = map_structure(lambda x: tuple(x.shape), inputs)
+                self._build_shape_is_provisional = False
             outputs = self._call_with_options(inputs, *args, **kwargs)
-        self._add_activity_losses(outputs)
+            self._add_activity_losses(outputs)
         return outputs
+
+    def _resolve_training(self, kwargs):
+        """Keras 3's rule for `training`, written into `kwargs` when `call` takes it.
+
+        In order: the value this call was given, the value of the call this
+        one runs inside (so a Dropout inside a custom layer sees fit's
+        `training=True` even when the layer's `call` does not pass it on),
+        the default in this layer's `call` signature.
+        """
+        if "training" in kwargs:
+            training = kwargs["training"]
+        else:
+            training = current_training()
+        if training is None:
+            training = _training_default(type(self))
+        if training is not None:
+            kwargs["training"] = training
+        return training
 
     def _call_with_options(self, inputs, *args, **kwargs):
         """Call `call`, dropping `mask` / `training` if this layer's call has no such argument."""
@@ -421,11 +614,32 @@ class Layer:
                 kwargs.pop(option)
         return self.call(inputs, *args, **kwargs)
 
+    def _positional_array(self, x):
+        """A positional argument after the inputs: arrays become the layer's dtype, as inputs do."""
+        if isinstance(x, (np.ndarray, Tensor)):
+            return self._to_array(x)
+        return x
+
+    def _build_for_call(self, input_shape, arg_shapes, kwarg_shapes=None):
+        """Build before a call; `build(self, a_shape, b_shape)` gets each argument's shape."""
+        build_arguments = _shape_arguments(type(self), "build")
+        if self.built or not (build_arguments and (arg_shapes or kwarg_shapes)):
+            self._maybe_build(input_shape)
+            return
+        shapes = self._shapes_by_name(build_arguments, input_shape, arg_shapes, kwarg_shapes)
+        self.build(**shapes)
+        self._finish_build(input_shape)
+
     def _maybe_build(self, input_shape):
         if self.built:
             return
         self.build(input_shape)
+        self._finish_build(input_shape)
+
+    def _finish_build(self, input_shape):
+        """Mark the layer built and put in the `weights=` it was given."""
         self.built = True
+        self._build_input_shape = input_shape  # what summary() shows for an eager-built layer
         if self._initial_weights is not None:
             try:
                 self.set_weights(self._initial_weights)
@@ -434,7 +648,40 @@ class Layer:
                     f"The `weights=` given to layer '{self.name}' do not fit the weights it "
                     f"built for input shape {input_shape}: {error}"
                 ) from None
-            self._initial_weights = None
+            # Kept: if the call that built the layer fails, the layer is unbuilt
+            # (see `eager_call`) and the next build puts them in again.
+
+    def _shapes_by_name(self, wanted, input_shape, arg_shapes, kwarg_shapes=None):
+        """`{'a_shape': ..., 'b_shape': ...}` for `build(self, a_shape, b_shape)` and `call(self, a, b)`.
+
+        Keras 3 matches a `build` with several arguments to `call`'s
+        arguments by name, with the `_shape` suffix (tensors passed by
+        position or by keyword).
+        """
+        method = "build"
+        names = list(inspect.signature(type(self).call).parameters)[1:]
+        shapes = dict(zip([f"{n}_shape" for n in names], [input_shape, *arg_shapes]))
+        shapes.update({f"{key}_shape": shape for key, shape in (kwarg_shapes or {}).items()})
+        for name in wanted:
+            if name not in shapes:
+                raise ValueError(
+                    f"For a `{method}()` method with more than one argument, all arguments "
+                    "should have a `_shape` suffix and match an argument from `call()`. E.g. "
+                    f"`{method}(self, foo_shape, bar_shape)`. For layer "
+                    f"'{type(self).__name__}', received `{method}()` argument `{name}`, which "
+                    f"matches none of `call()`'s arguments {names}."
+                )
+        return {name: shapes[name] for name in wanted}
+
+    def _traces_output_shape(self):
+        """Whether `compute_output_shape` is the base one, which runs `call` on zeros."""
+        return type(self).compute_output_shape is Layer.compute_output_shape
+
+    def _unbuild(self):
+        """Undo a build that a failed call started: no weights, not built."""
+        self.built = False
+        self._variables = []
+        self._losses = []
 
     def _check_input_compatibility(self, inputs, node_index):
         if self.input_spec is None:
@@ -484,10 +731,12 @@ class Layer:
             array = array.astype(self.dtype)
         return array
 
-    def _trace_output_shape(self, input_shape):
+    def _trace_output_shape(self, input_shape, args=(), kwargs=None):
         """Run `call` on zeros twice, with unknown sizes set to 2 and then 3.
 
         An output axis whose size follows the filler is unknown (None) too.
+        Symbolic tensors among `args` and `kwargs` (passed besides the
+        inputs, as in `layer(a, b)` or `layer(a, b=b)`) become zeros too.
         """
 
         def zeros(shape, fill):
@@ -498,7 +747,13 @@ class Layer:
                 dummy = zeros(input_shape, fill)
             else:
                 dummy = [zeros(shape, fill) for shape in input_shape]
-            outputs = self._call_with_options(dummy)
+
+            def as_zeros(a):
+                return zeros(a.shape, fill) if isinstance(a, KerasTensor) else a
+
+            extra = map_structure(as_zeros, args)
+            keywords = map_structure(as_zeros, dict(kwargs or {}))
+            outputs = self._call_with_options(dummy, *extra, **keywords)
             shapes = [tuple(np.shape(data_of(o))) for o in flatten(outputs)]
             return shapes, isinstance(outputs, (list, tuple))
 
@@ -634,15 +889,77 @@ class Layer:
 
 
 @contextlib.contextmanager
-def eager_call(layer):
-    """Mark an eager call of `layer`; the outermost one empties the penalty lists first."""
-    if _EAGER_CALLS[0] == 0:
+def eager_call(layer, training=None):
+    """Mark an eager call of `layer` that resolved `training` (see `current_training`).
+
+    The outermost call empties the penalty lists first (the losses of the
+    last call are the ones `losses` lists). If it fails, the layers it built
+    are unbuilt again, so that a failed first call leaves nothing behind.
+    """
+    outermost = not _CALL_STACK
+    if outermost:
         layer._clear_losses()
-    _EAGER_CALLS[0] += 1
+        unbuilt = [each for each in [layer, *layer._nested_layers()] if not each.built]
+    _CALL_STACK.append(training)
     try:
         yield
+    except BaseException:
+        if outermost:
+            for each in unbuilt:
+                each._unbuild()
+        raise
     finally:
-        _EAGER_CALLS[0] -= 1
+        _CALL_STACK.pop()
+
+
+@contextlib.contextmanager
+def record_new_weights():
+    """Collect `(variable, initial value)` for every weight created inside the block."""
+    created = []
+    _NEW_WEIGHT_RECORDS.append(created)
+    try:
+        yield created
+    finally:
+        _NEW_WEIGHT_RECORDS.remove(created)
+
+
+def current_training():
+    """The `training` value of the innermost eager call under way (None outside calls)."""
+    return _CALL_STACK[-1] if _CALL_STACK else None
+
+
+def _created_trainable(variable):
+    return getattr(variable, "created_trainable", variable.trainable)
+
+
+def _tensor_keyword_shapes(kwargs, kinds):
+    """`{name: shape}` of the tensors passed by keyword (not `mask`, which is no input)."""
+    return {
+        key: tuple(value.shape)
+        for key, value in kwargs.items()
+        if isinstance(value, kinds) and key != "mask"
+    }
+
+
+def _shape_if_symbolic(x):
+    return x.shape if isinstance(x, KerasTensor) else x
+
+
+def _shape_if_array(x):
+    return tuple(np.shape(data_of(x))) if isinstance(x, (np.ndarray, Tensor)) else x
+
+
+def _collect_layers(value, found, owner):
+    """Append to `found` each layer in `value` (a layer, or lists/tuples/dicts of them)."""
+    if isinstance(value, Layer):
+        if value is not owner and all(value is not layer for layer in found):
+            found.append(value)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _collect_layers(item, found, owner)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect_layers(item, found, owner)
 
 
 def map_shapes(fn, shapes):
@@ -666,6 +983,11 @@ def mask_per_output(output_masks, count):
 def get_layer_class(class_name, custom_objects=None):
     """The Layer subclass called `class_name` (custom_objects first).
 
+    Every Layer subclass defined in this session is found by its class name
+    (Keras 3 finds a learner's class only when it is registered with
+    `register_keras_serializable` or passed in `custom_objects`; the
+    registry itself is searched first by `kerastutor.saving`).
+
     Raises:
         ValueError: for an unknown class, listing the known ones.
     """
@@ -675,9 +997,14 @@ def get_layer_class(class_name, custom_objects=None):
         return Layer
     if class_name not in _LAYER_CLASSES:
         raise ValueError(
-            f"Unknown layer class {class_name!r}. Known classes: "
-            f"{', '.join(sorted(_LAYER_CLASSES))}. For a custom layer, pass "
-            f"custom_objects={{{class_name!r}: YourClass}}."
+            f"Unknown layer class {class_name!r}: could not locate it. Make sure custom "
+            "classes and functions are decorated with `@keras.saving.register_keras_serializable()`. If they are "
+            "already decorated, make sure they are all imported so that the decorator is run "
+            "before trying to load them. A saved file names a class but cannot carry its code: "
+            f"define `class {class_name}` (decorated with "
+            "`@kerastutor.saving.register_keras_serializable(package='my_package')`) before "
+            f"loading, or pass custom_objects={{{class_name!r}: YourClass}}. kerastutor's own "
+            f"classes: {', '.join(sorted(_LAYER_CLASSES))}."
         )
     return _LAYER_CLASSES[class_name]
 
@@ -706,6 +1033,23 @@ def _required_after_inputs(layer_class):
     parameters = list(inspect.signature(layer_class.call).parameters.values())[2:]
     positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     return tuple(p.name for p in parameters if p.kind in positional and p.default is p.empty)
+
+
+@functools.cache
+def _training_default(layer_class):
+    """The default of `training` in `layer_class.call`, or None."""
+    parameter = inspect.signature(layer_class.call).parameters.get("training")
+    if parameter is None or parameter.default is parameter.empty:
+        return None
+    return parameter.default
+
+
+@functools.cache
+def _shape_arguments(layer_class, method):
+    """The names of `method`'s arguments when it takes several `*_shape` ones, else ()."""
+    parameters = list(inspect.signature(getattr(layer_class, method)).parameters.values())[1:]
+    names = [p.name for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    return tuple(names) if len(names) > 1 else ()
 
 
 @functools.cache

@@ -7,8 +7,13 @@ runs those nodes, each layer call on the arrays its inputs became.
 
 A model is itself a Layer: calling it on new symbolic tensors adds a node to
 the model, which is how models nest.
+
+A subclass with its own `call` (`class MLP(keras.Model)`) is no graph: see
+the "subclassed models" section below. It runs `call` as written, and its
+layers and weights are the ones it holds as attributes, as in Keras 3.
 """
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -22,8 +27,9 @@ from kerastutor.engine.base_layer import (
     get_layer_class,
     map_shapes,
     mask_per_output,
+    record_new_weights,
 )
-from kerastutor.engine.input_layer import Input, InputLayer
+from kerastutor.engine.input_layer import InputLayer
 from kerastutor.engine.input_spec import InputSpec, check_input_spec
 from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.tree import flatten, map_structure, pack_like
@@ -46,8 +52,10 @@ class Functional(Layer):
         super().__init__(name=name, trainable=trainable, **kwargs)
         if inputs is None and outputs is None and self._has_own_call():
             # A subclassed model (`class MLP(keras.Model)` with its own `call`):
-            # the graph is traced from `call` when the first input shape is known.
+            # no graph; `call` runs as written, and its first call builds the layers.
             self.built = False
+            self.inputs = self.outputs = None
+            self._nested_inputs = self._nested_outputs = None
             return
         if inputs is None or outputs is None:
             raise TypeError(
@@ -59,20 +67,100 @@ class Functional(Layer):
 
     @classmethod
     def _has_own_call(cls):
+        """A subclassed model: `class MLP(keras.Model)` with its own `call`."""
         return cls.call is not Functional.call
 
-    def build(self, input_shape):
-        """For a subclassed model: trace `call` on symbolic inputs of `input_shape` into a graph.
+    # ------------------------------------------------------------ subclassed models
+    #
+    # A subclassed model is no graph. As in Keras 3, its layers are the ones it
+    # holds as attributes (in assignment order), its weights theirs, and each
+    # call runs `call` itself on real arrays; the first call builds the layers
+    # as `call` reaches them. What fit needs to know about its inputs and
+    # outputs (how many, which shapes) is read from that first call.
 
-        Every layer that `call` uses records a node, so the model gets the same
-        graph, summary and training as a functional model. Eager calls and
-        `predict` still run `call` itself, with the same layers.
+    def build(self, input_shape):
+        """Build a subclassed model for inputs of `input_shape` (batch axis included).
+
+        `call` runs once on zeros of that shape (an unknown size is taken as 1),
+        which builds every layer it uses, as the first call on data would;
+        what that run assigns to weights (a running count) and adds as losses
+        is undone, as Keras's symbolic build leaves no trace. (Keras 3's
+        `model.build(shape)` on a subclass that defines no `build` only marks
+        it built, with a warning, and builds nothing.)
         """
         if self.built or not self._has_own_call():
             return
-        inputs = map_shapes(lambda shape: Input(batch_shape=shape), input_shape)
-        outputs = self.call(inputs)
-        self._init_graph(inputs, outputs)
+        if type(self).build is not Functional.build:
+            # `super().build(input_shape)` from a subclass's own build, as in
+            # Keras: that build made the weights; this marks the model built
+            # (and the run on zeros below only learns the outputs).
+            self.built = True
+        self._run_on_zeros(input_shape)
+
+    def _run_on_zeros(self, input_shape):
+        """Run `call` once on zeros of `input_shape`, then undo its assignments and losses."""
+        zeros = map_shapes(
+            lambda shape: np.zeros(tuple(1 if d is None else d for d in shape), self.dtype),
+            input_shape,
+        )
+        unbuilt = [layer for layer in [self, *self._nested_layers()] if not layer.built]
+        with self._leaving_no_trace():
+            self._call_subclassed(zeros, (), {})
+        for layer in unbuilt:  # summary() shows the shapes of the first real batch, as Keras
+            layer._build_shape_is_provisional = True
+
+    @contextlib.contextmanager
+    def _leaving_no_trace(self):
+        """Undo what `call` assigns to weights and adds as losses while running on zeros."""
+        with record_new_weights() as created:
+            before = [(v, v.data.copy()) for v in self.weights]
+            yield
+        for variable, value in before + created:
+            variable.data = value
+        self._clear_losses()  # penalties of the zeros are no penalties of this model
+
+    def _maybe_build(self, input_shape):
+        if self._has_own_call() and type(self).build is Functional.build:
+            return  # `_call_eager` builds it by running `call`
+        super()._maybe_build(input_shape)
+
+    def _call_subclassed(self, inputs, args, kwargs):
+        """Run a subclassed model's own `call`; the first successful call builds it."""
+        first_call = not self.built or self.outputs is None
+        outputs = Layer._call_eager(self, inputs, args, kwargs)
+        if first_call:  # (after a build of its own, the first call still shows the outputs)
+            self._record_io(inputs, outputs)
+            self._finish_build(map_structure(lambda x: tuple(np.shape(data_of(x))), inputs))
+        return outputs
+
+    def _record_io(self, inputs, outputs):
+        """Symbolic tensors that describe the inputs and outputs of the first call."""
+
+        def describe(x):
+            array = np.asarray(data_of(x))
+            shape = (None, *array.shape[1:]) if array.ndim else ()
+            return KerasTensor(shape, dtype=array.dtype)
+
+        self._nested_inputs = map_structure(describe, inputs)
+        self._nested_outputs = map_structure(describe, outputs)
+        self.inputs = flatten(self._nested_inputs)
+        self.outputs = flatten(self._nested_outputs)
+
+    def _unbuild(self):
+        if self._has_own_call():
+            super()._unbuild()
+            self.inputs = self.outputs = None
+            self._nested_inputs = self._nested_outputs = None
+
+    def _require_built(self, what):
+        """Keras's error for an unbuilt subclassed model, and how to build it."""
+        if not self.built:
+            raise ValueError(
+                f"You tried to call `{what}` on layer '{self.name}', but the layer isn't "
+                "built. You can build it manually via: `layer.build(input_shape)`. "
+                f"A subclassed model creates its weights when `call` first runs: call it "
+                f"on a batch (`{self.name}(x)`) or fit it first."
+            )
 
     # ------------------------------------------------------------ the graph
 
@@ -114,10 +202,10 @@ class Functional(Layer):
     def operations(self):
         """Every layer and op node of the graph (`x + y` makes an 'add' op), in run order.
 
-        A subclassed model that has not been called yet has no graph: its
-        layers are the ones it holds as attributes.
+        A subclassed model has no graph: its layers are the ones it holds as
+        attributes, in the order they were assigned (as Keras 3 lists them).
         """
-        if not self.built:
+        if self._has_own_call():
             return self._sublayers()
         return list(self._operations)
 
@@ -130,14 +218,29 @@ class Functional(Layer):
         """
         return [layer for layer in self.operations if not getattr(layer, "is_op", False)]
 
+    @layers.setter
+    def layers(self, _):
+        raise AttributeError(
+            "`Model.layers` attribute is reserved and should not be used. Please use another "
+            "name. (A model lists its layers itself: keep your list under another name, "
+            "e.g. `self.blocks = [...]`, and `model.layers` will show them.)"
+        )
+
     @property
     def input_names(self):
         """The name of each input's InputLayer, in the order of `model.inputs`."""
+        if self._has_own_call():  # no InputLayer: the position in the data
+            return [f"input_{i}" for i in range(len(self.inputs or []))]
         return [layer.name for layer in self._input_layers]
 
     @property
     def output_names(self):
-        """Each output's name, as Keras 3 names them: the producing layer's name."""
+        """Each output's name, as Keras 3 names them: the producing layer's name.
+
+        A subclassed model's outputs come from no layer: 'output_0', 'output_1', ...
+        """
+        if self._has_own_call():
+            return [f"output_{i}" for i in range(len(self.outputs or []))]
         names = []
         for tensor in self.outputs:
             name = tensor._keras_history.layer.name
@@ -164,7 +267,7 @@ class Functional(Layer):
             return self.layers[index]
         if name is None:
             raise ValueError("Provide either a layer name or a layer index.")
-        for layer in self._operations:
+        for layer in self.operations:
             if layer.name == name:
                 return layer
         names = ", ".join(repr(layer.name) for layer in self.layers)
@@ -186,23 +289,34 @@ class Functional(Layer):
 
     @property
     def weights(self):
+        if self._has_own_call():  # as a layer's: its layers in assignment order
+            return Layer.weights.fget(self)
         return self._unique(w for layer in self.operations for w in layer.weights)
 
     @property
     def trainable_weights(self):
+        if self._has_own_call():
+            return Layer.trainable_weights.fget(self)
         if not self.trainable:
             return []
         return self._unique(w for layer in self.operations for w in layer.trainable_weights)
 
     @property
     def non_trainable_weights(self):
+        if self._has_own_call():
+            return Layer.non_trainable_weights.fget(self)
         if not self.trainable:
             return self.weights
         return self._unique(w for layer in self.operations for w in layer.non_trainable_weights)
 
     def _nested_layers(self):
-        """The model's layers and the layers inside them: whose penalties `losses` lists."""
-        return [nested for layer in self.layers for nested in [layer, *layer._nested_layers()]]
+        """The model's layers and the layers inside them, each once: whose penalties `losses` lists."""
+        found = []
+        for layer in self.layers:
+            for inner in [layer, *layer._nested_layers()]:
+                if all(inner is not known for known in found):
+                    found.append(inner)
+        return found
 
     @Layer.trainable.setter
     def trainable(self, value):
@@ -222,7 +336,15 @@ class Functional(Layer):
         Training needs the output masks too: a padded timestep must not count
         in the loss (see `kerastutor.losses`).
         """
-        with eager_call(self):
+        if self._has_own_call():
+            if self.built and self._nested_inputs is not None:
+                inputs = pack_like(self._nested_inputs, flatten(inputs))
+            elif isinstance(inputs, list) and len(inputs) == 1:
+                inputs = inputs[0]
+            kwargs = {} if training is None else {"training": training}
+            outputs = self._call_subclassed(inputs, (), kwargs)
+            return outputs, [None] * len(self.outputs)
+        with eager_call(self, training):
             return self._run_nodes(inputs, training, mask)
 
     def _run_nodes(self, inputs, training, mask):
@@ -241,6 +363,7 @@ class Functional(Layer):
             if isinstance(layer, InputLayer) or id(node.output_tensors[0]) in values:
                 continue
             args = map_structure(lookup, node.call_args)
+            extra_args = map_structure(lookup, node.extra_args)  # `b` of `layer(a, b)`
             kwargs = map_structure(lookup, node.call_kwargs)
             input_masks = [masks.get(id(t)) for t in flatten(node.call_args)]
             node_mask = layer._mask_argument(node.call_args, input_masks)
@@ -252,7 +375,7 @@ class Functional(Layer):
             # `training=` given when the layer was called in the graph wins, as in Keras.
             if training is not None and "training" not in kwargs:
                 kwargs["training"] = training
-            outputs = layer._call_eager(args, (), kwargs)
+            outputs = layer._call_eager(args, extra_args, kwargs)
             output_list = flatten(outputs)
             output_masks = mask_per_output(
                 layer.compute_mask(args, kwargs.get("mask", node_mask)), len(output_list)
@@ -264,19 +387,20 @@ class Functional(Layer):
         return outputs, [masks[id(t)] for t in self.outputs]
 
     def _call_eager(self, inputs, args, kwargs):
-        if not self.built:
-            self.build(map_structure(lambda x: tuple(np.shape(x)), inputs))
+        if self._has_own_call():
+            return self._call_subclassed(inputs, args, kwargs)
         inputs = self._standardize_inputs(inputs)
-        if self._has_own_call() and isinstance(self._nested_inputs, KerasTensor):
-            inputs = inputs[0]  # a subclass's `call` gets what it was traced with
         return self._call_with_options(inputs, *args, **kwargs)
 
     def _standardize_inputs(self, inputs):
         """Arrays in the order of `self.inputs`, checked against the Input shapes.
 
         Accepts the structure the model was built with (a dict by key for dict
-        inputs), a list in `model.inputs` order, or a dict by input name.
+        inputs), a list in `model.inputs` order, or a dict by input name. A
+        subclassed model's `call` checks its own inputs: they are only made arrays.
         """
+        if self._has_own_call():
+            return [self._to_array(x) for x in _leaves(inputs, _is_one_array)]
         arrays = self._in_input_order(inputs, _is_one_array)
         arrays = [
             _as_input_array(t, layer, x)
@@ -321,6 +445,10 @@ class Functional(Layer):
         return self._axis_explanation(None, None)
 
     def compute_output_shape(self, input_shape):
+        if self._has_own_call():  # called on symbolic tensors: run `call` on zeros
+            self.build(input_shape)
+            with self._leaving_no_trace():
+                return self._trace_output_shape(input_shape)
         given = self._in_input_order(input_shape, _is_single_shape)
         shapes = {id(t): tuple(shape) for t, shape in zip(self.inputs, given)}
         for node in self._nodes:
@@ -331,7 +459,14 @@ class Functional(Layer):
                 if isinstance(node.call_args, (list, tuple))
                 else shapes[id(node.call_args)]
             )
-            out = node.layer.compute_output_shape(node_shape)
+            if node.extra_args:  # `layer(a, b)`: run its call on zeros of the new shapes
+                extra = map_structure(
+                    lambda t: KerasTensor(shapes[id(t)]) if isinstance(t, KerasTensor) else t,
+                    node.extra_args,
+                )
+                out = node.layer._trace_output_shape(node_shape, extra)
+            else:
+                out = node.layer.compute_output_shape(node_shape)
             for tensor, shape in zip(node.output_tensors, _shape_list(out)):
                 shapes[id(tensor)] = shape
         return map_structure(lambda t: shapes[id(t)], self._nested_outputs)
@@ -378,7 +513,8 @@ class Functional(Layer):
         pieces = []
         for batch in batches:
             _check_finite(self, batch)
-            pieces.append(flatten(self.call(batch if len(batch) > 1 else batch[0])))
+            outputs, _ = self._run_graph(batch, training=False)
+            pieces.append([data_of(output) for output in flatten(outputs)])
         if not pieces:
             raise ValueError(f"Model '{self.name}': `predict` received no data (an empty input).")
         outputs = [np.concatenate([p[i] for p in pieces]) for i in range(len(self.outputs))]
@@ -392,31 +528,65 @@ class Functional(Layer):
     @property
     def input(self):
         """The model's input tensor(s), as given to the constructor."""
+        self._refuse_graph_attribute("input")
         return self._nested_inputs
 
     @property
     def output(self):
         """The model's output tensor(s), as given to the constructor."""
+        self._refuse_graph_attribute("output")
         return self._nested_outputs
 
     @property
     def input_shape(self):
+        self._refuse_graph_attribute("input_shape")
         shapes = [t.shape for t in self.inputs]
         return shapes[0] if len(shapes) == 1 else shapes
 
     @property
     def output_shape(self):
+        self._refuse_graph_attribute("output_shape")
         shapes = [t.shape for t in self.outputs]
         return shapes[0] if len(shapes) == 1 else shapes
 
+    def _refuse_graph_attribute(self, what):
+        """A subclassed model has no input tensors to show, as in Keras 3."""
+        if not self._has_own_call():
+            return
+        if what in ("input", "output"):
+            message = f"The layer {self.name} has never been called and thus has no defined {what}."
+        else:
+            message = f"'{type(self).__name__}' object has no attribute '{what}'."
+        raise AttributeError(
+            f"{message} A subclassed model runs its `call` on real arrays, so no symbolic "
+            f"{what.split('_')[0]} tensor exists to describe: the shapes are those of the data "
+            "you pass. (Build the model with the functional API to have them.)"
+        )
+
     def count_params(self):
+        self._require_built("count_params")
         return int(sum(w.data.size for w in self.weights))
 
     def summary(self, line_length=None, positions=None, print_fn=None):
-        """Print Keras's layer table; shared layers get one row per node."""
+        """Print Keras's layer table; shared layers get one row per node.
+
+        A subclassed model gets one row per layer it holds, with the output
+        shape of the input it was built for ('?' and '0 (unbuilt)' before its
+        first call), as Keras 3 prints it.
+        """
+        if self._has_own_call():
+            summary_lib.print_subclassed_summary(self, line_length, positions, print_fn)
+            return
         summary_lib.print_summary(self, line_length, positions, print_fn)
 
     def get_config(self):
+        """The graph, for a functional model; name, trainable and dtype for a subclassed one.
+
+        A subclassed model that takes other constructor arguments defines its
+        own `get_config` (starting from `super().get_config()`) to save them.
+        """
+        if self._has_own_call():
+            return Layer.get_config(self)
         layer_configs = []
         for layer in self._operations:
             node_configs = []
@@ -462,6 +632,13 @@ class Functional(Layer):
     def _node_config(self, node):
         if isinstance(node.layer, InputLayer):
             return None
+        if node.extra_args:
+            raise NotImplementedError(
+                f"Layer '{node.layer.name}' was called with {1 + len(node.extra_args)} "
+                "positional tensors (`layer(a, b)`); kerastutor cannot write such a call into "
+                "a model config yet. Pass the tensors as one list (`layer([a, b])`) to save "
+                "the model."
+            )
 
         def encode(x):
             if isinstance(x, KerasTensor):
@@ -475,7 +652,12 @@ class Functional(Layer):
 
     @classmethod
     def from_config(cls, model_config, custom_objects=None):
-        """Rebuild layers and replay their calls in the recorded order."""
+        """Rebuild layers and replay their calls in the recorded order.
+
+        A subclassed model is made as `cls(**config)`, as Keras 3 does.
+        """
+        if cls._has_own_call():
+            return _subclassed_from_config(cls, model_config)
         created = {}
         tensors = {}
         pending = []
@@ -533,12 +715,31 @@ class Functional(Layer):
                 return structure(refs[0])
             return structure(refs)
 
+        # Other keys are a Model subclass's own arguments (its get_config added them).
+        graph_keys = ("name", "trainable", "layers", "input_layers", "output_layers")
+        own_arguments = {k: v for k, v in model_config.items() if k not in graph_keys}
         return cls(
             inputs=top_level(model_config["input_layers"]),
             outputs=top_level(model_config["output_layers"]),
             name=model_config["name"],
             trainable=model_config.get("trainable", True),
+            **own_arguments,
         )
+
+
+def _subclassed_from_config(cls, model_config):
+    try:
+        return cls(**model_config)
+    except TypeError as error:
+        raise TypeError(
+            "Unable to revive model from config. When overriding the `get_config()` method, "
+            "make sure that the returned config contains all items used as arguments in the "
+            f"constructor to {cls}, which is the default behavior. You can override this "
+            "default behavior by defining a `from_config(cls, config)` class method to "
+            f"specify how to create an instance of {cls.__name__} from its config.\n\n"
+            f"Received config={model_config}\n\nError encountered during deserialization: "
+            f"{error}"
+        ) from None
 
 
 def _node_config_from_keras_2(node_config):
@@ -713,7 +914,7 @@ def _is_generator(x):
 
 
 def _check_same_length(model, arrays):
-    lengths = {layer.name: len(data_of(a)) for layer, a in zip(model._input_layers, arrays)}
+    lengths = {name: len(data_of(a)) for name, a in zip(model.input_names, arrays)}
     if len(set(lengths.values())) > 1:
         raise ValueError(
             f"Model '{model.name}': all inputs must have the same number of samples, "
@@ -722,12 +923,12 @@ def _check_same_length(model, arrays):
 
 
 def _check_finite(model, arrays):
-    for layer, array in zip(model._input_layers, arrays):
+    for name, array in zip(model.input_names, arrays):
         bad = first_non_finite(data_of(array))
         if bad is not None:
             position, value = bad
             raise ValueError(
-                f"Model '{model.name}': input '{layer.name}' contains NaN or infinity, first at "
+                f"Model '{model.name}': input '{name}' contains NaN or infinity, first at "
                 f"index {position} (value {value}). Clean or impute the data first; "
                 "a NaN would silently turn every output it touches into NaN."
             )

@@ -19,6 +19,7 @@ class Node:
         layer: the layer that was called.
         call_args: the positional inputs exactly as passed (a tensor or a list).
         call_kwargs: the keyword arguments as passed (e.g. `initial_state`).
+        extra_args: the positional arguments after the inputs (`b` in `layer(a, b)`).
         outputs: the output KerasTensor, or a list of them.
         input_masks: the mask of each input tensor (None where there is none).
         output_masks: the mask of each output tensor.
@@ -27,13 +28,18 @@ class Node:
     index, and stamps each output tensor with `(layer, node_index, i)`.
     """
 
-    def __init__(self, layer, call_args, call_kwargs, outputs, input_masks, output_masks):
+    def __init__(
+        self, layer, call_args, call_kwargs, outputs, input_masks, output_masks, extra_args=()
+    ):
         self.layer = layer
         self.call_args = call_args
         self.call_kwargs = call_kwargs
+        self.extra_args = tuple(extra_args)
         self.outputs = outputs
         self.input_tensors = [
-            t for t in flatten([call_args, call_kwargs]) if isinstance(t, KerasTensor)
+            t
+            for t in flatten([call_args, list(self.extra_args), call_kwargs])
+            if isinstance(t, KerasTensor)
         ]
         self.output_tensors = flatten(outputs)
         self.input_masks = list(input_masks)

@@ -13,9 +13,14 @@ Nothing is cut off: a cell that does not fit its column wraps onto the next
 lines (a layer's title between words, a list of shapes between shapes, as
 Keras 2 wraps), and a column too narrow for one whole word or shape is
 widened.
+
+Once the optimizer has taken its first step, its variables count too, in
+their own line, as Keras 3 prints them: 'Optimizer params' (the step
+counter, the learning rate and each weight's slots, e.g. Adam's two moments),
+and 'Total params' is the model's weights plus those.
 """
 
-__all__ = ["print_summary", "print_unbuilt_summary", "type_name"]
+__all__ = ["print_subclassed_summary", "print_summary", "print_unbuilt_summary", "type_name"]
 
 
 def type_name(layer):
@@ -173,11 +178,7 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
         blocks.append(rows)
     line_length = _print_table(headers, blocks, line_length, positions, print_fn)
 
-    trainable = sum(w.data.size for w in model.trainable_weights)
-    total = model.count_params()
-    print_fn(f"Total params: {total:,}")
-    print_fn(f"Trainable params: {trainable:,}")
-    print_fn(f"Non-trainable params: {total - trainable:,}")
+    _print_totals(model, print_fn)
     print_fn("_" * line_length)
     for layer, nodes in shared:
         print_fn(
@@ -189,6 +190,80 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
                 f"  node {node.index}: {_format_shape(node.input_shapes)} -> "
                 f"{_format_shape(node.output_shapes)}"
             )
+
+
+def _print_totals(model, print_fn):
+    """Total, trainable and non-trainable counts, and the optimizer's once it has stepped."""
+    trainable = sum(w.data.size for w in model.trainable_weights)
+    weights = sum(w.data.size for w in model.weights)
+    optimizer_count = optimizer_param_count(model)
+    print_fn(f"Total params: {weights + (optimizer_count or 0):,}")
+    print_fn(f"Trainable params: {trainable:,}")
+    print_fn(f"Non-trainable params: {weights - trainable:,}")
+    if optimizer_count is not None:
+        print_fn(f"Optimizer params: {optimizer_count:,}")
+
+
+def optimizer_param_count(model):
+    """How many numbers the optimizer keeps, or None before its first step (as Keras 3 counts).
+
+    Keras 3 counts every variable the optimizer holds (`optimizer.variables`):
+    its step counter, its learning rate (unless a schedule computes it), then
+    its slots for each trainable weight (none for plain SGD, a momentum for
+    SGD(momentum=...), two moments for Adam).
+    """
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None or not getattr(optimizer, "iterations", 0):
+        return None
+    return int(sum(variable.data.size for variable in optimizer.variables))
+
+
+def print_subclassed_summary(model, line_length=None, positions=None, print_fn=None):
+    """The table of a subclassed model: one row per layer it holds, as Keras 3 prints it.
+
+    A layer shows the output shape for the input it was built with, and '?'
+    with '0 (unbuilt)' parameters before the model's first call.
+    """
+    print_fn = print_fn or print
+    line_length = line_length or 65
+    positions = positions or [0.45, 0.85, 1.0]
+    if positions[-1] <= 1:
+        positions = [int(line_length * p) for p in positions]
+    blocks = []
+    for layer in model.layers:
+        if layer.built:
+            params = str(sum(w.data.size for w in layer.weights))
+        else:
+            params = "0 (unbuilt)"
+        title = f"{layer.name} ({type_name(layer)})"
+        blocks.append([[title.split(" "), _built_output_shape(layer), [params]]])
+    headers = ["Layer (type)", "Output Shape", "Param #"]
+    line_length = _print_table(headers, blocks, line_length, positions, print_fn)
+    _print_totals(model, print_fn)
+    print_fn("_" * line_length)
+    if not model.built:
+        print_fn(
+            f"Model '{model.name}' is not built yet: its layers create their weights when "
+            "`call` first runs. Call the model on a batch (or fit it), then ask again."
+        )
+
+
+def _built_output_shape(layer):
+    """The cell pieces of a layer's output shape for the input it was built with, or '?'."""
+    if getattr(layer, "outputs", None):  # a nested model knows its outputs
+        return _shape_pieces([tensor.shape for tensor in layer.outputs])
+    build_shape = getattr(layer, "_build_input_shape", None)
+    if build_shape is None:
+        return ["?"]
+    try:
+        output_shape = layer.compute_output_shape(build_shape)
+    except (ValueError, TypeError, NotImplementedError):
+        return ["?"]
+    if isinstance(output_shape, tuple) and all(
+        d is None or isinstance(d, int) for d in output_shape
+    ):
+        return [str(output_shape)]
+    return _shape_pieces(list(output_shape))
 
 
 def print_unbuilt_summary(model, line_length=None, positions=None, print_fn=None):

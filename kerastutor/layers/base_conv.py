@@ -1,6 +1,7 @@
 """The base of every convolution layer: Conv1D, Conv2D and the variants built on them."""
 
 from kerastutor import activations, constraints, initializers, ops, regularizers
+from kerastutor.autodiff import data_of
 from kerastutor.engine.input_spec import InputSpec
 from kerastutor.layers.sliding_window import (
     WindowLayer,
@@ -8,6 +9,7 @@ from kerastutor.layers.sliding_window import (
     standardize_padding,
     standardize_tuple,
 )
+from kerastutor.ops.nn import conv_bias_relu, fast_kernels_enabled
 
 __all__ = ["BaseConv"]
 
@@ -129,10 +131,27 @@ class BaseConv(WindowLayer):
         self.built = True
 
     def call(self, inputs):
+        if self._fused_call_applies(inputs):
+            relu = self.activation is activations.relu
+            return conv_bias_relu(
+                inputs, self.kernel, self.bias, self.strides, self.padding, self.dilation_rate, relu
+            )
         outputs = self.convolution_op(inputs)
         if self.use_bias:
             outputs = outputs + self.bias
         return self.activation(outputs)
+
+    def _fused_call_applies(self, inputs):
+        """Whether `call` may run as one fused op (`ops.nn.conv_bias_relu`): a plain
+        convolution with a bias, a relu or no activation, one dtype throughout,
+        and `ops.nn.fast_kernels` on."""
+        return (
+            fast_kernels_enabled()
+            and type(self).convolution_op is BaseConv.convolution_op
+            and self.use_bias
+            and self.activation in (activations.relu, activations.linear)
+            and data_of(inputs).dtype == self.kernel.dtype == self.bias.dtype
+        )
 
     def convolution_op(self, inputs):
         return ops.conv(inputs, self.kernel, self.strides, self.padding, self.dilation_rate)
@@ -213,3 +232,18 @@ class BaseConv(WindowLayer):
             f"{size} channels. The spatial sizes may change from call to call; the number of "
             "channels (the last axis) may not."
         )
+
+
+def refuse_kernel_rules(class_name, kwargs, *kernels):
+    """Refuse `kernel_regularizer=` / `kernel_constraint=` on a layer whose kernels have other names.
+
+    A depthwise or separable convolution has no weight called 'kernel', so
+    Keras 3 takes `depthwise_regularizer=` (and `pointwise_...=`) instead.
+    """
+    for rule in ("regularizer", "constraint"):
+        if f"kernel_{rule}" in kwargs:
+            names = " and ".join(f"`{kernel}_{rule}`" for kernel in kernels)
+            raise TypeError(
+                f"Keyword argument not understood: 'kernel_{rule}'. {class_name} has no "
+                f"weight called 'kernel'; its kernels take {names}, as in Keras 3."
+            )

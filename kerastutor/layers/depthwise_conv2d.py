@@ -1,7 +1,7 @@
 """DepthwiseConv2D: convolve each input channel with its own kernels."""
 
-from kerastutor import initializers, ops
-from kerastutor.layers.base_conv import BaseConv, _positive_int
+from kerastutor import constraints, initializers, ops, regularizers
+from kerastutor.layers.base_conv import BaseConv, _positive_int, refuse_kernel_rules
 
 __all__ = ["DepthwiseConv2D"]
 
@@ -37,6 +37,10 @@ class DepthwiseConv2D(BaseConv):
         use_bias: whether to add one bias per output channel.
         depthwise_initializer: defaults to 'glorot_uniform'.
         bias_initializer: defaults to 'zeros'.
+        depthwise_regularizer, bias_regularizer: a penalty on that weight.
+        activity_regularizer: a penalty on the output.
+        depthwise_constraint, bias_constraint: a rule applied to that weight
+            after each optimizer step.
         **kwargs: the base Layer's arguments (`name`, `input_shape`, ...).
 
     Input shape:
@@ -60,8 +64,14 @@ class DepthwiseConv2D(BaseConv):
         use_bias=True,
         depthwise_initializer="glorot_uniform",
         bias_initializer="zeros",
+        depthwise_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        depthwise_constraint=None,
+        bias_constraint=None,
         **kwargs,
     ):
+        refuse_kernel_rules(type(self).__name__, kwargs, "depthwise")
         super().__init__(
             rank=2,
             filters=None,
@@ -74,6 +84,11 @@ class DepthwiseConv2D(BaseConv):
             use_bias=use_bias,
             kernel_initializer=depthwise_initializer,
             bias_initializer=bias_initializer,
+            kernel_regularizer=depthwise_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            kernel_constraint=depthwise_constraint,
+            bias_constraint=bias_constraint,
             **kwargs,
         )
         self.depth_multiplier = _positive_int(self, depth_multiplier, "depth_multiplier")
@@ -85,10 +100,18 @@ class DepthwiseConv2D(BaseConv):
 
     def get_config(self):
         config = super().get_config()
-        for key in ("filters", "groups", "kernel_initializer"):
+        for key in (
+            "filters",
+            "groups",
+            "kernel_initializer",
+            "kernel_regularizer",
+            "kernel_constraint",
+        ):
             del config[key]
         config["depth_multiplier"] = self.depth_multiplier
         config["depthwise_initializer"] = initializers.serialize(self.kernel_initializer)
+        config["depthwise_regularizer"] = regularizers.serialize(self.kernel_regularizer)
+        config["depthwise_constraint"] = constraints.serialize(self.kernel_constraint)
         return config
 
     # ------------------------------------------------------------ what differs from BaseConv
@@ -98,6 +121,8 @@ class DepthwiseConv2D(BaseConv):
             name="kernel",
             shape=self.kernel_size + (in_channels, self.depth_multiplier),
             initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
         )
 
     def _output_channels(self, in_channels):

@@ -126,7 +126,25 @@ class Lambda(Layer):
                 "(`def double(x): return x * 2`), use it in Lambda, and load with "
                 "custom_objects={'double': double}; or write a Layer subclass."
             )
+        if _is_builtin(function):
+            # Keras 3 writes its own ops and activations this way, and finds them
+            # again by name (activations, ...; an op such as `sum` needs custom_objects).
+            return {
+                "module": "builtins",
+                "class_name": "function",
+                "config": name,
+                "registered_name": "function",
+            }
         return {"class_name": "function", "config": name, "module": function.__module__}
+
+
+def _is_builtin(function):
+    """True for a function of kerastutor.ops or kerastutor.activations (Keras's own, there)."""
+    name = function.__name__
+    return any(
+        getattr(namespace, name, None) is function and name in getattr(namespace, "__all__", ())
+        for namespace in (ops, activations)
+    )
 
 
 def _parameters(function):

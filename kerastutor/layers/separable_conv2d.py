@@ -1,7 +1,7 @@
 """SeparableConv2D: a depthwise convolution, then a 1x1 convolution mixing the channels."""
 
-from kerastutor import initializers, ops
-from kerastutor.layers.base_conv import BaseConv, _positive_int
+from kerastutor import constraints, initializers, ops, regularizers
+from kerastutor.layers.base_conv import BaseConv, _positive_int, refuse_kernel_rules
 
 __all__ = ["SeparableConv2D"]
 
@@ -39,6 +39,11 @@ class SeparableConv2D(BaseConv):
         depthwise_initializer: defaults to 'glorot_uniform'.
         pointwise_initializer: defaults to 'glorot_uniform'.
         bias_initializer: defaults to 'zeros'.
+        depthwise_regularizer, pointwise_regularizer, bias_regularizer: a
+            penalty on that weight.
+        activity_regularizer: a penalty on the output.
+        depthwise_constraint, pointwise_constraint, bias_constraint: a rule
+            applied to that weight after each optimizer step.
         **kwargs: the base Layer's arguments (`name`, `input_shape`, ...).
 
     Input shape:
@@ -64,8 +69,16 @@ class SeparableConv2D(BaseConv):
         depthwise_initializer="glorot_uniform",
         pointwise_initializer="glorot_uniform",
         bias_initializer="zeros",
+        depthwise_regularizer=None,
+        pointwise_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        depthwise_constraint=None,
+        pointwise_constraint=None,
+        bias_constraint=None,
         **kwargs,
     ):
+        refuse_kernel_rules(type(self).__name__, kwargs, "depthwise", "pointwise")
         super().__init__(
             rank=2,
             filters=filters,
@@ -78,10 +91,17 @@ class SeparableConv2D(BaseConv):
             use_bias=use_bias,
             kernel_initializer=depthwise_initializer,
             bias_initializer=bias_initializer,
+            kernel_regularizer=depthwise_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            kernel_constraint=depthwise_constraint,
+            bias_constraint=bias_constraint,
             **kwargs,
         )
         self.depth_multiplier = _positive_int(self, depth_multiplier, "depth_multiplier")
         self.pointwise_initializer = initializers.get(pointwise_initializer)
+        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
+        self.pointwise_constraint = constraints.get(pointwise_constraint)
 
     def convolution_op(self, inputs):
         return ops.separable_conv(
@@ -95,11 +115,15 @@ class SeparableConv2D(BaseConv):
 
     def get_config(self):
         config = super().get_config()
-        for key in ("groups", "kernel_initializer"):
+        for key in ("groups", "kernel_initializer", "kernel_regularizer", "kernel_constraint"):
             del config[key]
         config["depth_multiplier"] = self.depth_multiplier
         config["depthwise_initializer"] = initializers.serialize(self.kernel_initializer)
         config["pointwise_initializer"] = initializers.serialize(self.pointwise_initializer)
+        config["depthwise_regularizer"] = regularizers.serialize(self.kernel_regularizer)
+        config["pointwise_regularizer"] = regularizers.serialize(self.pointwise_regularizer)
+        config["depthwise_constraint"] = constraints.serialize(self.kernel_constraint)
+        config["pointwise_constraint"] = constraints.serialize(self.pointwise_constraint)
         return config
 
     # ------------------------------------------------------------ what differs from BaseConv
@@ -109,9 +133,13 @@ class SeparableConv2D(BaseConv):
             name="depthwise_kernel",
             shape=self.kernel_size + (in_channels, self.depth_multiplier),
             initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
         )
         self.pointwise_kernel = self.add_weight(
             name="pointwise_kernel",
             shape=(1, 1, in_channels * self.depth_multiplier, self.filters),
             initializer=self.pointwise_initializer,
+            regularizer=self.pointwise_regularizer,
+            constraint=self.pointwise_constraint,
         )

@@ -18,10 +18,12 @@ class WeightRules:
     The layer sets `self._weight_rules` (from `pop_weight_rules`) before it builds.
     """
 
-    def add_weight(self, name=None, regularizer=None, constraint=None, **kwargs):
+    def add_weight(self, *args, name=None, regularizer=None, constraint=None, **kwargs):
         penalty, rule = self._weight_rules.get(name, (None, None))
         regularizer, constraint = regularizer or penalty, constraint or rule
-        return super().add_weight(name, regularizer=regularizer, constraint=constraint, **kwargs)
+        return super().add_weight(
+            *args, name=name, regularizer=regularizer, constraint=constraint, **kwargs
+        )
 
 
 def pop_weight_rules(kwargs, weight_names):

@@ -1,11 +1,24 @@
-"""Model: a functional graph of layers that can also be trained and saved.
+"""Model: a functional graph of layers, or a subclass with its own `call`, that trains and saves.
 
 What a Model adds over a Layer (seed 000's question): it knows its layers
 (`model.layers`, `get_layer`), runs whole datasets in batches (`predict`),
 prints its structure (`summary`), learns from data (`compile`, `fit`,
 `evaluate`, from `kerastutor.training.Trainer`) and saves itself to one file
 (`save`, `save_weights`, `to_json`) in Keras 3's own `.keras` format.
+
+Two ways to make one, as in Keras 3:
+
+* functional: `Model(inputs, outputs)` (a `Functional`: the graph between them);
+* subclassing: `class MyModel(Model)` creating layers in `__init__` and
+  running them in `call(self, inputs, training=None)`. Its layers and
+  weights are the ones it holds as attributes (also in lists and dicts), in
+  the order they were assigned; its first call builds them. A model that
+  takes constructor arguments writes `get_config` to save them, and
+  `@kerastutor.saving.register_keras_serializable(package=...)` lets
+  `load_model` find its class (see `kerastutor.engine.functional`).
 """
+
+import warnings
 
 from kerastutor import saving
 from kerastutor.engine import naming
@@ -41,7 +54,19 @@ class Model(Trainer, Functional):
         The file is Keras 3's own (see `kerastutor.saving`): load it back with
         `kerastutor.models.load_model(filepath)`, or in Keras 3 with
         `keras.saving.load_model(filepath)`.
+
+        A subclassed model that has never been called has no weights yet: it is
+        saved anyway, with a warning, as Keras 3 does.
         """
+        if not self.built:
+            warnings.warn(
+                "You are saving a model that has not yet been built. It might not contain any "
+                "weights yet. Consider building the model first by calling it on some data. "
+                f"(Model '{self.name}' creates its weights when `call` first runs, so the file "
+                "would hold none.)",
+                UserWarning,
+                stacklevel=2,
+            )
         saving.save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer)
 
     def save_weights(self, filepath, overwrite=True):

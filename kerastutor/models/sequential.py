@@ -159,11 +159,6 @@ class Sequential(Model):
             self.build(tuple(np.shape(inputs)))
         return super()._call_eager(inputs, args, kwargs)
 
-    def predict(self, x, batch_size=32, verbose=0):
-        if not self.built:
-            self.build(np.shape(x))
-        return super().predict(x, batch_size=batch_size, verbose=verbose)
-
     @property
     def layers(self):
         """The added layers (the automatic InputLayer is not listed, as in Keras)."""

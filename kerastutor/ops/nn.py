@@ -4,6 +4,7 @@ The same pattern as `kerastutor.ops.numpy`: NumPy forward, a `backward`
 handed to `record`.
 """
 
+import contextlib
 import itertools
 import math
 
@@ -20,6 +21,7 @@ __all__ = [
     "conv_transpose_output_length",
     "conv",
     "conv2d",
+    "conv_bias_relu",
     "depthwise_conv",
     "separable_conv",
     "conv_transpose",
@@ -30,6 +32,44 @@ __all__ = [
     "softplus",
     "softmax",
 ]
+
+
+# ---------------------------------------------------------------- fast kernels
+#
+# Two computations below have a plain version, the one to read first, and a
+# fast path for the common case written beside it, computing the same numbers
+# with fewer NumPy operations and fewer full-size arrays: `max_pool` when the
+# windows tile the input, and a Conv layer's whole call, relu(conv + bias)
+# (`conv_bias_relu`, used by `BaseConv.call`). The fast paths are on by
+# default; `fast_kernels(False)` runs the plain versions, and
+# tests/test_conv_fast.py checks that both give the same numbers.
+
+_FAST_KERNELS = {"enabled": True}
+
+
+@contextlib.contextmanager
+def fast_kernels(enabled):
+    """Run max pooling and the Conv layers' call with (True) or without (False) their fast paths.
+
+    Example:
+        >>> import numpy as np
+        >>> from kerastutor.ops.nn import fast_kernels, max_pool
+        >>> x = np.arange(16.0).reshape(1, 4, 4, 1)
+        >>> with fast_kernels(False):  # the plain window-by-window loop
+        ...     plain = max_pool(x, 2)
+        >>> bool(np.array_equal(max_pool(x, 2), plain))
+        True
+    """
+    previous = _FAST_KERNELS["enabled"]
+    _FAST_KERNELS["enabled"] = bool(enabled)
+    try:
+        yield
+    finally:
+        _FAST_KERNELS["enabled"] = previous
+
+
+def fast_kernels_enabled():
+    return _FAST_KERNELS["enabled"]
 
 
 # ---------------------------------------------------------------- convolution
@@ -217,7 +257,15 @@ def conv(x, kernel, strides=1, padding="valid", dilation_rate=1):
     one matrix product, patches @ kernel. The gradient runs it backwards:
     grad kernel = patches.T @ g, and for each offset, grad taps(o) =
     g @ kernel[o].T is added back onto the pixels taps(o) was read from.
+    (Unless `fast_kernels(False)`, that last loop runs as one product for
+    all the offsets, a chunk of images at a time: `_input_gradient_in_chunks`.)
     """
+    out, backward = _conv_forward(x, kernel, strides, padding, dilation_rate)
+    return record(out, (x, kernel), backward, "conv")
+
+
+def _conv_forward(x, kernel, strides, padding, dilation_rate):
+    """`conv`'s output and its backward(g) -> (grad x, grad kernel), not yet recorded."""
     x_data, kernel_data = data_of(x), data_of(kernel)
     rank = x_data.ndim - 2
     kernel_size, (group_channels, filters) = kernel_data.shape[:rank], kernel_data.shape[rank:]
@@ -269,6 +317,11 @@ def conv(x, kernel, strides=1, padding="valid", dilation_rate=1):
         grad_kernel = grad_kernel.reshape(kernel_data.shape)
         if not wants_grad(x):
             return None, grad_kernel
+        if groups == 1 and fast_kernels_enabled():
+            grad_padded = _input_gradient_in_chunks(
+                g, kernel_data, padded.shape, strides, dilation_rate, out_sizes
+            )
+            return _unpad_spatial(grad_padded, pads, sizes), grad_kernel
         # One kernel offset at a time, so no (positions x offsets x channels)
         # array is ever made: grad taps(o) = g @ kernel[o].T, added back where
         # taps(o) was read.
@@ -286,8 +339,78 @@ def conv(x, kernel, strides=1, padding="valid", dilation_rate=1):
             grad_padded[window] += grad_taps.reshape(grad_padded[window].shape)
         return _unpad_spatial(grad_padded, pads, sizes), grad_kernel
 
-    out = out.reshape(x_data.shape[0], *out_sizes, filters)
-    return record(out, (x, kernel), backward, "conv")
+    return out.reshape(x_data.shape[0], *out_sizes, filters), backward
+
+
+# About this many bytes of `grad patches` at a time (`_input_gradient_in_chunks`):
+# large products for BLAS, and a buffer that a busy machine's cache may still hold.
+_CHUNK_BYTES = 8 * 2**20
+
+
+def _input_gradient_in_chunks(g, kernel_data, padded_shape, strides, dilation_rate, out_sizes):
+    """`conv`'s gradient for its (padded) input, groups == 1: the fast path of the offset loop.
+
+    grad patches = g @ kernel.T holds, for each output position and kernel
+    offset o, the gradient of the pixel that o read there (grad taps(o) of
+    the plain loop, for every offset side by side); each offset's columns
+    are then added back onto the pixels they were read from ("col2im").
+    The same sums as the loop, but one large matrix product for a chunk of
+    images instead of one small product per offset: fewer, better-shaped
+    calls into BLAS, and no grad patches of the whole batch at once.
+    """
+    rank = g.ndim - 2
+    kernel_size, filters = kernel_data.shape[:rank], kernel_data.shape[-1]
+    channels = kernel_data.shape[-2]
+    flat_kernel = kernel_data.reshape(-1, filters)  # row (offset, channel), as in a patch
+    windows = [
+        _window_slices(offset, dilation_rate, strides, out_sizes)
+        for offset in _kernel_offsets(kernel_size)
+    ]
+    batch = g.shape[0]
+    bytes_per_image = math.prod(out_sizes) * flat_kernel.shape[0] * g.itemsize
+    chunks = max(1, math.ceil(batch * bytes_per_image / _CHUNK_BYTES))
+    chunk = max(1, math.ceil(batch / chunks))  # images per chunk, as even as they can be
+    grad_padded = np.zeros(padded_shape, g.dtype)
+    for start in range(0, batch, chunk):
+        images = slice(start, start + chunk)
+        g_rows = g[images].reshape(-1, filters)
+        grad_patches = (g_rows @ flat_kernel.T).reshape(
+            *g[images].shape[:-1], len(windows), channels
+        )
+        target = grad_padded[images]
+        for index, window in enumerate(windows):
+            target[window] += grad_patches[..., index, :]
+    return grad_padded
+
+
+@symbolic_aware
+def conv_bias_relu(x, kernel, bias, strides=1, padding="valid", dilation_rate=1, relu=True):
+    """`relu(conv(x, kernel, ...) + bias)` as one op: the fast path of a Conv layer's call.
+
+    The same numbers as the three ops one after the other (`BaseConv.call`
+    runs those inside `fast_kernels(False)`), with two full-size arrays
+    fewer each way: the bias is added and the relu applied in place on the
+    convolution's fresh output, and the backward pass masks the gradient
+    once. With `relu=False` it is `conv(...) + bias`.
+
+    Args:
+        x, kernel, strides, padding, dilation_rate: as for `conv`.
+        bias: shape (filters,), added at every output position.
+        relu: whether to apply max(., 0) after the bias.
+    """
+    out, conv_backward = _conv_forward(x, kernel, strides, padding, dilation_rate)
+    out += data_of(bias)  # in place: nobody else holds the convolution's output yet
+    if relu:
+        np.maximum(out, 0, out=out)
+
+    def backward(g):
+        if relu:
+            g = g * (out > 0)  # relu's slope: 1 where it let the value through, else 0
+        grad_x, grad_kernel = conv_backward(g)
+        grad_bias = g.sum(axis=tuple(range(g.ndim - 1)))  # the bias was added everywhere
+        return grad_x, grad_kernel, grad_bias
+
+    return record(out, (x, kernel, bias), backward, "conv_bias_relu")
 
 
 @symbolic_aware
@@ -449,6 +572,9 @@ def max_pool(x, pool_size, strides=None, padding="valid"):
     x_data = data_of(x)
     rank = x_data.ndim - 2
     pool_size, strides, pads, out_sizes = _pool_geometry(x_data, pool_size, strides, padding)
+    tiled = strides == pool_size and not any(before or after for before, after in pads)
+    if tiled and fast_kernels_enabled():
+        return _max_pool_tiles(x, pool_size, out_sizes)
     sizes = x_data.shape[1:-1]
     padded = _pad_spatial(x_data, pads, -np.inf)
     ones = (1,) * rank
@@ -465,6 +591,44 @@ def max_pool(x, pool_size, strides=None, padding="valid"):
             taken |= first_max
             grad_padded[window] += np.where(first_max, g, 0)
         return (_unpad_spatial(grad_padded, pads, sizes),)
+
+    return record(out, (x,), backward, "max_pool")
+
+
+def _max_pool_tiles(x, pool_size, out_sizes):
+    """`max_pool` when the windows tile the input (the default strides, no padding).
+
+    The same numbers as the plain loop, with fewer and cheaper steps: the
+    windows do not overlap, so each tap (a position inside the window) is
+    one strided slice of the input, read in place; the maximum is taken
+    tap by tap, and each tap's gradient is written, not added, into its own
+    slice.
+    """
+    x_data = data_of(x)
+    ones = (1,) * len(pool_size)
+    taps = [
+        _window_slices(offset, ones, pool_size, out_sizes) for offset in _kernel_offsets(pool_size)
+    ]
+    # Rows or columns past the last whole window ('valid' floors) get no gradient;
+    # every other input is in exactly one window, so its gradient is written once.
+    cut_off = any(o * p != n for o, p, n in zip(out_sizes, pool_size, x_data.shape[1:-1]))
+    # out = the largest of the window's taps, one tap at a time.
+    out = x_data[taps[0]].copy()
+    for tap in taps[1:]:
+        np.maximum(out, x_data[tap], out=out)
+
+    def backward(g):
+        # The first tap (in row-major order) equal to the maximum takes the
+        # window's gradient; `free` marks the windows still waiting for theirs.
+        grad = np.zeros(x_data.shape, g.dtype) if cut_off else np.empty(x_data.shape, g.dtype)
+        free = np.ones(out.shape, bool)
+        first_max = np.empty(out.shape, bool)
+        for tap in taps:
+            np.equal(x_data[tap], out, out=first_max)
+            first_max &= free
+            free ^= first_max
+            np.multiply(g, first_max, out=grad[tap])
+        return (grad,)
 
     return record(out, (x,), backward, "max_pool")
 

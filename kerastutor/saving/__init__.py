@@ -38,6 +38,14 @@ docs/keras-differences.md lists every difference the files bridge.
 
 import importlib
 
+from kerastutor.saving.object_registration import (
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+    register_keras_serializable,
+)
 from kerastutor.saving.saving_lib import load_weights, model_to_json, save_model, save_weights
 
 __all__ = [
@@ -47,6 +55,12 @@ __all__ = [
     "load_weights",
     "model_to_json",
     "model_from_json",
+    "register_keras_serializable",
+    "get_registered_name",
+    "get_registered_object",
+    "get_custom_objects",
+    "custom_object_scope",
+    "CustomObjectScope",
 ]
 
 # Rebuilding a model needs the model classes, one floor up (`kerastutor.models`
@@ -62,4 +76,14 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted([*__all__, "keras_format", "legacy_h5", "limits", "saving_lib", "weights_file"])
+    return sorted(
+        [
+            *__all__,
+            "keras_format",
+            "legacy_h5",
+            "limits",
+            "object_registration",
+            "saving_lib",
+            "weights_file",
+        ]
+    )

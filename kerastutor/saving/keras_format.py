@@ -26,6 +26,7 @@ import re
 
 from kerastutor import initializers, layers
 from kerastutor.engine.base_layer import ALLOWED_KWARGS, get_layer_class
+from kerastutor.saving import object_registration
 
 __all__ = [
     "to_keras",
@@ -41,18 +42,13 @@ _KERAS_MODULES = {"Functional": "keras.src.models.functional", "Sequential": "ke
 _KERAS_REGISTERED = {"Functional": "Functional"}
 _DTYPE_POLICY = "DTypePolicy"
 # Arguments kerastutor's configs carry (from a shared base class) that Keras 3's class
-# does not take: a separable convolution's kernels are the depthwise and pointwise
-# ones; a generic RNN's weights belong to its cell. Left out when unset.
+# does not take: a generic RNN's weights belong to its cell. Left out when unset.
 _WEIGHT_RULES = [
     f"{weight}_{rule}"
     for weight in ("kernel", "recurrent", "bias")
     for rule in ("regularizer", "constraint")
 ]
-_NOT_KERAS_ARGUMENTS = {
-    "DepthwiseConv2D": ["kernel_regularizer", "kernel_constraint"],
-    "SeparableConv2D": ["kernel_regularizer", "kernel_constraint"],
-    "RNN": _WEIGHT_RULES,
-}
+_NOT_KERAS_ARGUMENTS = {"RNN": _WEIGHT_RULES}
 # Keras 3's name of the first argument of `call`, where kerastutor's differs.
 _FIRST_CALL_ARGUMENT = {"Bidirectional": "sequences"}
 
@@ -82,7 +78,7 @@ def to_keras(model):
             "module": type(model).__module__,
             "class_name": class_name,
             "config": _subclassed_config(model),
-            "registered_name": class_name,
+            "registered_name": _custom_name(model),
             "build_config": {"input_shape": _traced_input_shape(model)},
         }
     return {
@@ -125,8 +121,10 @@ def _keras_class_name(layer):
 
 
 def _custom_name(layer):
-    """Keras's `registered_name`: None for built-in classes, the class name for a learner's."""
-    return None if type(layer).__module__.startswith("kerastutor.") else type(layer).__name__
+    """Keras's `registered_name`: None for built-in classes, 'package>Name' or 'Name' for a learner's."""
+    if type(layer).__module__.startswith("kerastutor."):
+        return None
+    return object_registration.get_registered_name(type(layer))
 
 
 def _is_model(layer):
@@ -494,6 +492,11 @@ def kerastutor_class(entry, custom_objects=None):
         ValueError: for an unknown custom class (pass it in `custom_objects`).
     """
     class_name = _kerastutor_class_name(entry.get("class_name"))
+    registered = object_registration.get_registered_object(
+        entry.get("registered_name") or class_name, custom_objects
+    )
+    if registered is not None:
+        return registered
     try:
         return get_layer_class(class_name, custom_objects)
     except ValueError:

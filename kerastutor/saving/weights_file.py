@@ -111,6 +111,8 @@ def _add_layer(layer, class_name, path, seen, layout):
     for attribute, value in attributes:
         if attribute.startswith("_"):
             continue  # kerastutor's own bookkeeping (`_operations`, `_input_layers`, ...)
+        if isinstance(value, dict):  # a dict of layers is saved as the list of its values
+            value = list(value.values())
         if _is_layer(value):
             _add_attribute_layer(value, _join(path, attribute), seen, layout)
         elif isinstance(value, (list, tuple)) and value and all(map(_is_layer, value)):

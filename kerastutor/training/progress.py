@@ -20,6 +20,8 @@ import importlib.util
 import sys
 import time
 
+import numpy as np
+
 from kerastutor.callbacks import Callback
 
 __all__ = ["ProgressBar", "TextBar", "WidgetBar", "format_logs", "in_notebook"]
@@ -28,7 +30,11 @@ BAR_WIDTH = 20
 
 
 def format_value(value):
-    """Keras's format: 4 decimals, or scientific notation for tiny values."""
+    """Keras's format: 4 decimals, or scientific notation for tiny values.
+
+    A metric with several values (one per threshold) shows their mean, as Keras's bar does.
+    """
+    value = float(np.mean(value))
     return f"{value:.4f}" if abs(value) > 1e-3 else f"{value:.4e}"
 
 
@@ -71,6 +77,9 @@ class TextBar:
         self.width_drawn = 0
 
     def line(self, current, logs):
+        if self.target is None:  # a generator without steps_per_epoch: no end known
+            elapsed = time.time() - self.start
+            return f"{current}/Unknown {elapsed:.0f}s{format_logs(logs)}"
         digits = len(str(self.target))
         filled = int(BAR_WIDTH * current / self.target) if self.target else BAR_WIDTH
         elapsed = time.time() - self.start
@@ -116,7 +125,7 @@ class WidgetBar:
         self.bar = ipywidgets.IntProgress(
             value=0,
             min=0,
-            max=max(target, 1),
+            max=max(target or 1, 1),
             description=title,
             style={"description_width": "initial"},
         )

@@ -1,55 +1,96 @@
-"""The Trainer mixin: what `compile`, `fit` and `evaluate` add to a Model.
+"""The Trainer mixin: what `compile`, `fit`, `evaluate` and `predict` add to a Model.
 
-One training step, the heart of `fit`, is four lines of ideas:
+`fit` reads like Keras 3's::
 
-1. watch the trainable weights (`autodiff.watch`), so the ops record a graph;
-2. run the model on a batch and compute the loss (both written with
-   `kerastutor.ops`);
-3. `loss.backward()` fills `weight.grad` for every weight the loss depends
-   on; a shared layer's weights collect the gradients of all its calls;
-4. `optimizer.apply(grads, weights)` changes the weights.
+    for epoch in range(initial_epoch, epochs):
+        model.reset_metrics()
+        for step, data in epoch_iterator.epoch():   # data: (x, y, sample_weight)
+            logs = model.train_step(data)
+        ... validation: evaluate, its logs as val_* ...
 
-Everything else here is checking and bookkeeping: data is checked in full
-before the first weight changes, the loss and metrics are averaged over each
-epoch, callbacks are told what happened.
+and one training step, `train_step(data)`, is the one of Keras's guide
+"Customizing what happens in fit()"::
+
+    x, y, sample_weight = unpack_x_y_sample_weight(data)
+    with GradientTape() as tape:
+        y_pred = model(x, training=True)
+        loss = model.compute_loss(x, y, y_pred, sample_weight)
+    gradients = tape.gradient(loss, model.trainable_weights)
+    model.optimizer.apply(gradients, model.trainable_weights)
+    return model.compute_metrics(x, y, y_pred, sample_weight)
+
+Override `train_step`, `test_step`, `predict_step`, `compute_loss`,
+`compute_metrics` or the `metrics` property in a subclass, exactly as that
+guide does (see `kerastutor.autodiff.GradientTape` for how its TensorFlow,
+JAX and PyTorch versions map to kerastutor).
+
+Everything else is checking and bookkeeping: array data (with its sample
+and class weights, and the validation data) is checked in full before the
+first weight changes; a generator's batches are checked as they arrive
+(`kerastutor.training.data_adapter`); the loss and metrics are averaged
+over each epoch; callbacks are told what happened.
 
 `Model` is `class Model(Trainer, Functional)`: the graph comes from
 Functional, the training from here.
 """
 
+import inspect
 import math
+import warnings
 
 import numpy as np
 
-from kerastutor import autodiff, losses, ops, optimizers, random
+from kerastutor import losses, ops, optimizers
 from kerastutor import metrics as metrics_module
-from kerastutor.autodiff import Tensor, data_of
-from kerastutor.callbacks import (
-    CallbackList,
-    History,
-    TerminateOnNaN,
-    non_finite_loss_error,
+from kerastutor.autodiff import GradientTape, data_of
+from kerastutor.callbacks import CallbackList, TerminateOnNaN, non_finite_loss_error
+from kerastutor.engine.tree import flatten, map_structure, pack_like
+from kerastutor.engine.validation import positive_int
+from kerastutor.training import data_adapter
+from kerastutor.training.compile_metrics import CompileMetrics
+from kerastutor.training.data_adapter import (
+    EpochIterator,
+    is_generator,
+    unpack_x_y_sample_weight,
 )
-from kerastutor.engine.functional import _check_finite, _check_same_length
-from kerastutor.engine.tree import flatten
-from kerastutor.engine.validation import first_non_finite, positive_int
-from kerastutor.training.progress import ProgressBar, TextBar
+from kerastutor.training.data_checks import (
+    TrainingData,
+    _train_validation_split,
+    _unpack_validation_data,
+)
+from kerastutor.training.progress import TextBar
 
 __all__ = ["Trainer"]
 
 
-class Trainer:
+class Trainer(TrainingData):
     """Mixin giving a functional model `compile`, `fit`, `evaluate`, `train_on_batch`, `test_on_batch`."""
 
     compiled = False
     optimizer = None
     loss = None
-    stop_training = False
+    stop_training = False  # a callback sets these to end fit / evaluate / predict early
+    stop_evaluating = False
+    stop_predicting = False
     history = None
+    # An epoch to resume from, set by a callback in on_train_begin (BackupAndRestore).
+    _initial_epoch = None
+    _loss_tracker = None
+    _compile_metrics = None
+    _per_output_state = None
 
     # ------------------------------------------------------------ compile
 
-    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None):
+    def compile(
+        self,
+        optimizer="rmsprop",
+        loss=None,
+        loss_weights=None,
+        metrics=None,
+        weighted_metrics=None,
+        run_eagerly=False,
+        jit_compile="auto",
+    ):
         """Choose how the model learns: the optimizer, the loss, and what to report.
 
         Args:
@@ -64,13 +105,38 @@ class Trainer:
                 the total loss is the weighted sum of the outputs' losses.
             metrics: a list such as ['accuracy', 'mae']; with several
                 outputs, a list with one entry per output or a dict.
+            weighted_metrics: like `metrics`, but weighted by `sample_weight`
+                or `class_weight` (`metrics` are not, as in Keras 3).
+            run_eagerly, jit_compile: accepted so Keras code runs; kerastutor
+                always runs eagerly, in NumPy.
 
         Example:
             >>> model.compile(optimizer='rmsprop', loss='binary_crossentropy',
             ...               metrics=['accuracy'])  # doctest: +SKIP
         """
-        names = self._output_names()
         optimizer = optimizers.get(optimizer)
+        arguments = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics}
+        if weighted_metrics is not None:  # saved only when given
+            arguments["weighted_metrics"] = weighted_metrics
+        # A subclassed model learns its outputs on its first call: what each output
+        # gets is worked out then (as Keras builds its compiled loss on the first batch).
+        can_resolve = self.built or not self._has_own_call()
+        per_output = self._compile_per_output(**arguments) if can_resolve else None
+        self.optimizer = optimizer
+        self.loss = loss
+        self._compile_arguments = arguments
+        self._loss_tracker = metrics_module.Mean(name="loss")
+        self._output_masks = {}
+        self._per_output_state = None
+        self._compile_metrics = None
+        self._output_loss_trackers = []
+        if per_output is not None:
+            self._set_per_output(per_output)
+        self.compiled = True
+
+    def _compile_per_output(self, loss, loss_weights, metrics, weighted_metrics=None):
+        """Compile's loss, loss_weights and metrics resolved to one entry per output (all checked)."""
+        names = self._output_names()
         loss_list = self._per_output("loss", loss, names)
         loss_objects = [None if item is None else losses.get(item) for item in loss_list]
         weight_list = self._per_output("loss_weights", loss_weights, names)
@@ -84,16 +150,33 @@ class Trainer:
                     "metrics by keyword, metrics=[...].)"
                 )
         metric_lists = self._per_output("metrics", metrics, names, per_output_lists=True)
-        for identifiers in metric_lists:
+        weighted_lists = self._per_output(
+            "weighted_metrics", weighted_metrics, names, per_output_lists=True
+        )
+        for identifiers in metric_lists + weighted_lists:
             for identifier in identifiers:
                 metrics_module.check_identifier(identifier)
-        self.optimizer = optimizer
-        self.loss = loss
+        return names, loss_objects, weight_list, metric_lists, weighted_lists
+
+    def _set_per_output(self, per_output):
+        names, loss_objects, weight_list, metric_lists, weighted_lists = per_output
+        self._per_output_state = per_output
         self._loss_objects = loss_objects
         self._loss_weights = [1.0 if w is None else float(w) for w in weight_list]
         self._metric_identifiers = metric_lists
-        self._compile_arguments = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics}
-        self.compiled = True
+        self._compile_metrics = None
+        if any(metric_lists) or any(weighted_lists):
+            self._compile_metrics = CompileMetrics(self, metric_lists, weighted_lists)
+        several = len(names) > 1
+        self._output_loss_trackers = [
+            metrics_module.Mean(name=f"{name}_loss") if several and item is not None else None
+            for name, item in zip(names, loss_objects, strict=True)
+        ]
+
+    def _resolve_compile(self):
+        """For a subclassed model compiled before its first call: resolve compile's arguments now."""
+        if self.compiled and self._per_output_state is None and self.built:
+            self._set_per_output(self._compile_per_output(**self._compile_arguments))
 
     def _output_names(self):
         """The names that `loss=`, `metrics=`, y and the history use for each output.
@@ -127,7 +210,7 @@ class Trainer:
                 if per_output_lists:
                     raise ValueError(
                         f"Model '{self.name}' has {count} outputs ({', '.join(names)}), so "
-                        f"`metrics` must be a list with one entry per output (each a metric "
+                        f"`{argument}` must be a list with one entry per output (each a metric "
                         f"or a list of metrics) or a dict by output name; received {value!r}."
                     )
                 raise ValueError(
@@ -152,195 +235,253 @@ class Trainer:
                 "optimizer and a loss, e.g. model.compile(optimizer='rmsprop', "
                 "loss='binary_crossentropy', metrics=['accuracy'])."
             )
-        if all(loss is None for loss in self._loss_objects):
-            raise ValueError(
-                f"`{method}` has no loss to compute: the model was compiled without one. "
-                "Pass `loss=` to compile, e.g. loss='mse'."
-            )
 
-    # ------------------------------------------------------------ data
+    def _has_default_train_step(self):
+        return type(self).train_step is Trainer.train_step
 
-    def _prepare(self, x, y, method):
-        """Check x and y completely (nothing has changed yet) and return them as arrays."""
-        self._require_compiled(method)
-        if x is None or y is None:
-            raise ValueError(f"`{method}` needs both inputs x and targets y.")
-        if not self.built:
-            self.build(tuple(np.shape(x)))
-        x_arrays = [np.asarray(data_of(a)) for a in self._standardize_inputs(x)]
-        _check_same_length(self, x_arrays)
-        _check_finite(self, x_arrays)
-        y_arrays = self._standardize_targets(y)
-        names = self._output_names()
-        count = len(x_arrays[0])
-        for name, array in zip(names, y_arrays, strict=True):
-            if len(array) != count:
-                raise ValueError(
-                    f"x and y have different numbers of samples: x has {count}, the targets "
-                    f"y for output '{name}' have {len(array)}. Each sample needs one target."
-                )
-        for tensor, name, loss, array in zip(
-            self.outputs, names, self._loss_objects, y_arrays, strict=True
-        ):
-            where = f"output '{name}' (shape {tensor.shape})"
-            bad = first_non_finite(array)
-            if bad is not None:
-                raise ValueError(
-                    f"The targets y for {where} contain NaN or infinity, first at index "
-                    f"{bad[0]}. The loss would be NaN and every weight would become NaN."
-                )
-            if loss is not None:
-                loss.check_targets(array, tensor.shape, where)
-        return x_arrays, y_arrays
-
-    def _standardize_targets(self, y):
-        """One array per output, from an array, a list or a dict by output name."""
-        names = self._output_names()
-        if isinstance(y, dict):
-            missing = [name for name in names if name not in y]
-            if missing:
-                raise ValueError(f"The targets dict has no entry for output(s) {missing}.")
-            arrays = [y[name] for name in names]
-        elif len(names) == 1:
-            is_wrapped = isinstance(y, (list, tuple)) and len(y) == 1 and np.ndim(y[0]) > 0
-            arrays = [y[0] if is_wrapped else y]
-        elif isinstance(y, (list, tuple)) and len(y) == len(names):
-            arrays = list(y)
-        else:
-            raise ValueError(
-                f"Model '{self.name}' has {len(names)} outputs ({', '.join(names)}): pass y as "
-                f"a list of {len(names)} arrays, one per output in that order, or as a dict by "
-                "output name."
-            )
-        arrays = [np.asarray(a) for a in arrays]
-        for name, array in zip(names, arrays, strict=True):
-            if array.dtype == object or array.ndim == 0:
-                raise ValueError(
-                    f"The targets y for output '{name}' must be a numeric array with one entry "
-                    f"per sample, received {type(y).__name__} giving shape {array.shape} and "
-                    f"dtype {array.dtype}."
-                )
-        return arrays
-
-    def _validation_arrays(self, validation_data):
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-            raise ValueError(
-                "`validation_data` must be a tuple (x_val, y_val), received "
-                f"{type(validation_data).__name__} of length "
-                f"{len(validation_data) if hasattr(validation_data, '__len__') else '?'}."
-            )
-        return self._prepare(validation_data[0], validation_data[1], "fit (validation_data)")
+    def _has_compiled_loss(self):
+        if self._per_output_state is None:
+            return flatten(self._compile_arguments["loss"]) != [None]
+        return any(loss is not None for loss in self._loss_objects)
 
     # ------------------------------------------------------------ one step
 
-    def _forward(self, x_batch, training):
-        outputs, masks = self._run_graph(list(x_batch), training=training)
-        return flatten(outputs), masks
+    def _forward(self, x, training):
+        """Run the model on a batch; the outputs' masks are kept for the loss and metrics.
 
-    def _compute_loss(self, y_batch, outputs, masks):
-        """The total loss (a Tensor while weights are watched) and each output's loss."""
-        total, per_output = None, []
-        for loss, weight, y, output, mask in zip(
-            self._loss_objects, self._loss_weights, y_batch, outputs, masks, strict=True
-        ):
-            if loss is None:
-                per_output.append(None)
-                continue
-            value = loss(y, output, mask=mask)
-            per_output.append(value)
-            if weight != 1.0:
-                value = ops.multiply(value, np.asarray(weight, dtype=data_of(value).dtype))
-            total = value if total is None else ops.add(total, value)
-        # Regularization and activity penalties (`model.losses`) count too, as in Keras.
-        for penalty in self.losses:
-            total = ops.add(total, penalty)
-        return total, per_output
+        (Keras attaches a mask to the output tensor itself; a NumPy array
+        cannot carry one, so the masks wait here, keyed by output.)
+        """
+        outputs, masks = self._run_graph(self._standardize_inputs(x), training=training)
+        self._output_masks = {id(o): m for o, m in zip(flatten(outputs), masks) if m is not None}
+        return outputs
 
-    def _train_step(self, x_batch, y_batch):
-        """Forward, loss, backward, update. Returns the batch loss as a float."""
-        variables = self.trainable_weights
-        with autodiff.watch(variables):
-            outputs, masks = self._forward(x_batch, training=True)
-            total, per_output = self._compute_loss(y_batch, outputs, masks)
-            loss_value = float(data_of(total))
-            if math.isfinite(loss_value) and isinstance(total, Tensor):
-                total.backward()
-            grads = [v.grad for v in variables]
-        for variable in variables:
-            variable.grad = None
+    def _masks_of(self, y_pred):
+        return [self._output_masks.get(id(output)) for output in flatten(y_pred)]
+
+    def train_step(self, data):
+        """One optimizer step on one batch; returns the logs (running means of loss and metrics).
+
+        Args:
+            data: what the data yields for one batch: `(x, y)` or
+                `(x, y, sample_weight)` (see `unpack_x_y_sample_weight`).
+        """
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        with GradientTape() as tape:
+            y_pred = self._forward(x, training=True)
+            loss = self._compute_loss(x, y, y_pred, sample_weight, training=True)
+            self._loss_tracker.update_state(data_of(loss), sample_weight=_batch_size(x))
+            # With `loss_scale_factor`, the gradients are of the scaled loss;
+            # `apply` divides them back (mixed precision's rule, as in Keras).
+            loss = self.optimizer.scale_loss(loss)
         # A non-finite loss would put NaN into every weight: skip the update and
         # let TerminateOnNaN (or train_on_batch) stop with an explanation.
-        if math.isfinite(loss_value):
-            self.optimizer.apply(grads, variables)
-        self._record(len(x_batch[0]), total, per_output, y_batch, outputs, masks)
-        return loss_value
+        if math.isfinite(float(data_of(loss))):
+            trainable_weights = self.trainable_weights
+            gradients = tape.gradient(loss, trainable_weights)
+            self.optimizer.apply(gradients, trainable_weights)
+        return self.compute_metrics(x, y, y_pred, sample_weight)
 
-    def _test_step(self, x_batch, y_batch):
-        outputs, masks = self._forward(x_batch, training=False)
-        total, per_output = self._compute_loss(y_batch, outputs, masks)
-        self._record(len(x_batch[0]), total, per_output, y_batch, outputs, masks)
+    def test_step(self, data):
+        """The loss and metrics on one batch, without training; returns the logs."""
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        y_pred = self._forward(x, training=False)
+        loss = self._compute_loss(x, y, y_pred, sample_weight, training=False)
+        self._loss_tracker.update_state(data_of(loss), sample_weight=_batch_size(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
 
-    # ------------------------------------------------------------ bookkeeping
+    def predict_step(self, data):
+        """The model's outputs on one batch."""
+        x, _, _ = unpack_x_y_sample_weight(data)
+        return self(x, training=False)
 
-    def _start_tracking(self, y_arrays):
-        """Fresh running means for the loss(es) and the metrics, resolved for these targets."""
-        names = self._output_names()
-        several = len(names) > 1
-        self._loss_tracker = metrics_module.Mean(name="loss")
-        self._output_loss_trackers = [
-            metrics_module.Mean(name=f"{name}_loss") if several and loss is not None else None
-            for name, loss in zip(names, self._loss_objects, strict=True)
-        ]
-        self._metric_objects = []
-        for name, identifiers, tensor, y in zip(
-            names, self._metric_identifiers, self.outputs, y_arrays, strict=True
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The total loss of a batch: the compiled loss(es) plus `self.losses`.
+
+        Override it to compute your own loss (Keras 3's API); `train_step`
+        and `test_step` call it.
+
+        Args:
+            x: the inputs (unused here).
+            y: the targets, in the structure given to fit.
+            y_pred: the model's outputs for x.
+            sample_weight: per sample (or per timestep) weights, or None.
+            training: whether this is a training step (unused here).
+
+        Returns:
+            The loss, a 0-d value (a Tensor while weights are recorded).
+        """
+        del x, training
+        total = None
+        if self._has_compiled_loss():
+            total = self._compiled_loss(y, y_pred, sample_weight)
+        # Regularization and `add_loss` penalties (`model.losses`) count too, as in Keras.
+        for penalty in self.losses:
+            penalty = ops.sum(penalty)
+            total = penalty if total is None else ops.add(total, penalty)
+        if total is None:
+            raise ValueError(
+                f"Model '{self.name}': no loss to compute. Provide a `loss` argument in "
+                "`compile()`, e.g. loss='mse' (or compute your own in train_step)."
+            )
+        return total
+
+    def _compute_loss(self, x, y, y_pred, sample_weight, training):
+        """`compute_loss`, also for an override written without `training` (before Keras 3.3)."""
+        if "training" in inspect.signature(self.compute_loss).parameters:
+            return self.compute_loss(x, y, y_pred, sample_weight, training=training)
+        return self.compute_loss(x, y, y_pred, sample_weight)
+
+    def _compiled_loss(self, y, y_pred, sample_weight):
+        """The loss of `compile(loss=...)`: each output's, weighted by `loss_weights`, summed."""
+        self._resolve_compile()
+        if y is None:
+            raise ValueError(
+                f"Model '{self.name}' was compiled with a loss, which needs targets y: pass "
+                "(x, y) data to fit / evaluate."
+            )
+        y_list = self._standardize_targets(y)
+        outputs = flatten(y_pred)
+        weights = self._weights_per_output(sample_weight)
+        total = None
+        for loss, loss_weight, tracker, target, output, mask, weight in zip(
+            self._loss_objects,
+            self._loss_weights,
+            self._output_loss_trackers,
+            y_list,
+            outputs,
+            self._masks_of(y_pred),
+            weights,
+            strict=True,
         ):
-            objects = []
-            for identifier in identifiers:
-                metric = metrics_module.get(identifier, np.shape(y), tensor.shape)
-                metric.reset_state()
-                key = f"{name}_{metric.name}" if several else metric.name
-                objects.append((key, metric))
-            self._metric_objects.append(objects)
-
-    def _reset_tracking(self):
-        self._loss_tracker.reset_state()
-        for tracker in self._output_loss_trackers:
+            if loss is None:
+                continue
+            value = loss(target, output, sample_weight=weight, mask=mask)
             if tracker is not None:
-                tracker.reset_state()
-        for objects in self._metric_objects:
-            for _, metric in objects:
-                metric.reset_state()
+                tracker.update_state(data_of(value), sample_weight=len(target))
+            if loss_weight != 1.0:
+                value = ops.multiply(value, np.asarray(loss_weight, dtype=data_of(value).dtype))
+            total = value if total is None else ops.add(total, value)
+        return total
 
-    def _record(self, batch_size, total, per_output, y_batch, outputs, masks):
-        self._loss_tracker.update_state(float(data_of(total)), sample_weight=batch_size)
-        for tracker, value in zip(self._output_loss_trackers, per_output, strict=True):
-            if tracker is not None:
-                tracker.update_state(float(data_of(value)), sample_weight=batch_size)
-        for objects, y, output, mask in zip(
-            self._metric_objects, y_batch, outputs, masks, strict=True
-        ):
-            for _, metric in objects:
-                metric.update_state(y, data_of(output), mask)
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Update the compiled metrics on a batch; return the results of `self.metrics`."""
+        del x
+        self._resolve_compile()
+        if self._compile_metrics is not None:
+            self._compile_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
 
-    def _ordered_results(self):
-        """(name, value) pairs in Keras's order: loss, each output's loss, metrics."""
-        results = [("loss", self._loss_tracker.result())]
-        results += [(t.name, t.result()) for t in self._output_loss_trackers if t is not None]
-        for objects in self._metric_objects:
-            results += [(key, metric.result()) for key, metric in objects]
-        return [(key, float(value)) for key, value in results]
+    # ------------------------------------------------------------ metrics
 
-    def _logs(self):
-        """The current results as logs, keys sorted as Keras 3 shows them."""
-        return dict(sorted(self._ordered_results()))
+    @property
+    def metrics(self):
+        """What fit reports, in Keras 3's order: the loss tracker, 'compile_metrics', each output's loss.
+
+        Metrics a subclass keeps as attributes (`self.mae_metric = ...`)
+        follow. A subclass may override this property to list its own
+        (Keras's guide does, so that `reset_metrics` resets them each epoch).
+        """
+        found = []
+        if self.compiled:
+            found.append(self._loss_tracker)
+            if self._compile_metrics is not None:
+                found.append(self._compile_metrics)
+            found += [t for t in self._output_loss_trackers if t is not None]
+        for value in vars(self).values():
+            if isinstance(value, metrics_module.Metric) and value not in found:
+                found.append(value)
+        return found
+
+    @property
+    def trainable_variables(self):
+        """Keras 3's other name for `trainable_weights` (the guides use it in train_step)."""
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self):
+        return self.non_trainable_weights
 
     @property
     def metrics_names(self):
-        """The names `evaluate` returns values for, in order (known after fit or evaluate)."""
-        if not hasattr(self, "_loss_tracker"):
-            return []
-        return [key for key, _ in self._ordered_results()]
+        """The names of `self.metrics` (Keras 3 lists 'compile_metrics' as one)."""
+        return [metric.name for metric in self.metrics]
+
+    def reset_metrics(self):
+        """Start every metric of `self.metrics` from nothing (fit does it each epoch)."""
+        for metric in self.metrics:
+            metric.reset_state()
+
+    def get_metrics_result(self):
+        """{name: value} for `self.metrics`; a dict result (compile_metrics) is spread out."""
+        results = {}
+        for metric in self.metrics:
+            result = metric.result()
+            if isinstance(result, dict):
+                results.update(result)
+            else:
+                results[metric.name] = result
+        return results
+
+    def _metrics_result_or_logs(self, logs):
+        """The model's metrics if the step's logs name the same keys, else the logs as they are.
+
+        (A custom `train_step` may return other keys than `self.metrics`.)
+        """
+        metric_logs = self.get_metrics_result()
+        if isinstance(logs, dict) and set(logs) == set(metric_logs):
+            return metric_logs
+        return logs
+
+    def _run_step(self, step_function, data, method):
+        """Call `train_step` / `test_step` on one batch; its logs as Python floats."""
+        self._output_masks = {}
+        logs = step_function(data)
+        if not isinstance(logs, dict):
+            raise TypeError(
+                f"`{type(self).__name__}.{step_function.__name__}` must return a dict of "
+                f"results, e.g. {{'loss': loss}} or {{m.name: m.result() for m in "
+                f"self.metrics}}, received {type(logs).__name__}: {str(logs)[:80]}. `{method}` "
+                "shows these values and passes them to callbacks. (Nothing after this batch's "
+                "step ran.)"
+            )
+        return _pythonify_logs(logs)
+
+    def _flatten_metrics_in_order(self, logs):
+        """evaluate's list: the values in `self.metrics` order, compile_metrics spread out."""
+        names = []
+        for metric in self.metrics:
+            if isinstance(metric, CompileMetrics):
+                # Keras lists the inner metrics by their own names ('mae', not 'r_mae'):
+                # with several outputs they match no key and come last, sorted.
+                names += [inner.name for inner in metric.metrics]
+            else:
+                names.append(metric.name)
+        results = [logs[name] for name in names if name in logs]
+        results += [logs[key] for key in sorted(logs) if key not in names]
+        return results[0] if len(results) == 1 else results
+
+    # ------------------------------------------------------------ callbacks
+
+    def _callbacks(self, callbacks, verbose, epochs, steps, history=False):
+        """The callbacks of one fit / evaluate / predict, with fit's defaults added."""
+        if isinstance(callbacks, CallbackList):
+            return callbacks
+        # None, one callback or a nested list: CallbackList flattens them, as Keras's does.
+        callback_list = callbacks if isinstance(callbacks, (list, tuple)) else [callbacks]
+        if history and not any(isinstance(c, TerminateOnNaN) for c in callback_list):
+            callback_list = [*callback_list, TerminateOnNaN(raise_error=True)]
+        # As Keras 3's: fit adds a History (the model's `history`) and a
+        # ProgbarLogger unless the list has its own.
+        return CallbackList(
+            callback_list,
+            add_history=history,
+            add_progbar=history and verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=epochs,
+            steps=steps,
+        )
 
     # ------------------------------------------------------------ fit
 
@@ -355,28 +496,50 @@ class Trainer:
         validation_split=0.0,
         validation_data=None,
         shuffle=True,
+        class_weight=None,
+        sample_weight=None,
         initial_epoch=0,
+        steps_per_epoch=None,
+        validation_steps=None,
+        validation_batch_size=None,
+        validation_freq=1,
     ):
         """Train for `epochs` passes over the data, `batch_size` samples per step.
 
         Args:
-            x: an array, or a list of arrays (one per input), or a dict by
-                input name.
-            y: the targets: an array, or a list/dict with one per output.
-            batch_size: samples per step; 32 by default.
+            x: an array, a list of arrays (one per input), a dict by input
+                name, a `kerastutor.utils.PyDataset`, or a Python generator
+                yielding `(x, y)` or `(x, y, sample_weight)` batches.
+            y: the targets: an array, or a list/dict with one per output
+                (None when x is a PyDataset or generator).
+            batch_size: samples per step; 32 by default (arrays only).
             epochs: index of the last epoch (training runs from
                 `initial_epoch` to `epochs`).
             verbose: 'auto' or 1 (a progress bar), 2 (one line per epoch),
                 0 (silent).
             callbacks: a list of `kerastutor.callbacks.Callback`.
             validation_split: fraction of the data, taken from the END of x
-                and y before any shuffling (as Keras does), held out to
-                compute `val_*` values after each epoch.
-            validation_data: a tuple (x_val, y_val) instead.
+                and y (and sample_weight) before any shuffling (as Keras
+                does), held out to compute `val_*` values after each epoch.
+            validation_data: `(x_val, y_val)` or `(x_val, y_val,
+                val_sample_weight)` instead, or a PyDataset / generator.
             shuffle: reshuffle the training samples each epoch (drawn from
                 kerastutor's seeded generator: `set_random_seed` makes it
                 repeatable).
+            class_weight: {class id: weight}: each sample's loss counts
+                `class_weight[its class]` times (1 for classes not listed).
+                Single-output models only; not with `sample_weight`.
+            sample_weight: one weight per sample, shape (samples,), or per
+                timestep, shape (samples, timesteps), for sequence outputs
+                (with several outputs: one array for all, a list or a dict).
             initial_epoch: the epoch to start counting from (to resume).
+            steps_per_epoch: batches per epoch. Needed for a generator that
+                never ends; with arrays the next epoch continues where this
+                one stopped.
+            validation_steps: batches of validation data per evaluation.
+            validation_batch_size: defaults to `batch_size`.
+            validation_freq: evaluate every n-th epoch (an int), or after
+                the epochs listed (counting from 1).
 
         Returns:
             A `History`; `history.history` maps 'loss', each metric and each
@@ -384,119 +547,186 @@ class Trainer:
 
         Raises:
             ValueError: before any weight changes, for data that cannot
-                work (lengths, shapes, labels out of range, NaN), or fit
-                before compile.
+                work (lengths, shapes, labels out of range, NaN, weights),
+                or fit before compile.
             FloatingPointError: when the loss becomes NaN or infinite.
         """
-        batch_size = positive_int("fit()", "batch_size", 32 if batch_size is None else batch_size)
+        self._require_compiled("fit")
         epochs = positive_int("fit()", "epochs", epochs, allow_zero=True)
-        verbose = _check_verbose(verbose)
+        _check_verbose(verbose)  # callbacks get it as given (params["verbose"] may be "auto")
+        steps_per_epoch = positive_int("fit()", "steps_per_epoch", steps_per_epoch, allow_none=True)
+        validation_steps = positive_int(
+            "fit()", "validation_steps", validation_steps, allow_none=True
+        )
+        _check_validation_freq(validation_freq)
         if not isinstance(validation_split, (int, float)) or not 0 <= validation_split < 1:
             raise ValueError(
                 f"`validation_split` must be a fraction in [0, 1), received {validation_split!r}."
             )
-        x_arrays, y_arrays = self._prepare(x, y, "fit")
-        validation = None
-        if validation_data is not None:
-            validation = self._validation_arrays(validation_data)
-        elif validation_split:
-            count = len(x_arrays[0])
-            split_at = int(math.floor(count * (1.0 - validation_split)))
-            if split_at in (0, count):
-                raise ValueError(
-                    f"The training data has {count} samples, too few to split with "
-                    f"validation_split={validation_split}: that leaves {split_at} for training "
-                    f"and {count - split_at} for validation. Use more data or another split."
-                )
-            validation = (
-                [a[split_at:] for a in x_arrays],
-                [a[split_at:] for a in y_arrays],
+        if validation_split and validation_data is None:
+            (x, y, sample_weight), validation_data = _train_validation_split(
+                (x, y, sample_weight), validation_split
             )
-            x_arrays = [a[:split_at] for a in x_arrays]
-            y_arrays = [a[:split_at] for a in y_arrays]
-
-        count = len(x_arrays[0])
-        steps = math.ceil(count / batch_size)
-        callback_list = list(callbacks or [])
-        history = History()
-        if not any(isinstance(c, TerminateOnNaN) for c in callback_list):
-            callback_list.append(TerminateOnNaN(raise_error=True))
-        if verbose:
-            callback_list.append(ProgressBar(verbose))
-        callback_list.append(history)
-        params = {"epochs": epochs, "steps": steps, "verbose": verbose}
-        hooks = CallbackList(callback_list, self, params)
+        epoch_iterator = self._epoch_iterator(
+            x, y, sample_weight, class_weight, batch_size, steps_per_epoch, shuffle, "fit"
+        )
+        val_iterator = None
+        if validation_data is not None:
+            val_iterator = self._epoch_iterator(
+                *_unpack_validation_data(validation_data),
+                None,
+                validation_batch_size or batch_size,
+                validation_steps,
+                False,
+                "fit (validation_data)",
+            )
+        callbacks = self._callbacks(
+            callbacks, verbose, epochs, epoch_iterator.num_batches, history=True
+        )
 
         self.stop_training = False
-        self.history = history
-        self._start_tracking(y_arrays)
-        hooks.on_train_begin()
+        callbacks.on_train_begin()
+        training_logs = None
+        logs = {}
+        initial_epoch = self._initial_epoch or initial_epoch
         for epoch in range(initial_epoch, epochs):
-            self._reset_tracking()
-            hooks.on_epoch_begin(epoch)
-            order = random.generator().permutation(count) if shuffle else None
-            for step, batch in enumerate(_batches(count, batch_size, order)):
-                hooks.on_train_batch_begin(step)
-                x_batch = [a[batch] for a in x_arrays]
-                y_batch = [a[batch] for a in y_arrays]
-                self._train_step(x_batch, y_batch)
-                hooks.on_train_batch_end(step, self._logs())
+            self.reset_metrics()
+            callbacks.on_epoch_begin(epoch)
+            for step, data in epoch_iterator.epoch():
+                callbacks.on_train_batch_begin(step)
+                logs = self._run_step(self.train_step, data, "fit")
+                callbacks.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
-            epoch_logs = self._logs()
-            if validation is not None:
-                hooks.on_test_begin()
-                val_logs = self._run_evaluation(*validation, batch_size, hooks)
-                hooks.on_test_end(val_logs)
+            epoch_logs = _pythonify_logs(self._metrics_result_or_logs(logs))
+            if val_iterator is not None and _should_eval(epoch, validation_freq):
+                val_logs = self._evaluate_loop(val_iterator, callbacks)
                 epoch_logs.update({f"val_{key}": value for key, value in val_logs.items()})
-                self._start_tracking(y_arrays)
-            hooks.on_epoch_end(epoch, epoch_logs)
+            callbacks.on_epoch_end(epoch, epoch_logs)
+            training_logs = epoch_logs
             if self.stop_training:
                 break
-        hooks.on_train_end()
-        return history
+        if epochs > initial_epoch:
+            # With `use_ema=True`, the weights become their moving averages now, as in Keras.
+            self.optimizer.finalize_variable_values(self.trainable_weights)
+        callbacks.on_train_end(training_logs)
+        return self.history
 
     # ------------------------------------------------------------ evaluate
 
-    def _run_evaluation(self, x_arrays, y_arrays, batch_size, hooks=None):
-        self._start_tracking(y_arrays)
-        for step, batch in enumerate(_batches(len(x_arrays[0]), batch_size, None)):
-            if hooks is not None:
-                hooks.on_test_batch_begin(step)
-            self._test_step([a[batch] for a in x_arrays], [a[batch] for a in y_arrays])
-            if hooks is not None:
-                hooks.on_test_batch_end(step, self._logs())
-        return self._logs()
+    def _evaluate_loop(self, epoch_iterator, callbacks):
+        # As Keras's evaluate, each evaluation starts from the first batch, even
+        # with `validation_steps` (training continues where the last epoch stopped).
+        epoch_iterator.reset()
+        self.stop_evaluating = False
+        callbacks.on_test_begin()
+        logs = {}
+        self.reset_metrics()
+        for step, data in epoch_iterator.epoch():
+            callbacks.on_test_batch_begin(step)
+            logs = self._run_step(self.test_step, data, "evaluate")
+            callbacks.on_test_batch_end(step, logs)
+            if self.stop_evaluating:
+                break
+        logs = _pythonify_logs(self._metrics_result_or_logs(logs))
+        callbacks.on_test_end(logs)
+        return logs
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", return_dict=False):
+    def evaluate(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        verbose="auto",
+        sample_weight=None,
+        steps=None,
+        callbacks=None,
+        return_dict=False,
+    ):
         """The loss and metrics on (x, y), computed in batches without training.
+
+        Args:
+            x, y, batch_size, sample_weight: as for `fit`.
+            steps: how many batches to evaluate (all by default).
+            callbacks: callbacks whose `on_test_*` hooks run.
+            return_dict: return {name: value} instead of a list.
 
         Returns:
             The loss if there are no metrics and one output; otherwise the
-            list [loss, each output's loss, each metric] (see
-            `metrics_names`), or a dict with `return_dict=True`.
+            list [loss, metrics..., each output's loss] (Keras 3's order),
+            or a dict with `return_dict=True`.
         """
-        batch_size = positive_int(
-            "evaluate()", "batch_size", 32 if batch_size is None else batch_size
+        self._require_compiled("evaluate")
+        shown = _check_verbose(verbose)
+        steps = positive_int("evaluate()", "steps", steps, allow_none=True)
+        epoch_iterator = self._epoch_iterator(
+            x, y, sample_weight, None, batch_size, steps, False, "evaluate"
         )
-        verbose = _check_verbose(verbose)
-        x_arrays, y_arrays = self._prepare(x, y, "evaluate")
-        steps = math.ceil(len(x_arrays[0]) / batch_size)
-        bar = TextBar(steps)
-        logs = self._run_evaluation(x_arrays, y_arrays, batch_size)
-        if verbose:
-            bar.finish(steps, logs)
-        return self._results(return_dict)
-
-    def _results(self, return_dict):
+        callbacks = self._callbacks(callbacks, verbose, 1, epoch_iterator.num_batches)
+        bar = TextBar(epoch_iterator.num_batches)
+        logs = self._evaluate_loop(epoch_iterator, callbacks)
+        if shown:
+            bar.finish(epoch_iterator.steps_run, logs)
         if return_dict:
-            return self._logs()
-        values = [value for _, value in self._ordered_results()]
-        return values[0] if len(values) == 1 else values
+            return logs
+        return self._flatten_metrics_in_order(logs)
+
+    # ------------------------------------------------------------ predict
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """Run the model on `x` in batches and return NumPy arrays.
+
+        Args:
+            x: an array, a list of arrays (one per model input), a dict (by
+                input name), a PyDataset or a generator of batches (a batch
+                may be `(x, y)`; y is ignored).
+            batch_size: how many samples go through at a time (32).
+            verbose: 0 or 'auto' print nothing; 1 or 2 print one line when done.
+            steps: how many batches to run (all by default).
+            callbacks: callbacks whose `on_predict_*` hooks run; each
+                `on_predict_batch_end` gets logs {'outputs': the batch's outputs}.
+
+        Returns:
+            The outputs in the structure the model was built with: one array,
+            a list, or a dict for dict outputs.
+        """
+        # 'auto' stays quiet here (Keras draws a bar): lessons call predict often.
+        shown = 0 if verbose == "auto" else _check_verbose(verbose)
+        steps = positive_int("predict()", "steps", steps, allow_none=True)
+        if isinstance(x, data_adapter.PyDataset) or is_generator(x):
+            epoch_iterator = EpochIterator(
+                x, steps_per_epoch=steps, prepare_batch=self._prepare_predict_batch
+            )
+        else:
+            batch_size = positive_int(
+                "predict()", "batch_size", 32 if batch_size is None else batch_size
+            )
+            epoch_iterator = EpochIterator(
+                (self._check_predict_inputs(x), None, None), batch_size, steps_per_epoch=steps
+            )
+        callbacks = self._callbacks(callbacks, verbose, 1, epoch_iterator.num_batches)
+        self.stop_predicting = False
+        callbacks.on_predict_begin()
+        pieces = []
+        for step, data in epoch_iterator.epoch():
+            callbacks.on_predict_batch_begin(step)
+            batch_outputs = map_structure(data_of, self.predict_step(data))
+            pieces.append(flatten(batch_outputs))
+            callbacks.on_predict_batch_end(step, {"outputs": batch_outputs})
+            if self.stop_predicting:
+                break
+        callbacks.on_predict_end()
+        if not pieces:
+            raise ValueError(f"Model '{self.name}': `predict` received no data (an empty input).")
+        outputs = [np.concatenate([p[i] for p in pieces]) for i in range(len(pieces[0]))]
+        if shown:
+            sizes = f" of up to {batch_size}" if epoch_iterator.batch_size else ""
+            print(f"predict: {len(outputs[0])} samples in {len(pieces)} batch(es){sizes}")
+        return pack_like(batch_outputs, outputs)
 
     # ------------------------------------------------------------ single batches
 
-    def train_on_batch(self, x, y, return_dict=False):
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One optimizer step on exactly this batch; returns its loss (and metrics).
 
         The loss and metrics are those of the predictions before the update.
@@ -505,19 +735,46 @@ class Trainer:
             FloatingPointError: if the loss is NaN or infinite (the weights
                 are left unchanged).
         """
-        x_arrays, y_arrays = self._prepare(x, y, "train_on_batch")
-        self._start_tracking(y_arrays)
-        loss_value = self._train_step(x_arrays, y_arrays)
-        if not math.isfinite(loss_value):
-            raise non_finite_loss_error(np.float32(loss_value), "this train_on_batch call")
-        return self._results(return_dict)
+        self._require_compiled("train_on_batch")
+        if class_weight is not None:
+            data_adapter.check_class_weight(class_weight)
+        data = self._prepare(x, y, "train_on_batch", sample_weight, class_weight)
+        self.reset_metrics()
+        logs = self._run_step(self.train_step, data_adapter.pack_x_y_sample_weight(*data), "fit")
+        loss = logs.get("loss")
+        if loss is not None and not math.isfinite(loss):
+            raise non_finite_loss_error(np.float32(loss), "this train_on_batch call")
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
 
-    def test_on_batch(self, x, y, return_dict=False):
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """The loss (and metrics) on exactly this batch, without training."""
-        x_arrays, y_arrays = self._prepare(x, y, "test_on_batch")
-        self._start_tracking(y_arrays)
-        self._test_step(x_arrays, y_arrays)
-        return self._results(return_dict)
+        self._require_compiled("test_on_batch")
+        data = self._prepare(x, y, "test_on_batch", sample_weight)
+        self.reset_metrics()
+        logs = self._run_step(
+            self.test_step, data_adapter.pack_x_y_sample_weight(*data), "evaluate"
+        )
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
+
+    def predict_on_batch(self, x):
+        """The model's outputs on exactly this batch, as NumPy arrays."""
+        return map_structure(data_of, self.predict_step((self._check_predict_inputs(x),)))
+
+    # ------------------------------------------------------------ Keras 2 names
+
+    def compiled_loss(self, y, y_pred, sample_weight=None, regularization_losses=None):
+        """Keras 2's name, kept by Keras 3 (deprecated there): `compute_loss(y=, y_pred=, ...)`."""
+        warnings.warn(
+            "`model.compiled_loss()` is deprecated. Instead, use "
+            "`model.compute_loss(x, y, y_pred, sample_weight, training)`.",
+            stacklevel=2,
+        )
+        return self.compute_loss(y=y, y_pred=y_pred, sample_weight=sample_weight)
+
+    @property
+    def compiled_metrics(self):
+        """Keras 2's name, kept by Keras 3 (deprecated there): updates every metric of `self.metrics`."""
+        return _CompiledMetricsShim(self)
 
     # ------------------------------------------------------------ saving
 
@@ -527,9 +784,11 @@ class Trainer:
             return None
         arguments = dict(self._compile_arguments)
         arguments["loss"] = _as_configs(arguments["loss"], losses.Loss, losses.serialize)
-        arguments["metrics"] = _as_configs(
-            arguments["metrics"], metrics_module.Metric, metrics_module.serialize
-        )
+        for key in ("metrics", "weighted_metrics"):
+            if key in arguments:
+                arguments[key] = _as_configs(
+                    arguments[key], metrics_module.Metric, metrics_module.serialize
+                )
         if not _is_plain_data(arguments):
             return None
         return {"optimizer": optimizers.serialize(self.optimizer), **arguments}
@@ -538,13 +797,23 @@ class Trainer:
 # ---------------------------------------------------------------- helpers
 
 
-def _batches(count, batch_size, order):
-    """Index objects for each batch: slices in order, or chunks of a permutation."""
-    for start in range(0, count, batch_size):
-        if order is None:
-            yield slice(start, start + batch_size)
-        else:
-            yield order[start : start + batch_size]
+def _batch_size(x):
+    return len(flatten(x)[0])
+
+
+def _pythonify_logs(logs):
+    """Logs as Keras 3 hands them on: keys sorted, numbers as Python floats, dicts spread out.
+
+    A metric with several values (Precision(thresholds=[0.3, 0.6])) stays an array.
+    """
+    flat = {}
+    for key, value in logs.items():
+        if isinstance(value, dict):
+            flat.update(_pythonify_logs(value))
+            continue
+        value = np.asarray(data_of(value))
+        flat[key] = float(value) if value.ndim == 0 else value
+    return dict(sorted(flat.items()))
 
 
 def _check_verbose(verbose):
@@ -553,6 +822,45 @@ def _check_verbose(verbose):
     if verbose not in (0, 1, 2) or isinstance(verbose, bool):
         raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2, received {verbose!r}.")
     return int(verbose)
+
+
+def _check_validation_freq(validation_freq):
+    is_int = isinstance(validation_freq, int) and not isinstance(validation_freq, bool)
+    if is_int and validation_freq >= 1:
+        return
+    if isinstance(validation_freq, list) and all(isinstance(e, int) for e in validation_freq):
+        return
+    raise ValueError(
+        "Expected `validation_freq` to be a list or int: an int n evaluates every n-th epoch, "
+        "a list such as [1, 5, 10] after those epochs (counting from 1). Received: "
+        f"validation_freq={validation_freq!r}."
+    )
+
+
+def _should_eval(epoch, validation_freq):
+    epoch = epoch + 1  # the epochs users count, from 1
+    if isinstance(validation_freq, int):
+        return epoch % validation_freq == 0
+    return epoch in validation_freq
+
+
+class _CompiledMetricsShim:
+    """`model.compiled_metrics.update_state(y, y_pred, sample_weight)`, as Keras 3 keeps it."""
+
+    def __init__(self, model):
+        self._model = model
+
+    def update_state(self, y, y_pred, sample_weight=None):
+        warnings.warn(
+            "`model.compiled_metrics()` is deprecated. Instead, use e.g.:\n"
+            "```\nfor metric in self.metrics:\n    metric.update_state(y, y_pred)\n```\n",
+            stacklevel=2,
+        )
+        for metric in self._model.metrics:
+            if metric.name == "loss":  # the loss tracker, as the Keras guide tells them apart
+                metric.update_state(data_of(y_pred), sample_weight=sample_weight)
+            else:
+                metric.update_state(y, y_pred, sample_weight=sample_weight)
 
 
 def _as_configs(value, kind, serialize):

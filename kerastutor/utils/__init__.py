@@ -1,5 +1,5 @@
 """Utilities (`keras.utils`): seeding, labels and padding, and (loaded on first use)
-diagrams, downloads and gradient checks."""
+diagrams, downloads, gradient checks, `PyDataset` and the `train_step` data helpers."""
 
 import importlib
 
@@ -16,6 +16,9 @@ __all__ = [
     "plot_model",
     "GraphvizNotFoundError",
     "grad_check",
+    "PyDataset",
+    "unpack_x_y_sample_weight",
+    "pack_x_y_sample_weight",
 ]
 
 # Names whose modules load on first use, so that `import kerastutor.utils`
@@ -26,6 +29,9 @@ _LAZY = {
     "plot_model": "kerastutor.utils.vis_utils",
     "GraphvizNotFoundError": "kerastutor.utils.vis_utils",
     "get_file": "kerastutor.utils.file_utils",
+    "PyDataset": "kerastutor.utils.py_dataset",
+    "unpack_x_y_sample_weight": "kerastutor.training.data_adapter",
+    "pack_x_y_sample_weight": "kerastutor.training.data_adapter",
 }
 
 

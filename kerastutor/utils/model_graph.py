@@ -76,6 +76,13 @@ def collect_graph(model_or_outputs):
     """
     if isinstance(model_or_outputs, Functional):
         model = model_or_outputs
+        if model._has_own_call():
+            raise ValueError(
+                f"Model '{model.name}' is a subclassed model: its `call` is Python code, not "
+                "a graph of layer calls, so there is no graph to draw (Keras 3 draws it as one "
+                "box). `model.summary()` lists its layers; the functional API "
+                "(`keras.Model(inputs, outputs)`) gives a model whose graph can be drawn."
+            )
         if not model.built:
             raise ValueError(
                 f"Model '{model.name}' has not been built yet, so it has no graph to draw. "

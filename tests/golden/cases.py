@@ -1978,6 +1978,25 @@ def regularized_embedding(L, M):
     return M.Model(ids, y)
 
 
+@case(floats(6, 6, 2), tags=("regularizer", "constraint", "conv", "train_base"))
+def regularized_separable(L, M):
+    """DepthwiseConv2D and SeparableConv2D with depthwise_/pointwise_ penalties and rules."""
+    x = L.Input(shape=(6, 6, 2))
+    h = L.DepthwiseConv2D(
+        (3, 3), depthwise_regularizer=L2_005, depthwise_constraint=MAX_NORM_05, activation="tanh"
+    )(x)
+    h = L.SeparableConv2D(
+        3,
+        (2, 2),
+        depthwise_regularizer="l2",
+        pointwise_regularizer=L1L2_SMALL,
+        pointwise_constraint="non_neg",
+        bias_regularizer="l1",
+    )(h)
+    y = L.Dense(2)(L.Flatten()(h))
+    return M.Model(x, y)
+
+
 _TRAIN += [
     TrainCase("batch_norm_mlp", "sgd", "mse", "BN batch statistics in fit; moving stats move"),
     TrainCase("batch_norm_mlp", "adam", "mae", "Adam through BatchNormalization"),
@@ -1996,6 +2015,7 @@ _TRAIN += [
     TrainCase("regularized_mlp", "adam", "mae", "regularized loss with Adam"),
     TrainCase("constrained_mlp", "sgd", "mse", "constraints applied after each update"),
     TrainCase("regularized_embedding", "momentum", "mse", "Embedding penalty and MaxNorm(axis=1)"),
+    TrainCase("regularized_separable", "sgd", "mse", "depthwise_/pointwise_ penalties and rules"),
 ]
 
 

@@ -2,7 +2,8 @@
 
     cd <repo> && TF_CPP_MIN_LOG_LEVEL=3 /tmp/kerasref/bin/python tests/guides/make_fixtures.py
 
-Writes ``fixtures/functional_api.json`` and ``fixtures/sequential_model.json``:
+Writes ``fixtures/functional_api.json``, ``fixtures/sequential_model.json`` and
+``fixtures/subclassing.json`` (name guides on the command line to write only those):
 ``{section: {"facts": {...}, "arrays": {key: nested lists}, "tolerances": {key: atol}}}``.
 Every section must run under Keras (also those whose layers kerastutor does not
 have yet), so the fixtures are complete the day a layer lands. CI never runs
@@ -34,12 +35,13 @@ import keras  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-from guides import functional_api_sections, sequential_model_sections  # noqa: E402
+from guides import functional_api_sections, sequential_model_sections, subclassing_sections  # noqa: E402
 from guides.guide_run import GuideRun  # noqa: E402
 
 GUIDES = {
     "functional_api": functional_api_sections,
     "sequential_model": sequential_model_sections,
+    "subclassing": subclassing_sections,
 }
 
 
@@ -67,7 +69,10 @@ def run_section(section):
 def main():
     out = HERE / "fixtures"
     out.mkdir(exist_ok=True)
+    only = sys.argv[1:]  # e.g. `make_fixtures.py subclassing`: that guide's fixture only
     for guide, module in GUIDES.items():
+        if only and guide not in only:
+            continue
         data = {"keras_version": keras.__version__, "sections": {}}
         for section in module.SECTIONS:
             print(f"{guide}.{section.__name__}", flush=True)

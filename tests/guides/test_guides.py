@@ -31,13 +31,14 @@ import pytest
 from keras_ports.pending import PENDING as PORTS_PENDING
 
 import kerastutor as keras
-from guides import functional_api_sections, sequential_model_sections
+from guides import functional_api_sections, sequential_model_sections, subclassing_sections
 from guides.guide_run import GuideRun
 
 HERE = Path(__file__).resolve().parent
 GUIDES = {
     "functional_api": functional_api_sections,
     "sequential_model": sequential_model_sections,
+    "subclassing": subclassing_sections,
 }
 
 # (guide, section) -> what kerastutor lacks (attribute paths under kerastutor).

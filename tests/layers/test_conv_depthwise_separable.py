@@ -157,3 +157,26 @@ def test_errors():
     built(np.zeros((1, 5, 5, 3)))
     with pytest.raises(ValueError, match=r"kernel has shape \(3, 3, 3, 1\).*3 channels"):
         built(np.zeros((1, 5, 5, 4)))
+
+
+def test_depthwise_and_pointwise_rules_reach_their_kernels():
+    # Keras 3 names the rules after the kernels: depthwise_* and pointwise_*.
+    layer = L.SeparableConv2D(
+        2, 3, depthwise_regularizer="l2", pointwise_regularizer="l1", pointwise_constraint="non_neg"
+    )
+    layer(np.ones((1, 5, 5, 2), dtype="float32"))
+    assert len(layer.losses) == 2
+    assert layer.pointwise_kernel.constraint is not None
+    assert layer.depthwise_kernel.constraint is None
+    config = layer.get_config()
+    assert config["pointwise_constraint"]["class_name"] == "NonNeg"
+    assert "kernel_regularizer" not in config and "kernel_constraint" not in config
+    rebuilt = L.SeparableConv2D.from_config(config)
+    assert rebuilt.get_config() == config
+
+
+def test_depthwise_refuses_kernel_regularizer_and_names_the_right_argument():
+    with pytest.raises(TypeError, match="depthwise_regularizer"):
+        L.DepthwiseConv2D(3, kernel_regularizer="l2")
+    with pytest.raises(TypeError, match="`depthwise_constraint` and `pointwise_constraint`"):
+        L.SeparableConv2D(2, 3, kernel_constraint="non_neg")

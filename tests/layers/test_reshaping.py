@@ -306,6 +306,19 @@ def test_lambda_with_a_named_function_saves_and_loads(tmp_path):
     assert L.Lambda.from_config(tanh_layer.get_config()).function is ops.tanh
 
 
+def test_lambda_of_a_builtin_op_is_written_as_keras_writes_keras_ops():
+    # Keras 3 saves Lambda(keras.ops.tanh) under module 'builtins' and finds it
+    # again by name; a learner's own function keeps its module.
+    function = L.Lambda(ops.tanh).get_config()["function"]
+    assert function == {
+        "module": "builtins",
+        "class_name": "function",
+        "config": "tanh",
+        "registered_name": "function",
+    }
+    assert L.Lambda(double).get_config()["function"]["module"] == double.__module__
+
+
 def test_lambda_of_a_python_lambda_refuses_to_save(tmp_path):
     x = L.Input(shape=(2,))
     model = Model(x, L.Lambda(lambda t: t * 2, name="doubler")(x))

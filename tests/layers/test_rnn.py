@@ -18,9 +18,11 @@ class SumCell(L.Layer):
         self.state_size = units
 
     def build(self, input_shape):
-        self.kernel = self.add_weight("kernel", (input_shape[-1], self.units), initializer="ones")
+        self.kernel = self.add_weight(
+            name="kernel", shape=(input_shape[-1], self.units), initializer="ones"
+        )
         self.recurrent_kernel = self.add_weight(
-            "recurrent_kernel", (self.units, self.units), initializer="ones"
+            name="recurrent_kernel", shape=(self.units, self.units), initializer="ones"
         )
 
     def call(self, inputs, states):

@@ -1,0 +1,1 @@
+"""Makes `helpers` importable by the callback tests (pytest puts this folder on sys.path)."""

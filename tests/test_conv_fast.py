@@ -1,0 +1,221 @@
+"""The fast paths of convolution and max pooling give the plain versions' numbers.
+
+`kerastutor.ops.nn.fast_kernels(False)` runs the plain, offset-by-offset
+code; by default the fast paths run. For each case both compute the output
+and the gradients of every input for the same upstream gradient, and they
+must agree: exactly for max pooling (it only moves numbers), to float32
+rounding for convolutions (a matrix product may sum in another order).
+Central differences check both paths.
+"""
+
+import numpy as np
+import pytest
+
+from kerastutor import autodiff, ops
+from kerastutor import layers as L
+from kerastutor.autodiff import Variable, data_of
+from kerastutor.models import Model
+from kerastutor.ops.nn import fast_kernels, fast_kernels_enabled
+from kerastutor.utils import grad_check
+
+
+def output_and_grads(op, inputs, kwargs, upstream_seed=0):
+    """op(*inputs, **kwargs) and the gradient of sum(output * g) for every input."""
+    variables = [Variable(x, name=f"input_{i}") for i, x in enumerate(inputs)]
+    with autodiff.watch(variables):
+        out = op(*variables, **kwargs)
+        g = np.random.default_rng(upstream_seed).standard_normal(out.shape).astype(out.dtype)
+        ops.sum(out * g).backward()
+    return data_of(out), [v.grad for v in variables]
+
+
+def both_paths(op, inputs, kwargs):
+    fast = output_and_grads(op, inputs, kwargs)
+    with fast_kernels(False):
+        plain = output_and_grads(op, inputs, kwargs)
+    return fast, plain
+
+
+def test_the_switch_restores_the_previous_setting():
+    assert fast_kernels_enabled()
+    with fast_kernels(False):
+        assert not fast_kernels_enabled()
+        with fast_kernels(True):
+            assert fast_kernels_enabled()
+        assert not fast_kernels_enabled()
+    assert fast_kernels_enabled()
+
+
+# ---------------------------------------------------------------- max pooling
+
+POOL_CASES = [
+    ((2, 6, 6, 3), {"pool_size": 2}),
+    ((2, 7, 5, 3), {"pool_size": 2}),  # the last row and column belong to no window
+    ((3, 6, 6, 4), {"pool_size": (2, 3)}),
+    ((2, 9, 3), {"pool_size": 3}),
+    ((2, 8, 8, 2), {"pool_size": 2, "padding": "same"}),  # 'same' adds nothing here
+    ((2, 4, 6, 6, 2), {"pool_size": 2}),  # three spatial axes
+]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape, kwargs", POOL_CASES)
+def test_max_pool_fast_path_equals_the_plain_loop(shape, kwargs, dtype):
+    # After relu many windows hold several zeros: ties, which go to the first.
+    x = np.maximum(np.random.default_rng(3).standard_normal(shape), 0).astype(dtype)
+    (out, (grad,)), (plain_out, (plain_grad,)) = both_paths(ops.max_pool, [x], kwargs)
+    assert out.dtype == plain_out.dtype == grad.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(out, plain_out)
+    np.testing.assert_array_equal(grad, plain_grad)
+
+
+def test_max_pool_ties_send_the_gradient_to_the_first_in_row_major_order():
+    x = np.zeros((1, 2, 2, 1), "float32")
+    x[0, 1, :, 0] = 5.0  # two equal maxima: (1, 0) comes first
+    _, (grad,) = output_and_grads(ops.max_pool, [x], {"pool_size": 2})
+    g = np.random.default_rng(0).standard_normal((1, 1, 1, 1)).astype("float32")
+    expected = np.zeros_like(x)
+    expected[0, 1, 0, 0] = g[0, 0, 0, 0]
+    np.testing.assert_array_equal(grad, expected)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_max_pool_gradients_by_central_differences(enabled):
+    x = np.random.default_rng(4).standard_normal((2, 5, 4, 3))
+    with fast_kernels(enabled):
+        report = grad_check(ops.max_pool, x, kwargs={"pool_size": 2})
+    assert max(report.values()) < 1e-6
+
+
+# ---------------------------------------------------------------- Conv layers' fused call
+
+
+def layer_output_and_grads(layer, x):
+    """layer(x) and the gradients of sum(output * g) for the input and each weight."""
+    inputs = Variable(x, name="inputs")
+    weights = layer.trainable_weights
+    with autodiff.watch([inputs, *weights]):
+        out = layer(inputs)
+        g = np.random.default_rng(5).standard_normal(out.shape).astype(out.dtype)
+        ops.sum(out * g).backward()
+    return data_of(out), [inputs.grad] + [w.grad for w in weights]
+
+
+@pytest.mark.parametrize("activation", ["relu", None])
+@pytest.mark.parametrize(
+    "layer_class, shape, kwargs",
+    [
+        (L.Conv2D, (2, 7, 6, 3), {"kernel_size": 3}),
+        (L.Conv2D, (2, 7, 6, 4), {"kernel_size": (2, 3), "strides": 2, "padding": "same"}),
+        (L.Conv2D, (2, 8, 8, 4), {"kernel_size": 3, "groups": 2, "dilation_rate": 2}),
+        (L.Conv1D, (2, 9, 3), {"kernel_size": 3, "padding": "causal"}),
+    ],
+)
+def test_conv_layers_fused_call_equals_conv_then_bias_then_activation(
+    layer_class, shape, kwargs, activation
+):
+    layer = layer_class(4, activation=activation, **kwargs)
+    x = np.random.default_rng(6).standard_normal(shape).astype("float32")
+    layer(x)  # build
+    layer.bias.assign(np.random.default_rng(7).standard_normal(layer.bias.shape))
+    fused = layer_output_and_grads(layer, x)
+    with fast_kernels(False):
+        plain = layer_output_and_grads(layer, x)
+    np.testing.assert_array_equal(fused[0], plain[0])
+    for fused_grad, plain_grad in zip(fused[1], plain[1], strict=True):
+        assert fused_grad.dtype == plain_grad.dtype == np.float32
+        np.testing.assert_array_equal(fused_grad, plain_grad)
+
+
+def test_the_fused_call_is_used_only_where_it_computes_the_same_thing():
+    x = np.ones((1, 5, 5, 2), "float32")
+    cases = {
+        "relu": (L.Conv2D(2, 3, activation="relu"), x, True),
+        "linear": (L.Conv2D(2, 3), x, True),
+        "tanh": (L.Conv2D(2, 3, activation="tanh"), x, False),
+        "no bias": (L.Conv2D(2, 3, use_bias=False), x, False),
+        "float64 input": (L.Conv2D(2, 3), x.astype("float64"), False),
+        "depthwise": (L.DepthwiseConv2D(3), x, False),
+    }
+    for name, (layer, inputs, expected) in cases.items():
+        layer(inputs)
+        assert layer._fused_call_applies(inputs) is expected, name
+        with fast_kernels(False):
+            assert not layer._fused_call_applies(inputs), name
+
+
+@pytest.mark.parametrize("relu", [True, False])
+def test_conv_bias_relu_gradients_by_central_differences(relu):
+    rng = np.random.default_rng(8)
+    x, kernel, bias = (
+        rng.standard_normal((2, 5, 4, 2)),
+        rng.standard_normal((3, 2, 2, 3)),
+        rng.standard_normal(3),
+    )
+    report = grad_check(
+        ops.nn.conv_bias_relu, [x, kernel, bias], kwargs={"padding": "same", "relu": relu}
+    )
+    assert max(report.values()) < 1e-6
+
+
+# ---------------------------------------------------------------- conv's input gradient
+
+CONV_CASES = [
+    ((4, 7, 6, 3), (3, 3, 3, 5), {}),
+    ((4, 7, 6, 3), (2, 3, 3, 5), {"strides": (2, 1), "padding": "same"}),
+    ((3, 9, 8, 2), (3, 2, 2, 4), {"dilation_rate": (2, 3)}),
+    ((5, 11, 3), (3, 3, 4), {"padding": "causal", "strides": 2}),
+]
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 2**30])  # one image at a time; the whole batch
+@pytest.mark.parametrize("x_shape, kernel_shape, kwargs", CONV_CASES)
+def test_conv_input_gradient_in_chunks_equals_the_offset_loop(
+    monkeypatch, chunk_bytes, x_shape, kernel_shape, kwargs
+):
+    monkeypatch.setattr(ops.nn, "_CHUNK_BYTES", chunk_bytes)
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal(x_shape).astype("float32")
+    kernel = rng.standard_normal(kernel_shape).astype("float32")
+    (out, grads), (plain_out, plain_grads) = both_paths(ops.conv, [x, kernel], kwargs)
+    np.testing.assert_array_equal(out, plain_out)
+    for grad, plain_grad in zip(grads, plain_grads, strict=True):
+        assert grad.dtype == plain_grad.dtype == np.float32
+        np.testing.assert_allclose(grad, plain_grad, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_conv_gradients_by_central_differences_in_several_chunks(monkeypatch, enabled):
+    monkeypatch.setattr(ops.nn, "_CHUNK_BYTES", 200)  # a few images per chunk
+    rng = np.random.default_rng(10)
+    x, kernel = rng.standard_normal((5, 5, 4, 2)), rng.standard_normal((3, 2, 2, 3))
+    with fast_kernels(enabled):
+        report = grad_check(ops.conv, [x, kernel], kwargs={"padding": "same"})
+    assert max(report.values()) < 1e-6
+
+
+# ---------------------------------------------------------------- a whole model
+
+
+def small_cnn():
+    """The benchmark's pool model, smaller: Conv2D, MaxPooling2D twice, then Dense."""
+    x = L.Input(shape=(12, 11, 3))
+    h = L.MaxPooling2D()(L.Conv2D(4, 3, activation="relu")(x))
+    h = L.MaxPooling2D()(L.Conv2D(6, 3, activation="relu")(h))
+    model = Model(x, L.Dense(3, activation="softmax")(L.Flatten()(h)))
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    return model
+
+
+def test_three_training_steps_of_a_cnn_match_with_and_without_the_fast_paths():
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((8, 12, 11, 3)).astype("float32")
+    y = rng.integers(0, 3, size=(8,))
+    fast, plain = small_cnn(), small_cnn()
+    plain.set_weights(fast.get_weights())
+    fast_losses = [float(fast.train_on_batch(x, y)) for _ in range(3)]
+    with fast_kernels(False):
+        plain_losses = [float(plain.train_on_batch(x, y)) for _ in range(3)]
+    np.testing.assert_allclose(fast_losses, plain_losses, rtol=1e-6)
+    for fast_weight, plain_weight in zip(fast.get_weights(), plain.get_weights(), strict=True):
+        np.testing.assert_allclose(fast_weight, plain_weight, rtol=1e-5, atol=1e-7)
