@@ -41,6 +41,8 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 # The one difference the editions' code may have: a check asked for its verdict in Chinese.
 IN_CHINESE = ', language="zh-CN"'
 VERDICT_OPENINGS = {"Right: ": "对：", "Not quite: ": "还不对：", "No answer yet: ": "还没有作答："}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
 def load(name):
@@ -54,6 +56,8 @@ def code_cells(name):
 def as_run(code):
     """The code as Python runs it: comments, comment-only lines and docstrings removed."""
     lines = code.splitlines()
+    # IPython's line magics (`%xmode Minimal`) are kept, but are no Python for `ast`.
+    python = "\n".join("" if line.startswith("%") else line for line in lines)
     dropped = set()
     for token in tokenize.generate_tokens(io.StringIO(code).readline):
         if token.type == tokenize.COMMENT:
@@ -61,7 +65,7 @@ def as_run(code):
             if not lines[row - 1][:column].strip():
                 dropped.add(row)
             lines[row - 1] = lines[row - 1][:column].rstrip()
-    for node in ast.walk(ast.parse(code)):
+    for node in ast.walk(ast.parse(python)):
         if isinstance(node, ast.FunctionDef | ast.ClassDef) and ast.get_docstring(node) is not None:
             dropped.update(range(node.body[0].lineno, node.body[0].end_lineno + 1))
     return "\n".join(line for row, line in enumerate(lines, 1) if row not in dropped)
@@ -214,15 +218,81 @@ def test_error_cells_are_marked_and_show_the_engines_explanation(name):
 def test_stored_outputs_hold_nothing_that_changes_between_runs(name):
     notebook = load(name)
     text = outputs_text(notebook)
-    assert "widget-view+json" not in text
-    assert "widgets" not in notebook["metadata"]
     assert not re.search(r"0x[0-9a-f]{6,}", text)
     assert not re.search(r"\d+(ms|us|s)/step", text)
     assert "image/svg+xml" not in text  # graphviz's SVG differs between versions
-    # Stored after a full run: every code cell has been executed.
+    # Stored after a full run: every code cell has been executed, no timings kept.
     for cell in notebook["cells"]:
         if cell["cell_type"] == "code":
             assert cell["execution_count"] is not None, source(cell)
+            assert "execution" not in cell["metadata"], source(cell)
+
+
+@pytest.mark.parametrize("name", NAMES + ZH_NAMES)
+def test_stored_outputs_name_no_folder_of_the_machine_that_ran_them(name):
+    notebook = load(name)
+    everything = json.dumps(notebook["cells"]) + json.dumps(notebook["metadata"])
+    for path in {"/work/", str(LESSONS.parent), "/home/", "/tmp/", "site-packages"}:
+        assert path not in everything, path
+
+
+@pytest.mark.parametrize("name", NAMES + ZH_NAMES)
+def test_error_cells_show_the_teaching_message_alone(name):
+    # `%xmode Minimal` in the first cell: an error output is its one-line explanation,
+    # with no frames of kerastutor's internals before it.
+    first = next(cell for cell in load(name)["cells"] if cell["cell_type"] == "code")
+    assert "%xmode Minimal" in source(first).splitlines()
+    for cell in code_cells(name):
+        for output in cell["outputs"]:
+            if output["output_type"] == "error":
+                assert len(output["traceback"]) == 1, output["traceback"]
+                plain = re.sub(r"\x1b\[[0-9;]*m", "", output["traceback"][0]).rstrip()
+                assert plain == f"{output['ename']}: {output['evalue']}"
+
+
+def widget_views(notebook):
+    """The model ids of the widgets the cells' outputs show, in order."""
+    return [
+        output["data"][WIDGET_VIEW]["model_id"]
+        for cell in notebook["cells"]
+        for output in cell.get("outputs", [])
+        if WIDGET_VIEW in output.get("data", {})
+    ]
+
+
+@pytest.mark.parametrize("name", NAMES + ZH_NAMES)
+def test_widgets_are_stored_with_their_state(name):
+    # A lesson opened before running, or rendered to HTML, shows its widgets as they were.
+    notebook = load(name)
+    views = widget_views(notebook)
+    uses_widgets = any("kerastutor.widgets import" in source(c) for c in code_cells(name))
+    assert bool(views) == uses_widgets
+    if not views:
+        return
+    state = notebook["metadata"]["widgets"][WIDGET_STATE]["state"]
+    for model_id in views:
+        assert state[model_id]["model_module"] == "@jupyter-widgets/controls", model_id
+        # Everything the widget refers to is stored with it.
+        pending = [model_id]
+        while pending:
+            model = state[pending.pop()]
+            refs = re.findall(r"IPY_MODEL_([0-9a-f]{32})", json.dumps(model["state"]))
+            missing = [ref for ref in refs if ref not in state]
+            assert not missing, f"{model['model_name']} refers to unstored {missing}"
+            pending += refs
+    # ... with its text form too, for renderers without widgets.
+    for cell in code_cells(name):
+        for output in cell["outputs"]:
+            if WIDGET_VIEW in output.get("data", {}):
+                assert "".join(output["data"]["text/plain"]).strip()
+
+
+@pytest.mark.parametrize(("english", "chinese"), TWINS)
+def test_both_editions_store_the_same_widget_state(english, chinese):
+    # tools/refresh_lessons.py seeds the kernel's widget ids: the same at every run.
+    en, zh = load(english), load(chinese)
+    assert widget_views(zh) == widget_views(en)
+    assert zh["metadata"].get("widgets") == en["metadata"].get("widgets")
 
 
 def load_refresh_tool():
@@ -240,3 +310,55 @@ def test_refresh_tool_refreshes_both_editions_together():
     for english, chinese in TWINS:
         assert tool.notebooks(LESSONS / english) == [LESSONS / english, LESSONS / chinese]
         assert tool.notebooks(LESSONS / chinese) == [LESSONS / chinese, LESSONS / english]
+
+
+def test_refresh_tool_refuses_a_later_cell_that_changes_a_widget_shown_above(tmp_path):
+    # Runs a kernel on a three-cell notebook: a ShapeFlow, then a cell that moves its
+    # control. Told nothing, the reader would find the first widget changed after Run All.
+    import nbformat
+
+    tool = load_refresh_tool()
+    build = (
+        "from kerastutor.layers import Dense, Input\n"
+        "from kerastutor.widgets import ShapeFlow\n\n"
+        "def wire(units):\n    return Dense(units)(Input(shape=(3,)))\n\n"
+        "flow = ShapeFlow(wire, units=4)\nflow"
+    )
+    cells = [
+        nbformat.v4.new_markdown_cell("The flow shows 4 units."),
+        nbformat.v4.new_code_cell(build),
+        nbformat.v4.new_code_cell("flow.set(units=5)"),
+        nbformat.v4.new_code_cell("ShapeFlow(wire, units=6)"),
+    ]
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    _, final_texts = tool.run(notebook, tmp_path)
+    assert len(notebook.cells) == 4  # the probing cell is gone again
+    problems = tool.widgets_changed_later(notebook, final_texts)
+    assert len(problems) == 1
+    assert problems[0].startswith("cell 1 shows ShapeFlow(units=4")
+    assert "after Run All: ShapeFlow(units=5" in problems[0]
+    notebook.cells[0].source = "The flow shows 4 units; scroll up and watch it below."
+    assert tool.widgets_changed_later(notebook, final_texts) == []
+
+
+def test_a_static_rendering_shows_the_stored_widgets():
+    # `jupyter nbconvert --to html`: the page embeds the widgets' state and a view of each
+    # (drawn by ipywidgets' HTML manager), where the notebook showed them.
+    from nbconvert import HTMLExporter
+
+    name = "07_dense_after_lstm.ipynb"
+    body, _ = HTMLExporter().from_filename(str(LESSONS / name))
+    assert "@jupyter-widgets/html-manager" in body
+    state = re.search(
+        r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', body, re.S
+    )
+    assert state, "no widget state in the HTML"
+    stored = json.loads(state.group(1))["state"]
+    views = re.findall(
+        r'<script type="application/vnd.jupyter.widget-view\+json">\s*(\{.*?\})\s*</script>',
+        body,
+        re.S,
+    )
+    shown = [json.loads(view)["model_id"] for view in views]
+    assert shown == widget_views(load(name))
+    assert all(model_id in stored for model_id in shown)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up a fresh machine for kerastutor: a virtual environment in .venv with the
-# package and its extras, plus the system programs graphviz (`dot`, for diagrams)
+# package and its extras (JupyterLab and Notebook 7 among them), plus the system programs graphviz (`dot`, for diagrams)
 # and, for the test suite, Debian's chromium (for the real-browser test).
 # Usage: bash tools/setup.sh notebook   # what the lessons need
 #        bash tools/setup.sh dev        # what the tests need

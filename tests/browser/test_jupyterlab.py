@@ -32,6 +32,7 @@ packages jupyterlab, ipywidgets and playwright, and Debian's chromium
 """
 
 import base64
+import contextlib
 import json
 import os
 import re
@@ -194,7 +195,7 @@ def wait_until_serving(url, process, log_path, timeout=45):
     while time.monotonic() < deadline:
         if process.poll() is not None:
             log = log_path.read_text()[-3000:]
-            pytest.fail(f"JupyterLab exited early with code {process.returncode}:\n{log}")
+            pytest.fail(f"Jupyter exited early with code {process.returncode}:\n{log}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
@@ -202,20 +203,20 @@ def wait_until_serving(url, process, log_path, timeout=45):
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.25)
     log = log_path.read_text()[-3000:]
-    pytest.fail(f"JupyterLab did not answer on {url.split('?')[0]} within {timeout} s:\n{log}")
+    pytest.fail(f"Jupyter did not answer on {url.split('?')[0]} within {timeout} s:\n{log}")
 
 
-@pytest.fixture
-def jupyterlab(tmp_path):
-    """A JupyterLab server on 127.0.0.1 serving a copy of the fixture notebook; stopped after."""
-    for module, package in (("jupyterlab", "jupyterlab"), ("ipywidgets", "ipywidgets")):
+@contextlib.contextmanager
+def jupyter_server(tmp_path, app, root):
+    """A Jupyter server (`app`: "jupyterlab" or "notebook") on 127.0.0.1 serving `root`.
+
+    Yields its base URL and token; stopped after.
+    """
+    for module, package in ((app, app), ("ipywidgets", "ipywidgets")):
         try:
             __import__(module)
         except ImportError:
             pytest.fail(f"The real-browser test needs the pip package `{package}`.")
-    root = tmp_path / "notebooks"
-    root.mkdir()
-    shutil.copy(FIXTURE, root / "widgets.ipynb")
     settings = tmp_path / "lab-settings"
     for name, values in LAB_SETTINGS.items():
         path = settings / name
@@ -235,26 +236,29 @@ def jupyterlab(tmp_path):
     command = [
         sys.executable,
         "-m",
-        "jupyterlab",
+        app,
         "--no-browser",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
-        "--LabApp.news_url=",
-        "--LabApp.extension_manager=readonly",
         "--ServerApp.terminals_enabled=False",
-        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: the theme command
     ]
+    if app == "jupyterlab":
+        command += [
+            "--LabApp.news_url=",
+            "--LabApp.extension_manager=readonly",
+            "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: the theme command
+        ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # CI containers run as root
-    log_path = tmp_path / "jupyterlab.log"
+    log_path = tmp_path / f"{app}.log"
     log = log_path.open("w")
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_until_serving(f"http://127.0.0.1:{port}/api/status?token={token}", server, log_path)
-        yield f"http://127.0.0.1:{port}/lab/tree/widgets.ipynb?token={token}"
+        yield f"http://127.0.0.1:{port}", token
     finally:
         server.terminate()
         try:
@@ -263,6 +267,16 @@ def jupyterlab(tmp_path):
             server.kill()
             server.wait()
         log.close()
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    """JupyterLab serving a copy of the fixture notebook: the notebook's URL."""
+    root = tmp_path / "notebooks"
+    root.mkdir()
+    shutil.copy(FIXTURE, root / "widgets.ipynb")
+    with jupyter_server(tmp_path, "jupyterlab", root) as (base, token):
+        yield f"{base}/lab/tree/widgets.ipynb?token={token}"
 
 
 def test_widgets_update_in_jupyterlab(jupyterlab, tmp_path):
@@ -397,3 +411,91 @@ def test_widgets_update_in_jupyterlab(jupyterlab, tmp_path):
         "jupyterlab_conv_view.png",
     ]:
         assert (ARTIFACTS / name).stat().st_size > 10_000
+
+
+ZH_LESSON = REPO / "lessons" / "zh-CN" / "07_dense_after_lstm_zh.ipynb"
+LEARNER_QUOTE = "我不明白的是为什么在 LSTM 层之后添加一个密集层"
+# Draws `text` in the font of `element` on a canvas and returns the pixels: a missing glyph
+# is drawn as the same box (tofu) whatever the character, so two different characters
+# drawing the same pixels, or the same as a character no font has, means no CJK font.
+GLYPH_PIXELS_JS = """
+(element, text) => {
+  const canvas = document.createElement("canvas");
+  canvas.width = 64; canvas.height = 64;
+  const context = canvas.getContext("2d");
+  const style = getComputedStyle(element);
+  context.font = `48px ${style.fontFamily}`;
+  context.fillText(text, 4, 52);
+  return Array.from(context.getImageData(0, 0, 64, 64).data).join(",");
+}
+"""
+
+
+def test_chinese_lesson_in_notebook7(tmp_path):
+    """Lesson 7's Chinese edition in Notebook 7: its quotes render as CJK text, a widget draws."""
+    try:
+        from playwright.sync_api import expect, sync_playwright
+    except ImportError:
+        pytest.fail("The real-browser test needs the pip package `playwright`.")
+    executable = chromium_path()
+    ARTIFACTS.mkdir(exist_ok=True)
+    root = tmp_path / "notebooks"
+    root.mkdir()
+    shutil.copy(ZH_LESSON, root / ZH_LESSON.name)
+    expect.set_options(timeout=30_000)
+    with jupyter_server(tmp_path, "notebook", root) as (base, token):
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch_persistent_context(
+                str(tmp_path / "chromium-profile"),
+                executable_path=executable,
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport={"width": 1400, "height": 1000},
+            )
+            page = browser.new_page()
+            try:
+                page.goto(f"{base}/notebooks/{ZH_LESSON.name}?token={token}")
+                cells = page.locator(".jp-Notebook .jp-Cell")
+                expect(cells.first).to_be_visible(timeout=45_000)
+                # The learner's words, as the blockquote of the question shows them.
+                quote = cells.nth(1).locator("blockquote").first
+                expect(quote).to_contain_text(LEARNER_QUOTE)
+                pixels = [
+                    quote.evaluate(GLYPH_PIXELS_JS, character)
+                    for character in ("我", "密", "\U0010fffd")
+                ]
+                assert pixels[0] != pixels[1], "two Chinese characters draw the same box: tofu"
+                assert pixels[0] != pixels[2], "a Chinese character draws as a missing glyph"
+                page.screenshot(path=str(ARTIFACTS / "notebook7_zh_before_run.png"))
+                # The widgets as stored (ipywidgets' saved state), before the kernel runs.
+                cells.nth(6).scroll_into_view_if_needed()
+                cells.nth(6).screenshot(path=str(ARTIFACTS / "notebook7_zh_stored_widget.png"))
+
+                # Run > Run All Cells, as in JupyterLab (Notebook 7 has the same menus).
+                for _ in range(6):
+                    page.locator(".lm-MenuBar-itemLabel").get_by_text("Run", exact=True).click()
+                    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells").first.click()
+                    try:
+                        expect(cells.nth(2).locator(".jp-InputPrompt")).not_to_have_text(
+                            "[ ]:", timeout=10_000
+                        )
+                        break
+                    except AssertionError:
+                        page.keyboard.press("Escape")
+                view = cells.nth(6)
+                expect(view.locator(".widget-vbox").first).to_be_visible(timeout=60_000)
+                expect(view.locator(".kt-code").first).to_contain_text("return_sequences=True")
+                expect(view.locator("svg").first).to_be_visible()
+                # The second view: return_sequences=False, Keras's default, is left out.
+                second = cells.nth(7).locator(".kt-code").first
+                expect(second).to_contain_text("LSTM(16, return_state=True)")
+                expect(second).not_to_contain_text("return_sequences")
+                view.scroll_into_view_if_needed()
+                view.screenshot(path=str(ARTIFACTS / "notebook7_zh_sequence_view.png"))
+                cells.nth(1).scroll_into_view_if_needed()
+                cells.nth(1).screenshot(path=str(ARTIFACTS / "notebook7_zh_question.png"))
+            except (Exception, pytest.fail.Exception):
+                page.screenshot(path=str(ARTIFACTS / "notebook7_failure.png"))
+                raise
+            finally:
+                browser.close()
