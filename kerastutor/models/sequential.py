@@ -12,6 +12,7 @@ from kerastutor.engine import summary as summary_lib
 from kerastutor.engine.base_layer import Layer, get_layer_class
 from kerastutor.engine.input_layer import Input, InputLayer
 from kerastutor.engine.keras_tensor import KerasTensor
+from kerastutor.engine.traceback_utils import filter_traceback
 from kerastutor.models.model import Model
 
 __all__ = ["Sequential"]
@@ -42,6 +43,7 @@ class Sequential(Model):
         for layer in layers or []:
             self.add(layer)
 
+    @filter_traceback
     def add(self, layer):
         """Append `layer` and, when the input shape is known, call it on the current output."""
         if isinstance(layer, KerasTensor) and isinstance(layer._keras_history.layer, InputLayer):

@@ -49,6 +49,13 @@ class TrainingData:
         _check_same_length(self, x_arrays)
         _check_finite(self, x_arrays)
         count = len(x_arrays[0])
+        if count == 0:
+            raise ValueError(
+                f"`{method}` received empty data: the inputs x have 0 samples (shapes "
+                f"{[a.shape for a in x_arrays]}). With no samples there is nothing to "
+                f"{'learn from' if method == 'fit' else 'compute'}, and the loss would read "
+                "0.0. Check how x was loaded or sliced."
+            )
         if y is None:
             if sample_weight is not None or class_weight is not None:
                 raise ValueError(
