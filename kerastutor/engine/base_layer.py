@@ -513,7 +513,15 @@ class Layer:
             )
         arrays = []
         for variable, value in zip(own, weights):
-            value = np.asarray(value)
+            try:
+                value = np.asarray(value, dtype=variable.dtype)
+            except (ValueError, TypeError):
+                raise TypeError(
+                    f"Layer '{self.name}': the array given for weight "
+                    f"'{variable.name.split('/')[-1]}' cannot be turned into "
+                    f"{variable.dtype} numbers (it holds {np.asarray(value).dtype} values). "
+                    "No weight was changed."
+                ) from None
             if value.shape != variable.shape:
                 raise ValueError(
                     f"Layer '{self.name}': weight '{variable.name.split('/')[-1]}' has shape "
@@ -668,12 +676,14 @@ class Layer:
             self._maybe_build(input_shape)
             return
         shapes = self._shapes_by_name(build_arguments, input_shape, arg_shapes, kwarg_shapes)
+        self._input_spec_before_build = self.input_spec
         self.build(**shapes)
         self._finish_build(input_shape)
 
     def _maybe_build(self, input_shape):
         if self.built:
             return
+        self._input_spec_before_build = self.input_spec
         self.build(input_shape)
         self._finish_build(input_shape)
 
@@ -719,10 +729,12 @@ class Layer:
         return type(self).compute_output_shape is Layer.compute_output_shape
 
     def _unbuild(self):
-        """Undo a build that a failed call started: no weights, not built."""
+        """Undo a build that a failed call started: no weights, not built, the input_spec as before."""
         self.built = False
         self._variables = []
         self._losses = []
+        if hasattr(self, "_input_spec_before_build"):
+            self.input_spec = self._input_spec_before_build
 
     def _check_input_compatibility(self, inputs, node_index):
         if self.input_spec is None:

@@ -63,15 +63,19 @@ class Sequential(Model):
                 f"'{layer.name}' is already the name of a layer in this model. Pass a "
                 "different `name=` to the layer."
             )
-        self._stack.append(layer)
-        if self._input_tensor is None and len(self._stack) == 1:
+        # The layer is called first and joins the model only if the call works:
+        # a refused layer leaves `model.layers` (and the graph) as they were.
+        input_tensor, output_tensor = self._input_tensor, self._output_tensor
+        if input_tensor is None and not self._stack:
             batch_shape = _declared_input_shape(layer)
             if batch_shape is not None:
-                self._input_tensor = Input(batch_shape=batch_shape)
-                self._output_tensor = self._input_tensor
-        if self._output_tensor is not None:
-            self._output_tensor = layer(self._output_tensor)
-            self._init_graph(self._input_tensor, self._output_tensor)
+                input_tensor = output_tensor = Input(batch_shape=batch_shape)
+        if output_tensor is not None:
+            output_tensor = layer(output_tensor)
+        self._stack.append(layer)
+        self._input_tensor, self._output_tensor = input_tensor, output_tensor
+        if output_tensor is not None:
+            self._init_graph(input_tensor, output_tensor)
 
     def pop(self):
         """Remove the last layer (and rewire the model without it).
