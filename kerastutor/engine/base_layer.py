@@ -37,6 +37,7 @@ from kerastutor.autodiff import Tensor, Variable, data_of
 from kerastutor.engine import naming
 from kerastutor.engine.arguments import (
     UnknownNameError,
+    check_boolean,
     check_booleans,
     check_keywords,
 )
@@ -140,12 +141,9 @@ class Layer:
 
     def __init__(self, activity_regularizer=None, **kwargs):
         check_keywords(_describe(type(self), kwargs), kwargs, _accepted_keywords(type(self)))
-        if not isinstance(kwargs.get("trainable", True), (bool, np.bool_)):
-            check_booleans(
-                _describe(type(self), kwargs),
-                inspect.signature(lambda trainable=True: None),
-                kwargs,
-            )
+        check_boolean(
+            _describe(type(self), kwargs), "trainable", kwargs.get("trainable", True), True
+        )
         name = kwargs.get("name")
         if name is None:
             name = naming.unique_name(naming.to_snake_case(type(self).__name__))
@@ -357,6 +355,7 @@ class Layer:
         Weights created with `trainable=False` (a running mean) stay so when
         the layer is unfrozen.
         """
+        check_boolean(f"{type(self).__name__} layer '{self.name}'", "trainable", value, True)
         self._trainable = bool(value)
         for variable in self._variables:
             if _created_trainable(variable):

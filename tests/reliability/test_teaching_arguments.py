@@ -177,6 +177,13 @@ def test_the_issue_s_flags(make, argument):
         make()
 
 
+def test_setting_trainable_to_a_string_is_refused_and_changes_nothing():
+    dense = L.Dense(2, name="d")
+    with pytest.raises(TypeError, match="argument `trainable` of Dense layer 'd'"):
+        dense.trainable = "False"
+    assert dense.trainable is True
+
+
 def test_numpy_bools_are_bools():
     assert L.Dense(4, use_bias=np.bool_(False)).use_bias is not True
 
