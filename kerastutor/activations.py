@@ -10,6 +10,7 @@ Example:
 """
 
 from kerastutor import ops
+from kerastutor.engine.arguments import unknown_name
 
 __all__ = [
     "relu",
@@ -162,10 +163,7 @@ def get(identifier):
         return linear
     if isinstance(identifier, str):
         if identifier not in _BY_NAME:
-            raise ValueError(
-                f"Unknown activation: {identifier!r}. Valid names are: "
-                f"{', '.join(sorted(_BY_NAME))}."
-            )
+            raise unknown_name("activation", identifier, _BY_NAME)
         return _BY_NAME[identifier]
     if callable(identifier):
         return identifier

@@ -25,6 +25,7 @@ import numpy as np
 
 from kerastutor import config
 from kerastutor.autodiff import data_of
+from kerastutor.engine.arguments import unknown_name
 
 __all__ = [
     "Constraint",
@@ -168,9 +169,11 @@ def get(identifier):
         return None
     if isinstance(identifier, str):
         if identifier not in _BY_NAME:
-            raise ValueError(
-                f"Could not interpret constraint identifier: {identifier!r}. Valid names "
-                f"are: {', '.join(repr(name) for name in sorted(_BY_NAME))}."
+            raise unknown_name(
+                "constraint",
+                identifier,
+                _BY_NAME,
+                lead=f"Could not interpret constraint identifier: {identifier!r}.",
             )
         return _BY_NAME[identifier]()
     if isinstance(identifier, dict):

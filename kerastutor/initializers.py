@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from kerastutor import config, random
+from kerastutor.engine.arguments import unknown_name
 
 __all__ = [
     "Initializer",
@@ -250,10 +251,7 @@ def get(identifier):
         return identifier
     if isinstance(identifier, str):
         if identifier not in _BY_NAME:
-            raise ValueError(
-                f"Unknown initializer: {identifier!r}. Valid names are: "
-                f"{', '.join(sorted(_BY_NAME))}."
-            )
+            raise unknown_name("initializer", identifier, _BY_NAME)
         return _BY_NAME[identifier]()
     if isinstance(identifier, dict):
         return deserialize(identifier)

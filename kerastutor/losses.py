@@ -33,6 +33,7 @@ import numpy as np
 
 from kerastutor import config, ops
 from kerastutor.autodiff import data_of
+from kerastutor.engine.arguments import unknown_name
 from kerastutor.engine.validation import first_non_finite
 
 __all__ = [
@@ -551,10 +552,12 @@ def get(identifier):
         return identifier
     if isinstance(identifier, str):
         if identifier not in _BY_NAME:
-            raise ValueError(
-                f"Unknown loss: {identifier!r}. Valid names are: "
-                f"{', '.join(sorted(n for n in _BY_NAME if n.islower()))}; or pass a Loss "
-                "object, or a function f(y_true, y_pred) written with kerastutor.ops."
+            raise unknown_name(
+                "loss",
+                identifier,
+                [n for n in _BY_NAME if n.islower()],
+                "; or pass a Loss object, or a function f(y_true, y_pred) written with "
+                "kerastutor.ops",
             )
         loss_class = _BY_NAME[identifier]
         return loss_class(name=identifier) if identifier.islower() else loss_class()

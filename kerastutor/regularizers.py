@@ -26,6 +26,7 @@ import numpy as np
 
 from kerastutor import ops
 from kerastutor.autodiff import data_of
+from kerastutor.engine.arguments import unknown_name
 
 __all__ = [
     "Regularizer",
@@ -171,10 +172,12 @@ def get(identifier):
         if identifier == "l1_l2":
             return L1L2(l1=0.01, l2=0.01)
         if identifier not in _BY_NAME:
-            valid = ", ".join(repr(name) for name in sorted({*_BY_NAME, "l1_l2"}))
-            raise ValueError(
-                f"Could not interpret regularizer identifier: {identifier!r}. Valid names "
-                f"are: {valid}; or pass an object such as keras.regularizers.L2(0.01)."
+            raise unknown_name(
+                "regularizer",
+                identifier,
+                {*_BY_NAME, "l1_l2"},
+                "; or pass an object such as keras.regularizers.L2(0.01)",
+                lead=f"Could not interpret regularizer identifier: {identifier!r}.",
             )
         return _BY_NAME[identifier]()
     if isinstance(identifier, dict):

@@ -35,9 +35,17 @@ import numpy as np
 from kerastutor import config, constraints, initializers, ops, regularizers
 from kerastutor.autodiff import Tensor, Variable, data_of
 from kerastutor.engine import naming
+from kerastutor.engine.arguments import (
+    UnknownNameError,
+    check_boolean,
+    check_booleans,
+    check_keywords,
+)
+from kerastutor.engine.errors import LayerCallError
 from kerastutor.engine.input_spec import check_input_spec
 from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.node import Node
+from kerastutor.engine.traceback_utils import filter_traceback
 from kerastutor.engine.tree import flatten, map_structure
 
 __all__ = [
@@ -107,8 +115,11 @@ class Layer:
             batch size and listed in `losses`.
 
     Raises:
-        TypeError: for any other keyword argument:
-            `TypeError('Keyword argument not understood:', name)`.
+        TypeError: for any other keyword argument: a `KeywordArgumentError`
+            whose `args` are Keras 2's, `('Keyword argument not understood:',
+            name)`, and whose message names the layer, lists the accepted
+            names and suggests the closest one. Also for a flag that is not
+            True or False (`use_bias='False'`), in every layer's constructor.
     """
 
     # Inputs are cast to the layer's float dtype before `call`; Embedding
@@ -122,11 +133,17 @@ class Layer:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         _LAYER_CLASSES[cls.__name__] = cls
+        # Every constructor checks its flags and keeps tracebacks short; see `_constructor`.
+        if "__init__" in vars(cls):
+            cls.__init__ = _constructor(vars(cls)["__init__"])
+        if "__call__" in vars(cls):
+            cls.__call__ = filter_traceback(vars(cls)["__call__"])
 
     def __init__(self, activity_regularizer=None, **kwargs):
-        for kwarg in kwargs:
-            if kwarg not in ALLOWED_KWARGS + FIRST_LAYER_KWARGS:
-                raise TypeError("Keyword argument not understood:", kwarg)
+        check_keywords(_describe(type(self), kwargs), kwargs, _accepted_keywords(type(self)))
+        check_boolean(
+            _describe(type(self), kwargs), "trainable", kwargs.get("trainable", True), True
+        )
         name = kwargs.get("name")
         if name is None:
             name = naming.unique_name(naming.to_snake_case(type(self).__name__))
@@ -239,8 +256,18 @@ class Layer:
         name = name or self._unnamed_weight_name()
         try:
             initializer = initializers.get(initializer)
+        except UnknownNameError as error:
+            raise error.located(f"add_weight '{name}' on layer '{self.name}'") from None
         except (ValueError, TypeError) as error:
             raise type(error)(f"add_weight '{name}' on layer '{self.name}': {error}") from None
+        if trainable and np.dtype(dtype).kind != "f":
+            raise TypeError(
+                f"Layer '{self.name}' cannot create the trainable weight '{name}' with dtype "
+                f"{dtype}: training moves weights by small fractions of their gradient, which "
+                "integers cannot hold. (Keras 3 builds it by casting glorot_uniform values to "
+                "integers, mostly 0 and +-1, and fit never changes it.) Leave `dtype` out, or "
+                "give a float dtype ('float32'), and cast the output if you need integers."
+            )
         value = initializer(shape, dtype=dtype)
         variable = Variable(value, name=f"{self.name}/{name}", trainable=trainable)
         # Freezing the layer turns `trainable` off; the order of `weights` keeps to creation.
@@ -328,6 +355,7 @@ class Layer:
         Weights created with `trainable=False` (a running mean) stay so when
         the layer is unfrozen.
         """
+        check_boolean(f"{type(self).__name__} layer '{self.name}'", "trainable", value, True)
         self._trainable = bool(value)
         for variable in self._variables:
             if _created_trainable(variable):
@@ -484,7 +512,15 @@ class Layer:
             )
         arrays = []
         for variable, value in zip(own, weights):
-            value = np.asarray(value)
+            try:
+                value = np.asarray(value, dtype=variable.dtype)
+            except (ValueError, TypeError):
+                raise TypeError(
+                    f"Layer '{self.name}': the array given for weight "
+                    f"'{variable.name.split('/')[-1]}' cannot be turned into "
+                    f"{variable.dtype} numbers (it holds {np.asarray(value).dtype} values). "
+                    "No weight was changed."
+                ) from None
             if value.shape != variable.shape:
                 raise ValueError(
                     f"Layer '{self.name}': weight '{variable.name.split('/')[-1]}' has shape "
@@ -506,14 +542,26 @@ class Layer:
 
     # ------------------------------------------------------------ calling
 
+    @filter_traceback
     def __call__(self, *args, **kwargs):
         if not args:  # `layer(x1=a, x2=b)`: the first argument of `call` is the inputs
             args = (self._inputs_by_keyword(kwargs),)
         inputs, args = args[0], args[1:]
         leaves = flatten([inputs, list(args), kwargs])
-        if any(isinstance(x, KerasTensor) for x in leaves):
-            return self._call_symbolic(inputs, args, kwargs)
-        return self._call_eager(inputs, args, kwargs)
+        symbolic = any(isinstance(x, KerasTensor) for x in leaves)
+        node_index = len(self._inbound_nodes) if symbolic else None
+        try:
+            if symbolic:
+                return self._call_symbolic(inputs, args, kwargs)
+            return self._call_eager(inputs, args, kwargs)
+        except ValueError as error:
+            refused = error
+        # Raised outside the `except`, so the message is not printed twice in a chain.
+        shapes = [
+            tuple(np.shape(x)) if not isinstance(x, KerasTensor) else x.shape
+            for x in flatten(inputs)
+        ]
+        raise LayerCallError.from_error(refused, self, node_index, shapes)
 
     def _inputs_by_keyword(self, kwargs):
         """Take the inputs out of `kwargs`, for a call that names them (`layer(x1=a, x2=b)`)."""
@@ -627,12 +675,14 @@ class Layer:
             self._maybe_build(input_shape)
             return
         shapes = self._shapes_by_name(build_arguments, input_shape, arg_shapes, kwarg_shapes)
+        self._input_spec_before_build = self.input_spec
         self.build(**shapes)
         self._finish_build(input_shape)
 
     def _maybe_build(self, input_shape):
         if self.built:
             return
+        self._input_spec_before_build = self.input_spec
         self.build(input_shape)
         self._finish_build(input_shape)
 
@@ -678,16 +728,26 @@ class Layer:
         return type(self).compute_output_shape is Layer.compute_output_shape
 
     def _unbuild(self):
-        """Undo a build that a failed call started: no weights, not built."""
+        """Undo a build that a failed call started: no weights, not built, the input_spec as before."""
         self.built = False
         self._variables = []
         self._losses = []
+        if hasattr(self, "_input_spec_before_build"):
+            self.input_spec = self._input_spec_before_build
 
     def _check_input_compatibility(self, inputs, node_index):
         if self.input_spec is None:
             return
         specs = self.input_spec if isinstance(self.input_spec, list) else [self.input_spec]
         shapes = [tuple(x.shape) for x in inputs[: len(specs)]]
+        if len(inputs) > len(specs):
+            received = ", ".join(str(tuple(x.shape)) for x in inputs)
+            raise ValueError(
+                f"Layer '{self.name}' ({type(self).__name__}) expects {len(specs)} input(s), "
+                f"but it received {len(inputs)} input tensors {self._call_site()}, "
+                f"of shapes {received}. To apply it to each tensor, call it once per tensor; "
+                "to use them together, join them first (e.g. with Concatenate)."
+            )
         check_input_spec(self, specs, shapes, node_index)
 
     def _call_site(self):
@@ -886,6 +946,63 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _describe(layer_class, kwargs):
+    """How a constructor's errors name the layer: "Dense layer 'dense_3'" or "Dense layer"."""
+    name = kwargs.get("name")
+    return f"{layer_class.__name__} layer" + (f" '{name}'" if isinstance(name, str) else "")
+
+
+@functools.cache
+def _accepted_keywords(layer_class):
+    """Every keyword a layer class's constructors take, along its bases, and the base ones."""
+    names = set(ALLOWED_KWARGS + FIRST_LAYER_KWARGS)
+    for cls in layer_class.__mro__:
+        if "__init__" in vars(cls) and issubclass(cls, Layer):
+            for name, parameter in inspect.signature(vars(cls)["__init__"]).parameters.items():
+                if parameter.kind not in (parameter.VAR_KEYWORD, parameter.VAR_POSITIONAL):
+                    names.add(name)
+    names.discard("self")
+    return frozenset(names)
+
+
+def _constructor(init):
+    """A layer class's `__init__`, checking flags and naming the argument of an unknown name.
+
+    Before `init` runs: each argument whose default is True or False must be
+    a bool. If `init` raises for an unknown name ('Relu' as an activation),
+    the message starts with the argument that held it: "Dense(activation='Relu'): ...".
+    """
+    signature = inspect.signature(init)
+    takes_any_keyword = any(p.kind == p.VAR_KEYWORD for p in signature.parameters.values())
+
+    @functools.wraps(init)
+    @filter_traceback
+    def construct(self, *args, **kwargs):
+        who = _describe(type(self), kwargs)
+        if not takes_any_keyword:
+            check_keywords(who, kwargs, _accepted_keywords(type(self)))
+        try:
+            arguments = signature.bind_partial(self, *args, **kwargs).arguments
+        except TypeError:  # too many positional arguments: Python's own message says it
+            return init(self, *args, **kwargs)
+        check_booleans(who, signature, arguments)
+        try:
+            return init(self, *args, **kwargs)
+        except UnknownNameError as error:
+            if error.where is not None:
+                raise
+            holders = [
+                k for k, v in arguments.items() if isinstance(v, str) and v == error.identifier
+            ]
+            if not holders:
+                raise
+            located = error.located(f"{type(self).__name__}({holders[0]}={error.identifier!r})")
+            unknown = located  # raised outside the `except`: one message, not a chain
+        raise unknown
+
+    return construct
 
 
 @contextlib.contextmanager

@@ -210,6 +210,36 @@ class Functional(Layer):
         return list(self._operations)
 
     @property
+    def nodes(self):
+        """Every node of the graph, one per layer call (the Inputs' too), in the order they run.
+
+        The public way to read the graph (widgets use it); a subclassed model,
+        or a Sequential without an input yet, has none.
+        """
+        if self._has_own_call():
+            return []
+        return list(getattr(self, "_nodes", []))
+
+    def nodes_of(self, layer):
+        """The nodes of this graph that are calls of `layer` (a layer or its name), in run order.
+
+        A layer shared with another model has nodes there too; only this
+        model's are listed.
+
+        Raises:
+            ValueError: for a layer that is not in this model.
+        """
+        if isinstance(layer, str):
+            layer = self.get_layer(layer)
+        if all(layer is not known for known in self.operations):
+            names = ", ".join(f"'{known.name}'" for known in self.operations)
+            raise ValueError(
+                f"Layer '{getattr(layer, 'name', layer)}' is not part of model '{self.name}', "
+                f"whose layers are: {names}."
+            )
+        return [node for node in self.nodes if node.layer is layer]
+
+    @property
     def layers(self):
         """The layers of the model, inputs first, in the order data reaches them.
 

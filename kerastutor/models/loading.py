@@ -11,6 +11,7 @@ import os
 
 from kerastutor import layers, losses, metrics, optimizers  # noqa: F401 (layers: the registry)
 from kerastutor.engine.functional import Functional
+from kerastutor.engine.traceback_utils import filter_traceback
 from kerastutor.saving import keras_format, legacy_h5, limits, saving_lib, weights_file
 from kerastutor.saving.keras_format import KerasFormatError, from_keras
 
@@ -62,6 +63,7 @@ def _any_batch_size(shape):
     return (None, *shape[1:])
 
 
+@filter_traceback
 def load_model(filepath, custom_objects=None, compile=True):  # `compile`: Keras's name
     """Rebuild a model from a `.keras` file (kerastutor, Keras 3) or a Keras 2 `.h5` file.
 

@@ -12,6 +12,7 @@ from kerastutor.engine import summary as summary_lib
 from kerastutor.engine.base_layer import Layer, get_layer_class
 from kerastutor.engine.input_layer import Input, InputLayer
 from kerastutor.engine.keras_tensor import KerasTensor
+from kerastutor.engine.traceback_utils import filter_traceback
 from kerastutor.models.model import Model
 
 __all__ = ["Sequential"]
@@ -42,6 +43,7 @@ class Sequential(Model):
         for layer in layers or []:
             self.add(layer)
 
+    @filter_traceback
     def add(self, layer):
         """Append `layer` and, when the input shape is known, call it on the current output."""
         if isinstance(layer, KerasTensor) and isinstance(layer._keras_history.layer, InputLayer):
@@ -61,15 +63,19 @@ class Sequential(Model):
                 f"'{layer.name}' is already the name of a layer in this model. Pass a "
                 "different `name=` to the layer."
             )
-        self._stack.append(layer)
-        if self._input_tensor is None and len(self._stack) == 1:
+        # The layer is called first and joins the model only if the call works:
+        # a refused layer leaves `model.layers` (and the graph) as they were.
+        input_tensor, output_tensor = self._input_tensor, self._output_tensor
+        if input_tensor is None and not self._stack:
             batch_shape = _declared_input_shape(layer)
             if batch_shape is not None:
-                self._input_tensor = Input(batch_shape=batch_shape)
-                self._output_tensor = self._input_tensor
-        if self._output_tensor is not None:
-            self._output_tensor = layer(self._output_tensor)
-            self._init_graph(self._input_tensor, self._output_tensor)
+                input_tensor = output_tensor = Input(batch_shape=batch_shape)
+        if output_tensor is not None:
+            output_tensor = layer(output_tensor)
+        self._stack.append(layer)
+        self._input_tensor, self._output_tensor = input_tensor, output_tensor
+        if output_tensor is not None:
+            self._init_graph(input_tensor, output_tensor)
 
     def pop(self):
         """Remove the last layer (and rewire the model without it).

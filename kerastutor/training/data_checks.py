@@ -48,7 +48,15 @@ class TrainingData:
         x_arrays = [np.asarray(data_of(a)) for a in self._standardize_inputs(x)]
         _check_same_length(self, x_arrays)
         _check_finite(self, x_arrays)
+        self._check_indices(x_arrays, method)
         count = len(x_arrays[0])
+        if count == 0:
+            raise ValueError(
+                f"`{method}` received empty data: the inputs x have 0 samples (shapes "
+                f"{[a.shape for a in x_arrays]}). With no samples there is nothing to "
+                f"{'learn from' if method == 'fit' else 'compute'}, and the loss would read "
+                "0.0. Check how x was loaded or sliced."
+            )
         if y is None:
             if sample_weight is not None or class_weight is not None:
                 raise ValueError(
@@ -87,6 +95,28 @@ class TrainingData:
             sample_weight = map_structure(lambda a: np.asarray(a, dtype="float32"), sample_weight)
         y = map_structure(np.asarray, y)
         return x, y, sample_weight
+
+    def _check_indices(self, x_arrays, method):
+        """Every index fed straight to an Embedding, checked whole before the first batch runs.
+
+        Otherwise an out-of-range index in the 4th batch would stop fit after
+        three updates, leaving a half-trained model. (An Embedding deeper in
+        the graph sees its indices only when a batch reaches it.)
+        """
+        by_input = {id(tensor): array for tensor, array in zip(self.inputs or [], x_arrays)}
+        for node in self.nodes:
+            check = getattr(node.layer, "_checked_indices", None)
+            if check is None or len(node.input_tensors) != 1:
+                continue
+            array = by_input.get(id(node.input_tensors[0]))
+            if array is not None:
+                try:
+                    check(array)
+                except (ValueError, TypeError) as error:
+                    raise type(error)(
+                        f"`{method}` checks all the data before it changes any weight: {error} "
+                        "(The position counts samples over the whole of x.)"
+                    ) from None
 
     def _class_weights_as_sample_weights(self, y, y_arrays, sample_weight, class_weight):
         """What `class_weight` means in Keras 3: a sample weight per sample, by its class."""
@@ -266,6 +296,7 @@ class TrainingData:
         arrays = self._standardize_inputs(x)
         _check_same_length(self, arrays)
         _check_finite(self, arrays)
+        self._check_indices([np.asarray(a) for a in arrays], "predict")
         return x
 
 

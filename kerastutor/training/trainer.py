@@ -44,6 +44,8 @@ from kerastutor import losses, ops, optimizers
 from kerastutor import metrics as metrics_module
 from kerastutor.autodiff import GradientTape, data_of
 from kerastutor.callbacks import CallbackList, TerminateOnNaN, non_finite_loss_error
+from kerastutor.engine.arguments import keywords_checked
+from kerastutor.engine.traceback_utils import filter_traceback
 from kerastutor.engine.tree import flatten, map_structure, pack_like
 from kerastutor.engine.validation import positive_int
 from kerastutor.training import data_adapter
@@ -81,6 +83,8 @@ class Trainer(TrainingData):
 
     # ------------------------------------------------------------ compile
 
+    @filter_traceback
+    @keywords_checked
     def compile(
         self,
         optimizer="rmsprop",
@@ -485,6 +489,8 @@ class Trainer(TrainingData):
 
     # ------------------------------------------------------------ fit
 
+    @filter_traceback
+    @keywords_checked
     def fit(
         self,
         x=None,
@@ -632,6 +638,8 @@ class Trainer(TrainingData):
         callbacks.on_test_end(logs)
         return logs
 
+    @filter_traceback
+    @keywords_checked
     def evaluate(
         self,
         x=None,
@@ -673,6 +681,8 @@ class Trainer(TrainingData):
 
     # ------------------------------------------------------------ predict
 
+    @filter_traceback
+    @keywords_checked
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Run the model on `x` in batches and return NumPy arrays.
 
@@ -726,6 +736,8 @@ class Trainer(TrainingData):
 
     # ------------------------------------------------------------ single batches
 
+    @filter_traceback
+    @keywords_checked
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One optimizer step on exactly this batch; returns its loss (and metrics).
 
@@ -746,6 +758,8 @@ class Trainer(TrainingData):
             raise non_finite_loss_error(np.float32(loss), "this train_on_batch call")
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 
+    @filter_traceback
+    @keywords_checked
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """The loss (and metrics) on exactly this batch, without training."""
         self._require_compiled("test_on_batch")
@@ -756,6 +770,8 @@ class Trainer(TrainingData):
         )
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 
+    @filter_traceback
+    @keywords_checked
     def predict_on_batch(self, x):
         """The model's outputs on exactly this batch, as NumPy arrays."""
         return map_structure(data_of, self.predict_step((self._check_predict_inputs(x),)))
