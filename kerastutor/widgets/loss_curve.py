@@ -24,6 +24,7 @@ epoch and `fit` stops with an error, the note says in which epoch and batch.
 """
 
 import math
+import sys
 import textwrap
 
 import ipywidgets
@@ -312,12 +313,14 @@ def nice_ticks(low, high, count=4):
     if high == low:  # a flat line: give it some room
         pad = abs(low) * 0.1 or 1.0
         low, high = low - pad, high + pad
-    raw_step = (high - low) / count
+    # Near float's limit (a loss of 1e308) the padding would overflow to inf.
+    low, high = max(low, -sys.float_info.max), min(high, sys.float_info.max)
+    raw_step = high / count - low / count  # (high - low) / count, without overflowing
     power = 10.0 ** math.floor(math.log10(raw_step))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw_step * (1 - 1e-9))
     first = math.floor(low / step + 1e-9)
     last = math.ceil(high / step - 1e-9)
-    return [k * step for k in range(first, last + 1)]
+    return [k * step for k in range(first, last + 1) if math.isfinite(k * step)]
 
 
 def epoch_ticks(low, high, most=8):

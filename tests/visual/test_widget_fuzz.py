@@ -15,6 +15,7 @@ and leaves the widget exactly as it was.
 
 import ipywidgets
 import numpy as np
+import pytest
 import traitlets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -399,3 +400,14 @@ def test_conv_view_state_set_from_code_is_taken_or_explained(assignments):
         ):
             assert getattr(view, name) == value
             assert (view.error is None) != ("kt-error" in view.html)  # refusals explained inside
+
+
+@pytest.mark.parametrize("values", [[1.634266486238469e308], [1.7e308, -1.7e308], [1e308, 1.0]])
+def test_loss_curve_draws_losses_near_floats_limit(values):
+    # Hypothesis found it: padding the y axis of a 1.6e308 loss overflowed to inf.
+    curve = LossCurve(metrics=["mae"], display=lambda widget: None)
+    curve.on_train_begin()
+    for epoch, value in enumerate(values):
+        curve.on_epoch_end(epoch, {"loss": value, "mae": 0.5})
+    assert "kt-error" not in curve.html
+    assert 'data-key="loss"' in curve.html
