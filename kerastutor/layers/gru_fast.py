@@ -1,12 +1,12 @@
 """The whole GRU layer, input to last state, as one fused op: for speed.
 
-`GRU._step` in gru.py is the readable cell, one timestep of recorded ops.
-This file computes the same numbers as one op with a hand-written backward
-pass: `_forward` keeps what the gradients need in a `_Saved` record,
-`_backward` walks the steps in reverse. The tests check both paths give the
-same outputs and gradients for every option, and this op against central
-differences. As in lstm_fast.py, `x @ kernel + input_bias` is one matmul for
-all timesteps before the loop, the loop runs time-major, and the weight
+`GRU._step` in gru.py is the readable cell, one timestep of recorded ops. This
+file computes the same numbers as one op with a hand-written backward pass:
+`_forward` keeps what the gradients need in a `_Saved` record, `_backward`
+walks the steps in reverse. The tests check both paths give the same outputs
+and gradients for every option, and this op against central differences. As
+in lstm_fast.py, `x @ kernel + input_bias` is one matmul for all timesteps
+before the loop, the loop runs time-major on one BLAS thread, and the weight
 gradients are one matmul over all steps after it. Columns are z, r, h.
 """
 
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kerastutor.autodiff import data_of, record_outputs, wants_grad
+from kerastutor.layers.blas_threads import one_blas_thread
 
 __all__ = ["gru_sequence"]
 
@@ -107,42 +108,43 @@ def _forward(
     w_first = np.ascontiguousarray((w_h * half)[:, : recurrent.shape[1]])
     w_candidate = np.ascontiguousarray(w_h[:, 2 * units :])
     output = outputs[0]
-    for k in range(timesteps):
-        h_prev = hiddens[k]
-        # h_z, h_r (, h_h) = split(h @ recurrent_kernel), z and r's halved
-        np.matmul(h_prev, w_first, out=recurrent)
-        # z, r = sigmoid(x_z + h_z), sigmoid(x_r + h_r)
-        zr = gates[k]
-        np.add(x_gates[k, :, : 2 * units], recurrent[:, : 2 * units], out=zr)
-        np.tanh(zr, out=zr)
-        zr *= 0.5
-        zr += 0.5
-        z, r = zr[:, :units], zr[:, units:]
-        hh = hh_all[k]
-        if reset_after:
-            # hh = tanh(x_h + r * h_h), h_h with its recurrent bias
-            np.add(recurrent[:, 2 * units :], recurrent_bias[2 * units :], out=reset_all[k])
-            np.multiply(r, reset_all[k], out=hh)
-        else:
-            # hh = tanh(x_h + (r * h) @ recurrent_kernel[:, 2u:])
-            np.multiply(r, h_prev, out=reset_all[k])
-            np.matmul(reset_all[k], w_candidate, out=hh)
-        hh += x_gates[k, :, 2 * units :]
-        np.tanh(hh, out=hh)
-        # h = z * h + (1 - z) * hh  =  hh + z * (h - hh)
-        h = hiddens[k + 1]
-        np.subtract(h_prev, hh, out=h)
-        h *= z
-        h += hh
-        if step_masks is None:
-            output = h
-        else:
-            # A padded step changes nothing: the state and the output carry over.
-            keep = step_masks[k]
-            output = np.where(keep, h, output)
-            np.copyto(h, h_prev, where=~keep)
-        if sequences:
-            outputs[k] = output
+    with one_blas_thread():  # the small per-step matmuls (blas_threads.py)
+        for k in range(timesteps):
+            h_prev = hiddens[k]
+            # h_z, h_r (, h_h) = split(h @ recurrent_kernel), z and r's halved
+            np.matmul(h_prev, w_first, out=recurrent)
+            # z, r = sigmoid(x_z + h_z), sigmoid(x_r + h_r)
+            zr = gates[k]
+            np.add(x_gates[k, :, : 2 * units], recurrent[:, : 2 * units], out=zr)
+            np.tanh(zr, out=zr)
+            zr *= 0.5
+            zr += 0.5
+            z, r = zr[:, :units], zr[:, units:]
+            hh = hh_all[k]
+            if reset_after:
+                # hh = tanh(x_h + r * h_h), h_h with its recurrent bias
+                np.add(recurrent[:, 2 * units :], recurrent_bias[2 * units :], out=reset_all[k])
+                np.multiply(r, reset_all[k], out=hh)
+            else:
+                # hh = tanh(x_h + (r * h) @ recurrent_kernel[:, 2u:])
+                np.multiply(r, h_prev, out=reset_all[k])
+                np.matmul(reset_all[k], w_candidate, out=hh)
+            hh += x_gates[k, :, 2 * units :]
+            np.tanh(hh, out=hh)
+            # h = z * h + (1 - z) * hh  =  hh + z * (h - hh)
+            h = hiddens[k + 1]
+            np.subtract(h_prev, hh, out=h)
+            h *= z
+            h += hh
+            if step_masks is None:
+                output = h
+            else:
+                # A padded step changes nothing: the state and the output carry over.
+                keep = step_masks[k]
+                output = np.where(keep, h, output)
+                np.copyto(h, h_prev, where=~keep)
+            if sequences:
+                outputs[k] = output
     if not sequences:
         outputs[0] = output
 
@@ -178,59 +180,59 @@ def _backward(saved, d_output, d_h, input_grad_wanted):
     d_recurrent = np.empty((timesteps, batch, 3 * units), dtype)
     scratch, dh_prev = np.empty((batch, units), dtype), np.empty((batch, units), dtype)
     derivative = np.empty((batch, 2 * units), dtype)
-    for k in range(timesteps - 1, -1, -1):
-        if s.step_masks is None:
-            if s.return_sequences:
-                dh += d_outputs[k]
-        else:
-            d_step = d_output_carry + d_outputs[k] if s.return_sequences else d_output_carry
-            keep = s.step_masks[k]
-            dh_skip = np.where(keep, 0, dh)
-            dh = np.where(keep, dh + d_step, 0)
-            d_output_carry = np.where(keep, 0, d_step)
-        h_prev, zr, hh = s.hiddens[k], s.gates[k], s.hh[k]
-        z, r = zr[:, :units], zr[:, units:]
-        d = d_x_gates[k]  # the gradients of z, r and hh's pre-activations, filled in below
-        dz, dr, d_candidate = d[:, :units], d[:, units : 2 * units], d[:, 2 * units :]
-        # h = z * h_prev + (1 - z) * hh:  dz = dh * (h_prev - hh), dhh = dh * (1 - z),
-        # and through hh = tanh(a_h): da_h = dhh * (1 - hh^2); dh_prev = dh * z
-        np.subtract(h_prev, hh, out=dz)
-        dz *= dh
-        np.multiply(hh, hh, out=scratch)
-        np.subtract(1, scratch, out=scratch)
-        np.multiply(dh, z, out=dh_prev)
-        np.subtract(dh, dh_prev, out=d_candidate)
-        d_candidate *= scratch
-        if s.reset_after:
-            # a_h = x_h + r * h_h:  dr = da_h * h_h, dh_h = da_h * r
-            np.multiply(d_candidate, s.reset_input[k], out=dr)
-            np.multiply(d_candidate, r, out=d_recurrent[k, :, 2 * units :])
-        else:
-            # a_h = x_h + (r * h_prev) @ U_h:  d(r * h_prev) = da_h @ U_h.T
-            np.matmul(d_candidate, w_candidate_back, out=scratch)
-            np.multiply(scratch, h_prev, out=dr)
-            scratch *= r
+    with one_blas_thread():  # the small per-step matmuls (blas_threads.py)
+        for k in range(timesteps - 1, -1, -1):
+            if s.step_masks is None:
+                if s.return_sequences:
+                    dh += d_outputs[k]
+            else:
+                d_step = d_output_carry + d_outputs[k] if s.return_sequences else d_output_carry
+                keep = s.step_masks[k]
+                dh_skip = np.where(keep, 0, dh)
+                dh = np.where(keep, dh + d_step, 0)
+                d_output_carry = np.where(keep, 0, d_step)
+            h_prev, zr, hh = s.hiddens[k], s.gates[k], s.hh[k]
+            z, r = zr[:, :units], zr[:, units:]
+            d = d_x_gates[k]  # the gradients of z, r and hh's pre-activations, filled in below
+            dz, dr, d_candidate = d[:, :units], d[:, units : 2 * units], d[:, 2 * units :]
+            # h = z * h_prev + (1 - z) * hh:  dz = dh * (h_prev - hh), dhh = dh * (1 - z),
+            # and through hh = tanh(a_h): da_h = dhh * (1 - hh^2); dh_prev = dh * z
+            np.subtract(h_prev, hh, out=dz)
+            dz *= dh
+            np.multiply(hh, hh, out=scratch)
+            np.subtract(1, scratch, out=scratch)
+            np.multiply(dh, z, out=dh_prev)
+            np.subtract(dh, dh_prev, out=d_candidate)
+            d_candidate *= scratch
+            if s.reset_after:
+                # a_h = x_h + r * h_h:  dr = da_h * h_h, dh_h = da_h * r
+                np.multiply(d_candidate, s.reset_input[k], out=dr)
+                np.multiply(d_candidate, r, out=d_recurrent[k, :, 2 * units :])
+            else:
+                # a_h = x_h + (r * h_prev) @ U_h:  d(r * h_prev) = da_h @ U_h.T
+                np.matmul(d_candidate, w_candidate_back, out=scratch)
+                np.multiply(scratch, h_prev, out=dr)
+                scratch *= r
+                dh_prev += scratch
+                d_recurrent[k, :, 2 * units :] = d_candidate
+            # z = sigmoid(a_z), r = sigmoid(a_r): da = d * s * (1 - s)
+            np.subtract(1, zr, out=derivative)
+            derivative *= zr
+            d[:, : 2 * units] *= derivative
+            d_recurrent[k, :, : 2 * units] = d[:, : 2 * units]
+            # h_prev reaches the gates through h_prev @ recurrent_kernel.
+            if s.reset_after:
+                np.matmul(d_recurrent[k], w_back, out=scratch)
+            else:
+                np.matmul(d[:, : 2 * units], w_gates_back, out=scratch)
             dh_prev += scratch
-            d_recurrent[k, :, 2 * units :] = d_candidate
-        # z = sigmoid(a_z), r = sigmoid(a_r): da = d * s * (1 - s)
-        np.subtract(1, zr, out=derivative)
-        derivative *= zr
-        d[:, : 2 * units] *= derivative
-        d_recurrent[k, :, : 2 * units] = d[:, : 2 * units]
-        # h_prev reaches the gates through h_prev @ recurrent_kernel.
-        if s.reset_after:
-            np.matmul(d_recurrent[k], w_back, out=scratch)
-        else:
-            np.matmul(d[:, : 2 * units], w_gates_back, out=scratch)
-        dh_prev += scratch
-        if s.step_masks is not None:
-            dh_prev += dh_skip
-        dh, dh_prev = dh_prev, dh  # the two buffers swap roles for the next step
+            if s.step_masks is not None:
+                dh_prev += dh_skip
+            dh, dh_prev = dh_prev, dh  # the two buffers swap roles for the next step
 
     # Sum over every step and sample: x @ kernel and the recurrent matmul.
     features = s.x_steps.shape[-1]
-    d_x_flat = d_x_gates.reshape(-1, 3 * units)
-    d_rec_flat = d_recurrent.reshape(-1, 3 * units)
+    d_x_flat, d_rec_flat = d_x_gates.reshape(-1, 3 * units), d_recurrent.reshape(-1, 3 * units)
     h_flat = s.hiddens[:-1].reshape(-1, units)
     d_kernel = s.x_steps.reshape(-1, features).T @ d_x_flat
     if s.reset_after:
@@ -238,10 +240,8 @@ def _backward(saved, d_output, d_h, input_grad_wanted):
         d_bias = np.stack([d_x_flat.sum(axis=0), d_rec_flat.sum(axis=0)])
     else:
         reset_flat = s.reset_input.reshape(-1, units)
-        d_recurrent_kernel = np.concatenate(
-            [h_flat.T @ d_rec_flat[:, : 2 * units], reset_flat.T @ d_rec_flat[:, 2 * units :]],
-            axis=1,
-        )
+        gates_part = h_flat.T @ d_rec_flat[:, : 2 * units]
+        d_recurrent_kernel = np.hstack([gates_part, reset_flat.T @ d_rec_flat[:, 2 * units :]])
         d_bias = d_x_flat.sum(axis=0)
     d_inputs = None
     if input_grad_wanted:

@@ -13,7 +13,8 @@ differences. Where the time goes, and what this file does about it:
   the previous step: one large matmul for all timesteps before the loop.
 * The loop runs time-major, (timesteps, batch, ...), so each step's rows sit
   together in memory; `go_backwards` just reverses the time axis of that copy.
-* Each step is a handful of NumPy calls writing into preallocated arrays (`out=`).
+* Each step is a handful of NumPy calls into preallocated arrays (`out=`), on one
+  BLAS thread (blas_threads.py says why); the big matmuls around the loop use every core.
 * The columns are reordered from Keras's i, f, c, o to i, f, o, g, so the
   three sigmoid gates sit side by side, and sigmoid(z) = 0.5 + 0.5 * tanh(z / 2)
   lets one `np.tanh` call activate all four gates: the sigmoid columns'
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kerastutor.autodiff import data_of, record_outputs, wants_grad
+from kerastutor.layers.blas_threads import one_blas_thread
 
 __all__ = ["lstm_sequence"]
 
@@ -130,34 +132,35 @@ def _forward(inputs, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards,
     input_times_candidate = np.empty((batch, units), dtype)
     output = outputs[0]
 
-    for k in range(timesteps):
-        # z = x_k @ kernel + h @ recurrent_kernel + bias;  i, f, o = sigmoid(z), g = tanh(z)
-        a = gates[k]
-        np.matmul(hiddens[k], w_h_loop, out=recurrent_share)
-        a += recurrent_share
-        np.tanh(a, out=a)
-        a *= half
-        a += offset
-        i, f, o, g = _gate_blocks(a, units)
-        # c = f * c + i * g
-        c = cells[k + 1]
-        np.multiply(f, cells[k], out=c)
-        np.multiply(i, g, out=input_times_candidate)
-        c += input_times_candidate
-        # h = o * tanh(c)
-        np.tanh(c, out=tanh_cells[k])
-        h = hiddens[k + 1]
-        np.multiply(o, tanh_cells[k], out=h)
-        if step_masks is None:
-            output = h
-        else:
-            # A padded step changes nothing: states and output carry over.
-            keep = step_masks[k]
-            output = np.where(keep, h, output)
-            np.copyto(h, hiddens[k], where=~keep)
-            np.copyto(c, cells[k], where=~keep)
-        if sequences:
-            outputs[k] = output
+    with one_blas_thread():  # the small per-step matmuls (blas_threads.py)
+        for k in range(timesteps):
+            # z = x_k @ kernel + h @ recurrent_kernel + bias;  i, f, o = sigmoid(z), g = tanh(z)
+            a = gates[k]
+            np.matmul(hiddens[k], w_h_loop, out=recurrent_share)
+            a += recurrent_share
+            np.tanh(a, out=a)
+            a *= half
+            a += offset
+            i, f, o, g = _gate_blocks(a, units)
+            # c = f * c + i * g
+            c = cells[k + 1]
+            np.multiply(f, cells[k], out=c)
+            np.multiply(i, g, out=input_times_candidate)
+            c += input_times_candidate
+            # h = o * tanh(c)
+            np.tanh(c, out=tanh_cells[k])
+            h = hiddens[k + 1]
+            np.multiply(o, tanh_cells[k], out=h)
+            if step_masks is None:
+                output = h
+            else:
+                # A padded step changes nothing: states and output carry over.
+                keep = step_masks[k]
+                output = np.where(keep, h, output)
+                np.copyto(h, hiddens[k], where=~keep)
+                np.copyto(c, cells[k], where=~keep)
+            if sequences:
+                outputs[k] = output
     if not sequences:
         outputs[0] = output
 
@@ -195,42 +198,43 @@ def _backward(saved, d_output, d_h, d_c, input_grad_wanted):
     # For a sigmoid s the derivative is (1 - s) * s; for tanh g it is (1 - g) * (1 + g).
     derivative_shift = np.where(np.arange(4 * units) < 3 * units, 0.0, 1.0).astype(dtype)
     dc_total = np.empty((batch, units), dtype)
-    for k in range(timesteps - 1, -1, -1):
-        i, f, o, g = _gate_blocks(s.gates[k], units)
-        if s.step_masks is None:
-            if s.return_sequences:
-                dh += d_outputs[k]
-        else:
-            d_step = d_output_carry + d_outputs[k] if s.return_sequences else d_output_carry
-            keep = s.step_masks[k]
-            dh_skip, dc_skip = np.where(keep, 0, dh), np.where(keep, 0, dc)
-            dh = np.where(keep, dh + d_step, 0)
-            dc = np.where(keep, dc, 0)
-            d_output_carry = np.where(keep, 0, d_step)
-        # h = o * tanh(c), so dc_total = dc + dh * o * (1 - tanh(c)^2)
-        tanh_c = s.tanh_cells[k]
-        np.multiply(tanh_c, tanh_c, out=dc_total)
-        np.subtract(1, dc_total, out=dc_total)
-        dc_total *= o
-        dc_total *= dh
-        dc_total += dc
-        # c = f * c_prev + i * g:  di = dc * g, df = dc * c_prev, dg = dc * i;  do = dh * tanh(c)
-        d = d_gates[k]
-        np.multiply(dc_total, g, out=d[:, :units])
-        np.multiply(dc_total, s.cells[k], out=d[:, units : 2 * units])
-        np.multiply(dh, tanh_c, out=d[:, 2 * units : 3 * units])
-        np.multiply(dc_total, i, out=d[:, 3 * units :])
-        # dz = d(gate) * sigmoid'(z) = d * (1 - s) * s  (tanh'(z) = (1 - g) * (1 + g) for g)
-        np.subtract(1, s.gates[k], out=derivative)
-        np.add(s.gates[k], derivative_shift, out=shifted)
-        derivative *= shifted
-        d *= derivative
-        # z = ... + h_prev @ recurrent_kernel:  dh_prev = dz @ recurrent_kernel.T;  dc_prev = dc * f
-        np.matmul(d, w_h_back, out=dh)
-        np.multiply(dc_total, f, out=dc)
-        if s.step_masks is not None:
-            dh += dh_skip
-            dc += dc_skip
+    with one_blas_thread():  # the small per-step matmuls (blas_threads.py)
+        for k in range(timesteps - 1, -1, -1):
+            i, f, o, g = _gate_blocks(s.gates[k], units)
+            if s.step_masks is None:
+                if s.return_sequences:
+                    dh += d_outputs[k]
+            else:
+                d_step = d_output_carry + d_outputs[k] if s.return_sequences else d_output_carry
+                keep = s.step_masks[k]
+                dh_skip, dc_skip = np.where(keep, 0, dh), np.where(keep, 0, dc)
+                dh = np.where(keep, dh + d_step, 0)
+                dc = np.where(keep, dc, 0)
+                d_output_carry = np.where(keep, 0, d_step)
+            # h = o * tanh(c), so dc_total = dc + dh * o * (1 - tanh(c)^2)
+            tanh_c = s.tanh_cells[k]
+            np.multiply(tanh_c, tanh_c, out=dc_total)
+            np.subtract(1, dc_total, out=dc_total)
+            dc_total *= o
+            dc_total *= dh
+            dc_total += dc
+            # c = f * c_prev + i * g:  di = dc * g, df = dc * c_prev, dg = dc * i;  do = dh * tanh(c)
+            d = d_gates[k]
+            np.multiply(dc_total, g, out=d[:, :units])
+            np.multiply(dc_total, s.cells[k], out=d[:, units : 2 * units])
+            np.multiply(dh, tanh_c, out=d[:, 2 * units : 3 * units])
+            np.multiply(dc_total, i, out=d[:, 3 * units :])
+            # dz = d(gate) * sigmoid'(z) = d * (1 - s) * s  (tanh'(z) = (1 - g) * (1 + g) for g)
+            np.subtract(1, s.gates[k], out=derivative)
+            np.add(s.gates[k], derivative_shift, out=shifted)
+            derivative *= shifted
+            d *= derivative
+            # z = ... + h_prev @ recurrent_kernel:  dh_prev = dz @ recurrent_kernel.T;  dc_prev = dc * f
+            np.matmul(d, w_h_back, out=dh)
+            np.multiply(dc_total, f, out=dc)
+            if s.step_masks is not None:
+                dh += dh_skip
+                dc += dc_skip
 
     # z = x @ kernel + h @ recurrent_kernel + bias, summed over every step and sample.
     d_flat = d_gates.reshape(-1, 4 * units)

@@ -826,11 +826,34 @@ def take(x, indices, axis=0):
 
     def backward(g):
         grad = np.zeros(source.shape, dtype=g.dtype)
-        # source[:, ..., indices] (the slices before `along` whole) is `out`.
-        np.add.at(grad, (slice(None),) * along + (indices,), g)
+        if along == 0:  # the Embedding's lookup: rows
+            _add_rows_at(grad, indices, g)
+        else:
+            # source[:, ..., indices] (the slices before `along` whole) is `out`.
+            np.add.at(grad, (slice(None),) * along + (indices,), g)
         return (grad.reshape(x_data.shape),)
 
     return record(out, (x,), backward, "take")
+
+
+def _add_rows_at(grad, indices, rows):
+    """`np.add.at(grad, indices, rows)`: row `indices[k]` of grad gains `rows[k]`, repeats adding up.
+
+    np.add.at does one element at a time; this does it in three whole-array
+    steps. A stable sort puts the rows of equal indices side by side, in the
+    order they were read; `np.add.reduceat` sums each run of equal indices;
+    then every index appears once, so a plain assignment puts the sums in
+    place. The sums are the same as np.add.at's up to float rounding (the
+    order of the additions differs); tests/test_take_rows.py checks the two.
+    """
+    flat = np.ravel(indices) % len(grad)  # -1 and len(grad) - 1 are the same row
+    if flat.size == 0:
+        return
+    order = np.argsort(flat, kind="stable")
+    sorted_indices = flat[order]
+    starts = np.flatnonzero(np.r_[True, sorted_indices[1:] != sorted_indices[:-1]])
+    sorted_rows = rows.reshape(flat.size, -1)[order]
+    grad.reshape(len(grad), -1)[sorted_indices[starts]] = np.add.reduceat(sorted_rows, starts)
 
 
 @symbolic_aware

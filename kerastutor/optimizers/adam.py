@@ -52,6 +52,41 @@ class Adam(Optimizer):
             self._velocity_hats = self.add_optimizer_variables(variables, "velocity_hat")
 
     def update_step(self, gradient, variable, learning_rate):
+        """The update of the class docstring, computed in place (`out=`) into kept arrays.
+
+        `_update_step_readable` is the same update written as the formulas;
+        both give the same bits (tests/test_optimizers_in_place.py).
+        """
+        index = self._get_variable_index(variable)
+        m, v = self._momentums[index].data, self._velocities[index].data
+        w = variable.data
+        if not self._in_place_fits(gradient, m, v, w):
+            return self._update_step_readable(gradient, variable, learning_rate)
+        t = self.iterations + 1
+        alpha = learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+        step, denominator = self._scratch(variable, 2)
+        # m = m + (1 - beta_1) * (g - m)
+        np.subtract(gradient, m, out=step)
+        step *= 1 - self.beta_1
+        m += step
+        # v = v + (1 - beta_2) * (g ** 2 - v)
+        np.square(gradient, out=step)
+        step -= v
+        step *= 1 - self.beta_2
+        v += step
+        if self.amsgrad:
+            v_hat = self._velocity_hats[index].data
+            np.maximum(v_hat, v, out=v_hat)
+            v = v_hat
+        # w = w - alpha * m / (sqrt(v) + epsilon)
+        np.sqrt(v, out=denominator)
+        denominator += self.epsilon
+        np.multiply(alpha, m, out=step)
+        step /= denominator
+        w -= step
+        return None
+
+    def _update_step_readable(self, gradient, variable, learning_rate):
         index = self._get_variable_index(variable)
         m, v = self._momentums[index].data, self._velocities[index].data
         t = self.iterations + 1

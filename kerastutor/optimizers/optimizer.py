@@ -258,6 +258,25 @@ class Optimizer(HyperparameterChecks, SavedState):
     def assign_sub(self, variable, value):
         self.assign(variable, variable.data - np.asarray(getattr(value, "data", value)))
 
+    def _scratch(self, variable, count):
+        """`count` spare arrays shaped like `variable`, kept from step to step.
+
+        The in-place `update_step`s of Adam and RMSprop compute into these
+        (`out=`) rather than allocating fresh temporaries for every weight at
+        every step; weights of one shape and dtype share them.
+        """
+        cache = self.__dict__.setdefault("_scratch_arrays", {})
+        key = (variable.data.shape, variable.data.dtype)
+        if len(cache.get(key, ())) < count:
+            cache[key] = [np.empty(*key) for _ in range(count)]
+        return cache[key][:count]
+
+    @staticmethod
+    def _in_place_fits(gradient, *arrays):
+        """Whether an in-place update gives the readable one's bits: one dtype and shape throughout."""
+        gradient = np.asarray(gradient)
+        return all(a.dtype == gradient.dtype and a.shape == gradient.shape for a in arrays)
+
     def _get_variable_index(self, variable):
         return self._index[id(variable)]
 

@@ -52,6 +52,45 @@ class RMSprop(Optimizer):
             self._average_gradients = self.add_optimizer_variables(variables, "average_gradient")
 
     def update_step(self, gradient, variable, learning_rate):
+        """The update of the class docstring, computed in place (`out=`) into kept arrays.
+
+        `_update_step_readable` is the same update written as the formulas;
+        both give the same bits (tests/test_optimizers_in_place.py).
+        """
+        index = self._get_variable_index(variable)
+        velocity, w = self._velocities[index].data, variable.data
+        if not self._in_place_fits(gradient, velocity, w):
+            return self._update_step_readable(gradient, variable, learning_rate)
+        step, denominator = self._scratch(variable, 2)
+        # velocity = rho * velocity + (1 - rho) * g ** 2
+        velocity *= self.rho
+        np.square(gradient, out=step)
+        step *= 1 - self.rho
+        velocity += step
+        if self.centered:
+            # denominator = velocity - average_gradient ** 2 + epsilon
+            average = self._average_gradients[index].data
+            average *= self.rho
+            np.multiply(gradient, 1 - self.rho, out=step)
+            average += step
+            np.square(average, out=step)
+            np.subtract(velocity, step, out=denominator)
+            denominator += self.epsilon
+        else:
+            np.add(velocity, self.epsilon, out=denominator)
+        # w = w - learning_rate * g / sqrt(denominator)
+        np.sqrt(denominator, out=denominator)
+        np.multiply(learning_rate, gradient, out=step)
+        step /= denominator
+        if self.momentum > 0:
+            momentum = self._momentums[index].data
+            momentum *= self.momentum
+            momentum += step
+            step = momentum
+        w -= step
+        return None
+
+    def _update_step_readable(self, gradient, variable, learning_rate):
         index = self._get_variable_index(variable)
         velocity = self._velocities[index].data
         velocity *= self.rho
