@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 
+from kerastutor.callbacks.batch_counter import BatchCounter
 from kerastutor.callbacks.callback import Callback
 
 __all__ = ["BackupAndRestore"]
@@ -45,8 +46,6 @@ class BackupAndRestore(Callback):
         self.save_freq = save_freq
         self.double_checkpoint = double_checkpoint
         self.delete_checkpoint = delete_checkpoint
-        self._batches_seen_since_last_saving = 0
-        self._last_batch_seen = 0
         self._current_epoch = 0
         if not backup_dir:
             raise ValueError("Empty `backup_dir` argument passed")
@@ -61,6 +60,7 @@ class BackupAndRestore(Callback):
                 "Invalid value for argument `save_freq`. "
                 f"Received: save_freq={save_freq}. Expected either 'epoch' or an integer value."
             )
+        self._batches = BatchCounter(save_freq)
 
     def on_train_begin(self, logs=None):
         try:
@@ -92,12 +92,12 @@ class BackupAndRestore(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self._current_epoch = epoch + 1
-        self._last_batch_seen = 0
+        self._batches.last_batch = 0
         if self.save_freq == "epoch":
             self._save_model()
 
     def on_train_batch_end(self, batch, logs=None):
-        if self._should_save_on_batch(batch):
+        if self.save_freq != "epoch" and self._batches.due(batch):
             self._save_model()
 
     def _save_model(self):
@@ -108,22 +108,8 @@ class BackupAndRestore(Callback):
             shutil.copy(self._training_metadata_path, self._prev_training_metadata_path)
         self.model.save_weights(self._weights_path, overwrite=True)
         with open(self._training_metadata_path, "w") as stream:
-            metadata = {"epoch": self._current_epoch, "batch": self._last_batch_seen}
+            metadata = {"epoch": self._current_epoch, "batch": self._batches.last_batch or 0}
             stream.write(json.dumps(metadata))
-
-    def _should_save_on_batch(self, batch):
-        if self.save_freq == "epoch":
-            return False
-        if batch <= self._last_batch_seen:  # a new epoch
-            added = batch + 1
-        else:
-            added = batch - self._last_batch_seen
-        self._batches_seen_since_last_saving += added
-        self._last_batch_seen = batch
-        if self._batches_seen_since_last_saving >= self.save_freq:
-            self._batches_seen_since_last_saving = 0
-            return True
-        return False
 
     def on_train_end(self, logs=None):
         if self.delete_checkpoint and os.path.exists(self.backup_dir):

@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 
+from kerastutor.callbacks.batch_counter import BatchCounter
 from kerastutor.callbacks.monitor_callback import MonitorCallback
 
 __all__ = ["ModelCheckpoint"]
@@ -66,8 +67,6 @@ class ModelCheckpoint(MonitorCallback):
         self.save_best_only = save_best_only
         self.save_weights_only = save_weights_only
         self.save_freq = save_freq
-        self._batches_seen_since_last_saving = 0
-        self._last_batch_seen = None
         self._current_epoch = 0
         is_count = isinstance(save_freq, int) and not isinstance(save_freq, bool)
         if save_freq != "epoch" and not (is_count and save_freq > 0):
@@ -76,9 +75,10 @@ class ModelCheckpoint(MonitorCallback):
                 "each epoch) or a positive integer (save every that many batches)."
             )
         _check_extension(self.filepath, save_weights_only)
+        self._batches = BatchCounter(save_freq)
 
     def on_train_batch_end(self, batch, logs=None):
-        if self._should_save_on_batch(batch):
+        if self.save_freq != "epoch" and self._batches.due(batch):
             self._save_model(epoch=self._current_epoch, batch=batch, logs=logs)
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -89,21 +89,6 @@ class ModelCheckpoint(MonitorCallback):
             self._set_monitor_op()
         if self.save_freq == "epoch":
             self._save_model(epoch=epoch, batch=None, logs=logs)
-
-    def _should_save_on_batch(self, batch):
-        """Count batches across epochs; True every `save_freq` of them."""
-        if self.save_freq == "epoch":
-            return False
-        if self._last_batch_seen is None or batch <= self._last_batch_seen:
-            added = batch + 1  # a new epoch: batches count from 0 again
-        else:
-            added = batch - self._last_batch_seen
-        self._batches_seen_since_last_saving += added
-        self._last_batch_seen = batch
-        if self._batches_seen_since_last_saving >= self.save_freq:
-            self._batches_seen_since_last_saving = 0
-            return True
-        return False
 
     def _should_save_model(self, epoch, logs, filepath):
         logs = logs or {}

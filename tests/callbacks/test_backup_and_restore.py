@@ -69,6 +69,6 @@ def test_backs_up_every_n_batches(tmp_path):
     backup = BackupAndRestore(backup_dir, save_freq=1, delete_checkpoint=False)
     with pytest.raises(RuntimeError, match="StepsInterruption"):
         model.fit(x, y, batch_size=4, epochs=2, verbose=0, callbacks=[backup, Interrupt(batches=2)])
-    assert backup._current_epoch == 0 and backup._last_batch_seen == 1
+    assert backup._current_epoch == 0 and backup._batches.last_batch == 1
     history = model.fit(x, y, batch_size=4, epochs=2, verbose=0, callbacks=[backup])
     assert history.epoch == [0, 1] and backup_dir.exists()  # kept: delete_checkpoint=False
