@@ -8,15 +8,11 @@ between the two calls; then the same in JupyterLab's dark theme, with the
 text contrast of the title, the heat-map cells and the diagram's labels.
 Screenshots: test-artifacts/jupyterlab_{light,dark}_value_trace.png.
 
-The server and browser helpers are the main browser test's
+The server and browser helpers (`jupyter_server`, ...) are the main browser test's
 (`test_jupyterlab.py`); the needs are the same.
 """
 
-import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,12 +20,9 @@ from test_jupyterlab import (
     ARTIFACTS,
     CHROMIUM_ARGS,
     CONTRAST_JS,
-    LAB_SETTINGS,
-    REPO,
     chromium_path,
-    free_port,
+    jupyter_server,
     run_all_cells,
-    wait_until_serving,
 )
 
 NOTEBOOK = Path(__file__).parent / "fixtures" / "value_trace.ipynb"
@@ -37,57 +30,12 @@ NOTEBOOK = Path(__file__).parent / "fixtures" / "value_trace.ipynb"
 
 @pytest.fixture
 def value_trace_lab(tmp_path):
-    """A JupyterLab server serving a copy of the ValueTrace notebook; stopped after."""
+    """A JupyterLab server serving a copy of the ValueTrace notebook: the notebook's URL."""
     root = tmp_path / "notebooks"
     root.mkdir()
     shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
-    settings = tmp_path / "lab-settings"
-    for name, values in LAB_SETTINGS.items():
-        path = settings / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values))
-    port, token = free_port(), os.urandom(16).hex()
-    env = dict(os.environ)
-    env.update(
-        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
-        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
-        JUPYTER_DATA_DIR=str(tmp_path / "data"),
-        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
-        JUPYTERLAB_SETTINGS_DIR=str(settings),
-        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
-        PYTHONWARNINGS="ignore",
-    )
-    command = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
-        "--no-browser",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
-        "--LabApp.news_url=",
-        "--LabApp.extension_manager=readonly",
-        "--ServerApp.terminals_enabled=False",
-        "--LabApp.expose_app_in_browser=True",
-    ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")
-    log_path = tmp_path / "jupyterlab.log"
-    log = log_path.open("w")
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_until_serving(f"http://127.0.0.1:{port}/api/status?token={token}", server, log_path)
-        yield f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK.name}?token={token}"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+    with jupyter_server(tmp_path, "jupyterlab", root) as (base, token):
+        yield f"{base}/lab/tree/{NOTEBOOK.name}?token={token}"
 
 
 def lit_box(widget):
