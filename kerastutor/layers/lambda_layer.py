@@ -7,6 +7,9 @@ from kerastutor.engine.base_layer import Layer
 
 __all__ = ["Lambda"]
 
+# Where a saved Lambda's function is found by name (Keras's own ops and activations, here).
+_BUILTINS = (ops, activations)
+
 
 class Lambda(Layer):
     """Turns `function(inputs)` into a layer, for small computations without weights.
@@ -143,7 +146,7 @@ def _is_builtin(function):
     name = function.__name__
     return any(
         getattr(namespace, name, None) is function and name in getattr(namespace, "__all__", ())
-        for namespace in (ops, activations)
+        for namespace in _BUILTINS
     )
 
 
@@ -165,7 +168,7 @@ def _find_function(description, layer_name, custom_objects):
     name = description.get("config")
     if custom_objects and name in custom_objects:
         return custom_objects[name]
-    for namespace in (ops, activations):
+    for namespace in _BUILTINS:
         if name in getattr(namespace, "__all__", ()):
             return getattr(namespace, name)
     raise ValueError(
