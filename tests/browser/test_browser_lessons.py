@@ -101,6 +101,8 @@ def browser(tmp_path_factory):
         pytest.fail("The real-browser test needs the pip package `playwright`.")
     executable = chromium_path()
     SHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SHOTS.glob("*_failure.png"):  # a failure's picture is of this run only
+        old.unlink()
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")),
