@@ -333,6 +333,26 @@ LAYER_CASES = [
     LayerCase("prelu_shared", lambda: L.PReLU(shared_axes=[1, 2]), [(3, 3, 2)], [(1, 1, 2)]),
     LayerCase("softmax_layer", lambda: L.Softmax(), [(5,)]),
     LayerCase("softmax_two_axes", lambda: L.Softmax(axis=(1, 2)), [(2, 3)]),
+    # ---- preprocessing, identity and noise layers
+    LayerCase("rescaling", lambda: L.Rescaling(1 / 255.0, offset=-0.5), [(4, 3)]),
+    LayerCase("rescaling_per_channel", lambda: L.Rescaling([0.5, 2.0, -1.0]), [(2, 3)]),
+    LayerCase("identity", lambda: L.Identity(), [(3, 2)]),
+    LayerCase("activity_regularization", lambda: L.ActivityRegularization(0.01, 0.1), [(5,)]),
+    LayerCase("gaussian_noise_inference", lambda: L.GaussianNoise(0.3), [(4,)]),
+    LayerCase(
+        "gaussian_noise_training",
+        lambda: L.GaussianNoise(0.3, seed=2),
+        [(4,)],
+        options={"training": True},
+    ),
+    LayerCase("gaussian_dropout_inference", lambda: L.GaussianDropout(0.4), [(2, 3)]),
+    LayerCase("spatial_dropout1d_inference", lambda: L.SpatialDropout1D(0.5), [(4, 3)]),
+    LayerCase(
+        "spatial_dropout2d_training",
+        lambda: L.SpatialDropout2D(0.5, seed=3),
+        [(3, 3, 4)],
+        options={"training": True},
+    ),
     # ---- convolution and pooling (issue 11)
     LayerCase(
         "conv2d_dilated", lambda: L.Conv2D(3, 3, dilation_rate=2), [(7, 6, 2)], [(3, 3, 2, 3), (3,)]
@@ -529,6 +549,13 @@ COVERED_CLASSES = {
     "PReLU",
     "ELU",
     "Softmax",
+    "Rescaling",
+    "Identity",
+    "ActivityRegularization",
+    "GaussianNoise",
+    "GaussianDropout",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
     "Dropout",
     "Concatenate",
     "Add",

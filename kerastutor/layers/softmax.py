@@ -25,7 +25,7 @@ class Softmax(Layer):
         >>> import numpy as np
         >>> from kerastutor.layers import Softmax
         >>> Softmax()(np.array([[1.0, 2.0, 1.0]]), mask=np.array([[True, True, False]]))
-        array([[0.26894143, 0.7310586 , 0.        ]], dtype=float32)
+        array([[0.2689414, 0.7310586, 0.       ]], dtype=float32)
 
     Args:
         axis: the axis (or a list of axes) whose values sum to 1; the last by default.

@@ -2043,8 +2043,29 @@ def masked_softmax(L, M):
     return M.Model([x, keep], L.Softmax()(L.Dense(4)(x), mask=keep))
 
 
+@case(floats(4, 3), tags=("preprocessing", "regularizer", "train_base"))
+def rescaled_regularized(L, M):
+    """Rescaling(per channel) -> Identity -> Dense -> ActivityRegularization -> noise layers
+    (identity outside training) -> GlobalAveragePooling1D -> Dense."""
+    x = L.Input(shape=(4, 3))
+    h = L.Identity()(L.Rescaling([0.5, 2.0, -1.0], offset=0.25)(x))
+    h = L.ActivityRegularization(l1=0.01, l2=0.05)(L.Dense(5, activation="tanh")(h))
+    h = L.SpatialDropout1D(0.3)(L.GaussianDropout(0.2)(L.GaussianNoise(0.1)(h)))
+    return M.Model(x, L.Dense(2)(L.GlobalAveragePooling1D()(h)))
+
+
+@case(floats(4, 3), tags=("preprocessing", "regularizer", "train_base"))
+def rescaled_activity_penalty(L, M):
+    """Rescaling -> Dense -> ActivityRegularization -> Dense: the penalty in fit's loss."""
+    x = L.Input(shape=(4, 3))
+    h = L.Dense(5, activation="tanh")(L.Rescaling(0.5, offset=-0.1)(x))
+    h = L.ActivityRegularization(l1=0.01, l2=0.05)(h)
+    return M.Model(x, L.Dense(2)(L.Flatten()(h)))
+
+
 _TRAIN += [
     TrainCase("activation_layer_classes", "adam", "mse", "gradients through the activation layers"),
+    TrainCase("rescaled_activity_penalty", "sgd", "mse", "ActivityRegularization's penalty"),
 ]
 
 
