@@ -54,6 +54,11 @@ class LayerCase:
         options: keyword arguments for the eager call (e.g. training=True).
         non_trainable: how many of the weights are non-trainable (they come
             last in `get_weights()`).
+        weight_dtypes: the dtype of each weight, when not all float32
+            (Normalization's `count` is an int64).
+        training_moves_statistics: whether a training call changes the
+            non-trainable weights (BatchNormalization's do; Normalization's
+            change only in `adapt`).
     """
 
     id: str
@@ -65,6 +70,8 @@ class LayerCase:
     free_size: int = 4
     options: dict = field(default_factory=dict)
     non_trainable: int = 0
+    weight_dtypes: list = None
+    training_moves_statistics: bool = True
 
 
 def as_list(x):
@@ -119,7 +126,8 @@ def check_shapes(case):
 def check_weights(case, layer):
     weights = layer.get_weights()
     assert [w.shape for w in weights] == [tuple(s) for s in case.weight_shapes]
-    assert all(w.dtype == np.float32 for w in weights)
+    dtypes = case.weight_dtypes or ["float32"] * len(weights)
+    assert [str(w.dtype) for w in weights] == dtypes
     expected = sum(int(np.prod(s)) for s in case.weight_shapes)
     assert layer.count_params() == expected
 
@@ -194,7 +202,10 @@ def check_non_trainable_weights(case, layer, data):
         not np.array_equal(variable.data, value)
         for variable, value in zip(layer.non_trainable_weights, before, strict=True)
     ]
-    assert all(changed), [v.name for v, c in zip(layer.non_trainable_weights, changed) if not c]
+    if case.training_moves_statistics:
+        assert all(changed), [v.name for v, c in zip(layer.non_trainable_weights, changed) if not c]
+    else:
+        assert not any(changed), [v.name for v, c in zip(layer.non_trainable_weights, changed) if c]
 
 
 def check_layer(case):
@@ -337,6 +348,23 @@ LAYER_CASES = [
     LayerCase("rescaling", lambda: L.Rescaling(1 / 255.0, offset=-0.5), [(4, 3)]),
     LayerCase("rescaling_per_channel", lambda: L.Rescaling([0.5, 2.0, -1.0]), [(2, 3)]),
     LayerCase("identity", lambda: L.Identity(), [(3, 2)]),
+    LayerCase(
+        "normalization",
+        lambda: L.Normalization(),
+        [(4, 3)],
+        [(3,), (3,), ()],
+        non_trainable=3,
+        weight_dtypes=["float32", "float32", "int64"],
+        training_moves_statistics=False,
+    ),
+    LayerCase(
+        "normalization_given",
+        lambda: L.Normalization(axis=(1, 2), mean=[1.0, -1.0], variance=[4.0, 0.25]),
+        [(3, 2)],
+    ),
+    LayerCase(
+        "normalization_invert", lambda: L.Normalization(mean=2.0, variance=9.0, invert=True), [(5,)]
+    ),
     LayerCase("activity_regularization", lambda: L.ActivityRegularization(0.01, 0.1), [(5,)]),
     LayerCase("gaussian_noise_inference", lambda: L.GaussianNoise(0.3), [(4,)]),
     LayerCase(
@@ -550,6 +578,7 @@ COVERED_CLASSES = {
     "ELU",
     "Softmax",
     "Rescaling",
+    "Normalization",
     "Identity",
     "ActivityRegularization",
     "GaussianNoise",

@@ -450,6 +450,12 @@ LAYER_CASES = [
     ),
     ("softmax_layer", lambda: L.Softmax(), normal(2, 4), {}),
     ("rescaling", lambda: L.Rescaling([0.5, -2.0, 3.0], offset=1.0), normal(2, 3), {}),
+    (
+        "normalization",
+        lambda: L.Normalization(mean=[0.5, -1.0, 2.0], variance=[4.0, 1.0, 0.25]),
+        normal(2, 3),
+        {},
+    ),
     ("activity_regularization", lambda: L.ActivityRegularization(0.1, 0.2), normal(2, 3), {}),
     (
         "softmax_masked",

@@ -49,6 +49,7 @@ from kerastutor.layers.max_pooling2d import MaxPooling2D
 from kerastutor.layers.maximum import Maximum, maximum
 from kerastutor.layers.minimum import Minimum, minimum
 from kerastutor.layers.multiply import Multiply, multiply
+from kerastutor.layers.normalization import Normalization
 from kerastutor.layers.permute import Permute
 from kerastutor.layers.prelu import PReLU
 from kerastutor.layers.relu import ReLU
@@ -105,6 +106,7 @@ __all__ = [
     "ELU",
     "Softmax",
     "Rescaling",
+    "Normalization",
     "Identity",
     "ActivityRegularization",
     "GaussianNoise",

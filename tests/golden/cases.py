@@ -2054,6 +2054,16 @@ def rescaled_regularized(L, M):
     return M.Model(x, L.Dense(2)(L.GlobalAveragePooling1D()(h)))
 
 
+@case(floats(4, 3), tags=("preprocessing", "train_base"))
+def normalized_inputs(L, M):
+    """Normalization(mean, variance per feature) -> Dense -> Normalization(invert=True)."""
+    x = L.Input(shape=(4, 3))
+    h = L.Normalization(mean=[0.5, -1.0, 2.0], variance=[4.0, 1.0, 0.25])(x)
+    h = L.Dense(2, activation="tanh")(h)
+    y = L.Normalization(axis=None, mean=1.5, variance=2.0, invert=True)(L.Flatten()(h))
+    return M.Model(x, y)
+
+
 @case(floats(4, 3), tags=("preprocessing", "regularizer", "train_base"))
 def rescaled_activity_penalty(L, M):
     """Rescaling -> Dense -> ActivityRegularization -> Dense: the penalty in fit's loss."""
@@ -2066,6 +2076,7 @@ def rescaled_activity_penalty(L, M):
 _TRAIN += [
     TrainCase("activation_layer_classes", "adam", "mse", "gradients through the activation layers"),
     TrainCase("rescaled_activity_penalty", "sgd", "mse", "ActivityRegularization's penalty"),
+    TrainCase("normalized_inputs", "adam", "mse", "gradients through Normalization, both ways"),
 ]
 
 
