@@ -29,6 +29,7 @@ from kerastutor.engine.base_layer import (
     mask_per_output,
     record_new_weights,
 )
+from kerastutor.engine.graph_walk import depth_first
 from kerastutor.engine.input_layer import InputLayer
 from kerastutor.engine.input_spec import InputSpec, check_input_spec
 from kerastutor.engine.keras_tensor import KerasTensor
@@ -971,10 +972,7 @@ def _map_graph(inputs, outputs):
     Layers are listed from the deepest (the inputs) to depth 0, ties broken by
     the order in which the walk from the outputs first met them, as Keras does.
     """
-    execution_order = []
-    finished, in_progress = set(), set()
     layer_order = {}
-
     input_ids = {id(t) for t in inputs}
 
     def _continues_walk(tensor):
@@ -984,23 +982,14 @@ def _map_graph(inputs, outputs):
             return False
         return id(tensor) not in input_ids or isinstance(tensor.node.layer, InputLayer)
 
-    def visit(node):
-        if id(node) in finished:
-            return
-        if id(node) in in_progress:
-            raise ValueError(f"The graph has a cycle through layer '{node.layer.name}'.")
-        layer_order.setdefault(node.layer, len(layer_order))
-        in_progress.add(id(node))
-        for tensor in node.input_tensors:
-            if _continues_walk(tensor):
-                visit(tensor.node)
-        in_progress.discard(id(node))
-        finished.add(id(node))
-        execution_order.append(node)
+    def parents(node):
+        return [tensor.node for tensor in node.input_tensors if _continues_walk(tensor)]
 
-    for tensor in outputs:
-        if _continues_walk(tensor):
-            visit(tensor.node)
+    execution_order = depth_first(
+        [tensor.node for tensor in outputs if _continues_walk(tensor)],
+        parents,
+        on_enter=lambda node: layer_order.setdefault(node.layer, len(layer_order)),
+    )
 
     for node in execution_order:
         if isinstance(node.layer, InputLayer) and id(node.output_tensors[0]) not in input_ids:
