@@ -234,3 +234,17 @@ def test_activation_and_dropout_take_a_list_as_keras_3_does():
     inputs = [keras.Input((3,)), keras.Input((3,))]
     assert len(L.Dropout(0.5)(inputs)) == 2
     assert len(L.Activation("relu")(inputs)) == 2
+
+
+@pytest.mark.parametrize(
+    "layer", [L.Dense(2), L.Conv1D(2, 1), L.LSTM(2)], ids=lambda x: type(x).__name__
+)
+def test_string_data_is_refused_naming_the_layer_and_what_to_do(layer):
+    # (NumPy's own UFuncTypeError named no layer and said nothing about text.)
+    data = np.array([[["a", "b"]]])
+    with pytest.raises(
+        TypeError, match=f"Layer '{layer.name}' .* received an array of strings"
+    ) as e:
+        layer(data)
+    assert "dtype <U1, e.g. 'a'" in str(e.value) and "Embedding" in str(e.value)
+    assert not layer.built
