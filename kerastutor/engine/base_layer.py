@@ -971,8 +971,14 @@ def _describe(layer_class, kwargs):
 
 @functools.cache
 def _accepted_keywords(layer_class):
-    """Every keyword a layer class's constructors take, along its bases, and the base ones."""
+    """Every keyword a layer class's constructors take, along its bases, and the base ones.
+
+    A constructor that takes some arguments out of its `**kwargs` (an RNN's
+    `recurrent_regularizer`) lists them in `_keywords_in_kwargs`, so that
+    their misspellings get a "did you mean" too.
+    """
     names = set(ALLOWED_KWARGS + FIRST_LAYER_KWARGS)
+    names.update(getattr(layer_class, "_keywords_in_kwargs", ()))
     for cls in layer_class.__mro__:
         if "__init__" in vars(cls) and issubclass(cls, Layer):
             for name, parameter in inspect.signature(vars(cls)["__init__"]).parameters.items():

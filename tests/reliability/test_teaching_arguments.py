@@ -248,3 +248,32 @@ def test_string_data_is_refused_naming_the_layer_and_what_to_do(layer):
         layer(data)
     assert "dtype <U1, e.g. 'a'" in str(e.value) and "Embedding" in str(e.value)
     assert not layer.built
+
+
+_RNN_RULES = [
+    f"{weight}_{kind}"
+    for weight in ("kernel", "recurrent", "bias")
+    for kind in ("regularizer", "constraint", "initializer")
+]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(
+    layer_class=st.sampled_from([L.LSTM, L.GRU, L.SimpleRNN]),
+    argument=st.sampled_from(_RNN_RULES),
+    slip=st.sampled_from(["drop", "double", "british", "plural"]),
+)
+def test_a_misspelt_rnn_weight_argument_gets_did_you_mean(layer_class, argument, slip):
+    # (The regularizers and constraints reach an RNN through **kwargs: the suggestion
+    # for 'recurent_regularizer' used to be 'activity_regularizer'.)
+    wrong = {
+        "drop": argument.replace("rr", "r", 1) if "rr" in argument else argument[1:],
+        "double": argument.replace("_", "__", 1),
+        "british": argument.replace("izer", "iser"),
+        "plural": argument + "s",
+    }[slip]
+    if wrong == argument:  # ('constraint' has no 'izer' to write the British way)
+        wrong = argument + "s"
+    with pytest.raises(KeywordArgumentError) as error:
+        layer_class(2, **{wrong: None})
+    assert f"given to {layer_class.__name__} layer. Did you mean '{argument}'?" in str(error.value)
