@@ -184,4 +184,3 @@ def test_wrong_weights_argument_leaves_input_spec_and_weights_as_before():
 def test_a_layer_that_takes_one_tensor_refuses_a_list_and_records_nothing(extra):
     flatten = L.Flatten()
     _unchanged(flatten, lambda: flatten([keras.Input((3, 2))] * (1 + extra)))
-
