@@ -391,8 +391,14 @@ def widgets():
         (lambda: W.SequenceView(L.LSTM(3)), lambda w: w.set(features=10**4)),
         (lambda: W.SequenceView(L.LSTM(3)), lambda w: w.set(return_sequence=True)),
         (lambda: W.SequenceView(L.LSTM(3)), lambda w: w.set(return_state=1)),
-        (lambda: W.EmbeddingLookup(lstm_model.layers[0], [[1, 2, 3, 4, 5]]), lambda w: w.select(99)),
-        (lambda: W.EmbeddingLookup(lstm_model.layers[0], [[1, 2, 3, 4, 5]]), lambda w: w.select("a")),
+        (
+            lambda: W.EmbeddingLookup(lstm_model.layers[0], [[1, 2, 3, 4, 5]]),
+            lambda w: w.select(99),
+        ),
+        (
+            lambda: W.EmbeddingLookup(lstm_model.layers[0], [[1, 2, 3, 4, 5]]),
+            lambda w: w.select("a"),
+        ),
         (lambda: W.NodeInspector(dense), lambda w: w.select(99)),
         (lambda: W.NodeInspector(dense), lambda w: w.select(-5)),
         (lambda: W.NodeInspector(dense), lambda w: w.select("0")),
