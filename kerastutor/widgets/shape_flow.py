@@ -70,6 +70,7 @@ class ShapeFlow(WidgetBase):
     shapes = traitlets.Dict()  # call name ('dense', or 'lstm[1]' for a shared layer) -> shapes
     error = traitlets.Dict(None, allow_none=True)  # what went wrong, or None
     changed = traitlets.Set()  # the calls whose output shapes changed at the last update
+    last_good_rows = traitlets.List()  # the rows of the last wiring that worked (drawn faded)
 
     def __init__(self, build_fn, **controls):
         self.model = build_fn if isinstance(build_fn, Functional) else None
@@ -84,7 +85,6 @@ class ShapeFlow(WidgetBase):
         self.control_widgets = {
             name: _make_control(name, value) for name, value in controls.items()
         }
-        self._last_good_rows = []
         super().__init__(list(self.control_widgets.values()))
         self.refresh()
 
@@ -146,7 +146,7 @@ class ShapeFlow(WidgetBase):
         }
         self.rows, self.shapes, self.error = rows, shapes, failure
         if failure is None:
-            self._last_good_rows = rows
+            self.last_good_rows = rows
 
     def _render(self):
         if self.error is None:
@@ -156,9 +156,9 @@ class ShapeFlow(WidgetBase):
             body += self._flow_table(
                 self.rows, caption="The calls that worked, up to the failing one"
             )
-        elif self._last_good_rows:
+        elif self.last_good_rows:
             body += self._flow_table(
-                self._last_good_rows, caption="The last wiring that worked", faded=True
+                self.last_good_rows, caption="The last wiring that worked", faded=True
             )
         return body
 

@@ -174,7 +174,7 @@ def test_shape_flow_state_is_traits_computed_from_the_engine_s_trace(monkeypatch
     monkeypatch.setattr(shape_flow, "trace_shapes", lambda *a: calls.append(a[1]) or real(*a))
     model = _lstm_model()
     flow = ShapeFlow(model)
-    assert {"rows", "shapes", "error", "changed"} <= set(flow.trait_names())
+    assert {"rows", "shapes", "error", "changed", "last_good_rows"} <= set(flow.trait_names())
     seen = []
     flow.observe(lambda change: seen.append(change["name"]), names=["shapes", "error"])
     flow.set(tokens_axis_1=12)
