@@ -324,6 +324,15 @@ LAYER_CASES = [
     LayerCase("concatenate_axis1", lambda: L.Concatenate(axis=1), [(2, 4), (3, 4), (1, 4)]),
     LayerCase("add", lambda: L.Add(), [(4, 2), (4, 2)]),
     LayerCase("add_three", lambda: L.Add(), [(3,), (3,), (3,)]),
+    # ---- activation layers
+    LayerCase("relu_capped", lambda: L.ReLU(max_value=1.0, negative_slope=0.1), [(4, 3)]),
+    LayerCase("relu_threshold", lambda: L.ReLU(threshold=0.5), [(5,)]),
+    LayerCase("leaky_relu", lambda: L.LeakyReLU(), [(4, 3)]),
+    LayerCase("elu", lambda: L.ELU(alpha=0.7), [(2, 3)]),
+    LayerCase("prelu", lambda: L.PReLU(alpha_initializer="ones"), [(4, 3)], [(4, 3)]),
+    LayerCase("prelu_shared", lambda: L.PReLU(shared_axes=[1, 2]), [(3, 3, 2)], [(1, 1, 2)]),
+    LayerCase("softmax_layer", lambda: L.Softmax(), [(5,)]),
+    LayerCase("softmax_two_axes", lambda: L.Softmax(axis=(1, 2)), [(2, 3)]),
     # ---- convolution and pooling (issue 11)
     LayerCase(
         "conv2d_dilated", lambda: L.Conv2D(3, 3, dilation_rate=2), [(7, 6, 2)], [(3, 3, 2, 3), (3,)]
@@ -515,6 +524,11 @@ COVERED_CLASSES = {
     "Conv2D",
     "Flatten",
     "Activation",
+    "ReLU",
+    "LeakyReLU",
+    "PReLU",
+    "ELU",
+    "Softmax",
     "Dropout",
     "Concatenate",
     "Add",

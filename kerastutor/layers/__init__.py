@@ -27,6 +27,7 @@ from kerastutor.layers.dense import Dense
 from kerastutor.layers.depthwise_conv2d import DepthwiseConv2D
 from kerastutor.layers.dot import Dot, dot
 from kerastutor.layers.dropout import Dropout
+from kerastutor.layers.elu import ELU
 from kerastutor.layers.embedding import Embedding
 from kerastutor.layers.flatten import Flatten
 from kerastutor.layers.global_average_pooling1d import GlobalAveragePooling1D
@@ -36,6 +37,7 @@ from kerastutor.layers.global_max_pooling2d import GlobalMaxPooling2D
 from kerastutor.layers.gru import GRU, GRUCell
 from kerastutor.layers.lambda_layer import Lambda
 from kerastutor.layers.layer_normalization import LayerNormalization
+from kerastutor.layers.leaky_relu import LeakyReLU
 from kerastutor.layers.lstm import LSTM, LSTMCell
 from kerastutor.layers.masking import Masking
 from kerastutor.layers.max_pooling1d import MaxPooling1D
@@ -44,11 +46,14 @@ from kerastutor.layers.maximum import Maximum, maximum
 from kerastutor.layers.minimum import Minimum, minimum
 from kerastutor.layers.multiply import Multiply, multiply
 from kerastutor.layers.permute import Permute
+from kerastutor.layers.prelu import PReLU
+from kerastutor.layers.relu import ReLU
 from kerastutor.layers.repeat_vector import RepeatVector
 from kerastutor.layers.reshape import Reshape
 from kerastutor.layers.rnn import RNN
 from kerastutor.layers.separable_conv2d import SeparableConv2D
 from kerastutor.layers.simple_rnn import SimpleRNN, SimpleRNNCell
+from kerastutor.layers.softmax import Softmax
 from kerastutor.layers.stacked_rnn_cells import StackedRNNCells
 from kerastutor.layers.subtract import Subtract, subtract
 from kerastutor.layers.time_distributed import TimeDistributed
@@ -88,6 +93,11 @@ __all__ = [
     "GlobalAveragePooling1D",
     "GlobalAveragePooling2D",
     "Activation",
+    "ReLU",
+    "LeakyReLU",
+    "PReLU",
+    "ELU",
+    "Softmax",
     "Dropout",
     "Concatenate",
     "concatenate",

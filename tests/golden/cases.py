@@ -2019,6 +2019,35 @@ _TRAIN += [
 ]
 
 
+# --------------------------------------------------------- activation layers ---
+
+
+@case(floats(3, 4), tags=("activation", "train_base"))
+def activation_layer_classes(L, M):
+    """Dense -> ReLU(cap, leak, threshold) / LeakyReLU / ELU / PReLU(shared) -> Softmax."""
+    x = L.Input(shape=(3, 4))
+    h = L.Dense(5)(x)
+    relu = L.ReLU(max_value=0.9, negative_slope=0.1, threshold=0.2)(h)
+    leaky = L.LeakyReLU(negative_slope=0.25)(h)
+    elu = L.ELU(alpha=0.6)(h)
+    prelu = L.PReLU(alpha_initializer="glorot_uniform", shared_axes=[1])(h)
+    merged = L.add([relu, leaky, elu, prelu])
+    return M.Model(x, L.Softmax(axis=(1, 2))(L.Dense(2)(merged)))
+
+
+@case(floats(4), token_ids(2, 4), tags=("activation", "mask"))
+def masked_softmax(L, M):
+    """Softmax(Dense(4)(x), mask=keep) with an int 0/1 mask input: masked scores get 0."""
+    x = L.Input(shape=(4,))
+    keep = L.Input(shape=(4,), dtype="int32")
+    return M.Model([x, keep], L.Softmax()(L.Dense(4)(x), mask=keep))
+
+
+_TRAIN += [
+    TrainCase("activation_layer_classes", "adam", "mse", "gradients through the activation layers"),
+]
+
+
 # ---------------------------------------------------- optimizers (issue 12) ---
 
 _TRAIN += [
