@@ -259,8 +259,7 @@ def _make_control(name, value):
 def _input_size_controls(model):
     """One slider per axis of each model input (batch axis excluded)."""
     controls = {}
-    for tensor in model.inputs:
-        layer_name = tensor._keras_history.layer.name
+    for tensor, layer_name in zip(model.inputs, model.input_names):
         for axis, size in enumerate(tensor.shape[1:], start=1):
             start = size if size is not None else 10
             label = f"{layer_name} axis {axis}" + (" (None)" if size is None else "")
@@ -294,8 +293,7 @@ def _dry_run(model, values):
     LayerCallError, which names the layer, the node and the shapes.
     """
     input_shapes = []
-    for tensor in model.inputs:
-        layer_name = tensor._keras_history.layer.name
+    for tensor, layer_name in zip(model.inputs, model.input_names):
         input_shapes.append(
             (None,)
             + tuple(values[f"{layer_name}_axis_{axis}"] for axis in range(1, len(tensor.shape)))
