@@ -277,3 +277,19 @@ def test_a_misspelt_rnn_weight_argument_gets_did_you_mean(layer_class, argument,
     with pytest.raises(KeywordArgumentError) as error:
         layer_class(2, **{wrong: None})
     assert f"given to {layer_class.__name__} layer. Did you mean '{argument}'?" in str(error.value)
+
+
+@pytest.mark.parametrize("method", ["fit", "evaluate", "predict", "train_on_batch"])
+@pytest.mark.parametrize("ragged", [False, True])
+def test_python_lists_of_numbers_are_refused_with_the_fix(method, ragged):
+    # (fit said "object of type 'int' has no len()"; predict counted 6 inputs.)
+    model = keras.Sequential([keras.Input((3,)), L.Dense(2)])
+    model.compile("adam", "mse")
+    x = [[1, 2, 3], [4, 5]] if ragged else [[1, 2, 3], [4, 5, 6]]
+    args = (x,) if method == "predict" else (x, np.ones((2, 2)))
+    kwargs = {"verbose": 0} if method in ("fit", "evaluate") else {}
+    with pytest.raises(ValueError, match=f"`{method}` received x as Python lists of numbers"):
+        getattr(model, method)(*args, **kwargs)
+    fix = "pad_sequences" if ragged else "np.array"
+    with pytest.raises(ValueError, match=fix):
+        getattr(model, method)(*args, **kwargs)
