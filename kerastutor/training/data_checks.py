@@ -292,6 +292,8 @@ class TrainingData:
 
     def _check_predict_inputs(self, x):
         """x as NumPy arrays in the structure given, checked before anything runs."""
+        if x is None:
+            raise ValueError("`predict` needs the inputs x.")
         _refuse_python_numbers(x, "predict")
         if not self.built:
             self.build(map_structure(lambda a: tuple(np.shape(a)), x))

@@ -137,8 +137,19 @@ def data_and_inputs():
         lambda: L.Flatten()([x, x]),
         lambda: L.Flatten()([keras.Input((3,)), keras.Input((3,))]),
         lambda: L.LayerNormalization()([x, x]),
+        lambda: L.Dense(2)(np.array([["a", "b", "c"]])),
+        lambda: model.fit([[1, 2, 3], [1, 2]], np.ones((2, 1)), verbose=0),
+        lambda: model.predict([[1, 2, 3], [4, 5, 6]]),
+        lambda: model.evaluate([[1.0, 2, 3]], [[1.0]], verbose=0),
+        lambda: model.predict(None),
     ]
-    taught = sum(isinstance(outcome(c), (ValueError, TypeError)) for c in cases)
+    # A teaching error names the layer, the model or the method that refused.
+    names = ("Layer '", "Model '", "`fit`", "`evaluate`", "`predict`", "'dense", "'sequential")
+    taught = 0
+    for case in cases:
+        error = outcome(case)
+        text = str(error)
+        taught += isinstance(error, (ValueError, TypeError)) and any(n in text for n in names)
     return len(cases), taught
 
 
