@@ -119,6 +119,13 @@ class Trainer(TrainingData):
             >>> model.compile(optimizer='rmsprop', loss='binary_crossentropy',
             ...               metrics=['accuracy'])  # doctest: +SKIP
         """
+        for key, value in (("metrics", metrics), ("weighted_metrics", weighted_metrics)):
+            if value is not None and not isinstance(value, (list, tuple, dict)):
+                raise ValueError(
+                    f"Expected `{key}` argument to be a list, tuple, or dict. Received instead: "
+                    f"{key}={value!r} of type {type(value)}. A model tracks any number of "
+                    f"metrics, so even one goes in a list: `{key}=[{value!r}]`."
+                )
         optimizer = optimizers.get(optimizer)
         arguments = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics}
         if weighted_metrics is not None:  # saved only when given

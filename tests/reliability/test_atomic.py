@@ -195,3 +195,11 @@ def test_layer_normalization_refuses_a_list_naming_itself(symbolic):
     error = _unchanged(norm, lambda: norm(tensors))
     assert f"Layer '{norm.name}' (LayerNormalization) expects 1 input(s)" in str(error)
     assert not norm.built
+
+
+@pytest.mark.parametrize("metrics", ["mae", "accuracy", keras.metrics.MeanAbsoluteError()])
+def test_metrics_not_in_a_list_are_refused_as_keras_3_does(metrics):
+    model = _compiled()
+    error = _unchanged(model, lambda: model.compile("adam", "mse", metrics=metrics))
+    assert "Expected `metrics` argument to be a list, tuple, or dict" in str(error)
+    assert f"`metrics=[{metrics!r}]`" in str(error)
