@@ -554,14 +554,13 @@ class Layer:
             if symbolic:
                 return self._call_symbolic(inputs, args, kwargs)
             return self._call_eager(inputs, args, kwargs)
-        except ValueError as error:
+        except (ValueError, TypeError) as error:
             refused = error
         # Raised outside the `except`, so the message is not printed twice in a chain.
-        shapes = [
-            tuple(np.shape(x)) if not isinstance(x, KerasTensor) else x.shape
-            for x in flatten(inputs)
-        ]
-        raise LayerCallError.from_error(refused, self, node_index, shapes)
+        leaves = flatten(inputs)
+        shapes = [tuple(np.shape(x)) if not isinstance(x, KerasTensor) else x.shape for x in leaves]
+        tensors = [x for x in leaves if isinstance(x, KerasTensor)] if symbolic else []
+        raise LayerCallError.from_error(refused, self, node_index, shapes, tensors)
 
     def _inputs_by_keyword(self, kwargs):
         """Take the inputs out of `kwargs`, for a call that names them (`layer(x1=a, x2=b)`)."""
@@ -787,6 +786,14 @@ class Layer:
                 f"Layer '{self.name}' expects numeric arrays, received an object array "
                 "(ragged lists or None values?). Pad sequences to the same length first."
             )
+        if array.dtype.kind in "SU":
+            example = array.flat[0].item() if array.size else ""
+            raise TypeError(
+                f"Layer '{self.name}' ({type(self).__name__}) computes on numbers, but it "
+                f"received an array of strings (dtype {array.dtype}, e.g. {example!r}). Turn "
+                "text into numbers first: integer indices from a vocabulary for an Embedding, "
+                "or `x.astype('float32')` for numbers written as text."
+            )
         if self._cast_inputs and array.dtype.kind in "biuf" and array.dtype != self.dtype:
             array = array.astype(self.dtype)
         return array
@@ -842,6 +849,14 @@ class Layer:
     def inbound_nodes(self):
         """The nodes of this layer, one per call, in call order."""
         return list(self._inbound_nodes)
+
+    @property
+    def outbound_nodes(self):
+        """The nodes of the calls that consumed this layer's outputs, in call order.
+
+        Across every graph the layer is in; `model.nodes` lists one model's.
+        """
+        return list(self._outbound_nodes)
 
     def _node_at(self, node_index, what):
         if not self._inbound_nodes:
@@ -956,8 +971,14 @@ def _describe(layer_class, kwargs):
 
 @functools.cache
 def _accepted_keywords(layer_class):
-    """Every keyword a layer class's constructors take, along its bases, and the base ones."""
+    """Every keyword a layer class's constructors take, along its bases, and the base ones.
+
+    A constructor that takes some arguments out of its `**kwargs` (an RNN's
+    `recurrent_regularizer`) lists them in `_keywords_in_kwargs`, so that
+    their misspellings get a "did you mean" too.
+    """
     names = set(ALLOWED_KWARGS + FIRST_LAYER_KWARGS)
+    names.update(getattr(layer_class, "_keywords_in_kwargs", ()))
     for cls in layer_class.__mro__:
         if "__init__" in vars(cls) and issubclass(cls, Layer):
             for name, parameter in inspect.signature(vars(cls)["__init__"]).parameters.items():

@@ -29,9 +29,12 @@ from kerastutor.engine.base_layer import (
     mask_per_output,
     record_new_weights,
 )
+from kerastutor.engine.errors import LayerCallError
+from kerastutor.engine.graph_walk import depth_first
 from kerastutor.engine.input_layer import InputLayer
 from kerastutor.engine.input_spec import InputSpec, check_input_spec
 from kerastutor.engine.keras_tensor import KerasTensor
+from kerastutor.engine.shape_trace import trace_shapes
 from kerastutor.engine.tree import flatten, map_structure, pack_like
 from kerastutor.engine.validation import first_non_finite, positive_int
 
@@ -405,7 +408,14 @@ class Functional(Layer):
             # `training=` given when the layer was called in the graph wins, as in Keras.
             if training is not None and "training" not in kwargs:
                 kwargs["training"] = training
-            outputs = layer._call_eager(args, extra_args, kwargs)
+            refused = None
+            try:
+                outputs = layer._call_eager(args, extra_args, kwargs)
+            except (ValueError, TypeError) as error:
+                refused = error
+            if refused is not None:  # the error names this node's layer, not the whole model
+                shapes = [tuple(np.shape(data_of(x))) for x in flatten(args)]
+                raise LayerCallError.from_error(refused, layer, node.index, shapes)
             output_list = flatten(outputs)
             output_masks = mask_per_output(
                 layer.compute_mask(args, kwargs.get("mask", node_mask)), len(output_list)
@@ -481,23 +491,8 @@ class Functional(Layer):
                 return self._trace_output_shape(input_shape)
         given = self._in_input_order(input_shape, _is_single_shape)
         shapes = {id(t): tuple(shape) for t, shape in zip(self.inputs, given)}
-        for node in self._nodes:
-            if isinstance(node.layer, InputLayer) or id(node.output_tensors[0]) in shapes:
-                continue
-            node_shape = (
-                map_structure(lambda t: shapes[id(t)], node.call_args)
-                if isinstance(node.call_args, (list, tuple))
-                else shapes[id(node.call_args)]
-            )
-            if node.extra_args:  # `layer(a, b)`: run its call on zeros of the new shapes
-                extra = map_structure(
-                    lambda t: KerasTensor(shapes[id(t)]) if isinstance(t, KerasTensor) else t,
-                    node.extra_args,
-                )
-                out = node.layer._trace_output_shape(node_shape, extra)
-            else:
-                out = node.layer.compute_output_shape(node_shape)
-            for tensor, shape in zip(node.output_tensors, _shape_list(out)):
+        for step in trace_shapes(self, given):
+            for tensor, shape in zip(step.node.output_tensors, step.output_shapes):
                 shapes[id(tensor)] = shape
         return map_structure(lambda t: shapes[id(t)], self._nested_outputs)
 
@@ -837,14 +832,6 @@ def _has_tensor_kwargs(node):
     return any(isinstance(x, KerasTensor) for x in flatten(node.call_kwargs))
 
 
-def _shape_list(shape_or_shapes):
-    if isinstance(shape_or_shapes, tuple) and all(
-        d is None or isinstance(d, int) for d in shape_or_shapes
-    ):
-        return [shape_or_shapes]
-    return list(shape_or_shapes)
-
-
 def _input_layer_of(tensor):
     """The InputLayer behind a model input.
 
@@ -971,10 +958,7 @@ def _map_graph(inputs, outputs):
     Layers are listed from the deepest (the inputs) to depth 0, ties broken by
     the order in which the walk from the outputs first met them, as Keras does.
     """
-    execution_order = []
-    finished, in_progress = set(), set()
     layer_order = {}
-
     input_ids = {id(t) for t in inputs}
 
     def _continues_walk(tensor):
@@ -984,23 +968,14 @@ def _map_graph(inputs, outputs):
             return False
         return id(tensor) not in input_ids or isinstance(tensor.node.layer, InputLayer)
 
-    def visit(node):
-        if id(node) in finished:
-            return
-        if id(node) in in_progress:
-            raise ValueError(f"The graph has a cycle through layer '{node.layer.name}'.")
-        layer_order.setdefault(node.layer, len(layer_order))
-        in_progress.add(id(node))
-        for tensor in node.input_tensors:
-            if _continues_walk(tensor):
-                visit(tensor.node)
-        in_progress.discard(id(node))
-        finished.add(id(node))
-        execution_order.append(node)
+    def parents(node):
+        return [tensor.node for tensor in node.input_tensors if _continues_walk(tensor)]
 
-    for tensor in outputs:
-        if _continues_walk(tensor):
-            visit(tensor.node)
+    execution_order = depth_first(
+        [tensor.node for tensor in outputs if _continues_walk(tensor)],
+        parents,
+        on_enter=lambda node: layer_order.setdefault(node.layer, len(layer_order)),
+    )
 
     for node in execution_order:
         if isinstance(node.layer, InputLayer) and id(node.output_tensors[0]) not in input_ids:

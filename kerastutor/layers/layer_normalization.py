@@ -4,6 +4,7 @@ import numpy as np
 
 from kerastutor import constraints, initializers, ops, regularizers
 from kerastutor.engine.base_layer import Layer
+from kerastutor.engine.input_spec import InputSpec
 
 __all__ = ["LayerNormalization"]
 
@@ -61,6 +62,7 @@ class LayerNormalization(Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self.input_spec = InputSpec(min_ndim=1)  # one tensor: a list is refused, naming the layer
         if isinstance(axis, (list, tuple)) and all(isinstance(a, int) for a in axis):
             self.axis = list(axis)
         elif isinstance(axis, int) and not isinstance(axis, bool):

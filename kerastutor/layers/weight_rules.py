@@ -18,6 +18,15 @@ class WeightRules:
     The layer sets `self._weight_rules` (from `pop_weight_rules`) before it builds.
     """
 
+    # What `pop_weight_rules` takes out of `**kwargs` for kernel, recurrent_kernel and
+    # bias, listed so that a misspelling of them (`recurent_regularizer`) gets a "did
+    # you mean" (see `_accepted_keywords` in kerastutor.engine.base_layer).
+    _keywords_in_kwargs = tuple(
+        f"{argument}_{kind}"
+        for argument in ("kernel", "recurrent", "bias")
+        for kind in ("regularizer", "constraint")
+    )
+
     def add_weight(self, *args, name=None, regularizer=None, constraint=None, **kwargs):
         penalty, rule = self._weight_rules.get(name, (None, None))
         regularizer, constraint = regularizer or penalty, constraint or rule

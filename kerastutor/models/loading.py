@@ -6,7 +6,6 @@ subclasses, which importing `kerastutor.layers` and this package fills.
 """
 
 import contextlib
-import json
 import os
 
 from kerastutor import layers, losses, metrics, optimizers  # noqa: F401 (layers: the registry)
@@ -184,10 +183,12 @@ def _compile_saved(model, compile_config, where):
 
 def model_from_json(json_string, custom_objects=None):
     """Rebuild a model (new weights, freshly initialised) from `model.to_json()`."""
-    try:
-        entry = json.loads(json_string)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"model_from_json needs the text of model.to_json(): {error}.") from None
+    if not isinstance(json_string, (str, bytes)):
+        raise ValueError(
+            "model_from_json needs the text of model.to_json(), received "
+            f"{type(json_string).__name__}."
+        )
+    entry = limits.parse_json(json_string, "model_from_json needs the text of model.to_json()")
     try:
         return build_model(entry, custom_objects, "model_from_json")
     except KerasFormatError as error:

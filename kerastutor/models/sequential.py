@@ -40,18 +40,34 @@ class Sequential(Model):
         self._input_tensor = None
         self._output_tensor = None
         self.built = False
-        for layer in layers or []:
-            self.add(layer)
+        self._extend(layers or [])
+
+    def _extend(self, layers):
+        """Append each of `layers`, then map the graph once (not once a layer, as `add` does)."""
+        for layer in layers:
+            self._append(layer)
+        if self._output_tensor is not None and self._stack:
+            self._init_graph(self._input_tensor, self._output_tensor)
 
     @filter_traceback
     def add(self, layer):
         """Append `layer` and, when the input shape is known, call it on the current output."""
+        if self._append(layer) and self._output_tensor is not None:
+            self._init_graph(self._input_tensor, self._output_tensor)
+
+    def _append(self, layer):
+        """Append `layer` (calling it on the current output); True if it joined the stack.
+
+        The graph is not mapped here: `add` maps it after each layer, the
+        constructor once after them all (mapping it after each of 1,000
+        layers would take time quadratic in the depth).
+        """
         if isinstance(layer, KerasTensor) and isinstance(layer._keras_history.layer, InputLayer):
             self._set_input(layer)
-            return
+            return False
         if isinstance(layer, InputLayer):
             self._set_input(layer._inbound_nodes[0].output_tensors[0])
-            return
+            return False
         if not isinstance(layer, Layer):
             raise TypeError(
                 "The added layer must be an instance of class Layer (or an Input). "
@@ -74,8 +90,7 @@ class Sequential(Model):
             output_tensor = layer(output_tensor)
         self._stack.append(layer)
         self._input_tensor, self._output_tensor = input_tensor, output_tensor
-        if output_tensor is not None:
-            self._init_graph(input_tensor, output_tensor)
+        return True
 
     def pop(self):
         """Remove the last layer (and rewire the model without it).
@@ -208,11 +223,13 @@ class Sequential(Model):
     @classmethod
     def from_config(cls, model_config, custom_objects=None):
         model = cls(name=model_config["name"])
+        layers = []
         for layer_config in model_config["layers"]:
             layer_class = get_layer_class(layer_config["class_name"], custom_objects)
-            model.add(
+            layers.append(
                 layer_class.from_config(layer_config["config"], custom_objects=custom_objects)
             )
+        model._extend(layers)
         return model
 
 

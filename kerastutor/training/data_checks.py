@@ -41,6 +41,7 @@ class TrainingData:
         self._require_compiled(method)
         if x is None:
             raise ValueError(f"`{method}` needs the inputs x.")
+        _refuse_python_numbers(x, method)
         if not self.built:
             self.build(map_structure(lambda a: tuple(np.shape(a)), x))
         self._resolve_compile()
@@ -220,6 +221,7 @@ class TrainingData:
                 shuffle=shuffle,
                 prepare_batch=self._prepare_batch(method, class_weight),
             )
+        _refuse_python_numbers(x, method)
         if batch_size is None:
             count = len(flatten(x)[0]) if x is not None else 0
             batch_size = math.ceil(count / steps) if steps else 32
@@ -290,6 +292,9 @@ class TrainingData:
 
     def _check_predict_inputs(self, x):
         """x as NumPy arrays in the structure given, checked before anything runs."""
+        if x is None:
+            raise ValueError("`predict` needs the inputs x.")
+        _refuse_python_numbers(x, "predict")
         if not self.built:
             self.build(map_structure(lambda a: tuple(np.shape(a)), x))
         x = map_structure(lambda a: np.asarray(data_of(a)), x)
@@ -301,6 +306,34 @@ class TrainingData:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _refuse_python_numbers(x, method):
+    """Refuse x written as Python lists of numbers, as Keras 3 does, saying what to write.
+
+    A list is read as one array per model input, so `[[1, 2, 3], [4, 5, 6]]`
+    would be six inputs of one number each; Keras 3 refuses it ("Unrecognized
+    data type"), and so does kerastutor, with the fix.
+    """
+    if not isinstance(x, (list, tuple)) or not x:
+        return
+    leaves = flatten(x)
+    if not all(isinstance(v, (bool, int, float)) for v in leaves):
+        return
+    rows = [len(row) if isinstance(row, (list, tuple)) else None for row in x]
+    text = repr(x) if len(repr(x)) <= 60 else repr(x)[:57] + "..."
+    fix = "write `np.array(x)` (one array: samples first)"
+    if len(set(rows)) > 1:
+        lengths = ", ".join(str(n) for n in rows[:5]) + (", ..." if len(rows) > 5 else "")
+        fix = (
+            f"its rows have different lengths ({lengths}), so pad them to one length first: "
+            "`keras.utils.pad_sequences(x)` gives one array"
+        )
+    raise ValueError(
+        f"`{method}` received x as Python lists of numbers: {text}. Like Keras 3, it takes a "
+        "NumPy array (or a list of arrays, one per model input; a list of numbers would be "
+        f"read as {len(leaves)} inputs of one number each): {fix}."
+    )
 
 
 def _unpack_validation_data(validation_data):

@@ -60,6 +60,7 @@ from kerastutor.training.data_checks import (
     _train_validation_split,
     _unpack_validation_data,
 )
+from kerastutor.training.partial_fit import FitProgress
 from kerastutor.training.progress import TextBar
 
 __all__ = ["Trainer"]
@@ -118,6 +119,13 @@ class Trainer(TrainingData):
             >>> model.compile(optimizer='rmsprop', loss='binary_crossentropy',
             ...               metrics=['accuracy'])  # doctest: +SKIP
         """
+        for key, value in (("metrics", metrics), ("weighted_metrics", weighted_metrics)):
+            if value is not None and not isinstance(value, (list, tuple, dict)):
+                raise ValueError(
+                    f"Expected `{key}` argument to be a list, tuple, or dict. Received instead: "
+                    f"{key}={value!r} of type {type(value)}. A model tracks any number of "
+                    f"metrics, so even one goes in a list: `{key}=[{value!r}]`."
+                )
         optimizer = optimizers.get(optimizer)
         arguments = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics}
         if weighted_metrics is not None:  # saved only when given
@@ -556,6 +564,11 @@ class Trainer(TrainingData):
                 work (lengths, shapes, labels out of range, NaN, weights),
                 or fit before compile.
             FloatingPointError: when the loss becomes NaN or infinite.
+
+        An error raised after the first update (such a loss, a callback
+        raising in epoch 2) keeps the weights as they were before `fit` on
+        itself: `model.set_weights(error.weights_before_fit)` restores them
+        (see `kerastutor.training.partial_fit`).
         """
         self._require_compiled("fit")
         epochs = positive_int("fit()", "epochs", epochs, allow_zero=True)
@@ -590,17 +603,47 @@ class Trainer(TrainingData):
             callbacks, verbose, epochs, epoch_iterator.num_batches, history=True
         )
 
+        progress = FitProgress(self)
+        try:
+            self._fit_epochs(
+                epoch_iterator,
+                val_iterator,
+                callbacks,
+                progress,
+                initial_epoch,
+                epochs,
+                validation_freq,
+            )
+        except Exception as error:
+            # An error that only training could find (a loss overflowing in a late batch,
+            # a callback raising): the weights before fit are kept on it.
+            progress.explain(error)
+            raise
+        return self.history
+
+    def _fit_epochs(
+        self,
+        epoch_iterator,
+        val_iterator,
+        callbacks,
+        progress,
+        initial_epoch,
+        epochs,
+        validation_freq,
+    ):
+        """The epochs of `fit`, after every check: each batch one step, then validation."""
         self.stop_training = False
         callbacks.on_train_begin()
         training_logs = None
         logs = {}
-        initial_epoch = self._initial_epoch or initial_epoch
+        initial_epoch = self._initial_epoch or initial_epoch  # (BackupAndRestore sets it)
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callbacks.on_epoch_begin(epoch)
             for step, data in epoch_iterator.epoch():
                 callbacks.on_train_batch_begin(step)
                 logs = self._run_step(self.train_step, data, "fit")
+                progress.ran_step(epoch, step, logs)
                 callbacks.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
@@ -616,7 +659,6 @@ class Trainer(TrainingData):
             # With `use_ema=True`, the weights become their moving averages now, as in Keras.
             self.optimizer.finalize_variable_values(self.trainable_weights)
         callbacks.on_train_end(training_logs)
-        return self.history
 
     # ------------------------------------------------------------ evaluate
 

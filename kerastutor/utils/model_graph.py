@@ -15,6 +15,7 @@ Example:
 """
 
 from kerastutor.engine.functional import Functional
+from kerastutor.engine.graph_walk import depth_first
 from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.tree import flatten
 
@@ -110,19 +111,7 @@ def collect_graph(model_or_outputs):
 
 def _walk_back(outputs):
     """Every node the outputs depend on, each after its parents (depth-first)."""
-    order, seen = [], set()
-
-    def visit(node):
-        if id(node) in seen:
-            return
-        seen.add(id(node))
-        for parent in node.parent_nodes:
-            visit(parent)
-        order.append(node)
-
-    for tensor in outputs:
-        visit(tensor.node)
-    return order
+    return depth_first([tensor.node for tensor in outputs], lambda node: node.parent_nodes)
 
 
 def wrapped_layers(layer):

@@ -81,6 +81,11 @@ def _state_names(recurrent):
     return ["h"] if len(sizes) == 1 else [f"s{i}" for i in range(len(sizes))]
 
 
+def _slider_max(value):
+    """The top of a slider starting at `value`: 4 times it, at least 8."""
+    return max(4 * value, 8)
+
+
 class SequenceView(WidgetBase):
     """A recurrent layer (or wrapper) unrolled over time, with what each option returns.
 
@@ -149,11 +154,11 @@ class SequenceView(WidgetBase):
         self.return_sequences = ipywidgets.Checkbox(description="return_sequences", indent=False)
         self.return_state = ipywidgets.Checkbox(description="return_state", indent=False)
         self.initial_state = ipywidgets.Checkbox(description="initial_state", indent=False)
-        self.timesteps = ipywidgets.IntSlider(min=1, max=50, description="timesteps", style=style)
-        self.features = ipywidgets.IntSlider(min=1, max=512, description="features", style=style)
+        # Each slider's range is set from the chosen layer (`_load_layer_settings`).
+        self.timesteps = ipywidgets.IntSlider(min=1, description="timesteps", style=style)
+        self.features = ipywidgets.IntSlider(min=1, description="features", style=style)
         self.dense_units = ipywidgets.IntSlider(
             min=0,
-            max=256,
             description="Dense units after (0: none)",
             style=style,
             layout={"width": "420px", "min_width": "420px"},  # room for its long label
@@ -203,7 +208,13 @@ class SequenceView(WidgetBase):
             if name == "layer" and isinstance(value, str):  # a layer's name picks it too
                 names = [layer.name for layer in self.candidates]
                 value = names.index(value) if value in names else value
-            checked[name] = checked_value("SequenceView", name, controls[name], value)
+            why = (
+                f"A slider reaches 4 times the layer's own value; make the view with "
+                f"SequenceView(..., {name}={value!r}) to center it there."
+                if name in ("timesteps", "features", "dense_units")
+                else ""
+            )
+            checked[name] = checked_value("SequenceView", name, controls[name], value, why)
         for name, value in checked.items():
             controls[name].value = value
 
@@ -264,9 +275,15 @@ class SequenceView(WidgetBase):
             self.initial_state.value = bool(
                 node is not None and node.call_kwargs.get("initial_state")
             )
-            self.timesteps.value = min(timesteps or 4, self.timesteps.max)
-            self.features.value = min(features or 8, self.features.max)
-            self.dense_units.value = min(dense_units, self.dense_units.max)
+            for slider, value in [
+                (self.timesteps, timesteps or 4),
+                (self.features, features or 8),
+                (self.dense_units, dense_units),
+            ]:
+                # A range around the layer's own value: a handle for 12 features sits
+                # at a quarter of the slider, not at the far left of 1..512.
+                slider.max = _slider_max(value)
+                slider.value = value
 
     def _model_node(self):
         """The chosen layer's call in the model (or its last call), if any."""
@@ -278,8 +295,8 @@ class SequenceView(WidgetBase):
         """The calls that take `tensor`: in the model, or (a layer on its own) in any graph."""
         if self._graph is not None:
             nodes = self._graph.nodes
-        else:  # the engine links each node to the nodes that consume its outputs
-            nodes = self.layer._outbound_nodes
+        else:  # the engine links each layer to the calls that consume its outputs
+            nodes = self.layer.outbound_nodes
         return [n for n in nodes if any(t is tensor for t in n.input_tensors)]
 
     def _dense_after(self, node):

@@ -17,11 +17,8 @@ import traitlets
 
 from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.functional import Functional
-from kerastutor.engine.input_layer import InputLayer
-from kerastutor.engine.input_spec import check_input_spec
-from kerastutor.engine.keras_tensor import KerasTensor
+from kerastutor.engine.shape_trace import trace_shapes
 from kerastutor.engine.summary import type_name
-from kerastutor.engine.tree import flatten, map_structure
 from kerastutor.utils.model_graph import collect_graph, describe_call
 from kerastutor.widgets._render import (
     CHANGED,
@@ -69,6 +66,12 @@ class ShapeFlow(WidgetBase):
             box), or any ipywidgets control.
     """
 
+    rows = traitlets.List()  # one dict per layer call: layer, node, shapes in and out
+    shapes = traitlets.Dict()  # call name ('dense', or 'lstm[1]' for a shared layer) -> shapes
+    error = traitlets.Dict(None, allow_none=True)  # what went wrong, or None
+    changed = traitlets.Set()  # the calls whose output shapes changed at the last update
+    last_good_rows = traitlets.List()  # the rows of the last wiring that worked (drawn faded)
+
     def __init__(self, build_fn, **controls):
         self.model = build_fn if isinstance(build_fn, Functional) else None
         if self.model is None and not callable(build_fn):
@@ -82,11 +85,6 @@ class ShapeFlow(WidgetBase):
         self.control_widgets = {
             name: _make_control(name, value) for name, value in controls.items()
         }
-        self.rows = []
-        self.shapes = {}
-        self.error = None
-        self.changed = set()
-        self._last_good_rows = []
         super().__init__(list(self.control_widgets.values()))
         self.refresh()
 
@@ -127,7 +125,13 @@ class ShapeFlow(WidgetBase):
 
     # ------------------------------------------------------------ building
 
-    def _render(self):
+    def refresh(self):
+        """Compute the state from the controls (`_update`), then draw it."""
+        self._update()
+        super().refresh()
+
+    def _update(self):
+        """Wire (or trace) for the current values; set rows, shapes, error and changed."""
         previous = dict(self.shapes)
         try:
             if self.model is not None:
@@ -136,23 +140,25 @@ class ShapeFlow(WidgetBase):
                 rows, failure = self._build()
         except Exception as error:  # whatever the learner's function does, keep working
             rows, failure = [], _describe_failure(error)
-        self.rows = rows
-        self.error = failure
-        self.shapes = {row["call"]: row["output_shapes"] for row in rows}
+        shapes = {row["call"]: row["output_shapes"] for row in rows}
         self.changed = {
-            call
-            for call, shapes in self.shapes.items()
-            if call in previous and previous[call] != shapes
+            call for call, shape in shapes.items() if call in previous and previous[call] != shape
         }
+        self.rows, self.shapes, self.error = rows, shapes, failure
         if failure is None:
-            self._last_good_rows = rows
-            return self._flow_table(rows)
-        body = _failure_html(failure)
-        if rows:
-            body += self._flow_table(rows, caption="The calls that worked, up to the failing one")
-        elif self._last_good_rows:
+            self.last_good_rows = rows
+
+    def _render(self):
+        if self.error is None:
+            return self._flow_table(self.rows)
+        body = _failure_html(self.error)
+        if self.rows:
             body += self._flow_table(
-                self._last_good_rows, caption="The last wiring that worked", faded=True
+                self.rows, caption="The calls that worked, up to the failing one"
+            )
+        elif self.last_good_rows:
+            body += self._flow_table(
+                self.last_good_rows, caption="The last wiring that worked", faded=True
             )
         return body
 
@@ -253,8 +259,7 @@ def _make_control(name, value):
 def _input_size_controls(model):
     """One slider per axis of each model input (batch axis excluded)."""
     controls = {}
-    for tensor in model.inputs:
-        layer_name = tensor._keras_history.layer.name
+    for tensor, layer_name in zip(model.inputs, model.input_names):
         for axis, size in enumerate(tensor.shape[1:], start=1):
             start = size if size is not None else 10
             label = f"{layer_name} axis {axis}" + (" (None)" if size is None else "")
@@ -280,45 +285,31 @@ def _rows(graph):
 
 
 def _dry_run(model, values):
-    """Work out every tensor's shape for new input sizes, without calling any layer.
+    """Every tensor's shape for new input sizes, from the engine's `trace_shapes`.
 
-    Each node's layer checks the new input shape against its `input_spec`
-    (as a real call would) and computes its output shape; the model is not
-    changed.
+    Each node's layer checks the new input shapes against its `input_spec`
+    (as a real call would) and computes its output shape; no layer is
+    called and the model is not changed. A refusal is the engine's
+    LayerCallError, which names the layer, the node and the shapes.
     """
-    shapes = {}
-    for tensor in model.inputs:
-        layer_name = tensor._keras_history.layer.name
-        shapes[id(tensor)] = (None,) + tuple(
-            values[f"{layer_name}_axis_{axis}"] for axis in range(1, len(tensor.shape))
+    input_shapes = []
+    for tensor, layer_name in zip(model.inputs, model.input_names):
+        input_shapes.append(
+            (None,)
+            + tuple(values[f"{layer_name}_axis_{axis}"] for axis in range(1, len(tensor.shape)))
         )
-    rows = []
-    for node in model._nodes:
-        layer = node.layer
-        if isinstance(layer, InputLayer):
-            rows.append(_dry_row(node, [], [shapes[id(node.output_tensors[0])]]))
-            continue
-        input_shape = map_structure(lambda t: shapes[id(t)], node.call_args)
-        input_shapes = [shapes[id(t)] for t in flatten(node.call_args)]
-        try:
-            if layer.input_spec is not None:
-                specs = (
-                    layer.input_spec if isinstance(layer.input_spec, list) else [layer.input_spec]
-                )
-                check_input_spec(layer, specs, input_shapes[: len(specs)], node.index)
-            output_shape = layer.compute_output_shape(input_shape)
-        except Exception as error:
-            failure = _describe_failure(error)
-            failure.update(layer=layer.name, kind=type(layer).__name__, node=node.index)
-            failure["input_shapes"] = input_shapes
-            failure["called_on"] = describe_call(node)
-            failure.pop("inputs", None)
-            return rows + [_rejected_row(failure)], failure
-        output_shapes = [output_shape] if isinstance(output_shape, tuple) else list(output_shape)
-        for tensor, shape in zip(node.output_tensors, output_shapes):
-            shapes[id(tensor)] = tuple(shape)
-        rows.append(_dry_row(node, input_shapes, output_shapes))
-    return rows, None
+    try:
+        steps = trace_shapes(model, input_shapes)
+    except (ValueError, TypeError) as error:
+        if not hasattr(error, "traced"):
+            raise
+        rows = [_dry_row(*step) for step in error.traced]
+        failure = _describe_failure(error)
+        node = error.layer.inbound_nodes[error.node_index]
+        failure["called_on"] = describe_call(node)
+        failure.pop("inputs", None)
+        return rows + [_rejected_row(failure)], failure
+    return [_dry_row(*step) for step in steps], None
 
 
 def _rejected_row(failure):
@@ -357,15 +348,15 @@ def _row(node, shared, input_shapes, output_shapes):
 
 
 def _describe_failure(error):
-    """What went wrong, for the learner: the message and, if found, the failing call.
+    """What went wrong, for the learner: the message and, for a refused layer call, which one.
 
-    The engine's errors already name the layer, the node, the shapes and the
-    reason. To lay them out (and to draw the calls that worked), the failing
-    call is found by reading the traceback: the innermost frame of a layer's
-    `__call__` knows the layer and the tensors it was called on.
+    A layer call the engine refuses raises a LayerCallError (a TypeError,
+    or a more specific ValueError, carries the same facts): the layer, the
+    node the call would have been, the input shapes and tensors. The
+    traceback is read only to tell kerastutor's errors from the learner's
+    own, and to find the learner's line.
     """
     failure = {"type": type(error).__name__, "message": str(error).strip() or repr(error)}
-    failing = None
     raised_by_kerastutor = False
     learners_line = None  # the last line of the learner's code the error passed through
     for frame, line_number in traceback.walk_tb(error.__traceback__):
@@ -373,10 +364,6 @@ def _describe_failure(error):
         if not raised_by_kerastutor:
             code = linecache.getline(frame.f_code.co_filename, line_number).strip()
             learners_line = (frame.f_code.co_name, line_number, code)
-        layer = frame.f_locals.get("self")
-        if frame.f_code.co_name in ("__call__", "_call_symbolic") and isinstance(layer, Layer):
-            if failing is None or failing[0] is not layer:
-                failing = (layer, frame.f_locals.get("inputs"))
     if raised_by_kerastutor and isinstance(error, (ValueError, TypeError)):
         failure["title"] = "Keras would reject this wiring"
     elif raised_by_kerastutor:
@@ -386,14 +373,14 @@ def _describe_failure(error):
         failure["python_error"] = True
         if learners_line is not None:
             failure["where"] = learners_line
-    if failing is not None:
-        layer, inputs = failing
-        tensors = [t for t in flatten(inputs) if isinstance(t, KerasTensor)]
+    layer = getattr(error, "layer", None)
+    if isinstance(layer, Layer) and getattr(error, "node_index", None) is not None:
+        tensors = list(getattr(error, "inputs", []))
         failure.update(
             layer=layer.name,
             kind=type(layer).__name__,
-            node=len(layer.inbound_nodes),
-            input_shapes=[t.shape for t in tensors],
+            node=error.node_index,
+            input_shapes=list(error.input_shapes),
             called_on=", ".join(
                 str(t._keras_history) for t in tensors if t._keras_history is not None
             ),

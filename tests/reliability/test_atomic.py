@@ -184,3 +184,22 @@ def test_wrong_weights_argument_leaves_input_spec_and_weights_as_before():
 def test_a_layer_that_takes_one_tensor_refuses_a_list_and_records_nothing(extra):
     flatten = L.Flatten()
     _unchanged(flatten, lambda: flatten([keras.Input((3, 2))] * (1 + extra)))
+
+
+@pytest.mark.parametrize("symbolic", [False, True])
+def test_layer_normalization_refuses_a_list_naming_itself(symbolic):
+    # (It built a weight of shape ((2, 3),) and failed in add_weight; Keras 3 fails
+    # with "Cannot convert '((2, 3),)' to a shape".)
+    norm = L.LayerNormalization()
+    tensors = [keras.Input((3,)), keras.Input((3,))] if symbolic else [np.ones((2, 3))] * 2
+    error = _unchanged(norm, lambda: norm(tensors))
+    assert f"Layer '{norm.name}' (LayerNormalization) expects 1 input(s)" in str(error)
+    assert not norm.built
+
+
+@pytest.mark.parametrize("metrics", ["mae", "accuracy", keras.metrics.MeanAbsoluteError()])
+def test_metrics_not_in_a_list_are_refused_as_keras_3_does(metrics):
+    model = _compiled()
+    error = _unchanged(model, lambda: model.compile("adam", "mse", metrics=metrics))
+    assert "Expected `metrics` argument to be a list, tuple, or dict" in str(error)
+    assert f"`metrics=[{metrics!r}]`" in str(error)

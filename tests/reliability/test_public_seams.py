@@ -98,3 +98,126 @@ def test_a_node_shared_with_another_model_is_listed_only_there():
     first = keras.Model(a, shared(a))
     keras.Model(b, shared(b))
     assert [node.index for node in first.nodes_of(shared)] == [0]
+
+
+# ------------------------------------------------------------ trace_shapes
+
+
+def _lstm_model():
+    inputs = keras.Input((10, 8), name="tokens")
+    hidden = L.LSTM(4, return_sequences=True, name="lstm")(inputs)
+    return keras.Model(inputs, L.Dense(3, name="head")(hidden))
+
+
+def test_trace_shapes_gives_every_node_s_shapes_without_changing_the_model():
+    from snapshot import snapshot
+
+    from kerastutor.engine.shape_trace import trace_shapes
+
+    model = _lstm_model()
+    before = snapshot(model)
+    steps = trace_shapes(model, [(None, 20, 8)])
+    assert [step.node for step in steps] == model.nodes
+    assert [step.output_shapes for step in steps] == [
+        [(None, 20, 8)],
+        [(None, 20, 4)],
+        [(None, 20, 3)],
+    ]
+    assert steps[2].input_shapes == [(None, 20, 4)]
+    assert snapshot(model) == before
+
+
+def test_trace_shapes_refuses_with_the_layer_node_shapes_and_the_steps_before():
+    from kerastutor.engine.shape_trace import trace_shapes
+
+    model = _lstm_model()
+    with pytest.raises(LayerCallError) as error:
+        trace_shapes(model, [(None, 10, 5)])
+    assert error.value.layer is model.get_layer("lstm") and error.value.node_index == 0
+    assert error.value.input_shapes == [(None, 10, 5)]
+    assert [step.node.layer.name for step in error.value.traced] == ["tokens"]
+    assert "as its node 0" in str(error.value)
+
+
+def test_compute_output_shape_checks_each_layer_as_a_real_call_would():
+    # (Keras 3 runs each layer's call symbolically here; the wrong size used to pass.)
+    model = _lstm_model()
+    assert model.compute_output_shape((None, 20, 8)) == (None, 20, 3)
+    with pytest.raises(LayerCallError, match="'lstm'") as error:
+        model.compute_output_shape((None, 20, 5))
+    assert error.value.layer is model.get_layer("lstm")
+
+
+def test_a_type_error_of_a_layer_call_carries_the_facts_too():
+    dense = L.Dense(2)
+    with pytest.raises(TypeError) as error:
+        dense([keras.Input((3,)), np.ones((2, 3))])
+    assert error.value.layer is dense and error.value.node_index == 0
+
+
+def test_a_refusal_inside_a_model_names_the_innermost_layer():
+    embedding = L.Embedding(3, 2)
+    model = keras.Sequential([keras.Input((2,)), embedding])
+    with pytest.raises(EmbeddingIndexError) as error:
+        model(np.array([[0, 7]]))
+    assert error.value.layer is embedding
+
+
+# ------------------------------------------------------------ widgets on the seams
+
+
+def test_shape_flow_state_is_traits_computed_from_the_engine_s_trace(monkeypatch):
+    from kerastutor.widgets import ShapeFlow, shape_flow
+
+    calls = []
+    real = shape_flow.trace_shapes
+    monkeypatch.setattr(shape_flow, "trace_shapes", lambda *a: calls.append(a[1]) or real(*a))
+    model = _lstm_model()
+    flow = ShapeFlow(model)
+    assert {"rows", "shapes", "error", "changed", "last_good_rows"} <= set(flow.trait_names())
+    seen = []
+    flow.observe(lambda change: seen.append(change["name"]), names=["shapes", "error"])
+    flow.set(tokens_axis_1=12)
+    assert calls == [[(None, 10, 8)], [(None, 12, 8)]]
+    assert flow.shapes["head"] == [(None, 12, 3)] and flow.changed == {"tokens", "lstm", "head"}
+    assert "shapes" in seen
+    flow.set(tokens_axis_2=5)  # the LSTM was built on 8 features
+    assert flow.error["layer"] == "lstm" and flow.error["node"] == 0
+    assert flow.error["input_shapes"] == [(None, 12, 5)]
+    assert [row["layer"] for row in flow.rows] == ["tokens", "lstm"] and flow.rows[-1]["rejected"]
+
+
+def test_shape_flow_finds_the_refusing_call_from_the_error_not_the_stack():
+    from kerastutor.widgets import ShapeFlow
+
+    def wiring(features):
+        x = keras.Input((4, features))
+        shared = L.Dense(3, name="shared")
+        y = shared(x)
+        return shared(L.Flatten()(y))  # 12 features into a kernel built for `features`
+
+    flow = ShapeFlow(wiring, features=5)
+    assert flow.error["layer"] == "shared" and flow.error["node"] == 1
+    assert flow.error["input_shapes"] == [(None, 12)]
+    assert flow.rows[-1]["rejected"]
+
+
+def test_sequence_view_reads_consumers_through_outbound_nodes():
+    from kerastutor.widgets import SequenceView
+
+    lstm = L.LSTM(4, return_sequences=True)
+    hidden = lstm(keras.Input((6, 3)))
+    dense = L.Dense(7)
+    dense(hidden)
+    assert [node.layer for node in lstm.outbound_nodes] == [dense]
+    assert SequenceView(lstm).dense_units.value == 7
+
+
+@pytest.mark.parametrize("features, timesteps", [(3, 5), (12, 7), (300, 40)])
+def test_sequence_view_sliders_reach_four_times_the_layer_s_own_values(features, timesteps):
+    from kerastutor.widgets import SequenceView
+
+    view = SequenceView(L.LSTM(4), timesteps=timesteps, features=features)
+    assert view.features.max == max(4 * features, 8) and view.features.value == features
+    assert view.timesteps.max == max(4 * timesteps, 8)
+    assert view.features.value / view.features.max >= 0.25 or view.features.max == 8

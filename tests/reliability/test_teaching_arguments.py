@@ -234,3 +234,62 @@ def test_activation_and_dropout_take_a_list_as_keras_3_does():
     inputs = [keras.Input((3,)), keras.Input((3,))]
     assert len(L.Dropout(0.5)(inputs)) == 2
     assert len(L.Activation("relu")(inputs)) == 2
+
+
+@pytest.mark.parametrize(
+    "layer", [L.Dense(2), L.Conv1D(2, 1), L.LSTM(2)], ids=lambda x: type(x).__name__
+)
+def test_string_data_is_refused_naming_the_layer_and_what_to_do(layer):
+    # (NumPy's own UFuncTypeError named no layer and said nothing about text.)
+    data = np.array([[["a", "b"]]])
+    with pytest.raises(
+        TypeError, match=f"Layer '{layer.name}' .* received an array of strings"
+    ) as e:
+        layer(data)
+    assert "dtype <U1, e.g. 'a'" in str(e.value) and "Embedding" in str(e.value)
+    assert not layer.built
+
+
+_RNN_RULES = [
+    f"{weight}_{kind}"
+    for weight in ("kernel", "recurrent", "bias")
+    for kind in ("regularizer", "constraint", "initializer")
+]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(
+    layer_class=st.sampled_from([L.LSTM, L.GRU, L.SimpleRNN]),
+    argument=st.sampled_from(_RNN_RULES),
+    slip=st.sampled_from(["drop", "double", "british", "plural"]),
+)
+def test_a_misspelt_rnn_weight_argument_gets_did_you_mean(layer_class, argument, slip):
+    # (The regularizers and constraints reach an RNN through **kwargs: the suggestion
+    # for 'recurent_regularizer' used to be 'activity_regularizer'.)
+    wrong = {
+        "drop": argument.replace("rr", "r", 1) if "rr" in argument else argument[1:],
+        "double": argument.replace("_", "__", 1),
+        "british": argument.replace("izer", "iser"),
+        "plural": argument + "s",
+    }[slip]
+    if wrong == argument:  # ('constraint' has no 'izer' to write the British way)
+        wrong = argument + "s"
+    with pytest.raises(KeywordArgumentError) as error:
+        layer_class(2, **{wrong: None})
+    assert f"given to {layer_class.__name__} layer. Did you mean '{argument}'?" in str(error.value)
+
+
+@pytest.mark.parametrize("method", ["fit", "evaluate", "predict", "train_on_batch"])
+@pytest.mark.parametrize("ragged", [False, True])
+def test_python_lists_of_numbers_are_refused_with_the_fix(method, ragged):
+    # (fit said "object of type 'int' has no len()"; predict counted 6 inputs.)
+    model = keras.Sequential([keras.Input((3,)), L.Dense(2)])
+    model.compile("adam", "mse")
+    x = [[1, 2, 3], [4, 5]] if ragged else [[1, 2, 3], [4, 5, 6]]
+    args = (x,) if method == "predict" else (x, np.ones((2, 2)))
+    kwargs = {"verbose": 0} if method in ("fit", "evaluate") else {}
+    with pytest.raises(ValueError, match=f"`{method}` received x as Python lists of numbers"):
+        getattr(model, method)(*args, **kwargs)
+    fix = "pad_sequences" if ragged else "np.array"
+    with pytest.raises(ValueError, match=fix):
+        getattr(model, method)(*args, **kwargs)

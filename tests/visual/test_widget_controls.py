@@ -79,8 +79,10 @@ def test_sequence_view_names_its_controls():
         r"Did you mean 'return_sequences'\?",
     ):
         view.set(return_sequence=True)
-    with pytest.raises(ValueError, match=r"`timesteps` slider takes an int from 1 to 50; "):
+    with pytest.raises(ValueError, match=r"`timesteps` slider takes an int from 1 to 16; "):
         view.set(timesteps=0)
+    with pytest.raises(ValueError, match=r"from 1 to 32; received 99\. .*features=99"):
+        view.set(features=99)  # (range: up to 4 times the layer's own value, 8 features)
     with pytest.raises(TypeError, match=r"`return_state` is a switch"):
         view.set(return_state=1)
     view.set(return_state=True, timesteps=6)
