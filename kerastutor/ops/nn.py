@@ -257,8 +257,8 @@ def conv(x, kernel, strides=1, padding="valid", dilation_rate=1):
     one matrix product, patches @ kernel. The gradient runs it backwards:
     grad kernel = patches.T @ g, and for each offset, grad taps(o) =
     g @ kernel[o].T is added back onto the pixels taps(o) was read from.
-    (Unless `fast_kernels(False)`, that last loop runs as one product for
-    all the offsets, a chunk of images at a time: `_input_gradient_in_chunks`.)
+    (Unless `fast_kernels(False)`, that last loop runs a chunk of images at
+    a time, into one reused buffer: `_input_gradient_in_chunks`.)
     """
     out, backward = _conv_forward(x, kernel, strides, padding, dilation_rate)
     return record(out, (x, kernel), backward, "conv")
@@ -342,44 +342,39 @@ def _conv_forward(x, kernel, strides, padding, dilation_rate):
     return out.reshape(x_data.shape[0], *out_sizes, filters), backward
 
 
-# About this many bytes of `grad patches` at a time (`_input_gradient_in_chunks`):
-# large products for BLAS, and a buffer that a busy machine's cache may still hold.
-_CHUNK_BYTES = 8 * 2**20
+# About this many bytes of `g` at a time (`_input_gradient_in_chunks`): a chunk
+# of images whose gradient, taps and target stay in the core's cache.
+_CHUNK_BYTES = 2 * 2**20
 
 
 def _input_gradient_in_chunks(g, kernel_data, padded_shape, strides, dilation_rate, out_sizes):
     """`conv`'s gradient for its (padded) input, groups == 1: the fast path of the offset loop.
 
-    grad patches = g @ kernel.T holds, for each output position and kernel
-    offset o, the gradient of the pixel that o read there (grad taps(o) of
-    the plain loop, for every offset side by side); each offset's columns
-    are then added back onto the pixels they were read from ("col2im").
-    The same sums as the loop, but one large matrix product for a chunk of
-    images instead of one small product per offset: fewer, better-shaped
-    calls into BLAS, and no grad patches of the whole batch at once.
+    The same sums as the plain loop, grad taps(o) = g @ kernel[o].T added
+    back where taps(o) was read, one kernel offset at a time, but for a
+    chunk of a few images at a time, into one reused `taps` buffer: the
+    chunk's arrays stay in the cache from the product to the addition, and
+    no full-size temporary is made (and zeroed by the system) per offset.
     """
     rank = g.ndim - 2
-    kernel_size, filters = kernel_data.shape[:rank], kernel_data.shape[-1]
-    channels = kernel_data.shape[-2]
-    flat_kernel = kernel_data.reshape(-1, filters)  # row (offset, channel), as in a patch
+    kernel_size, (channels, filters) = kernel_data.shape[:rank], kernel_data.shape[rank:]
+    batch = g.shape[0]
+    bytes_per_image = math.prod(out_sizes) * filters * g.itemsize
+    chunk = max(1, min(batch, _CHUNK_BYTES // bytes_per_image))  # images per chunk
     windows = [
         _window_slices(offset, dilation_rate, strides, out_sizes)
         for offset in _kernel_offsets(kernel_size)
     ]
-    batch = g.shape[0]
-    bytes_per_image = math.prod(out_sizes) * flat_kernel.shape[0] * g.itemsize
-    chunks = max(1, math.ceil(batch * bytes_per_image / _CHUNK_BYTES))
-    chunk = max(1, math.ceil(batch / chunks))  # images per chunk, as even as they can be
+    kernels_t = [kernel_data[offset].T for offset in _kernel_offsets(kernel_size)]
     grad_padded = np.zeros(padded_shape, g.dtype)
+    taps = np.empty((chunk, *out_sizes, channels), g.dtype)
     for start in range(0, batch, chunk):
-        images = slice(start, start + chunk)
-        g_rows = g[images].reshape(-1, filters)
-        grad_patches = (g_rows @ flat_kernel.T).reshape(
-            *g[images].shape[:-1], len(windows), channels
-        )
-        target = grad_padded[images]
-        for index, window in enumerate(windows):
-            target[window] += grad_patches[..., index, :]
+        g_rows = g[start : start + chunk].reshape(-1, filters)
+        chunk_taps = taps[: len(g_rows) // math.prod(out_sizes)]
+        target = grad_padded[start : start + chunk]
+        for window, kernel_t in zip(windows, kernels_t, strict=True):
+            np.matmul(g_rows, kernel_t, out=chunk_taps.reshape(-1, channels))
+            target[window] += chunk_taps
     return grad_padded
 
 
