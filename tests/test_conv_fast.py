@@ -5,8 +5,11 @@ code; by default the fast paths run. For each case both compute the output
 and the gradients of every input for the same upstream gradient, and they
 must agree: exactly for max pooling (it only moves numbers), to float32
 rounding for convolutions (a matrix product may sum in another order).
-Central differences check both paths.
+Central differences check both paths. Last, the convolutions' request to
+glibc to keep freed memory for reuse (kerastutor/ops/freed_memory.py).
 """
+
+import ctypes
 
 import numpy as np
 import pytest
@@ -15,6 +18,7 @@ from kerastutor import autodiff, ops
 from kerastutor import layers as L
 from kerastutor.autodiff import Variable, data_of
 from kerastutor.models import Model
+from kerastutor.ops import freed_memory
 from kerastutor.ops.nn import fast_kernels, fast_kernels_enabled
 from kerastutor.utils import grad_check
 
@@ -219,3 +223,31 @@ def test_three_training_steps_of_a_cnn_match_with_and_without_the_fast_paths():
     np.testing.assert_allclose(fast_losses, plain_losses, rtol=1e-6)
     for fast_weight, plain_weight in zip(fast.get_weights(), plain.get_weights(), strict=True):
         np.testing.assert_allclose(fast_weight, plain_weight, rtol=1e-5, atol=1e-7)
+
+
+# ---------------------------------------------------------------- freed memory kept for reuse
+
+
+def glibc_present():
+    try:
+        ctypes.CDLL("libc.so.6").gnu_get_libc_version  # noqa: B018
+    except (OSError, AttributeError):
+        return False
+    return True
+
+
+def test_a_convolution_asks_glibc_once_to_keep_freed_memory(monkeypatch):
+    calls = []
+    monkeypatch.setattr(freed_memory, "_DONE", [])
+    monkeypatch.setattr(freed_memory, "_set_glibc_options", lambda: calls.append(1) or True)
+    x, kernel = np.ones((1, 4, 4, 1), "float32"), np.ones((3, 3, 1, 2), "float32")
+    ops.conv(x, kernel)
+    ops.conv(x, kernel)
+    assert calls == [1]
+    assert freed_memory.keep_freed_memory() is True
+
+
+def test_keep_freed_memory_takes_effect_on_glibc_and_can_be_turned_off(monkeypatch):
+    assert freed_memory._set_glibc_options() is glibc_present()
+    monkeypatch.setenv("KERASTUTOR_KEEP_FREED_MEMORY", "0")
+    assert freed_memory._set_glibc_options() is False

@@ -13,6 +13,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from kerastutor.autodiff import data_of, record, symbolic_aware, wants_grad
 from kerastutor.ops.core import float_data_of
+from kerastutor.ops.freed_memory import keep_freed_memory
 from kerastutor.ops.numpy import reshape
 
 __all__ = [
@@ -266,6 +267,7 @@ def conv(x, kernel, strides=1, padding="valid", dilation_rate=1):
 
 def _conv_forward(x, kernel, strides, padding, dilation_rate):
     """`conv`'s output and its backward(g) -> (grad x, grad kernel), not yet recorded."""
+    keep_freed_memory()  # once: the next steps reuse this step's memory (see freed_memory.py)
     x_data, kernel_data = data_of(x), data_of(kernel)
     rank = x_data.ndim - 2
     kernel_size, (group_channels, filters) = kernel_data.shape[:rank], kernel_data.shape[rank:]
@@ -507,6 +509,7 @@ def conv_transpose(x, kernel, strides=1, padding="valid", output_padding=None, d
     ]
     for offset, window in windows:
         canvas[window] += (rows @ kernel_data[offset].T).reshape(canvas[window].shape)
+    keep_freed_memory()  # once, as for `conv`
     out = _unpad_spatial(canvas, pads, out_sizes)
 
     def backward(g):
