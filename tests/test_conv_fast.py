@@ -33,6 +33,13 @@ def output_and_grads(op, inputs, kwargs, upstream_seed=0):
     return data_of(out), [v.grad for v in variables]
 
 
+def assert_equal_to_float32_rounding(fast, plain):
+    """Equal but for the order of a product's sums: float32 rounding of the largest value."""
+    assert fast.dtype == plain.dtype
+    atol = 1e-6 * max(1.0, float(np.abs(plain).max()))
+    np.testing.assert_allclose(fast, plain, rtol=1e-5, atol=atol)
+
+
 def both_paths(op, inputs, kwargs):
     fast = output_and_grads(op, inputs, kwargs)
     with fast_kernels(False):
@@ -125,10 +132,10 @@ def test_conv_layers_fused_call_equals_conv_then_bias_then_activation(
     fused = layer_output_and_grads(layer, x)
     with fast_kernels(False):
         plain = layer_output_and_grads(layer, x)
-    np.testing.assert_array_equal(fused[0], plain[0])
-    for fused_grad, plain_grad in zip(fused[1], plain[1], strict=True):
-        assert fused_grad.dtype == plain_grad.dtype == np.float32
-        np.testing.assert_array_equal(fused_grad, plain_grad)
+    # The fused call's products run a chunk of images at a time.
+    for fused_value, plain_value in zip([fused[0], *fused[1]], [plain[0], *plain[1]], strict=True):
+        assert fused_value.dtype == np.float32
+        assert_equal_to_float32_rounding(fused_value, plain_value)
 
 
 def test_the_fused_call_is_used_only_where_it_computes_the_same_thing():
@@ -172,9 +179,9 @@ CONV_CASES = [
 ]
 
 
-@pytest.mark.parametrize("chunk_bytes", [1, 2**30])  # one image at a time; the whole batch
+@pytest.mark.parametrize("chunk_bytes", [1, 2**30])  # one image per task; one task per core
 @pytest.mark.parametrize("x_shape, kernel_shape, kwargs", CONV_CASES)
-def test_conv_input_gradient_in_chunks_equals_the_offset_loop(
+def test_conv_in_chunks_equals_the_plain_code(
     monkeypatch, chunk_bytes, x_shape, kernel_shape, kwargs
 ):
     monkeypatch.setattr(ops.nn, "_CHUNK_BYTES", chunk_bytes)
@@ -182,10 +189,9 @@ def test_conv_input_gradient_in_chunks_equals_the_offset_loop(
     x = rng.standard_normal(x_shape).astype("float32")
     kernel = rng.standard_normal(kernel_shape).astype("float32")
     (out, grads), (plain_out, plain_grads) = both_paths(ops.conv, [x, kernel], kwargs)
-    np.testing.assert_array_equal(out, plain_out)
-    for grad, plain_grad in zip(grads, plain_grads, strict=True):
-        assert grad.dtype == plain_grad.dtype == np.float32
-        np.testing.assert_allclose(grad, plain_grad, rtol=1e-5, atol=1e-6)
+    for value, plain_value in zip([out, *grads], [plain_out, *plain_grads], strict=True):
+        assert value.dtype == np.float32
+        assert_equal_to_float32_rounding(value, plain_value)
 
 
 @pytest.mark.parametrize("enabled", [True, False])

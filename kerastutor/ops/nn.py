@@ -5,8 +5,11 @@ handed to `record`.
 """
 
 import contextlib
+import importlib.util
 import itertools
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -213,6 +216,19 @@ def _windows(padded, kernel_size, strides, dilation_rate):
     return windows[(Ellipsis, *(slice(None, None, d) for d in dilation_rate))]
 
 
+def _patch_view(padded, kernel_size, strides, dilation_rate):
+    """Every output position's window, (offset, channel) last: a view (no copy).
+
+    Shape (batch, *out_positions, *kernel_size, channels): entry
+    [b, *position, *offset, c] is channel c of the pixel that kernel offset
+    `offset` sees at output `position`.
+    """
+    rank = padded.ndim - 2
+    windows = _windows(padded, kernel_size, strides, dilation_rate)
+    # Channels last, after the offsets, so that a row reads (offset, channel) in kernel order.
+    return np.moveaxis(windows, rank + 1, -1)
+
+
 def _patches(padded, kernel_size, strides, dilation_rate):
     """Every output position's window as one row: shape (positions, offsets, channels).
 
@@ -220,11 +236,8 @@ def _patches(padded, kernel_size, strides, dilation_rate):
     sees at output position r: taps(o) for all offsets side by side
     ("im2col"), copied once into one array.
     """
-    rank = padded.ndim - 2
-    windows = _windows(padded, kernel_size, strides, dilation_rate)
-    # Channels last, after the offsets, so that row r reads (offset, channel) in kernel order.
-    windows = np.moveaxis(windows, rank + 1, -1)
-    return windows.reshape(-1, math.prod(kernel_size), padded.shape[-1])
+    view = _patch_view(padded, kernel_size, strides, dilation_rate)
+    return view.reshape(-1, math.prod(kernel_size), padded.shape[-1])
 
 
 @symbolic_aware
@@ -258,8 +271,8 @@ def conv(x, kernel, strides=1, padding="valid", dilation_rate=1):
     one matrix product, patches @ kernel. The gradient runs it backwards:
     grad kernel = patches.T @ g, and for each offset, grad taps(o) =
     g @ kernel[o].T is added back onto the pixels taps(o) was read from.
-    (Unless `fast_kernels(False)`, that last loop runs a chunk of images at
-    a time, into one reused buffer: `_input_gradient_in_chunks`.)
+    (Unless `fast_kernels(False)`, all this runs a chunk of images per task,
+    on every core: `_conv_in_chunks`.)
     """
     out, backward = _conv_forward(x, kernel, strides, padding, dilation_rate)
     return record(out, (x, kernel), backward, "conv")
@@ -292,6 +305,18 @@ def _conv_forward(x, kernel, strides, padding, dilation_rate):
         conv_output_length(n, k, s, padding, d)
         for n, k, s, d in zip(sizes, kernel_size, strides, dilation_rate, strict=True)
     ]
+    if groups == 1 and fast_kernels_enabled() and padded.dtype == kernel_data.dtype:
+        out, chunks_backward = _conv_in_chunks(
+            padded, kernel_data, strides, dilation_rate, out_sizes
+        )
+
+        def fast_backward(g):
+            grad_padded, grad_kernel = chunks_backward(g, wants_grad(x))
+            if grad_padded is None:
+                return None, grad_kernel
+            return _unpad_spatial(grad_padded, pads, sizes), grad_kernel
+
+        return out, fast_backward
     # One row per output position: (positions, offsets, channels).
     patches = _patches(padded, kernel_size, strides, dilation_rate)
     positions, offsets = patches.shape[:2]
@@ -319,11 +344,6 @@ def _conv_forward(x, kernel, strides, padding, dilation_rate):
         grad_kernel = grad_kernel.reshape(kernel_data.shape)
         if not wants_grad(x):
             return None, grad_kernel
-        if groups == 1 and fast_kernels_enabled():
-            grad_padded = _input_gradient_in_chunks(
-                g, kernel_data, padded.shape, strides, dilation_rate, out_sizes
-            )
-            return _unpad_spatial(grad_padded, pads, sizes), grad_kernel
         # One kernel offset at a time, so no (positions x offsets x channels)
         # array is ever made: grad taps(o) = g @ kernel[o].T, added back where
         # taps(o) was read.
@@ -344,40 +364,113 @@ def _conv_forward(x, kernel, strides, padding, dilation_rate):
     return out.reshape(x_data.shape[0], *out_sizes, filters), backward
 
 
-# About this many bytes of `g` at a time (`_input_gradient_in_chunks`): a chunk
-# of images whose gradient, taps and target stay in the core's cache.
-_CHUNK_BYTES = 2 * 2**20
+# About this many bytes of patches per task of `_conv_in_chunks`: a chunk of
+# images whose arrays stay in a core's cache from one step of the task to the next.
+_CHUNK_BYTES = 4 * 2**20
 
 
-def _input_gradient_in_chunks(g, kernel_data, padded_shape, strides, dilation_rate, out_sizes):
-    """`conv`'s gradient for its (padded) input, groups == 1: the fast path of the offset loop.
+def _conv_in_chunks(padded, kernel_data, strides, dilation_rate, out_sizes):
+    """`conv` of a padded input, groups == 1, a chunk of images per task: the fast path.
 
-    The same sums as the plain loop, grad taps(o) = g @ kernel[o].T added
-    back where taps(o) was read, one kernel offset at a time, but for a
-    chunk of a few images at a time, into one reused `taps` buffer: the
-    chunk's arrays stay in the cache from the product to the addition, and
-    no full-size temporary is made (and zeroed by the system) per offset.
+    The plain code's products, patches @ kernel forward, then patches.T @ g
+    and the offset loop backward, computed for a few images at a time, the
+    tasks shared among one thread per core (`_on_every_core`), each calling
+    BLAS on one thread. NumPy lets other threads run while it copies and
+    adds, so the copies into the patch matrix and the additions of the
+    input gradient run on every core too, where one whole-batch product in
+    a multithreaded BLAS speeds up the product only (and its threads spin,
+    waiting for each other, when other programs hold the cores).
+
+    Returns:
+        out, shape (batch, *out_sizes, filters), and backward(g, input_grad)
+        -> (grad padded or None, grad kernel), the kernel's gradient summed
+        over the tasks in order.
+    """
+    rank = padded.ndim - 2
+    kernel_size, filters = kernel_data.shape[:rank], kernel_data.shape[-1]
+    batch, row_length = padded.shape[0], kernel_data[..., 0].size  # offsets * channels
+    flat_kernel = kernel_data.reshape(row_length, filters)
+    patches = np.empty((batch, *out_sizes, *kernel_size, padded.shape[-1]), padded.dtype)
+    out = np.empty((batch, *out_sizes, filters), padded.dtype)
+    chunks = _image_chunks(batch, patches[0].nbytes)
+
+    def rows(array, images):  # the chunk's images as one row per output position
+        return array[images].reshape(-1, array.shape[-1] if array is out else row_length)
+
+    def forward(images):
+        np.copyto(patches[images], _patch_view(padded[images], kernel_size, strides, dilation_rate))
+        np.matmul(rows(patches, images), flat_kernel, out=rows(out, images))
+
+    _on_every_core(forward, chunks)
+
+    def backward(g, input_grad):
+        grad_padded = np.zeros(padded.shape, g.dtype) if input_grad else None
+
+        def task(images):
+            g_rows = g[images].reshape(-1, filters)
+            if input_grad:
+                _add_input_gradient(
+                    g[images], kernel_data, grad_padded[images], strides, dilation_rate, out_sizes
+                )
+            return rows(patches, images).T @ g_rows
+
+        grad_kernel, *others = _on_every_core(task, chunks)
+        for other in others:
+            grad_kernel += other
+        return grad_padded, grad_kernel.reshape(kernel_data.shape)
+
+    return out, backward
+
+
+def _image_chunks(batch, bytes_per_image):
+    """Slices of the batch axis, about _CHUNK_BYTES each, at least one per core."""
+    per_chunk = max(1, _CHUNK_BYTES // bytes_per_image)
+    per_chunk = min(per_chunk, math.ceil(batch / _cores()))
+    return [slice(start, start + per_chunk) for start in range(0, batch, per_chunk)]
+
+
+def _add_input_gradient(g, kernel_data, grad_padded, strides, dilation_rate, out_sizes):
+    """Add `conv`'s gradient for the (padded) input into `grad_padded`, groups == 1.
+
+    The plain offset loop, grad taps(o) = g @ kernel[o].T added back where
+    taps(o) was read, with one `taps` buffer for every offset.
     """
     rank = g.ndim - 2
     kernel_size, (channels, filters) = kernel_data.shape[:rank], kernel_data.shape[rank:]
-    batch = g.shape[0]
-    bytes_per_image = math.prod(out_sizes) * filters * g.itemsize
-    chunk = max(1, min(batch, _CHUNK_BYTES // bytes_per_image))  # images per chunk
-    windows = [
-        _window_slices(offset, dilation_rate, strides, out_sizes)
-        for offset in _kernel_offsets(kernel_size)
-    ]
-    kernels_t = [kernel_data[offset].T for offset in _kernel_offsets(kernel_size)]
-    grad_padded = np.zeros(padded_shape, g.dtype)
-    taps = np.empty((chunk, *out_sizes, channels), g.dtype)
-    for start in range(0, batch, chunk):
-        g_rows = g[start : start + chunk].reshape(-1, filters)
-        chunk_taps = taps[: len(g_rows) // math.prod(out_sizes)]
-        target = grad_padded[start : start + chunk]
-        for window, kernel_t in zip(windows, kernels_t, strict=True):
-            np.matmul(g_rows, kernel_t, out=chunk_taps.reshape(-1, channels))
-            target[window] += chunk_taps
-    return grad_padded
+    g_rows = g.reshape(-1, filters)
+    taps = np.empty((*g.shape[:-1], channels), g.dtype)
+    for offset in _kernel_offsets(kernel_size):
+        np.matmul(g_rows, kernel_data[offset].T, out=taps.reshape(-1, channels))
+        grad_padded[_window_slices(offset, dilation_rate, strides, out_sizes)] += taps
+
+
+_POOL = []  # the threads of `_on_every_core`, started on first use
+
+
+def _cores():
+    """How many threads `_on_every_core` runs: one per core this process may use.
+
+    One when threadpoolctl is missing: without it BLAS cannot be kept to one
+    thread per task, and several tasks' BLAS threads would fight for the cores.
+    """
+    if importlib.util.find_spec("threadpoolctl") is None:
+        return 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _on_every_core(task, items):
+    """[task(item) for item in items], run on one thread per core, BLAS on one thread each."""
+    if _cores() == 1 or len(items) == 1:
+        return [task(item) for item in items]
+    # Imported here: kerastutor.layers imports this module.
+    from kerastutor.layers.blas_threads import one_blas_thread
+
+    if not _POOL:
+        _POOL.append(ThreadPoolExecutor(_cores(), thread_name_prefix="kerastutor-conv"))
+    with one_blas_thread():
+        return list(_POOL[0].map(task, items))
 
 
 @symbolic_aware
