@@ -305,7 +305,8 @@ def _conv_forward(x, kernel, strides, padding, dilation_rate):
         conv_output_length(n, k, s, padding, d)
         for n, k, s, d in zip(sizes, kernel_size, strides, dilation_rate, strict=True)
     ]
-    if groups == 1 and fast_kernels_enabled() and padded.dtype == kernel_data.dtype:
+    fast = fast_kernels_enabled() and groups == 1 and padded.dtype == kernel_data.dtype
+    if fast and padded.shape[0] > 0:
         out, chunks_backward = _conv_in_chunks(
             padded, kernel_data, strides, dilation_rate, out_sizes
         )
@@ -394,12 +395,12 @@ def _conv_in_chunks(padded, kernel_data, strides, dilation_rate, out_sizes):
     out = np.empty((batch, *out_sizes, filters), padded.dtype)
     chunks = _image_chunks(batch, patches[0].nbytes)
 
-    def rows(array, images):  # the chunk's images as one row per output position
-        return array[images].reshape(-1, array.shape[-1] if array is out else row_length)
+    def patch_rows(images):  # one row per output position of the chunk's images
+        return patches[images].reshape(-1, row_length)
 
     def forward(images):
         np.copyto(patches[images], _patch_view(padded[images], kernel_size, strides, dilation_rate))
-        np.matmul(rows(patches, images), flat_kernel, out=rows(out, images))
+        np.matmul(patch_rows(images), flat_kernel, out=out[images].reshape(-1, filters))
 
     _on_every_core(forward, chunks)
 
@@ -407,12 +408,11 @@ def _conv_in_chunks(padded, kernel_data, strides, dilation_rate, out_sizes):
         grad_padded = np.zeros(padded.shape, g.dtype) if input_grad else None
 
         def task(images):
-            g_rows = g[images].reshape(-1, filters)
             if input_grad:
                 _add_input_gradient(
                     g[images], kernel_data, grad_padded[images], strides, dilation_rate, out_sizes
                 )
-            return rows(patches, images).T @ g_rows
+            return patch_rows(images).T @ g[images].reshape(-1, filters)
 
         grad_kernel, *others = _on_every_core(task, chunks)
         for other in others:
@@ -424,7 +424,7 @@ def _conv_in_chunks(padded, kernel_data, strides, dilation_rate, out_sizes):
 
 def _image_chunks(batch, bytes_per_image):
     """Slices of the batch axis, about _CHUNK_BYTES each, at least one per core."""
-    per_chunk = max(1, _CHUNK_BYTES // bytes_per_image)
+    per_chunk = max(1, _CHUNK_BYTES // max(1, bytes_per_image))
     per_chunk = min(per_chunk, math.ceil(batch / _cores()))
     return [slice(start, start + per_chunk) for start in range(0, batch, per_chunk)]
 
