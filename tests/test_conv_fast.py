@@ -179,11 +179,13 @@ CONV_CASES = [
 ]
 
 
+@pytest.mark.parametrize("cores", [1, 2])  # 1: the tasks run one after the other
 @pytest.mark.parametrize("chunk_bytes", [1, 2**30])  # one image per task; one task per core
 @pytest.mark.parametrize("x_shape, kernel_shape, kwargs", CONV_CASES)
 def test_conv_in_chunks_equals_the_plain_code(
-    monkeypatch, chunk_bytes, x_shape, kernel_shape, kwargs
+    monkeypatch, cores, chunk_bytes, x_shape, kernel_shape, kwargs
 ):
+    monkeypatch.setattr(ops.nn, "_cores", lambda: cores)
     monkeypatch.setattr(ops.nn, "_CHUNK_BYTES", chunk_bytes)
     rng = np.random.default_rng(9)
     x = rng.standard_normal(x_shape).astype("float32")
@@ -202,6 +204,13 @@ def test_conv_gradients_by_central_differences_in_several_chunks(monkeypatch, en
     with fast_kernels(enabled):
         report = grad_check(ops.conv, [x, kernel], kwargs={"padding": "same"})
     assert max(report.values()) < 1e-6
+
+
+def test_tasks_on_every_core_return_their_results_in_order():
+    assert ops.nn._on_every_core(lambda n: n * n, list(range(7))) == [0, 1, 4, 9, 16, 25, 36]
+    chunks = ops.nn._image_chunks(5, 1)  # tiny images: one chunk per core
+    covered = [i for chunk in chunks for i in range(5)[chunk]]
+    assert covered == [0, 1, 2, 3, 4] and len(chunks) == min(5, ops.nn._cores())
 
 
 # ---------------------------------------------------------------- a whole model

@@ -5,6 +5,7 @@ handed to `record`.
 """
 
 import contextlib
+import functools
 import importlib.util
 import itertools
 import math
@@ -40,13 +41,16 @@ __all__ = [
 
 # ---------------------------------------------------------------- fast kernels
 #
-# Two computations below have a plain version, the one to read first, and a
+# Three computations below have a plain version, the one to read first, and a
 # fast path for the common case written beside it, computing the same numbers
 # with fewer NumPy operations and fewer full-size arrays: `max_pool` when the
-# windows tile the input, and a Conv layer's whole call, relu(conv + bias)
-# (`conv_bias_relu`, used by `BaseConv.call`). The fast paths are on by
-# default; `fast_kernels(False)` runs the plain versions, and
-# tests/test_conv_fast.py checks that both give the same numbers.
+# windows tile the input, `conv` without groups (`_conv_in_chunks`), and a
+# Conv layer's whole call, relu(conv + bias) (`conv_bias_relu`, used by
+# `BaseConv.call`). The fast paths of `conv` and `max_pool` split the batch
+# into chunks of a few images and run them on every core (`_on_every_core`).
+# The fast paths are on by default; `fast_kernels(False)` runs the plain
+# versions, and tests/test_conv_fast.py checks that both give the same numbers
+# (to float32 rounding, where a product sums in another order).
 
 _FAST_KERNELS = {"enabled": True}
 
@@ -74,6 +78,55 @@ def fast_kernels(enabled):
 
 def fast_kernels_enabled():
     return _FAST_KERNELS["enabled"]
+
+
+# About this many bytes of input per task (`_image_chunks`): a chunk of images
+# whose arrays stay in a core's cache from one step of the task to the next.
+_CHUNK_BYTES = 4 * 2**20
+
+
+def _image_chunks(batch, bytes_per_image):
+    """Slices of the batch axis, about _CHUNK_BYTES each, at least one per core."""
+    per_chunk = max(1, _CHUNK_BYTES // max(1, bytes_per_image))
+    per_chunk = min(per_chunk, math.ceil(batch / _cores()))
+    return [slice(start, start + per_chunk) for start in range(0, batch, per_chunk)]
+
+
+_POOL = []  # the threads of `_on_every_core`, started on first use
+
+
+@functools.cache
+def _cores():
+    """How many threads `_on_every_core` runs: one per core this process may use.
+
+    One when threadpoolctl is missing: without it BLAS cannot be kept to one
+    thread per task, and several tasks' BLAS threads would fight for the cores.
+    """
+    if importlib.util.find_spec("threadpoolctl") is None:
+        return 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _on_every_core(task, items):
+    """[task(item) for item in items], run on one thread per core, BLAS on one thread each.
+
+    NumPy lets other Python threads run while it computes on large arrays
+    (copies, ufuncs like +=, matrix products), so tasks on separate threads
+    use separate cores. Each task's BLAS calls run on their own thread: no
+    BLAS threads waiting (spinning) for each other when other programs hold
+    the cores. The tasks must write to separate arrays or slices.
+    """
+    if _cores() == 1 or len(items) == 1:
+        return [task(item) for item in items]
+    # Imported here: kerastutor.layers imports this module.
+    from kerastutor.layers.blas_threads import one_blas_thread
+
+    if not _POOL:
+        _POOL.append(ThreadPoolExecutor(_cores(), thread_name_prefix="kerastutor-ops"))
+    with one_blas_thread():
+        return list(_POOL[0].map(task, items))
 
 
 # ---------------------------------------------------------------- convolution
@@ -365,11 +418,6 @@ def _conv_forward(x, kernel, strides, padding, dilation_rate):
     return out.reshape(x_data.shape[0], *out_sizes, filters), backward
 
 
-# About this many bytes of patches per task of `_conv_in_chunks`: a chunk of
-# images whose arrays stay in a core's cache from one step of the task to the next.
-_CHUNK_BYTES = 4 * 2**20
-
-
 def _conv_in_chunks(padded, kernel_data, strides, dilation_rate, out_sizes):
     """`conv` of a padded input, groups == 1, a chunk of images per task: the fast path.
 
@@ -422,13 +470,6 @@ def _conv_in_chunks(padded, kernel_data, strides, dilation_rate, out_sizes):
     return out, backward
 
 
-def _image_chunks(batch, bytes_per_image):
-    """Slices of the batch axis, about _CHUNK_BYTES each, at least one per core."""
-    per_chunk = max(1, _CHUNK_BYTES // max(1, bytes_per_image))
-    per_chunk = min(per_chunk, math.ceil(batch / _cores()))
-    return [slice(start, start + per_chunk) for start in range(0, batch, per_chunk)]
-
-
 def _add_input_gradient(g, kernel_data, grad_padded, strides, dilation_rate, out_sizes):
     """Add `conv`'s gradient for the (padded) input into `grad_padded`, groups == 1.
 
@@ -442,35 +483,6 @@ def _add_input_gradient(g, kernel_data, grad_padded, strides, dilation_rate, out
     for offset in _kernel_offsets(kernel_size):
         np.matmul(g_rows, kernel_data[offset].T, out=taps.reshape(-1, channels))
         grad_padded[_window_slices(offset, dilation_rate, strides, out_sizes)] += taps
-
-
-_POOL = []  # the threads of `_on_every_core`, started on first use
-
-
-def _cores():
-    """How many threads `_on_every_core` runs: one per core this process may use.
-
-    One when threadpoolctl is missing: without it BLAS cannot be kept to one
-    thread per task, and several tasks' BLAS threads would fight for the cores.
-    """
-    if importlib.util.find_spec("threadpoolctl") is None:
-        return 1
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def _on_every_core(task, items):
-    """[task(item) for item in items], run on one thread per core, BLAS on one thread each."""
-    if _cores() == 1 or len(items) == 1:
-        return [task(item) for item in items]
-    # Imported here: kerastutor.layers imports this module.
-    from kerastutor.layers.blas_threads import one_blas_thread
-
-    if not _POOL:
-        _POOL.append(ThreadPoolExecutor(_cores(), thread_name_prefix="kerastutor-conv"))
-    with one_blas_thread():
-        return list(_POOL[0].map(task, items))
 
 
 @symbolic_aware
@@ -693,7 +705,7 @@ def _max_pool_tiles(x, pool_size, out_sizes):
     windows do not overlap, so each tap (a position inside the window) is
     one strided slice of the input, read in place; the maximum is taken
     tap by tap, and each tap's gradient is written, not added, into its own
-    slice.
+    slice, a chunk of images per task on every core (`_on_every_core`).
     """
     x_data = data_of(x)
     ones = (1,) * len(pool_size)
@@ -709,16 +721,20 @@ def _max_pool_tiles(x, pool_size, out_sizes):
         np.maximum(out, x_data[tap], out=out)
 
     def backward(g):
-        # The first tap (in row-major order) equal to the maximum takes the
-        # window's gradient; `free` marks the windows still waiting for theirs.
         grad = np.zeros(x_data.shape, g.dtype) if cut_off else np.empty(x_data.shape, g.dtype)
-        free = np.ones(out.shape, bool)
-        first_max = np.empty(out.shape, bool)
-        for tap in taps:
-            np.equal(x_data[tap], out, out=first_max)
-            first_max &= free
-            free ^= first_max
-            np.multiply(g, first_max, out=grad[tap])
+
+        def task(images):  # a chunk of images, on one of the cores
+            # The first tap (in row-major order) equal to the maximum takes the
+            # window's gradient; `free` marks the windows still waiting for theirs.
+            free = np.ones(out[images].shape, bool)
+            first_max = np.empty(free.shape, bool)
+            for tap in taps:
+                np.equal(x_data[images][tap], out[images], out=first_max)
+                first_max &= free
+                free ^= first_max
+                np.multiply(g[images], first_max, out=grad[images][tap])
+
+        _on_every_core(task, _image_chunks(len(x_data), x_data[0].nbytes))
         return (grad,)
 
     return record(out, (x,), backward, "max_pool")
