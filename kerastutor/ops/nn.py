@@ -328,11 +328,19 @@ def conv(x, kernel, strides=1, padding="valid", dilation_rate=1):
     on every core: `_conv_in_chunks`.)
     """
     out, backward = _conv_forward(x, kernel, strides, padding, dilation_rate)
-    return record(out, (x, kernel), backward, "conv")
+    return record(out, (x, kernel), lambda g: backward(g)[:2], "conv")
 
 
-def _conv_forward(x, kernel, strides, padding, dilation_rate):
-    """`conv`'s output and its backward(g) -> (grad x, grad kernel), not yet recorded."""
+def _conv_forward(x, kernel, strides, padding, dilation_rate, bias=None, relu=False):
+    """relu(conv(x, kernel) + bias), not yet recorded, and its backward pass.
+
+    `bias` None adds nothing, `relu` False applies nothing: `conv` itself.
+    The bias is added and the relu applied in place on the convolution's
+    fresh output (nobody else holds it yet).
+
+    Returns:
+        out, and backward(g) -> (grad x, grad kernel, grad bias or None).
+    """
     keep_freed_memory()  # once: the next steps reuse this step's memory (see freed_memory.py)
     x_data, kernel_data = data_of(x), data_of(kernel)
     rank = x_data.ndim - 2
@@ -361,14 +369,14 @@ def _conv_forward(x, kernel, strides, padding, dilation_rate):
     fast = fast_kernels_enabled() and groups == 1 and padded.dtype == kernel_data.dtype
     if fast and padded.shape[0] > 0:
         out, chunks_backward = _conv_in_chunks(
-            padded, kernel_data, strides, dilation_rate, out_sizes
+            padded, kernel_data, strides, dilation_rate, out_sizes, bias, relu
         )
 
         def fast_backward(g):
-            grad_padded, grad_kernel = chunks_backward(g, wants_grad(x))
-            if grad_padded is None:
-                return None, grad_kernel
-            return _unpad_spatial(grad_padded, pads, sizes), grad_kernel
+            grad_padded, grad_kernel, grad_bias = chunks_backward(g, wants_grad(x))
+            if grad_padded is not None:
+                grad_padded = _unpad_spatial(grad_padded, pads, sizes)
+            return grad_padded, grad_kernel, grad_bias
 
         return out, fast_backward
     # One row per output position: (positions, offsets, channels).
@@ -384,8 +392,17 @@ def _conv_forward(x, kernel, strides, padding, dilation_rate):
             patches.reshape(positions, offsets, groups, group_channels),
             flat_kernel.reshape(offsets, group_channels, groups, filters // groups),
         )
+    out = out.reshape(x_data.shape[0], *out_sizes, filters)
+    if bias is not None:
+        out += bias
+    if relu:
+        np.maximum(out, 0, out=out)
 
     def backward(g):
+        if relu:
+            g = g * (out > 0)  # relu's slope: 1 where it let the value through, else 0
+        # The bias was added at every output position.
+        grad_bias = None if bias is None else g.sum(axis=tuple(range(g.ndim - 1)))
         g_rows = g.reshape(positions, filters)
         if groups == 1:
             grad_kernel = patches.reshape(positions, -1).T @ g_rows
@@ -397,7 +414,7 @@ def _conv_forward(x, kernel, strides, padding, dilation_rate):
             )
         grad_kernel = grad_kernel.reshape(kernel_data.shape)
         if not wants_grad(x):
-            return None, grad_kernel
+            return None, grad_kernel, grad_bias
         # One kernel offset at a time, so no (positions x offsets x channels)
         # array is ever made: grad taps(o) = g @ kernel[o].T, added back where
         # taps(o) was read.
@@ -413,16 +430,17 @@ def _conv_forward(x, kernel, strides, padding, dilation_rate):
                     kernel_data[offset].reshape(group_channels, groups, filters // groups),
                 )
             grad_padded[window] += grad_taps.reshape(grad_padded[window].shape)
-        return _unpad_spatial(grad_padded, pads, sizes), grad_kernel
+        return _unpad_spatial(grad_padded, pads, sizes), grad_kernel, grad_bias
 
-    return out.reshape(x_data.shape[0], *out_sizes, filters), backward
+    return out, backward
 
 
-def _conv_in_chunks(padded, kernel_data, strides, dilation_rate, out_sizes):
-    """`conv` of a padded input, groups == 1, a chunk of images per task: the fast path.
+def _conv_in_chunks(padded, kernel_data, strides, dilation_rate, out_sizes, bias, relu):
+    """`_conv_forward` of a padded input, groups == 1, a chunk of images per task: the fast path.
 
-    The plain code's products, patches @ kernel forward, then patches.T @ g
-    and the offset loop backward, computed for a few images at a time, the
+    The plain code's steps, patches @ kernel (+ bias, relu) forward, then
+    (the relu's mask, the bias's sum) patches.T @ g and the offset loop
+    backward, computed for a few images at a time, the
     tasks shared among one thread per core (`_on_every_core`), each calling
     BLAS on one thread. NumPy lets other threads run while it copies and
     adds, so the copies into the patch matrix and the additions of the
@@ -432,8 +450,8 @@ def _conv_in_chunks(padded, kernel_data, strides, dilation_rate, out_sizes):
 
     Returns:
         out, shape (batch, *out_sizes, filters), and backward(g, input_grad)
-        -> (grad padded or None, grad kernel), the kernel's gradient summed
-        over the tasks in order.
+        -> (grad padded or None, grad kernel, grad bias or None), the
+        kernel's and the bias's gradients summed over the tasks in order.
     """
     rank = padded.ndim - 2
     kernel_size, filters = kernel_data.shape[:rank], kernel_data.shape[-1]
@@ -448,7 +466,12 @@ def _conv_in_chunks(padded, kernel_data, strides, dilation_rate, out_sizes):
 
     def forward(images):
         np.copyto(patches[images], _patch_view(padded[images], kernel_size, strides, dilation_rate))
-        np.matmul(patch_rows(images), flat_kernel, out=out[images].reshape(-1, filters))
+        out_rows = out[images].reshape(-1, filters)
+        np.matmul(patch_rows(images), flat_kernel, out=out_rows)
+        if bias is not None:
+            out_rows += bias
+        if relu:
+            np.maximum(out_rows, 0, out=out_rows)
 
     _on_every_core(forward, chunks)
 
@@ -456,16 +479,21 @@ def _conv_in_chunks(padded, kernel_data, strides, dilation_rate, out_sizes):
         grad_padded = np.zeros(padded.shape, g.dtype) if input_grad else None
 
         def task(images):
+            g_chunk = g[images] * (out[images] > 0) if relu else g[images]
             if input_grad:
                 _add_input_gradient(
-                    g[images], kernel_data, grad_padded[images], strides, dilation_rate, out_sizes
+                    g_chunk, kernel_data, grad_padded[images], strides, dilation_rate, out_sizes
                 )
-            return patch_rows(images).T @ g[images].reshape(-1, filters)
+            g_rows = g_chunk.reshape(-1, filters)
+            grad_bias = None if bias is None else g_rows.sum(axis=0)
+            return patch_rows(images).T @ g_rows, grad_bias
 
-        grad_kernel, *others = _on_every_core(task, chunks)
-        for other in others:
-            grad_kernel += other
-        return grad_padded, grad_kernel.reshape(kernel_data.shape)
+        (grad_kernel, grad_bias), *others = _on_every_core(task, chunks)
+        for other_kernel, other_bias in others:
+            grad_kernel += other_kernel
+            if bias is not None:
+                grad_bias += other_bias
+        return grad_padded, grad_kernel.reshape(kernel_data.shape), grad_bias
 
     return out, backward
 
@@ -489,29 +517,19 @@ def _add_input_gradient(g, kernel_data, grad_padded, strides, dilation_rate, out
 def conv_bias_relu(x, kernel, bias, strides=1, padding="valid", dilation_rate=1, relu=True):
     """`relu(conv(x, kernel, ...) + bias)` as one op: the fast path of a Conv layer's call.
 
-    The same numbers as the three ops one after the other (`BaseConv.call`
-    runs those inside `fast_kernels(False)`), with two full-size arrays
-    fewer each way: the bias is added and the relu applied in place on the
-    convolution's fresh output, and the backward pass masks the gradient
-    once. With `relu=False` it is `conv(...) + bias`.
+    The numbers of the three ops one after the other (`BaseConv.call` runs
+    those inside `fast_kernels(False)`), with two full-size arrays fewer
+    each way: the bias is added and the relu applied in place on the
+    convolution's fresh output (in `_conv_forward`, a chunk of images at a
+    time with the convolution's fast path), and the backward pass masks the
+    gradient once. With `relu=False` it is `conv(...) + bias`.
 
     Args:
         x, kernel, strides, padding, dilation_rate: as for `conv`.
         bias: shape (filters,), added at every output position.
         relu: whether to apply max(., 0) after the bias.
     """
-    out, conv_backward = _conv_forward(x, kernel, strides, padding, dilation_rate)
-    out += data_of(bias)  # in place: nobody else holds the convolution's output yet
-    if relu:
-        np.maximum(out, 0, out=out)
-
-    def backward(g):
-        if relu:
-            g = g * (out > 0)  # relu's slope: 1 where it let the value through, else 0
-        grad_x, grad_kernel = conv_backward(g)
-        grad_bias = g.sum(axis=tuple(range(g.ndim - 1)))  # the bias was added everywhere
-        return grad_x, grad_kernel, grad_bias
-
+    out, backward = _conv_forward(x, kernel, strides, padding, dilation_rate, data_of(bias), relu)
     return record(out, (x, kernel, bias), backward, "conv_bias_relu")
 
 
