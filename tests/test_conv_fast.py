@@ -10,6 +10,11 @@ glibc to keep freed memory for reuse (kerastutor/ops/freed_memory.py).
 """
 
 import ctypes
+import os
+import signal
+import threading
+import time
+import warnings
 
 import numpy as np
 import pytest
@@ -266,3 +271,33 @@ def test_keep_freed_memory_takes_effect_on_glibc_and_can_be_turned_off(monkeypat
     assert freed_memory._set_glibc_options() is glibc_present()
     monkeypatch.setenv("KERASTUTOR_KEEP_FREED_MEMORY", "0")
     assert freed_memory._set_glibc_options() is False
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "fork") or ops.nn._cores() < 2, reason="needs os.fork and two cores"
+)
+def test_a_forked_child_runs_tasks_on_every_core_with_threads_of_its_own():
+    both_started = threading.Barrier(2, timeout=10)  # the parent's pool has both its threads
+    ops.nn._on_every_core(lambda _: both_started.wait(), [0, 1])
+    read, write = os.pipe()
+    with warnings.catch_warnings():  # Python 3.12+ warns that fork copies no threads
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # the child: the parent's threads are gone
+        try:
+            os.write(write, bytes(ops.nn._on_every_core(abs, [-3, -4])))
+        finally:
+            os._exit(0)
+    os.close(write)
+    status, deadline = None, time.monotonic() + 30
+    while status is None and time.monotonic() < deadline:
+        done, code = os.waitpid(pid, os.WNOHANG)
+        if done:
+            status = code
+        else:
+            time.sleep(0.01)
+    if status is None:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    assert status == 0, "the child hung, waiting for threads it does not have"
+    assert os.read(read, 2) == bytes([3, 4])

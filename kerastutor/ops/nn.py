@@ -93,6 +93,10 @@ def _image_chunks(batch, bytes_per_image):
 
 
 _POOL = []  # the threads of `_on_every_core`, started on first use
+# A child made by os.fork (multiprocessing on Linux) has none of its parent's
+# threads: it starts a pool of its own.
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_POOL.clear)
 
 
 @functools.cache
