@@ -301,3 +301,9 @@ def test_a_forked_child_runs_tasks_on_every_core_with_threads_of_its_own():
         os.waitpid(pid, 0)
     assert status == 0, "the child hung, waiting for threads it does not have"
     assert os.read(read, 2) == bytes([3, 4])
+
+
+def test_an_empty_batch_is_pooled_and_convolved_like_any_other():
+    x = np.ones((0, 4, 4, 2), "float32")
+    assert ops.max_pool(x, 2).shape == (0, 2, 2, 2)
+    assert ops.conv(x, np.ones((3, 3, 2, 5), "float32")).shape == (0, 2, 2, 5)

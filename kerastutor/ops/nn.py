@@ -87,8 +87,8 @@ _CHUNK_BYTES = 4 * 2**20
 
 def _image_chunks(batch, bytes_per_image):
     """Slices of the batch axis, about _CHUNK_BYTES each, at least one per core."""
-    per_chunk = max(1, _CHUNK_BYTES // max(1, bytes_per_image))
-    per_chunk = min(per_chunk, math.ceil(batch / _cores()))
+    per_chunk = _CHUNK_BYTES // max(1, bytes_per_image)
+    per_chunk = max(1, min(per_chunk, math.ceil(batch / _cores())))
     return [slice(start, start + per_chunk) for start in range(0, batch, per_chunk)]
 
 
@@ -388,7 +388,7 @@ def _conv_forward(x, kernel, strides, padding, dilation_rate, bias=None, relu=Fa
     positions, offsets = patches.shape[:2]
     flat_kernel = kernel_data.reshape(offsets, group_channels, filters)
     if groups == 1:
-        out = patches.reshape(positions, -1) @ flat_kernel.reshape(-1, filters)
+        out = patches.reshape(positions, offsets * channels) @ flat_kernel.reshape(-1, filters)
     else:
         # Group g: its channels [g*c, (g+1)*c) times its filters [g*f, (g+1)*f).
         out = np.einsum(
@@ -409,7 +409,7 @@ def _conv_forward(x, kernel, strides, padding, dilation_rate, bias=None, relu=Fa
         grad_bias = None if bias is None else g.sum(axis=tuple(range(g.ndim - 1)))
         g_rows = g.reshape(positions, filters)
         if groups == 1:
-            grad_kernel = patches.reshape(positions, -1).T @ g_rows
+            grad_kernel = patches.reshape(positions, offsets * channels).T @ g_rows
         else:
             grad_kernel = np.einsum(
                 "pogc,pgf->ocgf",
@@ -727,7 +727,8 @@ def _max_pool_tiles(x, pool_size, out_sizes):
     windows do not overlap, so each tap (a position inside the window) is
     one strided slice of the input, read in place; the maximum is taken
     tap by tap, and each tap's gradient is written, not added, into its own
-    slice, a chunk of images per task on every core (`_on_every_core`).
+    slice; both passes a chunk of images per task on every core
+    (`_on_every_core`).
     """
     x_data = data_of(x)
     ones = (1,) * len(pool_size)
@@ -737,10 +738,16 @@ def _max_pool_tiles(x, pool_size, out_sizes):
     # Rows or columns past the last whole window ('valid' floors) get no gradient;
     # every other input is in exactly one window, so its gradient is written once.
     cut_off = any(o * p != n for o, p, n in zip(out_sizes, pool_size, x_data.shape[1:-1]))
-    # out = the largest of the window's taps, one tap at a time.
-    out = x_data[taps[0]].copy()
-    for tap in taps[1:]:
-        np.maximum(out, x_data[tap], out=out)
+    chunks = _image_chunks(len(x_data), x_data[:1].nbytes)
+    out = np.empty((len(x_data), *out_sizes, x_data.shape[-1]), x_data.dtype)
+
+    def forward(images):  # a chunk of images, on one of the cores
+        # out = the largest of the window's taps, one tap at a time.
+        np.copyto(out[images], x_data[images][taps[0]])
+        for tap in taps[1:]:
+            np.maximum(out[images], x_data[images][tap], out=out[images])
+
+    _on_every_core(forward, chunks)
 
     def backward(g):
         grad = np.zeros(x_data.shape, g.dtype) if cut_off else np.empty(x_data.shape, g.dtype)
@@ -756,7 +763,7 @@ def _max_pool_tiles(x, pool_size, out_sizes):
                 free ^= first_max
                 np.multiply(g[images], first_max, out=grad[images][tap])
 
-        _on_every_core(task, _image_chunks(len(x_data), x_data[0].nbytes))
+        _on_every_core(task, chunks)
         return (grad,)
 
     return record(out, (x,), backward, "max_pool")
