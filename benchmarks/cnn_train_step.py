@@ -34,14 +34,16 @@ kerastutor's first convolution tells glibc to keep freed memory for reuse
 steps of the same process too; `--return-freed-memory` keeps glibc's
 defaults, to measure what the faults cost.
 
-Run it with a Python that has Keras (and PyTorch, if wanted) installed; it
-imports kerastutor from this checkout:
+Run it with a Python that has Keras (and PyTorch, if wanted) installed, and
+kerastutor's dependencies (threadpoolctl: without it kerastutor's
+convolutions run on one core); it imports kerastutor from this checkout:
 
     python benchmarks/cnn_train_step.py [--rounds 7] [--steps 3] [--warmup 2] [--models conv pool]
         [--return-freed-memory] [--plain]
 """
 
 import argparse
+import importlib.util
 import os
 import resource
 import statistics
@@ -235,6 +237,12 @@ def main():
         print("glibc's defaults: freed memory goes back to the system")
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
     print(f"OPENBLAS_NUM_THREADS={threads}")
+    if importlib.util.find_spec("threadpoolctl") is None:
+        print(
+            "threadpoolctl, a dependency of kerastutor, is missing from this Python: "
+            "kerastutor's convolutions and pooling run on one core. For the figures of a real "
+            "install: pip install --target DIR threadpoolctl, then run with PYTHONPATH=DIR."
+        )
     for name in args.models:
         run(name, args)
 
