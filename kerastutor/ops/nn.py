@@ -57,7 +57,7 @@ _FAST_KERNELS = {"enabled": True}
 
 @contextlib.contextmanager
 def fast_kernels(enabled):
-    """Run max pooling and the Conv layers' call with (True) or without (False) their fast paths.
+    """Run convolution, max pooling and the Conv layers' call with (True) or without (False) their fast paths.
 
     Example:
         >>> import numpy as np
@@ -444,13 +444,14 @@ def _conv_in_chunks(padded, kernel_data, strides, dilation_rate, out_sizes, bias
 
     The plain code's steps, patches @ kernel (+ bias, relu) forward, then
     (the relu's mask, the bias's sum) patches.T @ g and the offset loop
-    backward, computed for a few images at a time, the
-    tasks shared among one thread per core (`_on_every_core`), each calling
-    BLAS on one thread. NumPy lets other threads run while it copies and
-    adds, so the copies into the patch matrix and the additions of the
-    input gradient run on every core too, where one whole-batch product in
-    a multithreaded BLAS speeds up the product only (and its threads spin,
-    waiting for each other, when other programs hold the cores).
+    backward, computed for a few images at a time, the tasks shared among
+    one thread per core (`_on_every_core`), each calling BLAS on one
+    thread. NumPy lets other threads run while it copies and adds, so the
+    copies into the patch matrix and the additions of the input gradient
+    run on every core too, where one whole-batch product in a multithreaded
+    BLAS speeds up the product only (and its threads spin, waiting for each
+    other, when other programs hold the cores). Each chunk's arrays stay in
+    the core's cache from one step of its task to the next.
 
     Returns:
         out, shape (batch, *out_sizes, filters), and backward(g, input_grad)
