@@ -57,7 +57,7 @@ _FAST_KERNELS = {"enabled": True}
 
 @contextlib.contextmanager
 def fast_kernels(enabled):
-    """Run convolution, max pooling and the Conv layers' call with (True) or without (False) their fast paths.
+    """Run the convolution and pooling kernels with (True) or without (False) their fast paths.
 
     Example:
         >>> import numpy as np
@@ -481,11 +481,12 @@ def _conv_in_chunks(padded, kernel_data, strides, dilation_rate, out_sizes, bias
     _on_every_core(forward, chunks)
 
     def backward(g, input_grad):
-        grad_padded = np.zeros(padded.shape, g.dtype) if input_grad else None
+        grad_padded = np.empty(padded.shape, g.dtype) if input_grad else None
 
         def task(images):
             g_chunk = g[images] * (out[images] > 0) if relu else g[images]
             if input_grad:
+                grad_padded[images] = 0  # zeroed here, on this core, just before the sums
                 _add_input_gradient(
                     g_chunk, kernel_data, grad_padded[images], strides, dilation_rate, out_sizes
                 )
