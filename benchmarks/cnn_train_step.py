@@ -13,9 +13,11 @@ the plain convolution and pooling code, as one more framework to compare.
 the largest arrays it has freed: the page-fault count can differ from a run
 without `--plain`.)
 
-Prints, per model and framework, the median seconds per step, kerastutor's
-peak memory in one step (tracemalloc sees NumPy's buffers) and the ratio
-kerastutor / other. The frameworks take turns: each round times a few steps
+Prints, per model and framework, the median seconds per step and the CPU
+seconds of all the process's threads in it (the work done: waiting for a
+core on a busy machine does not count, spinning BLAS threads do),
+kerastutor's peak memory in one step (tracemalloc sees NumPy's buffers)
+and the ratio kerastutor / other (of the wall-clock times). The frameworks take turns: each round times a few steps
 of each, and the ratio is taken within a round, so a slow spell of a shared
 machine slows both sides alike; the printed ratio is the median of the
 rounds', with their range.
@@ -27,19 +29,21 @@ processes hold the cores that waiting can cost more than the work.
 The kerastutor line also gives the minor page faults of one step: memory
 that glibc's malloc handed back to the system when the last step's arrays
 were freed, and that the kernel must map (and zero) again, 4 KiB at a time.
-TensorFlow keeps its own pool of memory and has none. `--keep-freed-memory`
-tells glibc (mallopt) to keep freed memory for reuse, to measure what those
-faults cost; kerastutor itself does not do this.
+kerastutor's first convolution tells glibc to keep freed memory for reuse
+(kerastutor/ops/freed_memory.py), which leaves next to none, for the Keras
+steps of the same process too; `--return-freed-memory` keeps glibc's
+defaults, to measure what the faults cost.
 
-Run it with a Python that has Keras (and PyTorch, if wanted) installed; it
-imports kerastutor from this checkout:
+Run it with a Python that has Keras (and PyTorch, if wanted) installed, and
+kerastutor's dependencies (threadpoolctl: without it kerastutor's
+convolutions run on one core); it imports kerastutor from this checkout:
 
     python benchmarks/cnn_train_step.py [--rounds 7] [--steps 3] [--warmup 2] [--models conv pool]
-        [--keep-freed-memory] [--plain]
+        [--return-freed-memory] [--plain]
 """
 
 import argparse
-import ctypes
+import importlib.util
 import os
 import resource
 import statistics
@@ -137,12 +141,14 @@ def torch_step(name, data):
 
 
 def time_steps(step, steps):
-    times = []
+    """Wall-clock and CPU seconds (all of the process's threads) of each of `steps` calls."""
+    times, cpu_times = [], []
     for _ in range(steps):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         step()
         times.append(time.perf_counter() - start)
-    return times
+        cpu_times.append(time.process_time() - cpu_start)
+    return times, cpu_times
 
 
 def page_faults(step):
@@ -150,16 +156,6 @@ def page_faults(step):
     before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     step()
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
-
-
-def keep_freed_memory():
-    """Ask glibc to keep freed memory for reuse instead of returning it (Linux only)."""
-    libc = ctypes.CDLL("libc.so.6")
-    m_trim_threshold, m_mmap_max = -1, -4
-    # Never trim the heap, and never serve an allocation by its own mmap (each
-    # freed one would be unmapped): every array comes from the reused heap.
-    if not (libc.mallopt(m_trim_threshold, 2**30) and libc.mallopt(m_mmap_max, 0)):
-        raise OSError("mallopt refused the settings")
 
 
 def peak_memory(step):
@@ -186,19 +182,23 @@ def run(name, args):
         for _ in range(args.warmup):
             step()
     times = {framework: [] for framework in steps}
+    cpu_times = {framework: [] for framework in steps}
     round_medians = {framework: [] for framework in steps}
     for _ in range(args.rounds):
         for framework, step in steps.items():
-            seconds = time_steps(step, args.steps)
+            seconds, cpu_seconds = time_steps(step, args.steps)
             times[framework] += seconds
+            cpu_times[framework] += cpu_seconds
             round_medians[framework].append(statistics.median(seconds))
 
     ours = statistics.median(times["kerastutor"])
+    ours_cpu = statistics.median(cpu_times["kerastutor"])
     faults = page_faults(steps["kerastutor"])
     memory = peak_memory(steps["kerastutor"]) / 2**20
     print(f"model {name!r}, batch {BATCH} of {SIZE}x{SIZE}x{CHANNELS}, adam:")
     print(
-        f"  kerastutor: {ours:.3f} s/step, peak memory {memory:.1f} MiB, {faults} page faults/step"
+        f"  kerastutor: {ours:.3f} s/step (cpu {ours_cpu:.3f} s), peak memory {memory:.1f} MiB, "
+        f"{faults} page faults/step"
     )
     for framework in steps:
         if framework == "kerastutor":
@@ -208,8 +208,9 @@ def run(name, args):
             for a, b in zip(round_medians["kerastutor"], round_medians[framework], strict=True)
         ]
         other = statistics.median(times[framework])
+        other_cpu = statistics.median(cpu_times[framework])
         print(
-            f"  {framework}: {other:.3f} s/step; kerastutor / {framework} = "
+            f"  {framework}: {other:.3f} s/step (cpu {other_cpu:.3f} s); kerastutor / {framework} = "
             f"{statistics.median(ratios):.2f}x (rounds: {min(ratios):.2f}x to {max(ratios):.2f}x)"
         )
 
@@ -221,9 +222,9 @@ def main():
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--models", nargs="+", default=["conv", "pool"], choices=["conv", "pool"])
     parser.add_argument(
-        "--keep-freed-memory",
+        "--return-freed-memory",
         action="store_true",
-        help="tell glibc to keep freed memory (no page faults); kerastutor does not do this",
+        help="keep glibc's defaults (KERASTUTOR_KEEP_FREED_MEMORY=0): freed memory goes back",
     )
     parser.add_argument(
         "--plain",
@@ -231,11 +232,17 @@ def main():
         help="also time kerastutor with fast_kernels(False) (its plain conv and pooling code)",
     )
     args = parser.parse_args()
-    if args.keep_freed_memory:
-        keep_freed_memory()
-        print("glibc told to keep freed memory (mallopt), as TensorFlow's own allocator does")
+    if args.return_freed_memory:
+        os.environ["KERASTUTOR_KEEP_FREED_MEMORY"] = "0"  # read at the first convolution
+        print("glibc's defaults: freed memory goes back to the system")
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
     print(f"OPENBLAS_NUM_THREADS={threads}")
+    if importlib.util.find_spec("threadpoolctl") is None:
+        print(
+            "threadpoolctl, a dependency of kerastutor, is missing from this Python: "
+            "kerastutor's convolutions and pooling run on one core. For the figures of a real "
+            "install: pip install --target DIR threadpoolctl, then run with PYTHONPATH=DIR."
+        )
     for name in args.models:
         run(name, args)
 

@@ -5,8 +5,16 @@ code; by default the fast paths run. For each case both compute the output
 and the gradients of every input for the same upstream gradient, and they
 must agree: exactly for max pooling (it only moves numbers), to float32
 rounding for convolutions (a matrix product may sum in another order).
-Central differences check both paths.
+Central differences check both paths. Last, the convolutions' request to
+glibc to keep freed memory for reuse (kerastutor/ops/freed_memory.py).
 """
+
+import ctypes
+import os
+import signal
+import threading
+import time
+import warnings
 
 import numpy as np
 import pytest
@@ -15,6 +23,7 @@ from kerastutor import autodiff, ops
 from kerastutor import layers as L
 from kerastutor.autodiff import Variable, data_of
 from kerastutor.models import Model
+from kerastutor.ops import freed_memory
 from kerastutor.ops.nn import fast_kernels, fast_kernels_enabled
 from kerastutor.utils import grad_check
 
@@ -27,6 +36,13 @@ def output_and_grads(op, inputs, kwargs, upstream_seed=0):
         g = np.random.default_rng(upstream_seed).standard_normal(out.shape).astype(out.dtype)
         ops.sum(out * g).backward()
     return data_of(out), [v.grad for v in variables]
+
+
+def assert_equal_to_float32_rounding(fast, plain):
+    """Equal but for the order of a product's sums: float32 rounding of the largest value."""
+    assert fast.dtype == plain.dtype
+    atol = 1e-6 * max(1.0, float(np.abs(plain).max()))
+    np.testing.assert_allclose(fast, plain, rtol=1e-5, atol=atol)
 
 
 def both_paths(op, inputs, kwargs):
@@ -121,10 +137,10 @@ def test_conv_layers_fused_call_equals_conv_then_bias_then_activation(
     fused = layer_output_and_grads(layer, x)
     with fast_kernels(False):
         plain = layer_output_and_grads(layer, x)
-    np.testing.assert_array_equal(fused[0], plain[0])
-    for fused_grad, plain_grad in zip(fused[1], plain[1], strict=True):
-        assert fused_grad.dtype == plain_grad.dtype == np.float32
-        np.testing.assert_array_equal(fused_grad, plain_grad)
+    # The fused call's products run a chunk of images at a time.
+    for fused_value, plain_value in zip([fused[0], *fused[1]], [plain[0], *plain[1]], strict=True):
+        assert fused_value.dtype == np.float32
+        assert_equal_to_float32_rounding(fused_value, plain_value)
 
 
 def test_the_fused_call_is_used_only_where_it_computes_the_same_thing():
@@ -168,20 +184,21 @@ CONV_CASES = [
 ]
 
 
-@pytest.mark.parametrize("chunk_bytes", [1, 2**30])  # one image at a time; the whole batch
+@pytest.mark.parametrize("cores", [1, 2])  # 1: the tasks run one after the other
+@pytest.mark.parametrize("chunk_bytes", [1, 2**30])  # one image per task; one task per core
 @pytest.mark.parametrize("x_shape, kernel_shape, kwargs", CONV_CASES)
-def test_conv_input_gradient_in_chunks_equals_the_offset_loop(
-    monkeypatch, chunk_bytes, x_shape, kernel_shape, kwargs
+def test_conv_in_chunks_equals_the_plain_code(
+    monkeypatch, cores, chunk_bytes, x_shape, kernel_shape, kwargs
 ):
+    monkeypatch.setattr(ops.nn, "_cores", lambda: cores)
     monkeypatch.setattr(ops.nn, "_CHUNK_BYTES", chunk_bytes)
     rng = np.random.default_rng(9)
     x = rng.standard_normal(x_shape).astype("float32")
     kernel = rng.standard_normal(kernel_shape).astype("float32")
     (out, grads), (plain_out, plain_grads) = both_paths(ops.conv, [x, kernel], kwargs)
-    np.testing.assert_array_equal(out, plain_out)
-    for grad, plain_grad in zip(grads, plain_grads, strict=True):
-        assert grad.dtype == plain_grad.dtype == np.float32
-        np.testing.assert_allclose(grad, plain_grad, rtol=1e-5, atol=1e-6)
+    for value, plain_value in zip([out, *grads], [plain_out, *plain_grads], strict=True):
+        assert value.dtype == np.float32
+        assert_equal_to_float32_rounding(value, plain_value)
 
 
 @pytest.mark.parametrize("enabled", [True, False])
@@ -192,6 +209,13 @@ def test_conv_gradients_by_central_differences_in_several_chunks(monkeypatch, en
     with fast_kernels(enabled):
         report = grad_check(ops.conv, [x, kernel], kwargs={"padding": "same"})
     assert max(report.values()) < 1e-6
+
+
+def test_tasks_on_every_core_return_their_results_in_order():
+    assert ops.nn._on_every_core(lambda n: n * n, list(range(7))) == [0, 1, 4, 9, 16, 25, 36]
+    chunks = ops.nn._image_chunks(5, 1)  # tiny images: one chunk per core
+    covered = [i for chunk in chunks for i in range(5)[chunk]]
+    assert covered == [0, 1, 2, 3, 4] and len(chunks) == min(5, ops.nn._cores())
 
 
 # ---------------------------------------------------------------- a whole model
@@ -219,3 +243,67 @@ def test_three_training_steps_of_a_cnn_match_with_and_without_the_fast_paths():
     np.testing.assert_allclose(fast_losses, plain_losses, rtol=1e-6)
     for fast_weight, plain_weight in zip(fast.get_weights(), plain.get_weights(), strict=True):
         np.testing.assert_allclose(fast_weight, plain_weight, rtol=1e-5, atol=1e-7)
+
+
+# ---------------------------------------------------------------- freed memory kept for reuse
+
+
+def glibc_present():
+    try:
+        ctypes.CDLL("libc.so.6").gnu_get_libc_version  # noqa: B018
+    except (OSError, AttributeError):
+        return False
+    return True
+
+
+def test_a_convolution_asks_glibc_once_to_keep_freed_memory(monkeypatch):
+    calls = []
+    monkeypatch.setattr(freed_memory, "_DONE", [])
+    monkeypatch.setattr(freed_memory, "_set_glibc_options", lambda: calls.append(1) or True)
+    x, kernel = np.ones((1, 4, 4, 1), "float32"), np.ones((3, 3, 1, 2), "float32")
+    ops.conv(x, kernel)
+    ops.conv(x, kernel)
+    assert calls == [1]
+    assert freed_memory.keep_freed_memory() is True
+
+
+def test_keep_freed_memory_takes_effect_on_glibc_and_can_be_turned_off(monkeypatch):
+    assert freed_memory._set_glibc_options() is glibc_present()
+    monkeypatch.setenv("KERASTUTOR_KEEP_FREED_MEMORY", "0")
+    assert freed_memory._set_glibc_options() is False
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "fork") or ops.nn._cores() < 2, reason="needs os.fork and two cores"
+)
+def test_a_forked_child_runs_tasks_on_every_core_with_threads_of_its_own():
+    both_started = threading.Barrier(2, timeout=10)  # the parent's pool has both its threads
+    ops.nn._on_every_core(lambda _: both_started.wait(), [0, 1])
+    read, write = os.pipe()
+    with warnings.catch_warnings():  # Python 3.12+ warns that fork copies no threads
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # the child: the parent's threads are gone
+        try:
+            os.write(write, bytes(ops.nn._on_every_core(abs, [-3, -4])))
+        finally:
+            os._exit(0)
+    os.close(write)
+    status, deadline = None, time.monotonic() + 30
+    while status is None and time.monotonic() < deadline:
+        done, code = os.waitpid(pid, os.WNOHANG)
+        if done:
+            status = code
+        else:
+            time.sleep(0.01)
+    if status is None:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    assert status == 0, "the child hung, waiting for threads it does not have"
+    assert os.read(read, 2) == bytes([3, 4])
+
+
+def test_an_empty_batch_is_pooled_and_convolved_like_any_other():
+    x = np.ones((0, 4, 4, 2), "float32")
+    assert ops.max_pool(x, 2).shape == (0, 2, 2, 2)
+    assert ops.conv(x, np.ones((3, 3, 2, 5), "float32")).shape == (0, 2, 2, 5)

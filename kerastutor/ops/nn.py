@@ -5,14 +5,19 @@ handed to `record`.
 """
 
 import contextlib
+import functools
+import importlib.util
 import itertools
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from kerastutor.autodiff import data_of, record, symbolic_aware, wants_grad
 from kerastutor.ops.core import float_data_of
+from kerastutor.ops.freed_memory import keep_freed_memory
 from kerastutor.ops.numpy import reshape
 
 __all__ = [
@@ -36,20 +41,23 @@ __all__ = [
 
 # ---------------------------------------------------------------- fast kernels
 #
-# Two computations below have a plain version, the one to read first, and a
+# Three computations below have a plain version, the one to read first, and a
 # fast path for the common case written beside it, computing the same numbers
 # with fewer NumPy operations and fewer full-size arrays: `max_pool` when the
-# windows tile the input, and a Conv layer's whole call, relu(conv + bias)
-# (`conv_bias_relu`, used by `BaseConv.call`). The fast paths are on by
-# default; `fast_kernels(False)` runs the plain versions, and
-# tests/test_conv_fast.py checks that both give the same numbers.
+# windows tile the input, `conv` without groups (`_conv_in_chunks`), and a
+# Conv layer's whole call, relu(conv + bias) (`conv_bias_relu`, used by
+# `BaseConv.call`). The fast paths of `conv` and `max_pool` split the batch
+# into chunks of a few images and run them on every core (`_on_every_core`).
+# The fast paths are on by default; `fast_kernels(False)` runs the plain
+# versions, and tests/test_conv_fast.py checks that both give the same numbers
+# (to float32 rounding, where a product sums in another order).
 
 _FAST_KERNELS = {"enabled": True}
 
 
 @contextlib.contextmanager
 def fast_kernels(enabled):
-    """Run max pooling and the Conv layers' call with (True) or without (False) their fast paths.
+    """Run the convolution and pooling kernels with (True) or without (False) their fast paths.
 
     Example:
         >>> import numpy as np
@@ -70,6 +78,59 @@ def fast_kernels(enabled):
 
 def fast_kernels_enabled():
     return _FAST_KERNELS["enabled"]
+
+
+# About this many bytes of input per task (`_image_chunks`): a chunk of images
+# whose arrays stay in a core's cache from one step of the task to the next.
+_CHUNK_BYTES = 4 * 2**20
+
+
+def _image_chunks(batch, bytes_per_image):
+    """Slices of the batch axis, about _CHUNK_BYTES each, at least one per core."""
+    per_chunk = _CHUNK_BYTES // max(1, bytes_per_image)
+    per_chunk = max(1, min(per_chunk, math.ceil(batch / _cores())))
+    return [slice(start, start + per_chunk) for start in range(0, batch, per_chunk)]
+
+
+_POOL = []  # the threads of `_on_every_core`, started on first use
+# A child made by os.fork (multiprocessing on Linux) has none of its parent's
+# threads: it starts a pool of its own.
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_POOL.clear)
+
+
+@functools.cache
+def _cores():
+    """How many threads `_on_every_core` runs: one per core this process may use.
+
+    One when threadpoolctl is missing: without it BLAS cannot be kept to one
+    thread per task, and several tasks' BLAS threads would fight for the cores.
+    """
+    if importlib.util.find_spec("threadpoolctl") is None:
+        return 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _on_every_core(task, items):
+    """[task(item) for item in items], run on one thread per core, BLAS on one thread each.
+
+    NumPy lets other Python threads run while it computes on large arrays
+    (copies, ufuncs like +=, matrix products), so tasks on separate threads
+    use separate cores. Each task's BLAS calls run on their own thread: no
+    BLAS threads waiting (spinning) for each other when other programs hold
+    the cores. The tasks must write to separate arrays or slices.
+    """
+    if _cores() == 1 or len(items) == 1:
+        return [task(item) for item in items]
+    # Imported here: kerastutor.layers imports this module.
+    from kerastutor.layers.blas_threads import one_blas_thread
+
+    if not _POOL:
+        _POOL.append(ThreadPoolExecutor(_cores(), thread_name_prefix="kerastutor-ops"))
+    with one_blas_thread():
+        return list(_POOL[0].map(task, items))
 
 
 # ---------------------------------------------------------------- convolution
@@ -212,6 +273,19 @@ def _windows(padded, kernel_size, strides, dilation_rate):
     return windows[(Ellipsis, *(slice(None, None, d) for d in dilation_rate))]
 
 
+def _patch_view(padded, kernel_size, strides, dilation_rate):
+    """Every output position's window, (offset, channel) last: a view (no copy).
+
+    Shape (batch, *out_positions, *kernel_size, channels): entry
+    [b, *position, *offset, c] is channel c of the pixel that kernel offset
+    `offset` sees at output `position`.
+    """
+    rank = padded.ndim - 2
+    windows = _windows(padded, kernel_size, strides, dilation_rate)
+    # Channels last, after the offsets, so that a row reads (offset, channel) in kernel order.
+    return np.moveaxis(windows, rank + 1, -1)
+
+
 def _patches(padded, kernel_size, strides, dilation_rate):
     """Every output position's window as one row: shape (positions, offsets, channels).
 
@@ -219,11 +293,8 @@ def _patches(padded, kernel_size, strides, dilation_rate):
     sees at output position r: taps(o) for all offsets side by side
     ("im2col"), copied once into one array.
     """
-    rank = padded.ndim - 2
-    windows = _windows(padded, kernel_size, strides, dilation_rate)
-    # Channels last, after the offsets, so that row r reads (offset, channel) in kernel order.
-    windows = np.moveaxis(windows, rank + 1, -1)
-    return windows.reshape(-1, math.prod(kernel_size), padded.shape[-1])
+    view = _patch_view(padded, kernel_size, strides, dilation_rate)
+    return view.reshape(-1, math.prod(kernel_size), padded.shape[-1])
 
 
 @symbolic_aware
@@ -257,15 +328,24 @@ def conv(x, kernel, strides=1, padding="valid", dilation_rate=1):
     one matrix product, patches @ kernel. The gradient runs it backwards:
     grad kernel = patches.T @ g, and for each offset, grad taps(o) =
     g @ kernel[o].T is added back onto the pixels taps(o) was read from.
-    (Unless `fast_kernels(False)`, that last loop runs as one product for
-    all the offsets, a chunk of images at a time: `_input_gradient_in_chunks`.)
+    (Unless `fast_kernels(False)`, all this runs a chunk of images per task,
+    on every core: `_conv_in_chunks`.)
     """
     out, backward = _conv_forward(x, kernel, strides, padding, dilation_rate)
-    return record(out, (x, kernel), backward, "conv")
+    return record(out, (x, kernel), lambda g: backward(g)[:2], "conv")
 
 
-def _conv_forward(x, kernel, strides, padding, dilation_rate):
-    """`conv`'s output and its backward(g) -> (grad x, grad kernel), not yet recorded."""
+def _conv_forward(x, kernel, strides, padding, dilation_rate, bias=None, relu=False):
+    """relu(conv(x, kernel) + bias), not yet recorded, and its backward pass.
+
+    `bias` None adds nothing, `relu` False applies nothing: `conv` itself.
+    The bias is added and the relu applied in place on the convolution's
+    fresh output (nobody else holds it yet).
+
+    Returns:
+        out, and backward(g) -> (grad x, grad kernel, grad bias or None).
+    """
+    keep_freed_memory()  # once: the next steps reuse this step's memory (see freed_memory.py)
     x_data, kernel_data = data_of(x), data_of(kernel)
     rank = x_data.ndim - 2
     kernel_size, (group_channels, filters) = kernel_data.shape[:rank], kernel_data.shape[rank:]
@@ -290,12 +370,25 @@ def _conv_forward(x, kernel, strides, padding, dilation_rate):
         conv_output_length(n, k, s, padding, d)
         for n, k, s, d in zip(sizes, kernel_size, strides, dilation_rate, strict=True)
     ]
+    fast = fast_kernels_enabled() and groups == 1 and padded.dtype == kernel_data.dtype
+    if fast and padded.shape[0] > 0:
+        out, chunks_backward = _conv_in_chunks(
+            padded, kernel_data, strides, dilation_rate, out_sizes, bias, relu
+        )
+
+        def fast_backward(g):
+            grad_padded, grad_kernel, grad_bias = chunks_backward(g, wants_grad(x))
+            if grad_padded is not None:
+                grad_padded = _unpad_spatial(grad_padded, pads, sizes)
+            return grad_padded, grad_kernel, grad_bias
+
+        return out, fast_backward
     # One row per output position: (positions, offsets, channels).
     patches = _patches(padded, kernel_size, strides, dilation_rate)
     positions, offsets = patches.shape[:2]
     flat_kernel = kernel_data.reshape(offsets, group_channels, filters)
     if groups == 1:
-        out = patches.reshape(positions, -1) @ flat_kernel.reshape(-1, filters)
+        out = patches.reshape(positions, offsets * channels) @ flat_kernel.reshape(-1, filters)
     else:
         # Group g: its channels [g*c, (g+1)*c) times its filters [g*f, (g+1)*f).
         out = np.einsum(
@@ -303,11 +396,20 @@ def _conv_forward(x, kernel, strides, padding, dilation_rate):
             patches.reshape(positions, offsets, groups, group_channels),
             flat_kernel.reshape(offsets, group_channels, groups, filters // groups),
         )
+    out = out.reshape(x_data.shape[0], *out_sizes, filters)
+    if bias is not None:
+        out += bias
+    if relu:
+        np.maximum(out, 0, out=out)
 
     def backward(g):
+        if relu:
+            g = g * (out > 0)  # relu's slope: 1 where it let the value through, else 0
+        # The bias was added at every output position.
+        grad_bias = None if bias is None else g.sum(axis=tuple(range(g.ndim - 1)))
         g_rows = g.reshape(positions, filters)
         if groups == 1:
-            grad_kernel = patches.reshape(positions, -1).T @ g_rows
+            grad_kernel = patches.reshape(positions, offsets * channels).T @ g_rows
         else:
             grad_kernel = np.einsum(
                 "pogc,pgf->ocgf",
@@ -316,12 +418,7 @@ def _conv_forward(x, kernel, strides, padding, dilation_rate):
             )
         grad_kernel = grad_kernel.reshape(kernel_data.shape)
         if not wants_grad(x):
-            return None, grad_kernel
-        if groups == 1 and fast_kernels_enabled():
-            grad_padded = _input_gradient_in_chunks(
-                g, kernel_data, padded.shape, strides, dilation_rate, out_sizes
-            )
-            return _unpad_spatial(grad_padded, pads, sizes), grad_kernel
+            return None, grad_kernel, grad_bias
         # One kernel offset at a time, so no (positions x offsets x channels)
         # array is ever made: grad taps(o) = g @ kernel[o].T, added back where
         # taps(o) was read.
@@ -337,79 +434,108 @@ def _conv_forward(x, kernel, strides, padding, dilation_rate):
                     kernel_data[offset].reshape(group_channels, groups, filters // groups),
                 )
             grad_padded[window] += grad_taps.reshape(grad_padded[window].shape)
-        return _unpad_spatial(grad_padded, pads, sizes), grad_kernel
+        return _unpad_spatial(grad_padded, pads, sizes), grad_kernel, grad_bias
 
-    return out.reshape(x_data.shape[0], *out_sizes, filters), backward
-
-
-# About this many bytes of `grad patches` at a time (`_input_gradient_in_chunks`):
-# large products for BLAS, and a buffer that a busy machine's cache may still hold.
-_CHUNK_BYTES = 8 * 2**20
+    return out, backward
 
 
-def _input_gradient_in_chunks(g, kernel_data, padded_shape, strides, dilation_rate, out_sizes):
-    """`conv`'s gradient for its (padded) input, groups == 1: the fast path of the offset loop.
+def _conv_in_chunks(padded, kernel_data, strides, dilation_rate, out_sizes, bias, relu):
+    """`_conv_forward` of a padded input, groups == 1, a chunk of images per task: the fast path.
 
-    grad patches = g @ kernel.T holds, for each output position and kernel
-    offset o, the gradient of the pixel that o read there (grad taps(o) of
-    the plain loop, for every offset side by side); each offset's columns
-    are then added back onto the pixels they were read from ("col2im").
-    The same sums as the loop, but one large matrix product for a chunk of
-    images instead of one small product per offset: fewer, better-shaped
-    calls into BLAS, and no grad patches of the whole batch at once.
+    The plain code's steps, patches @ kernel (+ bias, relu) forward, then
+    (the relu's mask, the bias's sum) patches.T @ g and the offset loop
+    backward, computed for a few images at a time, the tasks shared among
+    one thread per core (`_on_every_core`), each calling BLAS on one
+    thread. NumPy lets other threads run while it copies and adds, so the
+    copies into the patch matrix and the additions of the input gradient
+    run on every core too, where one whole-batch product in a multithreaded
+    BLAS speeds up the product only (and its threads spin, waiting for each
+    other, when other programs hold the cores). Each chunk's arrays stay in
+    the core's cache from one step of its task to the next.
+
+    Returns:
+        out, shape (batch, *out_sizes, filters), and backward(g, input_grad)
+        -> (grad padded or None, grad kernel, grad bias or None), the
+        kernel's and the bias's gradients summed over the tasks in order.
+    """
+    rank = padded.ndim - 2
+    kernel_size, filters = kernel_data.shape[:rank], kernel_data.shape[-1]
+    batch, row_length = padded.shape[0], kernel_data[..., 0].size  # offsets * channels
+    flat_kernel = kernel_data.reshape(row_length, filters)
+    patches = np.empty((batch, *out_sizes, *kernel_size, padded.shape[-1]), padded.dtype)
+    out = np.empty((batch, *out_sizes, filters), padded.dtype)
+    chunks = _image_chunks(batch, patches[0].nbytes)
+
+    def patch_rows(images):  # one row per output position of the chunk's images
+        return patches[images].reshape(-1, row_length)
+
+    def forward(images):
+        np.copyto(patches[images], _patch_view(padded[images], kernel_size, strides, dilation_rate))
+        out_rows = out[images].reshape(-1, filters)
+        np.matmul(patch_rows(images), flat_kernel, out=out_rows)
+        if bias is not None:
+            out_rows += bias
+        if relu:
+            np.maximum(out_rows, 0, out=out_rows)
+
+    _on_every_core(forward, chunks)
+
+    def backward(g, input_grad):
+        grad_padded = np.empty(padded.shape, g.dtype) if input_grad else None
+
+        def task(images):
+            g_chunk = g[images] * (out[images] > 0) if relu else g[images]
+            if input_grad:
+                grad_padded[images] = 0  # zeroed here, on this core, just before the sums
+                _add_input_gradient(
+                    g_chunk, kernel_data, grad_padded[images], strides, dilation_rate, out_sizes
+                )
+            g_rows = g_chunk.reshape(-1, filters)
+            grad_bias = None if bias is None else g_rows.sum(axis=0)
+            return patch_rows(images).T @ g_rows, grad_bias
+
+        (grad_kernel, grad_bias), *others = _on_every_core(task, chunks)
+        for other_kernel, other_bias in others:
+            grad_kernel += other_kernel
+            if bias is not None:
+                grad_bias += other_bias
+        return grad_padded, grad_kernel.reshape(kernel_data.shape), grad_bias
+
+    return out, backward
+
+
+def _add_input_gradient(g, kernel_data, grad_padded, strides, dilation_rate, out_sizes):
+    """Add `conv`'s gradient for the (padded) input into `grad_padded`, groups == 1.
+
+    The plain offset loop, grad taps(o) = g @ kernel[o].T added back where
+    taps(o) was read, with one `taps` buffer for every offset.
     """
     rank = g.ndim - 2
-    kernel_size, filters = kernel_data.shape[:rank], kernel_data.shape[-1]
-    channels = kernel_data.shape[-2]
-    flat_kernel = kernel_data.reshape(-1, filters)  # row (offset, channel), as in a patch
-    windows = [
-        _window_slices(offset, dilation_rate, strides, out_sizes)
-        for offset in _kernel_offsets(kernel_size)
-    ]
-    batch = g.shape[0]
-    bytes_per_image = math.prod(out_sizes) * flat_kernel.shape[0] * g.itemsize
-    chunks = max(1, math.ceil(batch * bytes_per_image / _CHUNK_BYTES))
-    chunk = max(1, math.ceil(batch / chunks))  # images per chunk, as even as they can be
-    grad_padded = np.zeros(padded_shape, g.dtype)
-    for start in range(0, batch, chunk):
-        images = slice(start, start + chunk)
-        g_rows = g[images].reshape(-1, filters)
-        grad_patches = (g_rows @ flat_kernel.T).reshape(
-            *g[images].shape[:-1], len(windows), channels
-        )
-        target = grad_padded[images]
-        for index, window in enumerate(windows):
-            target[window] += grad_patches[..., index, :]
-    return grad_padded
+    kernel_size, (channels, filters) = kernel_data.shape[:rank], kernel_data.shape[rank:]
+    g_rows = g.reshape(-1, filters)
+    taps = np.empty((*g.shape[:-1], channels), g.dtype)
+    for offset in _kernel_offsets(kernel_size):
+        np.matmul(g_rows, kernel_data[offset].T, out=taps.reshape(-1, channels))
+        grad_padded[_window_slices(offset, dilation_rate, strides, out_sizes)] += taps
 
 
 @symbolic_aware
 def conv_bias_relu(x, kernel, bias, strides=1, padding="valid", dilation_rate=1, relu=True):
     """`relu(conv(x, kernel, ...) + bias)` as one op: the fast path of a Conv layer's call.
 
-    The same numbers as the three ops one after the other (`BaseConv.call`
-    runs those inside `fast_kernels(False)`), with two full-size arrays
-    fewer each way: the bias is added and the relu applied in place on the
-    convolution's fresh output, and the backward pass masks the gradient
-    once. With `relu=False` it is `conv(...) + bias`.
+    The numbers of the three ops one after the other (`BaseConv.call` runs
+    those inside `fast_kernels(False)`), with two full-size arrays fewer
+    each way: the bias is added and the relu applied in place on the
+    convolution's fresh output (in `_conv_forward`, a chunk of images at a
+    time with the convolution's fast path), and the backward pass masks the
+    gradient once. With `relu=False` it is `conv(...) + bias`.
 
     Args:
         x, kernel, strides, padding, dilation_rate: as for `conv`.
         bias: shape (filters,), added at every output position.
         relu: whether to apply max(., 0) after the bias.
     """
-    out, conv_backward = _conv_forward(x, kernel, strides, padding, dilation_rate)
-    out += data_of(bias)  # in place: nobody else holds the convolution's output yet
-    if relu:
-        np.maximum(out, 0, out=out)
-
-    def backward(g):
-        if relu:
-            g = g * (out > 0)  # relu's slope: 1 where it let the value through, else 0
-        grad_x, grad_kernel = conv_backward(g)
-        grad_bias = g.sum(axis=tuple(range(g.ndim - 1)))  # the bias was added everywhere
-        return grad_x, grad_kernel, grad_bias
-
+    out, backward = _conv_forward(x, kernel, strides, padding, dilation_rate, data_of(bias), relu)
     return record(out, (x, kernel, bias), backward, "conv_bias_relu")
 
 
@@ -512,6 +638,7 @@ def conv_transpose(x, kernel, strides=1, padding="valid", output_padding=None, d
     ]
     for offset, window in windows:
         canvas[window] += (rows @ kernel_data[offset].T).reshape(canvas[window].shape)
+    keep_freed_memory()  # once, as for `conv`
     out = _unpad_spatial(canvas, pads, out_sizes)
 
     def backward(g):
@@ -602,7 +729,8 @@ def _max_pool_tiles(x, pool_size, out_sizes):
     windows do not overlap, so each tap (a position inside the window) is
     one strided slice of the input, read in place; the maximum is taken
     tap by tap, and each tap's gradient is written, not added, into its own
-    slice.
+    slice; both passes a chunk of images per task on every core
+    (`_on_every_core`).
     """
     x_data = data_of(x)
     ones = (1,) * len(pool_size)
@@ -612,22 +740,32 @@ def _max_pool_tiles(x, pool_size, out_sizes):
     # Rows or columns past the last whole window ('valid' floors) get no gradient;
     # every other input is in exactly one window, so its gradient is written once.
     cut_off = any(o * p != n for o, p, n in zip(out_sizes, pool_size, x_data.shape[1:-1]))
-    # out = the largest of the window's taps, one tap at a time.
-    out = x_data[taps[0]].copy()
-    for tap in taps[1:]:
-        np.maximum(out, x_data[tap], out=out)
+    chunks = _image_chunks(len(x_data), x_data[:1].nbytes)
+    out = np.empty((len(x_data), *out_sizes, x_data.shape[-1]), x_data.dtype)
+
+    def forward(images):  # a chunk of images, on one of the cores
+        # out = the largest of the window's taps, one tap at a time.
+        np.copyto(out[images], x_data[images][taps[0]])
+        for tap in taps[1:]:
+            np.maximum(out[images], x_data[images][tap], out=out[images])
+
+    _on_every_core(forward, chunks)
 
     def backward(g):
-        # The first tap (in row-major order) equal to the maximum takes the
-        # window's gradient; `free` marks the windows still waiting for theirs.
         grad = np.zeros(x_data.shape, g.dtype) if cut_off else np.empty(x_data.shape, g.dtype)
-        free = np.ones(out.shape, bool)
-        first_max = np.empty(out.shape, bool)
-        for tap in taps:
-            np.equal(x_data[tap], out, out=first_max)
-            first_max &= free
-            free ^= first_max
-            np.multiply(g, first_max, out=grad[tap])
+
+        def task(images):  # a chunk of images, on one of the cores
+            # The first tap (in row-major order) equal to the maximum takes the
+            # window's gradient; `free` marks the windows still waiting for theirs.
+            free = np.ones(out[images].shape, bool)
+            first_max = np.empty(free.shape, bool)
+            for tap in taps:
+                np.equal(x_data[images][tap], out[images], out=first_max)
+                first_max &= free
+                free ^= first_max
+                np.multiply(g[images], first_max, out=grad[images][tap])
+
+        _on_every_core(task, chunks)
         return (grad,)
 
     return record(out, (x,), backward, "max_pool")
