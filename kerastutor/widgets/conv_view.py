@@ -786,6 +786,12 @@ def _grid_svg(grid, pads, chosen, largest, caption, pad_label="0", winner=None):
             f'<rect class="kt-tap" x="{x + 1}" y="{y + 1}" width="{cell - 2}" height="{cell - 2}" '
             f'style="fill:{HIGHLIGHT};stroke:{HIGHLIGHT_EDGE};" fill-opacity="0.35" stroke-width="2"/>'
         )
+        if cell >= 20:  # the number again, bold, above the tint that covers it
+            inside = 0 <= r < height and 0 <= c < width
+            label = _cell_label(grid[r][c]) if inside else pad_label
+            elements.append(
+                svg_text(x + cell / 2, y + cell / 2 + 4, label, ON_LIGHT, size=9, bold=True)
+            )
     if winner is not None:
         x, y = (winner[1] + left) * cell, (winner[0] + top) * cell + 18
         elements.append(
@@ -793,6 +799,10 @@ def _grid_svg(grid, pads, chosen, largest, caption, pad_label="0", winner=None):
             f'height="{cell - 2}" style="fill:none;stroke:{ERROR};" stroke-width="3"/>'
         )
     return svg(max(cols * cell, 120), rows * cell + 20, elements)
+
+
+def _cell_label(value):
+    return f"{value:.1f}" if abs(value) < 100 else f"{value:.0f}"
 
 
 @functools.lru_cache(maxsize=64)
@@ -808,7 +818,7 @@ def _grid_cells(grid, pads, largest, pad_label, cell):
             if 0 <= r < height and 0 <= c < width:
                 value = grid[r][c]
                 style = f'style="fill:{value_colour(value, largest)};stroke:{BORDER};"'
-                label = f"{value:.1f}" if abs(value) < 100 else f"{value:.0f}"
+                label = _cell_label(value)
             else:
                 style = f'style="fill:{PAD_FILL};stroke:{BORDER};" stroke-dasharray="2 2"'
                 label = pad_label

@@ -64,7 +64,13 @@ class NodeInspector(WidgetBase):
                 f"{layer!r}. Pass a layer such as `shared_lstm`."
             )
         self.layer = layer
-        self.node_picker = ipywidgets.Dropdown(description="node", options=[], disabled=True)
+        # Wide enough for a decoder's labels, `1: input_2[0][0], initial_state=[...]`.
+        self.node_picker = ipywidgets.Dropdown(
+            description="node",
+            options=[],
+            disabled=True,
+            layout=ipywidgets.Layout(width="auto", min_width="300px", max_width="100%"),
+        )
         super().__init__([self.node_picker])
         self._update_picker(select_last=True)
         self.listen_to(layer, "_on_new_node")
@@ -222,12 +228,26 @@ class NodeInspector(WidgetBase):
         return table(headers, rows, caption="Weights: one set for the layer")
 
     def _picture(self, nodes):
-        """Each node's input arrows into the one layer box, and its output arrows out."""
+        """Each node's input arrows into the one layer box, and its output arrows out.
+
+        The columns are as wide as their longest label (a decoder LSTM's node
+        reads `input_2[0][0], initial_state=[input_3[0][0], input_4[0][0]]`),
+        up to `_LABEL_CHARS` characters; a longer label is shortened and its
+        full text shown on hover.
+        """
         shown = nodes[:8]
         row_height = 34
         height = max(len(shown) * row_height + 20, 60)
-        width = 720
-        box_x, box_width = 300, 120
+        sources = [describe_call(node) or "(no inputs)" for node in shown]
+        outputs = [", ".join(_tensor_names(node)) for node in shown]
+        in_shapes = [format_shapes(node.input_shapes) for node in shown]
+        out_shapes = [format_shapes(node.output_shapes) for node in shown]
+        left = _column_width(sources, in_shapes)
+        right = _column_width(outputs, out_shapes)
+        box_width = 120
+        box_x = 8 + left + 40  # the labels, then an arrow 40 px long at least
+        out_x = box_x + box_width + 48
+        width = out_x + right + 8
         elements = [
             svg_box(box_x, 10, box_width, height - 20, self.layer.name, LAYER_FILL, bold=True)
         ]
@@ -236,18 +256,12 @@ class NodeInspector(WidgetBase):
             selected = node.index == self.selected_node
             colour = node_colour(node.index)
             weight = 3 if selected else 1.5
-            source = describe_call(node) or "(no inputs)"
-            elements.append(svg_text(8, y - 4, source, colour, anchor="start", bold=selected))
-            elements.append(
-                svg_text(8, y + 9, format_shapes(node.input_shapes), MUTED, anchor="start", size=10)
-            )
-            elements.append(svg_arrow(190, y, box_x - 2, y, colour, weight))
-            elements.append(svg_arrow(box_x + box_width + 2, y, 520, y, colour, weight))
-            outputs = ", ".join(_tensor_names(node))
-            elements.append(svg_text(528, y - 4, outputs, colour, anchor="start", bold=selected))
-            elements.append(
-                svg_text(528, y + 9, format_shapes(node.output_shapes), MUTED, "start", size=10)
-            )
+            elements.append(_label(8, y - 4, sources[row], colour, bold=selected))
+            elements.append(_label(8, y + 9, in_shapes[row], MUTED, size=10))
+            elements.append(svg_arrow(8 + left + 6, y, box_x - 2, y, colour, weight))
+            elements.append(svg_arrow(box_x + box_width + 2, y, out_x - 8, y, colour, weight))
+            elements.append(_label(out_x, y - 4, outputs[row], colour, bold=selected))
+            elements.append(_label(out_x, y + 9, out_shapes[row], MUTED, size=10))
             elements.append(
                 f'<circle cx="{box_x + 14}" cy="{y}" r="9" '
                 f'style="fill:{node_tint(node.index)};stroke:{colour};"/>'
@@ -257,6 +271,27 @@ class NodeInspector(WidgetBase):
         if len(nodes) > len(shown):
             more = f"<div>(picture shows the first {len(shown)} of {len(nodes)} nodes)</div>"
         return svg(width, height, elements) + more
+
+
+# Label widths in the picture: about this many pixels a character (11 px text;
+# 10 px text is narrower), and at most this many characters before shortening.
+_CHAR_WIDTH = 6.6
+_LABEL_CHARS = 60
+
+
+def _column_width(labels, small_labels):
+    """Pixels for a column of labels (11 px) with a smaller label (10 px) under each."""
+    chars = max([min(len(text), _LABEL_CHARS) for text in labels] + [10])
+    small = max([min(len(text), _LABEL_CHARS) * 0.9 for text in small_labels] + [0])
+    return round(max(chars, small) * _CHAR_WIDTH)
+
+
+def _label(x, y, text, colour, size=11, bold=False):
+    """A left-aligned label, shortened with '…' past _LABEL_CHARS (the full text on hover)."""
+    if len(text) <= _LABEL_CHARS:
+        return svg_text(x, y, text, colour, anchor="start", size=size, bold=bold)
+    short = svg_text(x, y, text[: _LABEL_CHARS - 1] + "…", colour, "start", size, bold)
+    return f"<g><title>{esc(text)}</title>{short}</g>"
 
 
 def _tensor_names(node):

@@ -402,3 +402,14 @@ def test_every_change_renders_once(monkeypatch):
     view.strides_picker.value = (3, 3)  # shrinks the output and moves the cell inside it
     view.refresh()
     assert len(renders) == 5 and (view.row, view.col) == (1, 1)
+
+
+def test_the_window_numbers_are_drawn_above_their_tint():
+    """A chosen cell's number comes after (so above) the tinted outline that covers it."""
+    view = ConvView(*numbered_conv())
+    view.select(row=1, col=2)
+    html = view.html
+    for value in ("7.0", "13.0", "19.0"):  # cells of the window at output (1, 2)
+        bold = f'font-weight="bold">{value}</text>'
+        assert bold in html
+        assert html.index(bold) > html.index('class="kt-tap"')

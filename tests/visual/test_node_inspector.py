@@ -143,3 +143,30 @@ def test_a_model_is_inspected_as_a_layer(siamese):
     siamese.model([Input(shape=(280, 256)), Input(shape=(280, 256))])
     assert repr(inspector) == "NodeInspector(model: 1 node, 5 weights, node 0 selected)"
     assert "input_3[0][0], input_4[0][0]" in inspector.html
+
+
+def test_long_labels_get_room_before_the_layer_box(seed003):
+    """A decoder's labels (`input_2[0][0], initial_state=[...]`) end before the arrows start."""
+    decoder = seed003.decoder_lstm
+    inspector = NodeInspector(decoder)
+    picture = inspector.html
+    box_x = float(re.search(r'<rect x="([\d.]+)"', picture).group(1))
+    label = "input_2[0][0], initial_state=[lstm[0][1], lstm[0][2]]"
+    assert label in picture
+    assert 8 + len(label) * 6.6 < box_x - 40  # text width at 11 px, then a 40 px arrow
+    width = float(re.search(r'<svg[^>]* width="([\d.]+)"', picture).group(1))
+    outputs = ", ".join(str(t._keras_history) for t in decoder.inbound_nodes[0].output_tensors)
+    assert outputs in picture and box_x + 120 + 48 + len(outputs) * 6.6 <= width
+    assert inspector.node_picker.layout.min_width == "300px"
+
+
+def test_a_label_past_sixty_characters_is_shortened_with_its_full_text_on_hover():
+    inputs = [Input((2,), name=f"a_very_long_input_name_{i}") for i in range(4)]
+    from kerastutor.layers import Concatenate
+
+    concat = Concatenate()
+    concat(inputs)
+    picture = NodeInspector(concat).html
+    full = ", ".join(f"a_very_long_input_name_{i}[0][0]" for i in range(4))
+    assert f"<title>{full}</title>" in picture
+    assert full[:59] + "…" in picture
