@@ -53,9 +53,13 @@ class Functional(Layer):
 
     def __init__(self, inputs=None, outputs=None, name=None, trainable=True, **kwargs):
         super().__init__(name=name, trainable=trainable, **kwargs)
-        if inputs is None and outputs is None and self._has_own_call():
+        no_graph = inputs is None and outputs is None
+        self._subclassed = no_graph and (self._has_own_call() or _written_by_learner(type(self)))
+        if self._subclassed:
             # A subclassed model (`class MLP(keras.Model)` with its own `call`):
             # no graph; `call` runs as written, and its first call builds the layers.
+            # One without `call` (a GAN that only trains through its own
+            # `train_step`) is made too; calling it says what is missing.
             self.built = False
             self.inputs = self.outputs = None
             self._nested_inputs = self._nested_outputs = None
@@ -70,8 +74,12 @@ class Functional(Layer):
 
     @classmethod
     def _has_own_call(cls):
-        """A subclassed model: `class MLP(keras.Model)` with its own `call`."""
+        """A subclassed model's class: `class MLP(keras.Model)` with its own `call`."""
         return cls.call is not Functional.call
+
+    def _is_subclassed(self):
+        """This model was made without a graph: a subclass, with or without its own `call`."""
+        return getattr(self, "_subclassed", type(self)._has_own_call())
 
     # ------------------------------------------------------------ subclassed models
     #
@@ -91,7 +99,12 @@ class Functional(Layer):
         `model.build(shape)` on a subclass that defines no `build` only marks
         it built, with a warning, and builds nothing.)
         """
-        if self.built or not self._has_own_call():
+        if self.built or not self._is_subclassed():
+            return
+        if not self._has_own_call():
+            # No `call` to run (a GAN trained by its own train_step): its layers
+            # were built where they were made, or build in train_step.
+            self.built = True
             return
         if type(self).build is not Functional.build:
             # `super().build(input_shape)` from a subclass's own build, as in
@@ -123,7 +136,7 @@ class Functional(Layer):
         self._clear_losses()  # penalties of the zeros are no penalties of this model
 
     def _maybe_build(self, input_shape):
-        if self._has_own_call() and type(self).build is Functional.build:
+        if self._is_subclassed() and type(self).build is Functional.build:
             return  # `_call_eager` builds it by running `call`
         super()._maybe_build(input_shape)
 
@@ -150,7 +163,7 @@ class Functional(Layer):
         self.outputs = flatten(self._nested_outputs)
 
     def _unbuild(self):
-        if self._has_own_call():
+        if self._is_subclassed():
             super()._unbuild()
             self.inputs = self.outputs = None
             self._nested_inputs = self._nested_outputs = None
@@ -208,7 +221,7 @@ class Functional(Layer):
         A subclassed model has no graph: its layers are the ones it holds as
         attributes, in the order they were assigned (as Keras 3 lists them).
         """
-        if self._has_own_call():
+        if self._is_subclassed():
             return self._sublayers()
         return list(self._operations)
 
@@ -219,7 +232,7 @@ class Functional(Layer):
         The public way to read the graph (widgets use it); a subclassed model,
         or a Sequential without an input yet, has none.
         """
-        if self._has_own_call():
+        if self._is_subclassed():
             return []
         return list(getattr(self, "_nodes", []))
 
@@ -262,7 +275,7 @@ class Functional(Layer):
     @property
     def input_names(self):
         """The name of each input's InputLayer, in the order of `model.inputs`."""
-        if self._has_own_call():  # no InputLayer: the position in the data
+        if self._is_subclassed():  # no InputLayer: the position in the data
             return [f"input_{i}" for i in range(len(self.inputs or []))]
         return [layer.name for layer in self._input_layers]
 
@@ -272,7 +285,7 @@ class Functional(Layer):
 
         A subclassed model's outputs come from no layer: 'output_0', 'output_1', ...
         """
-        if self._has_own_call():
+        if self._is_subclassed():
             return [f"output_{i}" for i in range(len(self.outputs or []))]
         names = []
         for tensor in self.outputs:
@@ -322,13 +335,13 @@ class Functional(Layer):
 
     @property
     def weights(self):
-        if self._has_own_call():  # as a layer's: its layers in assignment order
+        if self._is_subclassed():  # as a layer's: its layers in assignment order
             return Layer.weights.fget(self)
         return self._unique(w for layer in self.operations for w in layer.weights)
 
     @property
     def trainable_weights(self):
-        if self._has_own_call():
+        if self._is_subclassed():
             return Layer.trainable_weights.fget(self)
         if not self.trainable:
             return []
@@ -336,7 +349,7 @@ class Functional(Layer):
 
     @property
     def non_trainable_weights(self):
-        if self._has_own_call():
+        if self._is_subclassed():
             return Layer.non_trainable_weights.fget(self)
         if not self.trainable:
             return self.weights
@@ -360,6 +373,13 @@ class Functional(Layer):
     # ------------------------------------------------------------ running
 
     def call(self, inputs, training=None, mask=None):
+        if self._is_subclassed():  # a subclass that did not write its own `call`
+            raise NotImplementedError(
+                f"Model {type(self).__name__} does not have a `call()` method implemented, so "
+                "it cannot be called on data. A model that only trains through its own "
+                "`train_step` (a GAN calling its generator and discriminator) needs none; to "
+                "call it, define `call(self, inputs)`."
+            )
         outputs, _ = self._run_graph(inputs, training=training, mask=mask)
         return outputs
 
@@ -369,7 +389,7 @@ class Functional(Layer):
         Training needs the output masks too: a padded timestep must not count
         in the loss (see `kerastutor.losses`).
         """
-        if self._has_own_call():
+        if self._is_subclassed():
             if self.built and self._nested_inputs is not None:
                 inputs = pack_like(self._nested_inputs, flatten(inputs))
             elif isinstance(inputs, list) and len(inputs) == 1:
@@ -427,7 +447,7 @@ class Functional(Layer):
         return outputs, [masks[id(t)] for t in self.outputs]
 
     def _call_eager(self, inputs, args, kwargs):
-        if self._has_own_call():
+        if self._is_subclassed():
             return self._call_subclassed(inputs, args, kwargs)
         inputs = self._standardize_inputs(inputs)
         return self._call_with_options(inputs, *args, **kwargs)
@@ -439,7 +459,7 @@ class Functional(Layer):
         inputs), a list in `model.inputs` order, or a dict by input name. A
         subclassed model's `call` checks its own inputs: they are only made arrays.
         """
-        if self._has_own_call():
+        if self._is_subclassed():
             return [self._to_array(x) for x in _leaves(inputs, _is_one_array)]
         arrays = self._in_input_order(inputs, _is_one_array)
         arrays = [
@@ -485,7 +505,7 @@ class Functional(Layer):
         return self._axis_explanation(None, None)
 
     def compute_output_shape(self, input_shape):
-        if self._has_own_call():  # called on symbolic tensors: run `call` on zeros
+        if self._is_subclassed():  # called on symbolic tensors: run `call` on zeros
             self.build(input_shape)
             with self._leaving_no_trace():
                 return self._trace_output_shape(input_shape)
@@ -576,7 +596,7 @@ class Functional(Layer):
 
     def _refuse_graph_attribute(self, what):
         """A subclassed model has no input tensors to show, as in Keras 3."""
-        if not self._has_own_call():
+        if not self._is_subclassed():
             return
         if what in ("input", "output"):
             message = f"The layer {self.name} has never been called and thus has no defined {what}."
@@ -599,7 +619,7 @@ class Functional(Layer):
         shape of the input it was built for ('?' and '0 (unbuilt)' before its
         first call), as Keras 3 prints it.
         """
-        if self._has_own_call():
+        if self._is_subclassed():
             summary_lib.print_subclassed_summary(self, line_length, positions, print_fn)
             return
         summary_lib.print_summary(self, line_length, positions, print_fn)
@@ -610,7 +630,7 @@ class Functional(Layer):
         A subclassed model that takes other constructor arguments defines its
         own `get_config` (starting from `super().get_config()`) to save them.
         """
-        if self._has_own_call():
+        if self._is_subclassed():
             return Layer.get_config(self)
         layer_configs = []
         for layer in self._operations:
@@ -1000,3 +1020,8 @@ def _map_graph(inputs, outputs):
     for node in execution_order:
         nodes_by_depth.setdefault(node_depth[id(node)], []).append(node)
     return execution_order, layers, nodes_by_depth
+
+
+def _written_by_learner(cls):
+    """A model class defined outside kerastutor (`class GAN(keras.Model)`)."""
+    return not cls.__module__.startswith("kerastutor.")

@@ -132,7 +132,7 @@ class Trainer(TrainingData):
             arguments["weighted_metrics"] = weighted_metrics
         # A subclassed model learns its outputs on its first call: what each output
         # gets is worked out then (as Keras builds its compiled loss on the first batch).
-        can_resolve = self.built or not self._has_own_call()
+        can_resolve = self.built or not self._is_subclassed()
         per_output = self._compile_per_output(**arguments) if can_resolve else None
         self.optimizer = optimizer
         self.loss = loss

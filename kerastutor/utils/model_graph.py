@@ -77,7 +77,7 @@ def collect_graph(model_or_outputs):
     """
     if isinstance(model_or_outputs, Functional):
         model = model_or_outputs
-        if model._has_own_call():
+        if model._is_subclassed():
             raise ValueError(
                 f"Model '{model.name}' is a subclassed model: its `call` is Python code, not "
                 "a graph of layer calls, so there is no graph to draw (Keras 3 draws it as one "
