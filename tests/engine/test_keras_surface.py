@@ -277,3 +277,12 @@ def test_a_subclassed_model_can_be_compiled_and_used_before_its_first_call():
     model.compile(optimizer="sgd", loss="mse")
     model.fit(np.ones((4, 3)), np.zeros((4, 2)), epochs=1, verbose=0)
     assert Tiny().predict(np.ones((2, 3))).shape == (2, 2)
+
+
+def test_weight_names_keep_keras_2s_layer_prefix_and_path_is_keras_3s():
+    # Keras 2 printed 'dense/kernel:0' and Keras 3 prints name 'kernel', path
+    # 'dense/kernel'; kerastutor's name is Keras 2's without ':0', and files use neither.
+    dense = layers.Dense(2, name="dense")
+    dense.build((None, 3))
+    assert [w.name for w in dense.weights] == ["dense/kernel", "dense/bias"]
+    assert [w.path for w in dense.weights] == ["dense/kernel", "dense/bias"]
