@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kerastutor.autodiff import data_of, record_outputs, wants_grad
-from kerastutor.layers.blas_threads import one_blas_thread
+from kerastutor.layers.blas_threads import loop_blas_threads
 
 __all__ = ["gru_sequence"]
 
@@ -108,7 +108,7 @@ def _forward(
     w_first = np.ascontiguousarray((w_h * half)[:, : recurrent.shape[1]])
     w_candidate = np.ascontiguousarray(w_h[:, 2 * units :])
     output = outputs[0]
-    with one_blas_thread():  # the small per-step matmuls (blas_threads.py)
+    with loop_blas_threads(batch, units, 3 * units):  # one thread if small (blas_threads.py)
         for k in range(timesteps):
             h_prev = hiddens[k]
             # h_z, h_r (, h_h) = split(h @ recurrent_kernel), z and r's halved
@@ -180,7 +180,7 @@ def _backward(saved, d_output, d_h, input_grad_wanted):
     d_recurrent = np.empty((timesteps, batch, 3 * units), dtype)
     scratch, dh_prev = np.empty((batch, units), dtype), np.empty((batch, units), dtype)
     derivative = np.empty((batch, 2 * units), dtype)
-    with one_blas_thread():  # the small per-step matmuls (blas_threads.py)
+    with loop_blas_threads(batch, 3 * units, units):  # one thread if small (blas_threads.py)
         for k in range(timesteps - 1, -1, -1):
             if s.step_masks is None:
                 if s.return_sequences:

@@ -14,7 +14,7 @@ differences. Where the time goes, and what this file does about it:
 * The loop runs time-major, (timesteps, batch, ...), so each step's rows sit
   together in memory; `go_backwards` just reverses the time axis of that copy.
 * Each step is a handful of NumPy calls into preallocated arrays (`out=`), on one
-  BLAS thread (blas_threads.py says why); the big matmuls around the loop use every core.
+  BLAS thread if its matmul is small (blas_threads.py); the big ones use every core.
 * The columns are reordered from Keras's i, f, c, o to i, f, o, g, so the
   three sigmoid gates sit side by side, and sigmoid(z) = 0.5 + 0.5 * tanh(z / 2)
   lets one `np.tanh` call activate all four gates: the sigmoid columns'
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kerastutor.autodiff import data_of, record_outputs, wants_grad
-from kerastutor.layers.blas_threads import one_blas_thread
+from kerastutor.layers.blas_threads import loop_blas_threads
 
 __all__ = ["lstm_sequence"]
 
@@ -132,7 +132,7 @@ def _forward(inputs, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards,
     input_times_candidate = np.empty((batch, units), dtype)
     output = outputs[0]
 
-    with one_blas_thread():  # the small per-step matmuls (blas_threads.py)
+    with loop_blas_threads(batch, units, 4 * units):  # one thread if small (blas_threads.py)
         for k in range(timesteps):
             # z = x_k @ kernel + h @ recurrent_kernel + bias;  i, f, o = sigmoid(z), g = tanh(z)
             a = gates[k]
@@ -198,7 +198,7 @@ def _backward(saved, d_output, d_h, d_c, input_grad_wanted):
     # For a sigmoid s the derivative is (1 - s) * s; for tanh g it is (1 - g) * (1 + g).
     derivative_shift = np.where(np.arange(4 * units) < 3 * units, 0.0, 1.0).astype(dtype)
     dc_total = np.empty((batch, units), dtype)
-    with one_blas_thread():  # the small per-step matmuls (blas_threads.py)
+    with loop_blas_threads(batch, 4 * units, units):  # one thread if small (blas_threads.py)
         for k in range(timesteps - 1, -1, -1):
             i, f, o, g = _gate_blocks(s.gates[k], units)
             if s.step_masks is None:
