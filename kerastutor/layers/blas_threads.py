@@ -35,7 +35,13 @@ import contextlib
 import os
 import time
 
-__all__ = ["loop_blas_threads", "machine_sized_blas", "one_blas_thread"]
+__all__ = [
+    "free_cores",
+    "loop_blas_threads",
+    "machine_sized_blas",
+    "one_blas_thread",
+    "small_step_product",
+]
 
 _CONTROLLER = []  # the threadpoolctl controller, made on first use (None: no threadpoolctl)
 
@@ -68,9 +74,14 @@ def one_blas_thread():
     return controller.limit(limits=1, user_api="blas")
 
 
+def small_step_product(batch, units, columns):
+    """Whether (batch, units) @ (units, columns) is too small to share between threads."""
+    return batch * units * columns < SMALL_STEP_PRODUCT
+
+
 def loop_blas_threads(batch, units, columns):
     """For a timestep loop whose product is (batch, units) @ (units, columns): one thread if small."""
-    if batch * units * columns < SMALL_STEP_PRODUCT:
+    if small_step_product(batch, units, columns):
         return one_blas_thread()
     return contextlib.nullcontext()
 

@@ -1,0 +1,105 @@
+"""Block jobs on a second core (background.py): same numbers threaded or inline."""
+
+import threading
+
+import numpy as np
+import pytest
+
+from kerastutor import autodiff, ops
+from kerastutor.layers import background
+from kerastutor.layers.lstm_fast import lstm_sequence
+
+
+def test_blocks_cover_every_step_once_in_order():
+    assert background.blocks(10, 4) == [range(0, 4), range(4, 8), range(8, 10)]
+    assert [k for block in background.blocks(281, 18) for k in block] == list(range(281))
+    assert background.block_size(280) == 18 and background.block_size(5) == 4
+
+
+@pytest.mark.parametrize("threaded", [True, False])
+def test_jobs_run_in_the_order_given_on_the_thread_chosen(threaded):
+    ran, threads = [], set()
+    jobs = background.Background(threaded=threaded)
+
+    def job(index):
+        ran.append(index)
+        threads.add(threading.current_thread() is threading.main_thread())
+
+    for index in range(20):
+        jobs.submit(lambda index=index: job(index))
+    jobs.wait_all()
+    assert ran == list(range(20))
+    assert threads == {not threaded}
+
+
+def test_a_failed_job_raises_where_it_is_waited_for():
+    jobs = background.Background(threaded=True)
+    jobs.submit(lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        jobs.wait(0)
+
+
+def test_threads_are_used_only_for_big_blocks_beside_a_small_loop_with_a_free_core(monkeypatch):
+    big, small_loop = background.SMALL_BLOCK_WORK, (32, 64, 256)
+    monkeypatch.setattr(background, "free_cores", lambda: 2)
+    assert background.Background(big, small_loop).threaded
+    assert not background.Background(big // 10, small_loop).threaded  # one sample
+    assert not background.Background(big, (64, 256, 1024)).threaded  # the loop wants both threads
+    monkeypatch.setattr(background, "free_cores", lambda: 1)  # a busy machine
+    assert not background.Background(big, small_loop).threaded
+    monkeypatch.setattr(background, "free_cores", lambda: None)  # not Linux
+    assert not background.Background(big, small_loop).threaded
+
+
+def test_block_products_add_up_to_the_whole_product():
+    rng = np.random.default_rng(0)
+    left, right = rng.normal(size=(10, 3, 5)), rng.normal(size=(10, 3, 2))
+    total = np.zeros((5, 2))
+    for block in background.blocks(10, 4):
+        background.add_block_products(block, [(left, right, total)])
+    np.testing.assert_allclose(total, left.reshape(-1, 5).T @ right.reshape(-1, 2))
+
+
+def _lstm_outputs_and_grads(rng_seed, go_backwards, masked):
+    rng = np.random.default_rng(rng_seed)
+    batch, timesteps, features, units = 3, 23, 5, 4
+    x = autodiff.Tensor(rng.normal(size=(batch, timesteps, features)).astype("float32"))
+    weights = [
+        autodiff.Variable(rng.normal(scale=0.5, size=shape).astype("float32"), name)
+        for name, shape in (
+            ("kernel", (features, 4 * units)),
+            ("recurrent_kernel", (units, 4 * units)),
+            ("bias", (4 * units,)),
+        )
+    ]
+    h0 = autodiff.Tensor(np.zeros((batch, units), "float32"))
+    mask = rng.random((batch, timesteps)) > 0.3 if masked else None
+    with autodiff.watch(weights):
+        output, h, c = lstm_sequence(
+            x, *weights, h0, h0, mask=mask, go_backwards=go_backwards, return_sequences=True
+        )
+        ops.sum(output * rng.normal(size=output.shape).astype("float32")).backward()
+    assert all(isinstance(w.grad, np.ndarray) for w in weights)
+    return [output.data, h.data, c.data] + [w.grad for w in weights]
+
+
+@pytest.mark.parametrize("go_backwards", [False, True])
+@pytest.mark.parametrize("masked", [False, True])
+def test_the_fused_lstm_gives_the_same_bits_threaded_or_inline(monkeypatch, go_backwards, masked):
+    monkeypatch.setattr(background, "SMALL_BLOCK_WORK", 0)
+    used = []
+    real_executor = background._executor
+
+    def counting_executor():
+        used.append(True)
+        return real_executor()
+
+    monkeypatch.setattr(background, "_executor", counting_executor)
+    monkeypatch.setattr(background, "free_cores", lambda: 2)
+    threaded = _lstm_outputs_and_grads(0, go_backwards, masked)
+    assert len(used) == 2 * len(background.blocks(23, background.block_size(23)))
+    monkeypatch.setattr(background, "free_cores", lambda: 1)
+    inline = _lstm_outputs_and_grads(0, go_backwards, masked)
+    assert len(used) == 2 * len(background.blocks(23, background.block_size(23)))
+    for a, b in zip(threaded, inline, strict=True):
+        np.testing.assert_array_equal(a, b)
