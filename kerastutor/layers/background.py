@@ -72,6 +72,7 @@ class Background:
             )
         self.threaded = threaded
         self._futures = []
+        self._waited = -1  # jobs up to this index are known to have run
 
     def submit(self, job):
         """Start `job()` (a function of no arguments); its index is what `wait` takes."""
@@ -83,9 +84,19 @@ class Background:
 
     def wait(self, index):
         """Return once job `index` (and so every job before it) has run; re-raise its error."""
+        if index <= self._waited:
+            return  # cheap enough to ask at every timestep
         future = self._futures[index]
         if future is not None:
             future.result()
+        self._waited = index
+
+    def add_block_products_from(self, k, size, timesteps, products):
+        """For a loop walking the steps k down: once it has done block k // size, queue
+        `add_block_products(that block, products)`."""
+        if k % size == 0:
+            block = range(k, min(k + size, timesteps))
+            self.submit(lambda: add_block_products(block, products))
 
     def wait_all(self):
         for index in range(len(self._futures)):

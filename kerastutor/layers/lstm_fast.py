@@ -127,8 +127,7 @@ def _forward(inputs, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards,
         x_in_order = x.transpose(1, 0, 2)[time_order]
         x_steps, gates = background.project_in_blocks(jobs, x_in_order, w_x_loop, b * half, size)
         for k in range(timesteps):
-            if k % size == 0:
-                jobs.wait(k // size)  # this block's gates are made
+            jobs.wait(k // size)  # this block's gates are made
             # z = x_k @ kernel + h @ recurrent_kernel + bias;  i, f, o = sigmoid(z), g = tanh(z)
             a = gates[k]
             np.matmul(hiddens[k], w_h_loop, out=recurrent_share)
@@ -235,9 +234,7 @@ def _backward(saved, d_output, d_h, d_c, input_grad_wanted):
             if s.step_masks is not None:
                 dh += dh_skip
                 dc += dc_skip
-            if k % size == 0:  # the block's steps are done: on to its kernel gradients
-                block = range(k, min(k + size, timesteps))
-                jobs.submit(lambda block=block: background.add_block_products(block, products))
+            jobs.add_block_products_from(k, size, timesteps, products)  # the kernel gradients
         jobs.wait_all()
 
     d_flat = d_gates.reshape(-1, 4 * units)

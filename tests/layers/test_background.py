@@ -7,6 +7,7 @@ import pytest
 
 from kerastutor import autodiff, ops
 from kerastutor.layers import background
+from kerastutor.layers.gru_fast import gru_sequence
 from kerastutor.layers.lstm_fast import lstm_sequence
 
 
@@ -60,32 +61,40 @@ def test_block_products_add_up_to_the_whole_product():
     np.testing.assert_allclose(total, left.reshape(-1, 5).T @ right.reshape(-1, 2))
 
 
-def _lstm_outputs_and_grads(rng_seed, go_backwards, masked):
-    rng = np.random.default_rng(rng_seed)
+def _outputs_and_grads(kind, go_backwards, masked):
+    """A fused LSTM or GRU (reset_after or not) over 23 steps: its outputs and gradients."""
+    rng = np.random.default_rng(0)
     batch, timesteps, features, units = 3, 23, 5, 4
     x = autodiff.Tensor(rng.normal(size=(batch, timesteps, features)).astype("float32"))
+    gates = 4 if kind == "lstm" else 3
+    bias_shape = (2, 3 * units) if kind == "gru" else (gates * units,)
     weights = [
         autodiff.Variable(rng.normal(scale=0.5, size=shape).astype("float32"), name)
         for name, shape in (
-            ("kernel", (features, 4 * units)),
-            ("recurrent_kernel", (units, 4 * units)),
-            ("bias", (4 * units,)),
+            ("kernel", (features, gates * units)),
+            ("recurrent_kernel", (units, gates * units)),
+            ("bias", bias_shape),
         )
     ]
     h0 = autodiff.Tensor(np.zeros((batch, units), "float32"))
-    mask = rng.random((batch, timesteps)) > 0.3 if masked else None
+    options = {"mask": rng.random((batch, timesteps)) > 0.3 if masked else None}
+    options.update(go_backwards=go_backwards, return_sequences=True)
     with autodiff.watch(weights):
-        output, h, c = lstm_sequence(
-            x, *weights, h0, h0, mask=mask, go_backwards=go_backwards, return_sequences=True
-        )
+        if kind == "lstm":
+            output, *states = lstm_sequence(x, *weights, h0, h0, **options)
+        else:
+            output, *states = gru_sequence(x, *weights, h0, reset_after=kind == "gru", **options)
         ops.sum(output * rng.normal(size=output.shape).astype("float32")).backward()
     assert all(isinstance(w.grad, np.ndarray) for w in weights)
-    return [output.data, h.data, c.data] + [w.grad for w in weights]
+    return [output.data] + [state.data for state in states] + [w.grad for w in weights]
 
 
+@pytest.mark.parametrize("kind", ["lstm", "gru", "gru_reset_before"])
 @pytest.mark.parametrize("go_backwards", [False, True])
 @pytest.mark.parametrize("masked", [False, True])
-def test_the_fused_lstm_gives_the_same_bits_threaded_or_inline(monkeypatch, go_backwards, masked):
+def test_the_fused_kernels_give_the_same_bits_threaded_or_inline(
+    monkeypatch, kind, go_backwards, masked
+):
     monkeypatch.setattr(background, "SMALL_BLOCK_WORK", 0)
     used = []
     real_executor = background._executor
@@ -96,10 +105,11 @@ def test_the_fused_lstm_gives_the_same_bits_threaded_or_inline(monkeypatch, go_b
 
     monkeypatch.setattr(background, "_executor", counting_executor)
     monkeypatch.setattr(background, "free_cores", lambda: 2)
-    threaded = _lstm_outputs_and_grads(0, go_backwards, masked)
-    assert len(used) == 2 * len(background.blocks(23, background.block_size(23)))
+    threaded = _outputs_and_grads(kind, go_backwards, masked)
+    jobs_per_pass = len(background.blocks(23, background.block_size(23)))
+    assert len(used) == 2 * jobs_per_pass, "forward and backward blocks on the thread"
     monkeypatch.setattr(background, "free_cores", lambda: 1)
-    inline = _lstm_outputs_and_grads(0, go_backwards, masked)
-    assert len(used) == 2 * len(background.blocks(23, background.block_size(23)))
+    inline = _outputs_and_grads(kind, go_backwards, masked)
+    assert len(used) == 2 * jobs_per_pass, "no more jobs on the thread"
     for a, b in zip(threaded, inline, strict=True):
         np.testing.assert_array_equal(a, b)
