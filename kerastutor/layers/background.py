@@ -7,12 +7,13 @@ the gates before the loop; the kernel gradients after it). The forward loop
 needs block j's gates only when it reaches block j, and the backward pass can
 add block j's share of the kernel gradient as soon as the loop has left it.
 
-`Background` runs such block jobs, in the order they were given, on one
-background thread while the loop runs here. NumPy releases Python's GIL
-inside a matmul, so the two really run at once, each on one BLAS thread.
-When no second core is free (`blas_threads.free_cores()`: a busy machine, or
-a 1-core one), or the blocks are small, each job runs at once, inline: the
-same jobs in the same order, so both ways give the same numbers.
+`Background` queues such block jobs; one background thread takes them in
+order while the loop runs here, and the loop takes the next one itself when
+it would otherwise wait for it. NumPy releases Python's GIL inside a matmul,
+so the two really run at once, each on one BLAS thread. When no second core
+is free (`blas_threads.free_cores()`: a busy machine, or a 1-core one), or
+the blocks are small, each job runs at once, inline: the same jobs, whose
+results are combined in the same order, so both ways give the same bits.
 
 Example:
     >>> import numpy as np
@@ -28,11 +29,13 @@ Example:
     81.0
 """
 
+import threading
+
 import numpy as np
 
 from kerastutor.layers.blas_threads import free_cores, small_step_product
 
-__all__ = ["Background", "add_block_products", "block_size", "blocks", "project_in_blocks"]
+__all__ = ["Background", "block_products", "block_size", "blocks", "project_in_blocks"]
 
 _EXECUTOR = []  # one worker thread, made on first use
 
@@ -53,7 +56,13 @@ SMALL_BLOCK_WORK = 50_000_000
 
 
 class Background:
-    """Jobs run in submission order on one background thread, or inline (see the module).
+    """Block jobs shared by this thread and one background thread, or run inline (see the module).
+
+    Jobs wait in a queue; the background thread takes them in order, and a
+    `wait(index)` for a job nobody has started yet runs it here, so neither
+    thread idles while the other has work queued. The kernel-gradient blocks
+    (`add_block_products_from`) are added to their totals in queue order in
+    `wait_all`, whoever computed them, so the sums are the same bits either way.
 
     Args:
         block_work: multiply-adds of all the jobs' matmuls together.
@@ -71,36 +80,80 @@ class Background:
                 and (free_cores() or 1) > 1
             )
         self.threaded = threaded
-        self._futures = []
-        self._waited = -1  # jobs up to this index are known to have run
+        self._jobs, self._done, self._results = [], [], []
+        self._next = 0  # the first job nobody has taken yet
+        self._lock = threading.Lock()
+        self._sums = []  # (job index, totals) of add_block_products_from, in queue order
 
     def submit(self, job):
-        """Start `job()` (a function of no arguments); its index is what `wait` takes."""
+        """Queue `job()` (a function of no arguments); its index is what `wait` takes."""
+        with self._lock:  # the background thread sees a job only once all of it is there
+            self._done.append(threading.Event())
+            self._results.append(None)
+            self._jobs.append(job)
         if not self.threaded:
-            job()
-            self._futures.append(None)
-            return
-        self._futures.append(_executor().submit(job))
+            self._run(self._take())
+        else:
+            _executor().submit(self._take_and_run_all)
 
     def wait(self, index):
-        """Return once job `index` (and so every job before it) has run; re-raise its error."""
-        if index <= self._waited:
-            return  # cheap enough to ask at every timestep
-        future = self._futures[index]
-        if future is not None:
-            future.result()
-        self._waited = index
+        """Return once job `index` has run (here, with any before it nobody had started); re-raise its error."""
+        while not self._done[index].is_set():
+            with self._lock:  # the next job nobody has started, if it comes before `index`
+                mine = self._next if self._next <= index else None
+                self._next += mine is not None
+            if mine is None:
+                self._done[index].wait()  # the background thread has it
+            else:
+                self._run(mine)
+        if isinstance(self._results[index], BaseException):
+            raise self._results[index]
 
     def add_block_products_from(self, k, size, timesteps, products):
         """For a loop walking the steps k down: once it has done block k // size, queue
-        `add_block_products(that block, products)`."""
+        that block's `block_products`; `wait_all` adds them to the products' totals."""
         if k % size == 0:
             block = range(k, min(k + size, timesteps))
-            self.submit(lambda: add_block_products(block, products))
+            self._sums.append((len(self._jobs), [total for _, _, total in products]))
+            self.submit(lambda: block_products(block, products))
 
     def wait_all(self):
-        for index in range(len(self._futures)):
+        """Run or wait for every job, here too; then add the block products, in queue order."""
+        for index in range(len(self._jobs)):
             self.wait(index)
+        for index, totals in self._sums:
+            for total, partial in zip(totals, self._results[index], strict=True):
+                total += partial
+
+    def _take(self):
+        with self._lock:
+            index = self._next if self._next < len(self._jobs) else None
+            self._next += index is not None
+        return index
+
+    def _take_and_run_all(self):  # the background thread's work
+        while (index := self._take()) is not None:
+            self._run(index)
+
+    def _run(self, index):
+        try:
+            self._results[index] = self._jobs[index]()
+        except BaseException as error:  # re-raised by `wait`, in the loop's thread
+            self._results[index] = error
+        self._done[index].set()
+
+
+def block_products(block, products):
+    """`left[block].T @ right[block]` for each (left, right, total), steps and batch as rows.
+
+    A kernel's gradient is the sum of these over every block; computed block
+    by block, it can start while the loop works on earlier steps.
+    """
+    steps = slice(block.start, block.stop)
+    return [
+        left[steps].reshape(-1, left.shape[-1]).T @ right[steps].reshape(-1, right.shape[-1])
+        for left, right, _ in products
+    ]
 
 
 def _executor():
@@ -137,15 +190,3 @@ def project_in_blocks(jobs, x_in_order, kernel, bias, size):
     for block in blocks(timesteps, size):
         jobs.submit(lambda steps=slice(block.start, block.stop): project(steps))
     return x_steps, projected
-
-
-def add_block_products(block, products):
-    """`total += left[block].T @ right[block]` for each (left, right, total), steps and batch as rows.
-
-    A kernel's gradient is such a sum over every step and sample; adding it
-    block by block lets it start while the loop works on earlier steps.
-    """
-    steps = slice(block.start, block.stop)
-    for left, right, total in products:
-        rows = left[steps].reshape(-1, left.shape[-1])
-        total += rows.T @ right[steps].reshape(-1, right.shape[-1])

@@ -18,19 +18,41 @@ def test_blocks_cover_every_step_once_in_order():
 
 
 @pytest.mark.parametrize("threaded", [True, False])
-def test_jobs_run_in_the_order_given_on_the_thread_chosen(threaded):
-    ran, threads = [], set()
+def test_every_job_runs_once_and_its_result_is_kept(threaded):
+    ran = []
     jobs = background.Background(threaded=threaded)
-
-    def job(index):
-        ran.append(index)
-        threads.add(threading.current_thread() is threading.main_thread())
-
     for index in range(20):
-        jobs.submit(lambda index=index: job(index))
+        jobs.submit(lambda index=index: ran.append(index) or index * index)
     jobs.wait_all()
-    assert ran == list(range(20))
-    assert threads == {not threaded}
+    assert sorted(ran) == list(range(20))
+    assert jobs._results == [index * index for index in range(20)]
+
+
+def test_queued_jobs_run_on_the_background_thread_while_this_one_does_not_wait():
+    done = threading.Event()
+    on_main = []
+    jobs = background.Background(threaded=True)
+    jobs.submit(lambda: on_main.append(threading.current_thread() is threading.main_thread()))
+    jobs.submit(done.set)
+    assert done.wait(timeout=10), "the background thread ran the queue by itself"
+    jobs.wait_all()
+    assert on_main == [False]
+
+
+def test_a_job_nobody_has_started_runs_in_the_thread_that_waits_for_it(monkeypatch):
+    class Idle:  # a background thread that never gets to its queue
+        def submit(self, work):
+            pass
+
+    monkeypatch.setattr(background, "_executor", Idle)
+    on_main = []
+    jobs = background.Background(threaded=True)
+    for _ in range(3):
+        jobs.submit(lambda: on_main.append(threading.current_thread() is threading.main_thread()))
+    jobs.wait(1)
+    assert on_main == [True, True], "job 0 and then job 1, in order"
+    jobs.wait_all()
+    assert on_main == [True, True, True]
 
 
 def test_a_failed_job_raises_where_it_is_waited_for():
@@ -52,12 +74,15 @@ def test_threads_are_used_only_for_big_blocks_beside_a_small_loop_with_a_free_co
     assert not background.Background(big, small_loop).threaded
 
 
-def test_block_products_add_up_to_the_whole_product():
+@pytest.mark.parametrize("threaded", [True, False])
+def test_block_products_add_up_to_the_whole_product(threaded):
     rng = np.random.default_rng(0)
     left, right = rng.normal(size=(10, 3, 5)), rng.normal(size=(10, 3, 2))
     total = np.zeros((5, 2))
-    for block in background.blocks(10, 4):
-        background.add_block_products(block, [(left, right, total)])
+    jobs = background.Background(threaded=threaded)
+    for k in range(9, -1, -1):  # as a backward loop walks
+        jobs.add_block_products_from(k, 4, 10, [(left, right, total)])
+    jobs.wait_all()
     np.testing.assert_allclose(total, left.reshape(-1, 5).T @ right.reshape(-1, 2))
 
 
