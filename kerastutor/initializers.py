@@ -30,6 +30,11 @@ __all__ = [
     "HeUniform",
     "HeNormal",
     "Orthogonal",
+    "TruncatedNormal",
+    "VarianceScaling",
+    "LecunUniform",
+    "LecunNormal",
+    "Identity",
     "get",
     "serialize",
     "deserialize",
@@ -124,64 +129,143 @@ class RandomNormal(Initializer):
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
 
 
-class GlorotUniform(Initializer):
+class TruncatedNormal(Initializer):
+    """Normal with the given mean and stddev, redrawn where it falls over 2 stddevs away."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        self.mean = mean
+        self.stddev = stddev
+        self.seed = seed
+
+    def __call__(self, shape, dtype=None):
+        values = _truncated_normal(shape, self.stddev, self.seed) + self.mean
+        return values.astype(dtype or config.floatx())
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+class VarianceScaling(Initializer):
+    """Random weights whose variance is `scale / n`, n counted from the weight's shape.
+
+    With n = fan_in (`mode='fan_in'`), fan_out or their average
+    (`'fan_avg'`), the outputs of a layer keep about the variance of its
+    inputs. The Glorot, He and LeCun initializers are this with fixed
+    arguments:
+
+        'truncated_normal':   stddev = sqrt(scale / n), cut at 2 stddevs
+        'untruncated_normal': stddev = sqrt(scale / n)
+        'uniform':            on [-limit, limit], limit = sqrt(3 * scale / n)
+    """
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        if not scale > 0:
+            raise ValueError(
+                f"VarianceScaling: `scale` must be a positive number. Received: scale={scale!r}."
+            )
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError(
+                "VarianceScaling: `mode` must be one of 'fan_in', 'fan_out', 'fan_avg'. "
+                f"Received: mode={mode!r}."
+            )
+        if distribution not in ("truncated_normal", "untruncated_normal", "uniform"):
+            raise ValueError(
+                "VarianceScaling: `distribution` must be one of 'truncated_normal', "
+                f"'untruncated_normal', 'uniform'. Received: distribution={distribution!r}."
+            )
+        self.scale = scale
+        self.mode = mode
+        self.distribution = distribution
+        self.seed = seed
+
+    def __call__(self, shape, dtype=None):
+        fan_in, fan_out = _fans(shape)
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
+        variance = self.scale / max(1.0, n)
+        if self.distribution == "uniform":
+            limit = math.sqrt(3.0 * variance)
+            values = random.generator(self.seed).uniform(-limit, limit, size=shape)
+        elif self.distribution == "untruncated_normal":
+            values = random.generator(self.seed).normal(0.0, math.sqrt(variance), size=shape)
+        else:
+            # Cutting at 2 stddevs narrows a normal: its stddev is 0.8796... of
+            # the one drawn from, so draw from a wider one to end at sqrt(variance).
+            values = _truncated_normal(shape, math.sqrt(variance) / 0.87962566103423978, self.seed)
+        return values.astype(dtype or config.floatx())
+
+    def get_config(self):
+        return {
+            "scale": self.scale,
+            "mode": self.mode,
+            "distribution": self.distribution,
+            "seed": self.seed,
+        }
+
+
+class _FixedVarianceScaling(VarianceScaling):
+    """A VarianceScaling whose scale, mode and distribution are its class's (Glorot, He, ...)."""
+
+    scale_mode_distribution = None  # set by each subclass
+
+    def __init__(self, seed=None):
+        super().__init__(*self.scale_mode_distribution, seed=seed)
+
+    def get_config(self):
+        return {"seed": self.seed}
+
+
+class GlorotUniform(_FixedVarianceScaling):
     """Uniform on [-limit, limit], limit = sqrt(6 / (fan_in + fan_out)): the kernel default."""
 
-    def __init__(self, seed=None):
-        self.seed = seed
-
-    def __call__(self, shape, dtype=None):
-        fan_in, fan_out = _fans(shape)
-        limit = math.sqrt(6.0 / (fan_in + fan_out))
-        values = random.generator(self.seed).uniform(-limit, limit, size=shape)
-        return values.astype(dtype or config.floatx())
-
-    def get_config(self):
-        return {"seed": self.seed}
+    scale_mode_distribution = (1.0, "fan_avg", "uniform")
 
 
-class GlorotNormal(Initializer):
+class GlorotNormal(_FixedVarianceScaling):
     """Truncated normal with stddev sqrt(2 / (fan_in + fan_out))."""
 
-    def __init__(self, seed=None):
-        self.seed = seed
-
-    def __call__(self, shape, dtype=None):
-        fan_in, fan_out = _fans(shape)
-        return _truncated_normal(shape, math.sqrt(2.0 / (fan_in + fan_out)), self.seed, dtype)
-
-    def get_config(self):
-        return {"seed": self.seed}
+    scale_mode_distribution = (1.0, "fan_avg", "truncated_normal")
 
 
-class HeUniform(Initializer):
+class HeUniform(_FixedVarianceScaling):
     """Uniform on [-limit, limit], limit = sqrt(6 / fan_in): suits relu layers."""
 
-    def __init__(self, seed=None):
-        self.seed = seed
-
-    def __call__(self, shape, dtype=None):
-        fan_in, _ = _fans(shape)
-        limit = math.sqrt(6.0 / fan_in)
-        values = random.generator(self.seed).uniform(-limit, limit, size=shape)
-        return values.astype(dtype or config.floatx())
-
-    def get_config(self):
-        return {"seed": self.seed}
+    scale_mode_distribution = (2.0, "fan_in", "uniform")
 
 
-class HeNormal(Initializer):
+class HeNormal(_FixedVarianceScaling):
     """Truncated normal with stddev sqrt(2 / fan_in)."""
 
-    def __init__(self, seed=None):
-        self.seed = seed
+    scale_mode_distribution = (2.0, "fan_in", "truncated_normal")
+
+
+class LecunUniform(_FixedVarianceScaling):
+    """Uniform on [-limit, limit], limit = sqrt(3 / fan_in): suits selu layers."""
+
+    scale_mode_distribution = (1.0, "fan_in", "uniform")
+
+
+class LecunNormal(_FixedVarianceScaling):
+    """Truncated normal with stddev sqrt(1 / fan_in)."""
+
+    scale_mode_distribution = (1.0, "fan_in", "truncated_normal")
+
+
+class Identity(Initializer):
+    """`gain` times the identity matrix, for square or rectangular 2-D weights."""
+
+    def __init__(self, gain=1.0):
+        self.gain = gain
 
     def __call__(self, shape, dtype=None):
-        fan_in, _ = _fans(shape)
-        return _truncated_normal(shape, math.sqrt(2.0 / fan_in), self.seed, dtype)
+        if len(shape) != 2:
+            raise ValueError(
+                f"Identity initializer is for 2-D weights (a matrix); received shape {shape}. "
+                "Use 'orthogonal' for a kernel of higher rank."
+            )
+        return (self.gain * np.eye(*shape)).astype(dtype or config.floatx())
 
     def get_config(self):
-        return {"seed": self.seed}
+        return {"gain": self.gain}
 
 
 class Orthogonal(Initializer):
@@ -212,16 +296,15 @@ class Orthogonal(Initializer):
         return {"gain": self.gain, "seed": self.seed}
 
 
-def _truncated_normal(shape, stddev, seed, dtype):
-    # Keras truncates at two standard deviations and rescales by 0.8796...
-    stddev = stddev / 0.87962566103423978
+def _truncated_normal(shape, stddev, seed):
+    """Normal(0, stddev) samples, each one over 2 stddevs from 0 drawn again."""
     rng = random.generator(seed)
     values = rng.normal(0.0, stddev, size=shape)
     outside = np.abs(values) > 2 * stddev
     while outside.any():
         values[outside] = rng.normal(0.0, stddev, size=int(outside.sum()))
         outside = np.abs(values) > 2 * stddev
-    return values.astype(dtype or config.floatx())
+    return values
 
 
 _BY_NAME = {
@@ -237,6 +320,11 @@ _BY_NAME = {
     "he_uniform": HeUniform,
     "he_normal": HeNormal,
     "orthogonal": Orthogonal,
+    "truncated_normal": TruncatedNormal,
+    "variance_scaling": VarianceScaling,
+    "lecun_uniform": LecunUniform,
+    "lecun_normal": LecunNormal,
+    "identity": Identity,
 }
 _BY_CLASS_NAME = {cls.__name__: cls for cls in set(_BY_NAME.values())}
 
@@ -250,9 +338,11 @@ def get(identifier):
     if isinstance(identifier, Initializer):
         return identifier
     if isinstance(identifier, str):
-        if identifier not in _BY_NAME:
+        # Keras takes a class name too: 'GlorotUniform' as 'glorot_uniform'.
+        cls = _BY_NAME.get(identifier) or _BY_CLASS_NAME.get(identifier)
+        if cls is None:
             raise unknown_name("initializer", identifier, _BY_NAME)
-        return _BY_NAME[identifier]()
+        return cls()
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if callable(identifier):

@@ -9,7 +9,7 @@ layers, and a shared layer inside a model.
 import numpy as np
 import pytest
 
-from kerastutor import autodiff, losses, ops
+from kerastutor import autodiff, initializers, losses, ops
 from kerastutor import layers as L
 from kerastutor.autodiff import Tensor, Variable, data_of, record, record_outputs
 from kerastutor.layers import (
@@ -439,6 +439,24 @@ LAYER_CASES = [
     ("concatenate_last", lambda: Concatenate(), [normal(2, 3), normal(2, 2), normal(2, 1)], {}),
     ("add", lambda: Add(), [normal(2, 3), normal(2, 3), normal(2, 3)], {}),
     ("activation", lambda: Activation("tanh"), normal(2, 3), {}),
+    ("relu_leak_cap", lambda: L.ReLU(max_value=0.8, negative_slope=0.3), normal(2, 5), {}),
+    ("leaky_relu", lambda: L.LeakyReLU(negative_slope=0.2), normal(2, 5), {}),
+    ("elu", lambda: L.ELU(alpha=0.5), normal(2, 4), {}),
+    (
+        "prelu",
+        lambda: L.PReLU(alpha_initializer=initializers.Constant(0.25), shared_axes=1),
+        normal(2, 3, 4),
+        {},
+    ),
+    ("softmax_layer", lambda: L.Softmax(), normal(2, 4), {}),
+    ("rescaling", lambda: L.Rescaling([0.5, -2.0, 3.0], offset=1.0), normal(2, 3), {}),
+    ("activity_regularization", lambda: L.ActivityRegularization(0.1, 0.2), normal(2, 3), {}),
+    (
+        "softmax_masked",
+        lambda: L.Softmax(),
+        normal(2, 4),
+        {"mask": np.array([[1, 1, 0, 1], [0, 1, 1, 0]], bool)},
+    ),
     ("flatten", lambda: Flatten(), normal(2, 3, 2), {}),
     ("dropout_inference", lambda: Dropout(0.5), normal(2, 3), {"training": False}),
     (

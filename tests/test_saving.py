@@ -522,14 +522,6 @@ def test_a_subclassed_model_saves_its_arguments_and_its_attribute_layers(tmp_pat
         assert a.tobytes() == b.tobytes()
 
 
-def test_a_model_with_op_nodes_is_refused_before_writing(tmp_path):
-    inputs = Input((3,))
-    model = Model(inputs, Dense(2)(inputs) + 1.0)
-    with pytest.raises(TypeError, match="uses the op 'add'.*Use a layer instead"):
-        model.save(tmp_path / "ops.keras")
-    assert not (tmp_path / "ops.keras").exists()
-
-
 def keras_3_arguments(layer):
     """The layer's config as JSON stores it (tuples become lists), without Keras 2's arguments."""
     config = json.loads(json.dumps(layer.get_config()))

@@ -236,3 +236,21 @@ def test_utils_exports_keras_names_and_stays_light():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_keras_2_places_of_the_registration_helpers_and_sequence():
+    import kerastutor as keras
+
+    # Keras 3 keeps them in keras.saving and still answers from keras.utils.
+    for name in ("register_keras_serializable", "get_custom_objects", "custom_object_scope"):
+        assert getattr(keras.utils, name) is getattr(keras.saving, name)
+    assert keras.utils.Sequence is keras.utils.PyDataset
+    assert "Sequence" in dir(keras.utils)
+
+    @keras.utils.register_keras_serializable(package="lessons")
+    class Doubler(keras.layers.Layer):
+        def call(self, inputs):
+            return inputs * 2.0
+
+    assert keras.utils.get_registered_name(Doubler) == "lessons>Doubler"
+    assert keras.utils.get_registered_object("lessons>Doubler") is Doubler

@@ -11,6 +11,7 @@ from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.input_layer import Input, InputLayer
 from kerastutor.engine.input_spec import InputSpec
 from kerastutor.layers.activation import Activation
+from kerastutor.layers.activity_regularization import ActivityRegularization
 from kerastutor.layers.add import Add, add
 from kerastutor.layers.average import Average, average
 from kerastutor.layers.average_pooling1d import AveragePooling1D
@@ -27,15 +28,20 @@ from kerastutor.layers.dense import Dense
 from kerastutor.layers.depthwise_conv2d import DepthwiseConv2D
 from kerastutor.layers.dot import Dot, dot
 from kerastutor.layers.dropout import Dropout
+from kerastutor.layers.elu import ELU
 from kerastutor.layers.embedding import Embedding
 from kerastutor.layers.flatten import Flatten
+from kerastutor.layers.gaussian_dropout import GaussianDropout
+from kerastutor.layers.gaussian_noise import GaussianNoise
 from kerastutor.layers.global_average_pooling1d import GlobalAveragePooling1D
 from kerastutor.layers.global_average_pooling2d import GlobalAveragePooling2D
 from kerastutor.layers.global_max_pooling1d import GlobalMaxPooling1D
 from kerastutor.layers.global_max_pooling2d import GlobalMaxPooling2D
 from kerastutor.layers.gru import GRU, GRUCell
+from kerastutor.layers.identity import Identity
 from kerastutor.layers.lambda_layer import Lambda
 from kerastutor.layers.layer_normalization import LayerNormalization
+from kerastutor.layers.leaky_relu import LeakyReLU
 from kerastutor.layers.lstm import LSTM, LSTMCell
 from kerastutor.layers.masking import Masking
 from kerastutor.layers.max_pooling1d import MaxPooling1D
@@ -44,11 +50,16 @@ from kerastutor.layers.maximum import Maximum, maximum
 from kerastutor.layers.minimum import Minimum, minimum
 from kerastutor.layers.multiply import Multiply, multiply
 from kerastutor.layers.permute import Permute
+from kerastutor.layers.prelu import PReLU
+from kerastutor.layers.relu import ReLU
 from kerastutor.layers.repeat_vector import RepeatVector
+from kerastutor.layers.rescaling import Rescaling
 from kerastutor.layers.reshape import Reshape
 from kerastutor.layers.rnn import RNN
 from kerastutor.layers.separable_conv2d import SeparableConv2D
 from kerastutor.layers.simple_rnn import SimpleRNN, SimpleRNNCell
+from kerastutor.layers.softmax import Softmax
+from kerastutor.layers.spatial_dropout import SpatialDropout1D, SpatialDropout2D
 from kerastutor.layers.stacked_rnn_cells import StackedRNNCells
 from kerastutor.layers.subtract import Subtract, subtract
 from kerastutor.layers.time_distributed import TimeDistributed
@@ -88,6 +99,18 @@ __all__ = [
     "GlobalAveragePooling1D",
     "GlobalAveragePooling2D",
     "Activation",
+    "ReLU",
+    "LeakyReLU",
+    "PReLU",
+    "ELU",
+    "Softmax",
+    "Rescaling",
+    "Identity",
+    "ActivityRegularization",
+    "GaussianNoise",
+    "GaussianDropout",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
     "Dropout",
     "Concatenate",
     "concatenate",
@@ -121,4 +144,21 @@ __all__ = [
     "Lambda",
     "BatchNormalization",
     "LayerNormalization",
+]
+
+# Keras's shorter names for the pooling layers: the same classes (a model saves
+# `MaxPooling2D` whichever name built it).
+MaxPool1D, MaxPool2D = MaxPooling1D, MaxPooling2D
+AvgPool1D, AvgPool2D = AveragePooling1D, AveragePooling2D
+GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
+GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
+__all__ += [
+    "MaxPool1D",
+    "MaxPool2D",
+    "AvgPool1D",
+    "AvgPool2D",
+    "GlobalMaxPool1D",
+    "GlobalMaxPool2D",
+    "GlobalAvgPool1D",
+    "GlobalAvgPool2D",
 ]

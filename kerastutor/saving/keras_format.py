@@ -13,6 +13,7 @@ same information. Both directions are here, so no layer needs to know::
     node {'args': x}                         {'args': [x]}, tensors as
                                              {'class_name': '__keras_tensor__', ...}
     Sequential [layers]                      [InputLayer, layers], 'build_input_shape'
+    an op node (`x + 1`): BackendOp          an operation entry (`keras_ops.py`)
 
 Reading Keras's side, an argument kerastutor's class does not take is
 dropped only when its value is the one that switches the feature off
@@ -26,7 +27,8 @@ import re
 
 from kerastutor import initializers, layers
 from kerastutor.engine.base_layer import ALLOWED_KWARGS, get_layer_class
-from kerastutor.saving import object_registration
+from kerastutor.saving import keras_ops, object_registration
+from kerastutor.saving.errors import KerasFormatError
 
 __all__ = [
     "to_keras",
@@ -61,10 +63,6 @@ _OFF_VALUES = {
     "axis": [-1],
     "implementation": [1, 2],  # Keras 2's choice of LSTM/GRU kernel: the same numbers
 }
-
-
-class KerasFormatError(ValueError):
-    """A Keras 3 config that kerastutor cannot rebuild exactly (the message says why)."""
 
 
 # ---------------------------------------------------------------- kerastutor -> Keras 3
@@ -154,13 +152,14 @@ def _model_config_to_keras(model):
     config = model.get_config()
     entries = []
     for entry, layer in zip(config["layers"], model.operations, strict=True):
-        if getattr(layer, "is_op", False):
-            raise TypeError(
-                f"Model '{model.name}' cannot be saved: it uses the op '{layer.name}' "
-                "(a `kerastutor.ops` call or an operator such as `x + y` on symbolic "
-                "tensors), which Keras files store in a form kerastutor does not write yet. "
-                "Use a layer instead (for example `layers.Add()` for `x + y`)."
-            )
+        if getattr(layer, "is_op", False) or type(layer).__name__ == "BackendOp":
+            (node,) = entry["inbound_nodes"]
+            tensors = _node_to_keras(node, model)["args"][0]
+            try:
+                entries.append(keras_ops.op_to_keras(layer, tensors))
+            except TypeError as error:
+                raise TypeError(f"Model '{model.name}' cannot be saved: {error}") from None
+            continue
         keras_entry = _layer_to_keras(layer, model, entry["inbound_nodes"])
         entries.append(keras_entry)
     return {
@@ -523,6 +522,9 @@ def _known_classes():
 def _model_config_from_keras(config, model_class, custom_objects):
     layers = []
     for entry in config.get("layers", []):
+        if keras_ops.is_keras_op(entry):  # `x + 1` in the graph: an operation, not a layer
+            layers.append(keras_ops.op_from_keras(entry, f"model '{config.get('name')}'"))
+            continue
         converted = from_keras(entry, custom_objects, f"model '{config.get('name')}'")
         if "inbound_nodes" in entry:
             converted["name"] = entry.get("name", converted["config"].get("name"))

@@ -115,6 +115,9 @@ def _layer_config_from_keras_2(class_name, config, where):
     if class_name == "BatchNormalization" and isinstance(config.get("axis"), list):
         if len(config["axis"]) == 1:  # Keras 2 kept the axis as a list of one
             config = {**config, "axis": config["axis"][0]}
+    if class_name == "LeakyReLU" and "alpha" in config:  # Keras 3 renamed it
+        config = {**config, "negative_slope": config["alpha"]}
+        del config["alpha"]
     if class_name == "SeparableConv2D":
         # Keras 2's separable convolution inherits kernel_* arguments it never uses
         # (its kernels are the depthwise and pointwise ones).

@@ -21,7 +21,7 @@ is actually read or written.
 import numpy as np
 
 from kerastutor.optimizers.saved_state import describe_variable
-from kerastutor.saving import limits
+from kerastutor.saving import keras_ops, limits
 from kerastutor.saving.keras_format import is_subclassed, snake_case
 
 __all__ = [
@@ -69,6 +69,8 @@ def _add_model(model, config, path, seen, layout):
     entries = config["layers"]
     if "input_layers" not in config:  # Sequential: `model.layers` has no InputLayer
         entries = [entry for entry in entries if entry["class_name"] != "InputLayer"]
+    # An operation (`x + 1` in the graph) has no weights and no group in the file.
+    entries = [entry for entry in entries if not keras_ops.is_keras_op(entry)]
     by_name = {layer.name: layer for layer in model.layers}
     used = {}
     for entry in entries:

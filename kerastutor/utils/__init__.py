@@ -19,6 +19,13 @@ __all__ = [
     "PyDataset",
     "unpack_x_y_sample_weight",
     "pack_x_y_sample_weight",
+    "register_keras_serializable",
+    "get_custom_objects",
+    "custom_object_scope",
+    "CustomObjectScope",
+    "get_registered_name",
+    "get_registered_object",
+    "Sequence",
 ]
 
 # Names whose modules load on first use, so that `import kerastutor.utils`
@@ -32,10 +39,21 @@ _LAZY = {
     "PyDataset": "kerastutor.utils.py_dataset",
     "unpack_x_y_sample_weight": "kerastutor.training.data_adapter",
     "pack_x_y_sample_weight": "kerastutor.training.data_adapter",
+    # Keras keeps these under keras.saving too; keras.utils is where Keras 2 had them.
+    "register_keras_serializable": "kerastutor.saving.object_registration",
+    "get_custom_objects": "kerastutor.saving.object_registration",
+    "custom_object_scope": "kerastutor.saving.object_registration",
+    "CustomObjectScope": "kerastutor.saving.object_registration",
+    "get_registered_name": "kerastutor.saving.object_registration",
+    "get_registered_object": "kerastutor.saving.object_registration",
 }
+# Keras 2's name for a PyDataset (`keras.utils.Sequence`), as Keras 3 still accepts.
+_ALIASES = {"Sequence": "PyDataset"}
 
 
 def __getattr__(name):
+    if name in _ALIASES:
+        return __getattr__(_ALIASES[name])
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value  # later look-ups skip __getattr__
@@ -44,4 +62,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(list(globals()) + list(_LAZY))
+    return sorted(list(globals()) + list(_LAZY) + list(_ALIASES))

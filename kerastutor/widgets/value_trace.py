@@ -120,7 +120,7 @@ class ValueTrace(WidgetBase):
 
     State (traits; tests and lessons read them):
         node_labels: every node, in the order the model runs them.
-        selected: the chosen node's label (the drop-down's value).
+        selected: the chosen node's label (the drop-down's and the buttons' value).
         loss_value: the loss of the sample, or None without a loss.
         error: why the sample could not be traced, or None.
     And, as plain attributes: `trace` (a TracedNode per node), `gradients`
@@ -148,7 +148,11 @@ class ValueTrace(WidgetBase):
         self.places, self.diagram_size = {}, (0, 0)
         self._summaries = {}
         self.node_picker = ipywidgets.Dropdown(description="node", options=[])
-        super().__init__([self.node_picker])
+        # One button per node, labelled as in the diagram: clicking one chooses that node.
+        self.node_buttons = ipywidgets.ToggleButtons(
+            options=[], tooltips=[], style={"button_width": "auto"}
+        )
+        super().__init__([self.node_picker, self.node_buttons])
         self.refresh()
 
     # ------------------------------------------------------------ choosing
@@ -159,7 +163,7 @@ class ValueTrace(WidgetBase):
         return next((entry for entry in self.trace if entry.label == self.selected), None)
 
     def select(self, label):
-        """Choose the node called `label` ('lstm[1]'), as the drop-down does.
+        """Choose the node called `label` ('lstm[1]'), as the drop-down and the buttons do.
 
         Raises:
             TypeError: `label` is not a str.
@@ -216,14 +220,24 @@ class ValueTrace(WidgetBase):
             self.node_picker.disabled = not labels
             if labels and self.node_picker.value not in labels:
                 self.node_picker.value = _last_layer_call(self.trace)
+            self.node_buttons.options = labels
+            self.node_buttons.tooltips = [f"show the numbers of {label}" for label in labels]
+            self.node_buttons.disabled = not labels
+            self.node_buttons.value = self.node_picker.value
         self.node_labels = labels
         self.selected = self.node_picker.value
         super().refresh()
 
     def _on_control_change(self, change):
-        if not self._quiet:
-            self.selected = self.node_picker.value
-            super().refresh()  # draw from the stored state: nothing is run again
+        if self._quiet:
+            return
+        if change["owner"] is self.node_buttons:  # a click: the drop-down follows, and draws
+            self.node_picker.value = change["new"]
+            return
+        with self.quiet():
+            self.node_buttons.value = self.node_picker.value
+        self.selected = self.node_picker.value
+        super().refresh()  # draw from the stored state: nothing is run again
 
     def _update(self):
         model = self.model
@@ -439,7 +453,7 @@ class ValueTrace(WidgetBase):
             loss = f"; after one backward pass the loss is <b>{self.loss_value:.4f}</b>"
         header = (
             f"<div><b>{esc(self.model.name)}</b>: one sample fed through its "
-            f"{len(self.trace)} nodes (layer calls){loss}. Choose a node to see the numbers it "
+            f"{len(self.trace)} nodes (layer calls){loss}. Click a node's button (or use the drop-down) to see the numbers it "
             "received and returned.</div>"
         )
         return header + self._diagram(entry) + self._details(entry)

@@ -4,7 +4,8 @@ Opens `fixtures/value_trace.ipynb` (seed 002's two-tweets model, small), runs
 its cells, and acts as a learner would: picks the shared LSTM's second call
 (`lstm[1]`) in the drop-down, and checks that the diagram lights that node,
 that the numbers shown are that call's, and that the gradient is split
-between the two calls; then the same in JupyterLab's dark theme, with the
+between the two calls; clicks the buttons of `lstm[0]` and `lstm[1]` (one per
+node, beside the drop-down), which choose and light those nodes; then the same in JupyterLab's dark theme, with the
 text contrast of the title, the heat-map cells and the diagram's labels.
 Screenshots: test-artifacts/jupyterlab_{light,dark}_value_trace.png.
 
@@ -88,6 +89,17 @@ def test_value_trace_follows_the_chosen_node_in_jupyterlab(value_trace_lab, tmp_
             expect(widget).to_contain_text("input 0 (from input_2[0])")
             expect(widget).to_contain_text("share of lstm[0]")
             expect(widget).to_contain_text("share of lstm[1]")
+            # Clicking a node's button chooses it: the drop-down follows, the diagram lights it.
+            widget.locator(".widget-toggle-buttons button", has_text="lstm[0]").click()
+            expect(lit_box(widget)).to_have_text("lstm[0]")
+            expect(widget.locator("select")).to_have_value("lstm[0]")
+            expect(widget.locator(".kt-node-title")).to_contain_text("call 0 of layer 'lstm'")
+            expect(widget).to_contain_text("input 0 (from input_1[0])")
+            widget.locator(".widget-toggle-buttons button", has_text="lstm[1]").click()
+            expect(lit_box(widget)).to_have_text("lstm[1]")
+            expect(widget.locator(".widget-toggle-buttons button.mod-active")).to_have_text(
+                "lstm[1]"
+            )
             check_contrast(widget, "light")
             widget.scroll_into_view_if_needed()
             widget.screenshot(path=str(ARTIFACTS / "jupyterlab_light_value_trace.png"))

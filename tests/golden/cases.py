@@ -2019,6 +2019,56 @@ _TRAIN += [
 ]
 
 
+# --------------------------------------------------------- activation layers ---
+
+
+@case(floats(3, 4), tags=("activation", "train_base"))
+def activation_layer_classes(L, M):
+    """Dense -> ReLU(cap, leak, threshold) / LeakyReLU / ELU / PReLU(shared) -> Softmax."""
+    x = L.Input(shape=(3, 4))
+    h = L.Dense(5)(x)
+    relu = L.ReLU(max_value=0.9, negative_slope=0.1, threshold=0.2)(h)
+    leaky = L.LeakyReLU(negative_slope=0.25)(h)
+    elu = L.ELU(alpha=0.6)(h)
+    prelu = L.PReLU(alpha_initializer="glorot_uniform", shared_axes=[1])(h)
+    merged = L.add([relu, leaky, elu, prelu])
+    return M.Model(x, L.Softmax(axis=(1, 2))(L.Dense(2)(merged)))
+
+
+@case(floats(4), token_ids(2, 4), tags=("activation", "mask"))
+def masked_softmax(L, M):
+    """Softmax(Dense(4)(x), mask=keep) with an int 0/1 mask input: masked scores get 0."""
+    x = L.Input(shape=(4,))
+    keep = L.Input(shape=(4,), dtype="int32")
+    return M.Model([x, keep], L.Softmax()(L.Dense(4)(x), mask=keep))
+
+
+@case(floats(4, 3), tags=("preprocessing", "regularizer", "train_base"))
+def rescaled_regularized(L, M):
+    """Rescaling(per channel) -> Identity -> Dense -> ActivityRegularization -> noise layers
+    (identity outside training) -> GlobalAveragePooling1D -> Dense."""
+    x = L.Input(shape=(4, 3))
+    h = L.Identity()(L.Rescaling([0.5, 2.0, -1.0], offset=0.25)(x))
+    h = L.ActivityRegularization(l1=0.01, l2=0.05)(L.Dense(5, activation="tanh")(h))
+    h = L.SpatialDropout1D(0.3)(L.GaussianDropout(0.2)(L.GaussianNoise(0.1)(h)))
+    return M.Model(x, L.Dense(2)(L.GlobalAveragePooling1D()(h)))
+
+
+@case(floats(4, 3), tags=("preprocessing", "regularizer", "train_base"))
+def rescaled_activity_penalty(L, M):
+    """Rescaling -> Dense -> ActivityRegularization -> Dense: the penalty in fit's loss."""
+    x = L.Input(shape=(4, 3))
+    h = L.Dense(5, activation="tanh")(L.Rescaling(0.5, offset=-0.1)(x))
+    h = L.ActivityRegularization(l1=0.01, l2=0.05)(h)
+    return M.Model(x, L.Dense(2)(L.Flatten()(h)))
+
+
+_TRAIN += [
+    TrainCase("activation_layer_classes", "adam", "mse", "gradients through the activation layers"),
+    TrainCase("rescaled_activity_penalty", "sgd", "mse", "ActivityRegularization's penalty"),
+]
+
+
 # ---------------------------------------------------- optimizers (issue 12) ---
 
 _TRAIN += [

@@ -72,6 +72,23 @@ def build(keras):
     tiny = keras.Sequential([keras.Input((3,)), layers.Dense(2)])
     tiny.compile(optimizer="sgd", loss="mse")
     models["tiny"] = (tiny, rng.normal(size=(6, 3)).astype("float32"), np.zeros((6, 2), "float32"))
+
+    # `keras.ops` calls and operators in the graph: saved as operations, not layers.
+    ops = keras.ops
+    series = keras.Input((3, 4), name="series")
+    h = layers.Dense(4)(series)
+    scaled = 2.0 - h * 0.5 + 1.0
+    joined = ops.concatenate([scaled, ops.tanh(h)], axis=-1)  # (3, 8)
+    paired = ops.matmul(joined, ops.transpose(joined, (0, 2, 1)))  # (3, 3)
+    flat = ops.reshape(ops.softmax(paired), (-1, 9))
+    picked = flat[:, 1:7] + ops.expand_dims(ops.sum(h[..., 0], axis=-1), -1)
+    gated = ops.where(ops.greater(picked, 0.0), picked, ops.clip(picked, -0.5, 0.0))
+    summed = ops.einsum("bi,bi->b", gated, gated)
+    features = ops.stack([ops.mean(gated, axis=-1), summed, ops.max(h, axis=(1, 2))], axis=1)
+    with_ops = keras.Model(series, layers.Dense(1)(ops.relu(features)))
+    with_ops.compile(optimizer="adam", loss="mse")
+    data = rng.normal(size=(4, 3, 4)).astype("float32")
+    models["with_ops"] = (with_ops, data, rng.normal(size=(4, 1)).astype("float32"))
     return models
 
 

@@ -112,6 +112,14 @@ def keras_2_only(config):
     }
 
 
+def keras_2_names(class_name, config):
+    """Keras 2 calls LeakyReLU's slope `alpha` (Keras 3: `negative_slope`)."""
+    if class_name == "LeakyReLU" and "negative_slope" in config:
+        config = {**config, "alpha": config["negative_slope"]}
+        del config["negative_slope"]
+    return config
+
+
 def write_old_optimizer_file():
     """Keras 2's optimizers before 2.11 (`keras.optimizers.legacy`) name their slots
     `Adam/dense/kernel/m:0`, after the variable, and keep `Adam/iter:0`."""
@@ -166,7 +174,12 @@ def write_layer_cases(kerastutor_python):
                 weights = [arrays[f"weight_{i}"] for i in range(count)]
                 try:
                     layer = keras.layers.deserialize(
-                        {"class_name": case["class_name"], "config": keras_2_only(case["config"])}
+                        {
+                            "class_name": case["class_name"],
+                            "config": keras_2_names(
+                                case["class_name"], keras_2_only(case["config"])
+                            ),
+                        }
                     )
                     inputs = [keras.Input(shape, dtype=case["dtype"]) for shape in case["shapes"]]
                     model = keras.Model(inputs, layer(inputs[0] if len(inputs) == 1 else inputs))

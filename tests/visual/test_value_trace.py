@@ -218,6 +218,36 @@ def test_the_chosen_node_is_the_one_lit_in_the_diagram(siamese_trace):
     assert trace.html.count("<svg") == 1
 
 
+def test_clicking_a_nodes_button_chooses_it_and_lights_it(siamese_trace):
+    # A ToggleButtons row, one button per node labelled as in the diagram, kept in step
+    # with the drop-down: a click (the page sets the buttons' value) chooses the node.
+    trace = siamese_trace
+    buttons, picker = trace.node_buttons, trace.node_picker
+    assert list(buttons.options) == trace.node_labels
+    assert buttons in trace.controls.children
+    assert buttons.value == picker.value == trace.selected
+    second_call = [label for label in trace.node_labels if label.startswith("lstm")][1]
+    buttons.value = second_call
+    assert trace.selected == picker.value == second_call
+    assert _lit_boxes(trace.html) == [second_call]
+    assert "call 1 of layer" in trace.html
+    trace.select(trace.node_labels[0])  # the drop-down (or code) moves the buttons too
+    assert buttons.value == trace.node_labels[0]
+    assert _lit_boxes(trace.html) == [trace.node_labels[0]]
+    picker.value = second_call
+    assert buttons.value == second_call == trace.selected
+
+
+def test_the_buttons_follow_a_refresh_and_a_failed_trace():
+    model, _, _ = small_siamese()
+    trace = ValueTrace(model, SAMPLE)
+    trace.node_buttons.value = trace.node_labels[1]
+    trace.refresh()  # after training, say: the same node stays chosen
+    assert trace.node_buttons.value == trace.selected == trace.node_labels[1]
+    broken = ValueTrace(model, [np.ones(4), np.ones(3)])  # the wrong size for input 0
+    assert broken.error and broken.node_buttons.options == () and broken.node_buttons.disabled
+
+
 def test_select_takes_a_node_name_or_explains(siamese_trace):
     trace = siamese_trace
     with pytest.raises(TypeError, match=r"ValueTrace's `node` takes a node's name, a str"):
