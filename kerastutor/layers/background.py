@@ -25,7 +25,7 @@ Example:
     >>> for block in blocks(10, 4):
     ...     jobs.submit(lambda b=block: np.square(np.arange(b.start, b.stop), out=squares[b.start : b.stop]))
     >>> jobs.wait_all()
-    >>> squares[9]
+    >>> float(squares[9])
     81.0
 """
 
