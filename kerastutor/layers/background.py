@@ -65,20 +65,22 @@ class Background:
     `wait_all`, whoever computed them, so the sums are the same bits either way.
 
     Args:
-        block_work: multiply-adds of all the jobs' matmuls together.
+        block_work: multiply-adds of all the jobs' matmuls together; below
+            SMALL_BLOCK_WORK the jobs run inline, as one block (`size`).
         step_product: (batch, units, columns) of the loop's per-step matmul;
             a loop whose product is big enough for two BLAS threads keeps
             both for itself, and the jobs run inline.
+        timesteps: the loop's length, cut into blocks of `size` steps.
         threaded: force one way (tests); None decides as above.
     """
 
-    def __init__(self, block_work=0, step_product=(1, 1, 1), threaded=None):
+    def __init__(self, block_work=0, step_product=(1, 1, 1), timesteps=1, threaded=None):
+        big = block_work >= SMALL_BLOCK_WORK
+        # The blocks depend on the shapes only, never on the machine's load, so
+        # the sums have the same bits on a quiet machine and a busy one.
+        self.timesteps, self.size = timesteps, block_size(timesteps) if big else max(1, timesteps)
         if threaded is None:
-            threaded = (
-                block_work >= SMALL_BLOCK_WORK
-                and small_step_product(*step_product)
-                and (free_cores() or 1) > 1
-            )
+            threaded = big and small_step_product(*step_product) and (free_cores() or 1) > 1
         self.threaded = threaded
         self._jobs, self._done, self._results = [], [], []
         self._next = 0  # the first job nobody has taken yet
@@ -109,11 +111,11 @@ class Background:
         if isinstance(self._results[index], BaseException):
             raise self._results[index]
 
-    def add_block_products_from(self, k, size, timesteps, products):
+    def add_block_products_from(self, k, products):
         """For a loop walking the steps k down: once it has done block k // size, queue
         that block's `block_products`; `wait_all` adds them to the products' totals."""
-        if k % size == 0:
-            block = range(k, min(k + size, timesteps))
+        if k % self.size == 0:
+            block = range(k, min(k + self.size, self.timesteps))
             self._sums.append((len(self._jobs), [total for _, _, total in products]))
             self.submit(lambda: block_products(block, products))
 
@@ -164,14 +166,13 @@ def _executor():
     return _EXECUTOR[0]
 
 
-def project_in_blocks(jobs, x_in_order, kernel, bias, size):
+def project_in_blocks(jobs, x_in_order, kernel, bias):
     """`x_in_order @ kernel + bias`, and the time-major copy of x it uses, filled block by block.
 
     Args:
-        jobs: the `Background` that runs the blocks; job j fills block j.
+        jobs: the `Background` that runs the blocks (of `jobs.size` steps); job j fills block j.
         x_in_order: (timesteps, batch, features), any strides (a transposed view).
         kernel: (features, columns); bias: (columns,). Their dtype is the result's.
-        size: timesteps per block.
 
     Returns:
         (x_steps, projected): (timesteps, batch, features) and (timesteps,
@@ -187,6 +188,6 @@ def project_in_blocks(jobs, x_in_order, kernel, bias, size):
         np.matmul(x_steps[steps].reshape(-1, kernel.shape[0]), kernel, out=flat)
         flat += bias
 
-    for block in blocks(timesteps, size):
+    for block in blocks(timesteps, jobs.size):
         jobs.submit(lambda steps=slice(block.start, block.stop): project(steps))
     return x_steps, projected

@@ -102,13 +102,13 @@ def _forward(
     recurrent = np.empty((batch, (3 if reset_after else 2) * units), dtype)
     w_first = np.ascontiguousarray((w_h * half)[:, : recurrent.shape[1]])
     w_candidate = np.ascontiguousarray(w_h[:, 2 * units :])
-    output, size = outputs[0], background.block_size(timesteps)
+    output = outputs[0]
     with loop_blas_threads(batch, units, 3 * units):  # one thread if small (blas_threads.py)
-        jobs = background.Background(x.size * 3 * units, (batch, units, 3 * units))
+        jobs = background.Background(x.size * 3 * units, (batch, units, 3 * units), timesteps)
         x_in_order, w_x_loop = x.transpose(1, 0, 2)[time_order], (w_x * half).astype(dtype)
-        x_steps, x_gates = background.project_in_blocks(jobs, x_in_order, w_x_loop, x_bias, size)
+        x_steps, x_gates = background.project_in_blocks(jobs, x_in_order, w_x_loop, x_bias)
         for k in range(timesteps):
-            jobs.wait(k // size)  # this block's x_gates are made
+            jobs.wait(k // jobs.size)  # this block's x_gates are made
             h_prev = hiddens[k]
             # h_z, h_r (, h_h) = split(h @ recurrent_kernel), z and r's halved
             np.matmul(h_prev, w_first, out=recurrent)
@@ -177,11 +177,11 @@ def _backward(saved, d_output, d_h, input_grad_wanted):
     # d_recurrent[k] of the recurrent matmul (whose h-block input is r * h without reset_after).
     d_x_gates, d_recurrent = (np.empty((timesteps, batch, 3 * units), dtype) for _ in range(2))
     scratch, dh_prev = np.empty((batch, units), dtype), np.empty((batch, units), dtype)
-    derivative = np.empty((batch, 2 * units), dtype)
-    d_kernel, size = np.zeros(s.kernel.shape, dtype), background.block_size(timesteps)
+    derivative, d_kernel = np.empty((batch, 2 * units), dtype), np.zeros(s.kernel.shape, dtype)
     products = [(s.x_steps, d_x_gates, d_kernel)]
     with loop_blas_threads(batch, 3 * units, units):  # one thread if small (blas_threads.py)
-        jobs = background.Background(s.x_steps.size * 3 * units, (batch, 3 * units, units))
+        work = s.x_steps.size * 3 * units
+        jobs = background.Background(work, (batch, 3 * units, units), timesteps)
         for k in range(timesteps - 1, -1, -1):
             if s.step_masks is None:
                 if s.return_sequences:
@@ -230,7 +230,7 @@ def _backward(saved, d_output, d_h, input_grad_wanted):
             if s.step_masks is not None:
                 dh_prev += dh_skip
             dh, dh_prev = dh_prev, dh  # the two buffers swap roles for the next step
-            jobs.add_block_products_from(k, size, timesteps, products)  # x @ kernel's gradient
+            jobs.add_block_products_from(k, products)  # x @ kernel's gradient
         jobs.wait_all()
     # Sum over every step and sample: the recurrent matmul.
     d_x_flat, d_rec_flat = d_x_gates.reshape(-1, 3 * units), d_recurrent.reshape(-1, 3 * units)

@@ -119,15 +119,14 @@ def _forward(inputs, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards,
     recurrent_share = np.empty((batch, 4 * units), dtype)
     input_times_candidate = np.empty((batch, units), dtype)
     output = outputs[0]
-    size = background.block_size(timesteps)
     with loop_blas_threads(batch, units, 4 * units):  # one thread if small (blas_threads.py)
         # Time-major copy of the inputs, in processing order, and gates[k] = x_k @
         # kernel + bias (halved): one matmul per block of steps, on a second core.
-        jobs = background.Background(x.size * 4 * units, (batch, units, 4 * units))
+        jobs = background.Background(x.size * 4 * units, (batch, units, 4 * units), timesteps)
         x_in_order = x.transpose(1, 0, 2)[time_order]
-        x_steps, gates = background.project_in_blocks(jobs, x_in_order, w_x_loop, b * half, size)
+        x_steps, gates = background.project_in_blocks(jobs, x_in_order, w_x_loop, b * half)
         for k in range(timesteps):
-            jobs.wait(k // size)  # this block's gates are made
+            jobs.wait(k // jobs.size)  # this block's gates are made
             # z = x_k @ kernel + h @ recurrent_kernel + bias;  i, f, o = sigmoid(z), g = tanh(z)
             a = gates[k]
             np.matmul(hiddens[k], w_h_loop, out=recurrent_share)
@@ -195,9 +194,9 @@ def _backward(saved, d_output, d_h, d_c, input_grad_wanted):
     d_recurrent = np.zeros((units, 4 * units), dtype)
     # z = x @ kernel + h @ recurrent_kernel + bias: each block's share of the kernel gradients.
     products = [(s.x_steps, d_gates, d_kernel), (s.hiddens, d_gates, d_recurrent)]
-    size = background.block_size(timesteps)
     with loop_blas_threads(batch, 4 * units, units):  # one thread if small (blas_threads.py)
-        jobs = background.Background(s.x_steps.size * 4 * units, (batch, 4 * units, units))
+        work = s.x_steps.size * 4 * units
+        jobs = background.Background(work, (batch, 4 * units, units), timesteps)
         for k in range(timesteps - 1, -1, -1):
             i, f, o, g = _gate_blocks(s.gates[k], units)
             if s.step_masks is None:
@@ -234,7 +233,7 @@ def _backward(saved, d_output, d_h, d_c, input_grad_wanted):
             if s.step_masks is not None:
                 dh += dh_skip
                 dc += dc_skip
-            jobs.add_block_products_from(k, size, timesteps, products)  # the kernel gradients
+            jobs.add_block_products_from(k, products)  # the kernel gradients
         jobs.wait_all()
 
     d_flat = d_gates.reshape(-1, 4 * units)

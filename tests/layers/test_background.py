@@ -79,9 +79,10 @@ def test_block_products_add_up_to_the_whole_product(threaded):
     rng = np.random.default_rng(0)
     left, right = rng.normal(size=(10, 3, 5)), rng.normal(size=(10, 3, 2))
     total = np.zeros((5, 2))
-    jobs = background.Background(threaded=threaded)
+    jobs = background.Background(background.SMALL_BLOCK_WORK, timesteps=10, threaded=threaded)
+    assert jobs.size == 4
     for k in range(9, -1, -1):  # as a backward loop walks
-        jobs.add_block_products_from(k, 4, 10, [(left, right, total)])
+        jobs.add_block_products_from(k, [(left, right, total)])
     jobs.wait_all()
     np.testing.assert_allclose(total, left.reshape(-1, 5).T @ right.reshape(-1, 2))
 
