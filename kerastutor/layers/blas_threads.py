@@ -49,9 +49,12 @@ _CONTROLLER = []  # the threadpoolctl controller, made on first use (None: no th
 # gains less from a second thread than the thread's wake-up and wait cost.
 SMALL_STEP_PRODUCT = 2_000_000
 
-# The running threads are counted again after this many seconds, not at every step.
-RECOUNT_SECONDS = 0.25
-_FREE_CORES = {"at": -RECOUNT_SECONDS, "cores": None}
+# The running threads are counted again after this many seconds, not at every step,
+# and a core counts as taken only if the last SAMPLES counts all saw it taken: a
+# program that runs for a moment (a monitor waking up) does not halve the threads.
+RECOUNT_SECONDS = 0.1
+SAMPLES = 3
+_FREE_CORES = {"at": -RECOUNT_SECONDS, "cores": None, "seen": []}
 
 
 def _controller():
@@ -103,7 +106,9 @@ def free_cores():
     """This process's cores minus the threads of other programs running now (None: unknown)."""
     now = time.monotonic()
     if now - _FREE_CORES["at"] >= RECOUNT_SECONDS:
-        _FREE_CORES["at"], _FREE_CORES["cores"] = now, _count_free_cores()
+        seen = [*_FREE_CORES.get("seen", [])[1 - SAMPLES :], _count_free_cores()]
+        known = [cores for cores in seen if cores is not None]
+        _FREE_CORES.update(at=now, seen=seen, cores=max(known) if known else None)
     return _FREE_CORES["cores"]
 
 

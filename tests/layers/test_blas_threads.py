@@ -65,7 +65,7 @@ def machine(monkeypatch):
     state = {"free": 4}
     monkeypatch.setattr(blas_threads, "_own_cores", lambda: 4)
     monkeypatch.setattr(blas_threads, "_count_free_cores", lambda: state["free"])
-    monkeypatch.setattr(blas_threads, "_FREE_CORES", {"at": -1e9, "cores": None})
+    monkeypatch.setattr(blas_threads, "_FREE_CORES", {"at": -1e9, "cores": None, "seen": []})
     return state
 
 
@@ -141,3 +141,13 @@ def test_a_training_step_runs_inside_machine_sized_blas(monkeypatch):
     model.train_on_batch(np.ones((2, 3), "float32"), np.ones((2, 1), "float32"))
     model.evaluate(np.ones((2, 3), "float32"), np.ones((2, 1), "float32"), verbose=0)
     assert len(entered) == 2
+
+
+def test_a_core_counts_as_taken_only_when_every_recent_count_saw_it_taken(machine, monkeypatch):
+    counts = iter([4, 1, 4, 1, 1, 1, 4])
+    monkeypatch.setattr(blas_threads, "_count_free_cores", lambda: next(counts))
+    seen = []
+    for _ in range(7):
+        blas_threads._FREE_CORES["at"] -= blas_threads.RECOUNT_SECONDS
+        seen.append(blas_threads.free_cores())
+    assert seen == [4, 4, 4, 4, 4, 1, 4]  # busy only after three busy counts in a row
