@@ -120,17 +120,35 @@ def _own_cores():
 
 
 def _count_free_cores():
-    """Linux: /proc/loadavg's running threads (all programs) less this process's own."""
+    """Linux: /proc/loadavg's running threads (all programs) less this process's own.
+
+    This process's threads (its BLAS threads, the background thread of
+    background.py) start and stop all the time; a thread counts as its own
+    if it was running just before or just after the count of all threads, so
+    that a thread of ours that changed state in between is not taken for
+    another program's.
+    """
     try:
+        before = _own_running_threads()
         with open("/proc/loadavg") as f:
             running_everywhere = int(f.read().split()[3].split("/")[0])
-        running_here = 0
-        for thread in os.listdir("/proc/self/task"):
-            with open(f"/proc/self/task/{thread}/stat") as f:
-                stat = f.read()
-            # The state letter follows the command name in parentheses: 'R' is running.
-            running_here += stat[stat.rindex(")") + 2] == "R"
+        running_here = len(before | _own_running_threads())
     except (OSError, ValueError, IndexError):
         return None
     others = max(0, running_everywhere - running_here)
     return max(1, _own_cores() - others)
+
+
+def _own_running_threads():
+    """The ids of this process's threads that are running ('R') now."""
+    running = set()
+    for thread in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{thread}/stat") as f:
+                stat = f.read()
+        except FileNotFoundError:  # the thread ended meanwhile
+            continue
+        # The state letter follows the command name in parentheses.
+        if stat[stat.rindex(")") + 2] == "R":
+            running.add(thread)
+    return running
