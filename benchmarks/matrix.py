@@ -51,7 +51,7 @@ WORKLOADS = {
     "textclf": "Embedding(10000, 64) -> LSTM(64) -> Dense(1) train step, T 100, batch 64, adam",
     "predict1": "predict on one Siamese sample",
     "lesson": "new lesson model: build + compile + fit 1 epoch (256 x 20, batch 32)",
-    "first": "fresh process to first answer: import, build a Dense model, predict",
+    "first": "fresh process to first answer: import, build a Dense model, predict (bytecode cached)",
     "cnn": "Conv2D(32)-Conv2D(64)-Dense(10) train step, 64 x 32x32x3, adam",
     "cnnpool": "Conv2D-MaxPool-Conv2D-MaxPool-Dense train step, 64 x 32x32x3, adam",
     "bigru": "Embedding(10000, 64) -> Bidirectional(GRU(64)) -> Dense(1) step, 32 x 200, rmsprop",
@@ -132,14 +132,37 @@ FIRST_ANSWER_TORCH = (
 )
 
 
+_BYTECODE = []  # the worker's own bytecode folder, made on first use
+
+
+def _with_bytecode():
+    """The environment for a first-answer child: bytecode cached, as an installed package has it.
+
+    A checkout run with PYTHONDONTWRITEBYTECODE=1 would compile every module of
+    kerastutor at every start while Keras and PyTorch read their installed
+    bytecode; the warm-up run writes it here under a folder of this worker's.
+    """
+    if not _BYTECODE:
+        import atexit
+        import shutil
+        import tempfile
+
+        _BYTECODE.append(tempfile.mkdtemp(prefix="matrix-pycache-"))
+        atexit.register(shutil.rmtree, _BYTECODE[0], ignore_errors=True)
+    env = dict(os.environ, PYTHONPYCACHEPREFIX=_BYTECODE[0])
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def keras_api_step(framework, workload):
     """One call of the workload in kerastutor or Keras (the API is spelled the same)."""
     if workload == "first":
         base = "kerastutor" if framework.startswith("kerastutor") else "keras"
         program = f"import numpy as np\n{FIRST_ANSWER[base]}\n{FIRST_ANSWER_MODEL}"
         return lambda: subprocess.run(
-            [sys.executable, "-c", program], check=True, capture_output=True, cwd=SOURCE[0]
-        )
+            [sys.executable, "-c", program], check=True, capture_output=True, cwd=SOURCE[0],
+            env=_with_bytecode(),
+        )  # fmt: skip
     layers, models = _api(framework)
     if workload in ("siamese", "predict1"):
         import train_step as ts
@@ -236,8 +259,9 @@ def torch_workload_step(workload):
 
     if workload == "first":
         return lambda: subprocess.run(
-            [sys.executable, "-c", FIRST_ANSWER_TORCH], check=True, capture_output=True
-        )
+            [sys.executable, "-c", FIRST_ANSWER_TORCH], check=True, capture_output=True,
+            env=_with_bytecode(),
+        )  # fmt: skip
     if workload in ("siamese", "predict1"):
         import train_step as ts
 

@@ -1,19 +1,26 @@
-"""One BLAS thread for the small matmuls of a recurrent layer's timestep loop.
+"""How many BLAS threads NumPy's matmuls use: fewer on a busy machine and in the timestep loops.
 
 NumPy's matmul hands its work to a BLAS library (OpenBLAS in NumPy's wheels),
-which splits a product over every core. For the large products (the input
-projection of all timesteps at once) that is a win. For the tiny per-timestep
-products of an LSTM or GRU, (batch, units) @ (units, 4 * units), it is not:
-each call must wake the other threads and wait for all of them. On a quiet
-machine that costs little; on a shared one (a JupyterHub server, a 2-vCPU
-Colab) a thread that has lost its core makes every timestep wait for it, and
-a training step can get ten times slower.
+which splits a product over every core and makes its threads wait for each
+other at the end. That is a win only while each thread has a core of its own
+and the product is big enough to share:
 
-`one_blas_thread()` limits BLAS to one thread inside a `with` block, through
-threadpoolctl (a dependency of kerastutor, imported on first use so that
-`import kerastutor` stays fast). The fused kernels wrap only their timestep
-loops in it; the big matmuls before and after use every core. Where
-threadpoolctl is missing, the block runs unchanged.
+* On a shared machine (a JupyterHub server, a 2-vCPU Colab, a laptop running
+  tests) a thread that has lost its core makes the others wait for it. With
+  one other busy process on 2 cores, a training step of the seed 002 model
+  measured 4 times slower on two BLAS threads than on one.
+  `machine_sized_blas()` counts the threads of other programs that are
+  running right now and leaves BLAS only the cores they do not use (the
+  trainer wraps each training and evaluation step in it).
+* The per-timestep products of an LSTM or GRU, (batch, units) @ (units,
+  4 * units), are tiny: waking a second thread costs more than it saves.
+  `loop_blas_threads(...)` gives such a loop one thread (`one_blas_thread()`)
+  and leaves bigger per-step products (LSTM(256) at batch 64) as they are.
+
+threadpoolctl (a dependency of kerastutor) sets the number, imported on
+first use so that `import kerastutor` stays fast. Where it is missing, or
+the machine does not say what is running (`/proc` is Linux's), the blocks
+run unchanged.
 
 Example:
     >>> import numpy as np
@@ -25,10 +32,29 @@ Example:
 """
 
 import contextlib
+import os
+import time
 
-__all__ = ["one_blas_thread"]
+__all__ = [
+    "free_cores",
+    "loop_blas_threads",
+    "machine_sized_blas",
+    "one_blas_thread",
+    "small_step_product",
+]
 
 _CONTROLLER = []  # the threadpoolctl controller, made on first use (None: no threadpoolctl)
+
+# A per-step product below this many multiply-adds (about 40 us on one core)
+# gains less from a second thread than the thread's wake-up and wait cost.
+SMALL_STEP_PRODUCT = 2_000_000
+
+# The running threads are counted again after this many seconds, not at every step,
+# and a core counts as taken only if the last SAMPLES counts all saw it taken: a
+# program that runs for a moment (a monitor waking up) does not halve the threads.
+RECOUNT_SECONDS = 0.1
+SAMPLES = 3
+_FREE_CORES = {"at": -RECOUNT_SECONDS, "cores": None, "seen": []}
 
 
 def _controller():
@@ -49,3 +75,80 @@ def one_blas_thread():
     if controller is None:
         return contextlib.nullcontext()
     return controller.limit(limits=1, user_api="blas")
+
+
+def small_step_product(batch, units, columns):
+    """Whether (batch, units) @ (units, columns) is too small to share between threads."""
+    return batch * units * columns < SMALL_STEP_PRODUCT
+
+
+def loop_blas_threads(batch, units, columns):
+    """For a timestep loop whose product is (batch, units) @ (units, columns): one thread if small."""
+    if small_step_product(batch, units, columns):
+        return one_blas_thread()
+    return contextlib.nullcontext()
+
+
+def machine_sized_blas():
+    """A context manager: BLAS gets only the cores that no other program is running on now.
+
+    On a quiet machine it changes nothing; with one other busy process on 2
+    cores, BLAS runs on one thread inside it.
+    """
+    cores, free = _own_cores(), free_cores()
+    controller = _controller()
+    if controller is None or free is None or free >= cores:
+        return contextlib.nullcontext()
+    return controller.limit(limits=free, user_api="blas")
+
+
+def free_cores():
+    """This process's cores minus the threads of other programs running now (None: unknown)."""
+    now = time.monotonic()
+    if now - _FREE_CORES["at"] >= RECOUNT_SECONDS:
+        seen = [*_FREE_CORES.get("seen", [])[1 - SAMPLES :], _count_free_cores()]
+        known = [cores for cores in seen if cores is not None]
+        _FREE_CORES.update(at=now, seen=seen, cores=max(known) if known else None)
+    return _FREE_CORES["cores"]
+
+
+def _own_cores():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _count_free_cores():
+    """Linux: /proc/loadavg's running threads (all programs) less this process's own.
+
+    This process's threads (its BLAS threads, the background thread of
+    background.py) start and stop all the time; a thread counts as its own
+    if it was running just before or just after the count of all threads, so
+    that a thread of ours that changed state in between is not taken for
+    another program's.
+    """
+    try:
+        before = _own_running_threads()
+        with open("/proc/loadavg") as f:
+            running_everywhere = int(f.read().split()[3].split("/")[0])
+        running_here = len(before | _own_running_threads())
+    except (OSError, ValueError, IndexError):
+        return None
+    others = max(0, running_everywhere - running_here)
+    return max(1, _own_cores() - others)
+
+
+def _own_running_threads():
+    """The ids of this process's threads that are running ('R') now."""
+    running = set()
+    for thread in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{thread}/stat") as f:
+                stat = f.read()
+        except FileNotFoundError:  # the thread ended meanwhile
+            continue
+        # The state letter follows the command name in parentheses.
+        if stat[stat.rindex(")") + 2] == "R":
+            running.add(thread)
+    return running

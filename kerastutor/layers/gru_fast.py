@@ -1,13 +1,12 @@
 """The whole GRU layer, input to last state, as one fused op: for speed.
 
 `GRU._step` in gru.py is the readable cell, one timestep of recorded ops. This
-file computes the same numbers as one op with a hand-written backward pass:
-`_forward` keeps what the gradients need in a `_Saved` record, `_backward`
-walks the steps in reverse. The tests check both paths give the same outputs
-and gradients for every option, and this op against central differences. As
-in lstm_fast.py, `x @ kernel + input_bias` is one matmul for all timesteps
-before the loop, the loop runs time-major on one BLAS thread, and the weight
-gradients are one matmul over all steps after it. Columns are z, r, h.
+file computes the same numbers as one op with a hand-written backward pass
+(`_forward` keeps what `_backward` needs in `_Saved`); tests check both paths
+agree for every option, and this op against central differences. As in
+lstm_fast.py, `x @ kernel + input_bias` and its kernel gradient are matmuls
+over blocks of steps on a second core (background.py), and the time-major
+loop runs on one BLAS thread if small. Columns are z, r, h.
 """
 
 from dataclasses import dataclass
@@ -15,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from kerastutor.autodiff import data_of, record_outputs, wants_grad
-from kerastutor.layers.blas_threads import one_blas_thread
+from kerastutor.layers import background
+from kerastutor.layers.blas_threads import loop_blas_threads
 
 __all__ = ["gru_sequence"]
 
@@ -49,8 +49,7 @@ def gru_sequence(
             columns in Keras's order z, r, h; bias: (2, 3 * units) (input row,
             recurrent row) with `reset_after`, else (3 * units,); or None.
         h0: (batch, units) initial state.
-        mask: optional (batch, timesteps) booleans; a masked step keeps h and
-            repeats the previous output (zeros before the first step).
+        mask: optional (batch, timesteps) booleans; a masked step keeps h and repeats the output.
         go_backwards: process the timesteps in reverse order.
         return_sequences: return every step's output, not only the last.
         reset_after: Keras 3's default GRU (True) or the original (False).
@@ -88,16 +87,12 @@ def _forward(
     input_bias, recurrent_bias = b
 
     time_order = slice(None, None, -1) if go_backwards else slice(None)
-    x_steps = np.ascontiguousarray(x.transpose(1, 0, 2)[time_order], dtype=dtype)
-    # x_gates[k] = x_k @ kernel + input_bias for every step in one matmul; the
+    # x_gates[k] = x_k @ kernel + input_bias, block by block in the loop below; the
     # recurrent bias of z and r joins it (they are plain sums), and z and r's
     # columns are halved once: sigmoid(a) = 0.5 + 0.5 * tanh(a / 2).
     half = np.where(np.arange(3 * units) < 2 * units, 0.5, 1.0).astype(dtype)
-    x_gates = (x_steps.reshape(-1, features) @ (w_x * half)).reshape(timesteps, batch, 3 * units)
-    x_gates += (input_bias + np.where(half < 1, recurrent_bias, 0)) * half
-    step_masks = None
-    if mask is not None:
-        step_masks = np.asarray(mask, dtype=bool).T[time_order, :, None]
+    x_bias = (input_bias + np.where(half < 1, recurrent_bias, 0)) * half
+    step_masks = None if mask is None else np.asarray(mask, dtype=bool).T[time_order, :, None]
 
     hiddens = np.empty((timesteps + 1, batch, units), dtype)
     hiddens[0] = data_of(h0)
@@ -108,8 +103,12 @@ def _forward(
     w_first = np.ascontiguousarray((w_h * half)[:, : recurrent.shape[1]])
     w_candidate = np.ascontiguousarray(w_h[:, 2 * units :])
     output = outputs[0]
-    with one_blas_thread():  # the small per-step matmuls (blas_threads.py)
+    with loop_blas_threads(batch, units, 3 * units):  # one thread if small (blas_threads.py)
+        jobs = background.Background(x.size * 3 * units, (batch, units, 3 * units), timesteps)
+        x_in_order, w_x_loop = x.transpose(1, 0, 2)[time_order], (w_x * half).astype(dtype)
+        x_steps, x_gates = background.project_in_blocks(jobs, x_in_order, w_x_loop, x_bias)
         for k in range(timesteps):
+            jobs.wait(k // jobs.size)  # this block's x_gates are made
             h_prev = hiddens[k]
             # h_z, h_r (, h_h) = split(h @ recurrent_kernel), z and r's halved
             np.matmul(h_prev, w_first, out=recurrent)
@@ -176,11 +175,13 @@ def _backward(saved, d_output, d_h, input_grad_wanted):
     w_gates_back, w_candidate_back = w_back[: 2 * units], np.ascontiguousarray(w_back[2 * units :])
     # Gradients of the pre-activations: d_x_gates[k] of x @ kernel + input_bias,
     # d_recurrent[k] of the recurrent matmul (whose h-block input is r * h without reset_after).
-    d_x_gates = np.empty((timesteps, batch, 3 * units), dtype)
-    d_recurrent = np.empty((timesteps, batch, 3 * units), dtype)
+    d_x_gates, d_recurrent = (np.empty((timesteps, batch, 3 * units), dtype) for _ in range(2))
     scratch, dh_prev = np.empty((batch, units), dtype), np.empty((batch, units), dtype)
-    derivative = np.empty((batch, 2 * units), dtype)
-    with one_blas_thread():  # the small per-step matmuls (blas_threads.py)
+    derivative, d_kernel = np.empty((batch, 2 * units), dtype), np.zeros(s.kernel.shape, dtype)
+    products = [(s.x_steps, d_x_gates, d_kernel)]
+    with loop_blas_threads(batch, 3 * units, units):  # one thread if small (blas_threads.py)
+        work = s.x_steps.size * 3 * units
+        jobs = background.Background(work, (batch, 3 * units, units), timesteps)
         for k in range(timesteps - 1, -1, -1):
             if s.step_masks is None:
                 if s.return_sequences:
@@ -229,12 +230,11 @@ def _backward(saved, d_output, d_h, input_grad_wanted):
             if s.step_masks is not None:
                 dh_prev += dh_skip
             dh, dh_prev = dh_prev, dh  # the two buffers swap roles for the next step
-
-    # Sum over every step and sample: x @ kernel and the recurrent matmul.
-    features = s.x_steps.shape[-1]
+            jobs.add_block_products_from(k, products)  # x @ kernel's gradient
+        jobs.wait_all()
+    # Sum over every step and sample: the recurrent matmul.
     d_x_flat, d_rec_flat = d_x_gates.reshape(-1, 3 * units), d_recurrent.reshape(-1, 3 * units)
     h_flat = s.hiddens[:-1].reshape(-1, units)
-    d_kernel = s.x_steps.reshape(-1, features).T @ d_x_flat
     if s.reset_after:
         d_recurrent_kernel = h_flat.T @ d_rec_flat
         d_bias = np.stack([d_x_flat.sum(axis=0), d_rec_flat.sum(axis=0)])
@@ -245,6 +245,6 @@ def _backward(saved, d_output, d_h, input_grad_wanted):
         d_bias = d_x_flat.sum(axis=0)
     d_inputs = None
     if input_grad_wanted:
-        d_steps = (d_x_flat @ s.kernel.T).reshape(timesteps, batch, features)
+        d_steps = (d_x_flat @ s.kernel.T).reshape(s.x_steps.shape)
         d_inputs = np.ascontiguousarray(d_steps[s.time_order].transpose(1, 0, 2))
     return d_inputs, d_kernel, d_recurrent_kernel, d_bias, dh

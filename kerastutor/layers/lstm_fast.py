@@ -1,25 +1,23 @@
 """The whole LSTM layer, input to last state, as one fused op: for speed.
 
-`LSTM._step` in lstm.py is the readable cell: one timestep built from
-`kerastutor.ops`, each op recording its own gradient; over 280 timesteps
-that makes thousands of small recorded ops. This file computes the same
-numbers as one op with a hand-written backward pass (backpropagation through
-time): `_forward` runs the sequence and keeps what the gradients need in a
-`_Saved` record, `_backward` walks the steps in reverse. The tests check both
-paths give the same outputs and gradients, and check this op against central
-differences. Where the time goes, and what this file does about it:
+`LSTM._step` in lstm.py is the readable cell, one timestep of recorded
+`kerastutor.ops`. This file computes the same numbers as one op with a
+hand-written backward pass (backpropagation through time): `_forward` runs
+the sequence and keeps what the gradients need in `_Saved`, `_backward` walks
+the steps in reverse. Tests check both paths agree, and this op against
+central differences.
 
 * The input's share of every gate, `x @ kernel + bias`, does not depend on
-  the previous step: one large matmul for all timesteps before the loop.
+  the previous step: big matmuls over blocks of steps, run on a second core
+  while the loop runs (background.py), as are the kernel gradients.
 * The loop runs time-major, (timesteps, batch, ...), so each step's rows sit
   together in memory; `go_backwards` just reverses the time axis of that copy.
-* Each step is a handful of NumPy calls into preallocated arrays (`out=`), on one
-  BLAS thread (blas_threads.py says why); the big matmuls around the loop use every core.
+* Each step is a handful of NumPy calls into preallocated arrays (`out=`), on
+  one BLAS thread if its matmul is small (blas_threads.py).
 * The columns are reordered from Keras's i, f, c, o to i, f, o, g, so the
   three sigmoid gates sit side by side, and sigmoid(z) = 0.5 + 0.5 * tanh(z / 2)
-  lets one `np.tanh` call activate all four gates: the sigmoid columns'
-  weights are halved once, before the loop, and a multiply-add per step
-  finishes the sigmoids.
+  lets one `np.tanh` call activate all four gates (the sigmoid columns'
+  weights halved once; a multiply-add per step finishes the sigmoids).
 """
 
 from dataclasses import dataclass
@@ -27,7 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from kerastutor.autodiff import data_of, record_outputs, wants_grad
-from kerastutor.layers.blas_threads import one_blas_thread
+from kerastutor.layers import background
+from kerastutor.layers.blas_threads import loop_blas_threads
 
 __all__ = ["lstm_sequence"]
 
@@ -71,12 +70,10 @@ def lstm_sequence(
         kernel: (features, 4 * units), recurrent_kernel: (units, 4 * units),
             bias: (4 * units,) or None; columns in Keras's order i, f, c, o.
         h0, c0: (batch, units) initial states.
-        mask: optional (batch, timesteps) booleans; at a masked step the
-            states carry over and the output repeats the previous output
-            (zeros before the first step), as in Keras.
+        mask: optional (batch, timesteps) booleans; at a masked step the states
+            carry over and the output repeats the last one (zeros at first), as in Keras.
         go_backwards: process the timesteps in reverse order.
-        return_sequences: return every step's output (in processing order),
-            not only the last.
+        return_sequences: every step's output (in processing order), not only the last.
 
     Returns:
         (output, h, c): output is (batch, timesteps, units) or (batch, units);
@@ -110,30 +107,26 @@ def _forward(inputs, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards,
     half = np.where(sigmoid_columns, 0.5, 1.0).astype(dtype)
     offset = np.where(sigmoid_columns, 0.5, 0.0).astype(dtype)
     w_h_loop = np.ascontiguousarray(w_h[:, columns] * half)
+    w_x_loop = (w_x[:, columns] * half).astype(dtype)
 
-    # Time-major copy of the inputs, in processing order.
     time_order = slice(None, None, -1) if go_backwards else slice(None)
-    x_steps = np.ascontiguousarray(x.transpose(1, 0, 2)[time_order], dtype=dtype)
-    # gates[k] = x_k @ kernel + bias (halved), for every step in one matmul.
-    gates = (x_steps.reshape(-1, features) @ (w_x[:, columns] * half)).reshape(
-        timesteps, batch, 4 * units
-    )
-    gates += b * half
-    step_masks = None
-    if mask is not None:
-        step_masks = np.asarray(mask, dtype=bool).T[time_order, :, None]  # (timesteps, batch, 1)
+    step_masks = None if mask is None else np.asarray(mask, dtype=bool).T[time_order, :, None]
 
-    hiddens = np.empty((timesteps + 1, batch, units), dtype)
-    cells = np.empty((timesteps + 1, batch, units), dtype)
+    hiddens, cells = (np.empty((timesteps + 1, batch, units), dtype) for _ in range(2))
     tanh_cells = np.empty((timesteps, batch, units), dtype)
     hiddens[0], cells[0] = data_of(h0), data_of(c0)
     outputs = np.zeros((timesteps if sequences else 1, batch, units), dtype)
     recurrent_share = np.empty((batch, 4 * units), dtype)
     input_times_candidate = np.empty((batch, units), dtype)
     output = outputs[0]
-
-    with one_blas_thread():  # the small per-step matmuls (blas_threads.py)
+    with loop_blas_threads(batch, units, 4 * units):  # one thread if small (blas_threads.py)
+        # Time-major copy of the inputs, in processing order, and gates[k] = x_k @
+        # kernel + bias (halved): one matmul per block of steps, on a second core.
+        jobs = background.Background(x.size * 4 * units, (batch, units, 4 * units), timesteps)
+        x_in_order = x.transpose(1, 0, 2)[time_order]
+        x_steps, gates = background.project_in_blocks(jobs, x_in_order, w_x_loop, b * half)
         for k in range(timesteps):
+            jobs.wait(k // jobs.size)  # this block's gates are made
             # z = x_k @ kernel + h @ recurrent_kernel + bias;  i, f, o = sigmoid(z), g = tanh(z)
             a = gates[k]
             np.matmul(hiddens[k], w_h_loop, out=recurrent_share)
@@ -193,12 +186,17 @@ def _backward(saved, d_output, d_h, d_c, input_grad_wanted):
     w_h_back = np.ascontiguousarray(s.recurrent_kernel[:, s.columns].T)
     # d_gates[k]: gradient with respect to step k's gate pre-activations z.
     d_gates = np.empty((timesteps, batch, 4 * units), dtype)
-    derivative = np.empty((batch, 4 * units), dtype)
-    shifted = np.empty((batch, 4 * units), dtype)
+    derivative, shifted = np.empty((batch, 4 * units), dtype), np.empty((batch, 4 * units), dtype)
     # For a sigmoid s the derivative is (1 - s) * s; for tanh g it is (1 - g) * (1 + g).
     derivative_shift = np.where(np.arange(4 * units) < 3 * units, 0.0, 1.0).astype(dtype)
     dc_total = np.empty((batch, units), dtype)
-    with one_blas_thread():  # the small per-step matmuls (blas_threads.py)
+    d_kernel = np.zeros((s.x_steps.shape[-1], 4 * units), dtype)
+    d_recurrent = np.zeros((units, 4 * units), dtype)
+    # z = x @ kernel + h @ recurrent_kernel + bias: each block's share of the kernel gradients.
+    products = [(s.x_steps, d_gates, d_kernel), (s.hiddens, d_gates, d_recurrent)]
+    with loop_blas_threads(batch, 4 * units, units):  # one thread if small (blas_threads.py)
+        work = s.x_steps.size * 4 * units
+        jobs = background.Background(work, (batch, 4 * units, units), timesteps)
         for k in range(timesteps - 1, -1, -1):
             i, f, o, g = _gate_blocks(s.gates[k], units)
             if s.step_masks is None:
@@ -235,16 +233,14 @@ def _backward(saved, d_output, d_h, d_c, input_grad_wanted):
             if s.step_masks is not None:
                 dh += dh_skip
                 dc += dc_skip
+            jobs.add_block_products_from(k, products)  # the kernel gradients
+        jobs.wait_all()
 
-    # z = x @ kernel + h @ recurrent_kernel + bias, summed over every step and sample.
     d_flat = d_gates.reshape(-1, 4 * units)
     keras_columns = np.argsort(s.columns)
-    features = s.x_steps.shape[-1]
-    d_kernel = (s.x_steps.reshape(-1, features).T @ d_flat)[:, keras_columns]
-    d_recurrent = (s.hiddens[:-1].reshape(-1, units).T @ d_flat)[:, keras_columns]
-    d_bias = d_flat.sum(axis=0)[keras_columns]
     d_inputs = None
     if input_grad_wanted:
-        d_steps = (d_flat @ s.kernel[:, s.columns].T).reshape(timesteps, batch, features)
+        d_steps = (d_flat @ s.kernel[:, s.columns].T).reshape(s.x_steps.shape)
         d_inputs = np.ascontiguousarray(d_steps[s.time_order].transpose(1, 0, 2))
-    return d_inputs, d_kernel, d_recurrent, d_bias, dh, dc
+    d_bias = d_flat.sum(axis=0)[keras_columns]
+    return d_inputs, d_kernel[:, keras_columns], d_recurrent[:, keras_columns], d_bias, dh, dc

@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from kerastutor.optimizers.optimizer import Optimizer
+from kerastutor.optimizers.parallel_updates import independent_per_variable
 
 __all__ = ["Adam"]
 
@@ -51,6 +52,7 @@ class Adam(Optimizer):
         if self.amsgrad:
             self._velocity_hats = self.add_optimizer_variables(variables, "velocity_hat")
 
+    @independent_per_variable
     def update_step(self, gradient, variable, learning_rate):
         """The update of the class docstring, computed in place (`out=`) into kept arrays.
 

@@ -25,6 +25,7 @@ the clipping rules (`clipping.py`), the saved state (`saved_state.py`).
 
 import math
 import re
+import threading
 import warnings
 
 import numpy as np
@@ -32,6 +33,7 @@ import numpy as np
 from kerastutor.autodiff import Variable
 from kerastutor.optimizers.clipping import clip_by_global_norm, clip_by_norm, clip_by_value
 from kerastutor.optimizers.hyperparameters import HyperparameterChecks
+from kerastutor.optimizers.parallel_updates import update_steps
 from kerastutor.optimizers.saved_state import SavedState
 from kerastutor.optimizers.schedules import LearningRateSchedule
 from kerastutor.optimizers.schedules import deserialize as deserialize_schedule
@@ -266,9 +268,10 @@ class Optimizer(HyperparameterChecks, SavedState):
         every step; weights of one shape and dtype share them.
         """
         cache = self.__dict__.setdefault("_scratch_arrays", {})
-        key = (variable.data.shape, variable.data.dtype)
+        # Per thread too: parallel_updates.py may update two weights at once.
+        key = (variable.data.shape, variable.data.dtype, threading.get_ident())
         if len(cache.get(key, ())) < count:
-            cache[key] = [np.empty(*key) for _ in range(count)]
+            cache[key] = [np.empty(*key[:2]) for _ in range(count)]
         return cache[key][:count]
 
     @staticmethod
@@ -464,8 +467,9 @@ class Optimizer(HyperparameterChecks, SavedState):
                 if self._use_weight_decay(variable):
                     variable.data -= variable.data * decay * learning_rate
         self.before_update_steps()
-        for gradient, variable in zip(grads, variables, strict=True):
-            self.update_step(gradient, variable, learning_rate)
+        update_steps(
+            self, grads, variables, learning_rate
+        )  # two at once if big (parallel_updates.py)
 
     def _accumulate_or_update(self, grads, variables):
         """Sum gradients; every `gradient_accumulation_steps`-th call, update with their mean."""

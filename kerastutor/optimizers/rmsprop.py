@@ -3,6 +3,7 @@
 import numpy as np
 
 from kerastutor.optimizers.optimizer import Optimizer
+from kerastutor.optimizers.parallel_updates import independent_per_variable
 
 __all__ = ["RMSprop"]
 
@@ -51,6 +52,7 @@ class RMSprop(Optimizer):
         if self.centered:
             self._average_gradients = self.add_optimizer_variables(variables, "average_gradient")
 
+    @independent_per_variable
     def update_step(self, gradient, variable, learning_rate):
         """The update of the class docstring, computed in place (`out=`) into kept arrays.
 

@@ -46,7 +46,6 @@ from kerastutor.saving.object_registration import (
     get_registered_object,
     register_keras_serializable,
 )
-from kerastutor.saving.saving_lib import load_weights, model_to_json, save_model, save_weights
 
 __all__ = [
     "save_model",
@@ -63,15 +62,23 @@ __all__ = [
     "CustomObjectScope",
 ]
 
-# Rebuilding a model needs the model classes, one floor up (`kerastutor.models`
-# imports this package, never the other way): Keras 3's names here are aliases
-# resolved on first use.
-_FROM_MODELS = ("load_model", "model_from_json")
+# Names resolved on first use (PEP 562), so that `import kerastutor.models` does
+# not load the file formats (zip, JSON, HDF5 code) until a model is saved or
+# loaded. Rebuilding a model needs the model classes, one floor up
+# (`kerastutor.models` imports this package, never the other way).
+_LAZY = {
+    "save_model": "kerastutor.saving.saving_lib",
+    "save_weights": "kerastutor.saving.saving_lib",
+    "load_weights": "kerastutor.saving.saving_lib",
+    "model_to_json": "kerastutor.saving.saving_lib",
+    "load_model": "kerastutor.models.loading",
+    "model_from_json": "kerastutor.models.loading",
+}
 
 
 def __getattr__(name):
-    if name in _FROM_MODELS:
-        return getattr(importlib.import_module("kerastutor.models.loading"), name)
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'kerastutor.saving' has no attribute {name!r}")
 
 

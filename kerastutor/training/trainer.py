@@ -48,6 +48,7 @@ from kerastutor.engine.arguments import keywords_checked
 from kerastutor.engine.traceback_utils import filter_traceback
 from kerastutor.engine.tree import flatten, map_structure, pack_like
 from kerastutor.engine.validation import positive_int
+from kerastutor.layers.blas_threads import machine_sized_blas
 from kerastutor.training import data_adapter
 from kerastutor.training.compile_metrics import CompileMetrics
 from kerastutor.training.data_adapter import (
@@ -448,7 +449,8 @@ class Trainer(TrainingData):
     def _run_step(self, step_function, data, method):
         """Call `train_step` / `test_step` on one batch; its logs as Python floats."""
         self._output_masks = {}
-        logs = step_function(data)
+        with machine_sized_blas():  # fewer BLAS threads on a busy machine (issue 14)
+            logs = step_function(data)
         if not isinstance(logs, dict):
             raise TypeError(
                 f"`{type(self).__name__}.{step_function.__name__}` must return a dict of "

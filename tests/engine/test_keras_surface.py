@@ -69,6 +69,21 @@ def test_import_kerastutor_loads_nothing_heavy():
     assert result.stdout.strip() == "[]"
 
 
+def test_import_kerastutor_models_leaves_the_file_formats_until_a_file_is_used():
+    code = (
+        "import sys, kerastutor.models as models; "
+        "late = ('kerastutor.saving.saving_lib', 'kerastutor.models.loading', 'zipfile'); "
+        "print([m for m in late if m in sys.modules]); "
+        "print(models.load_model.__module__, [m for m in late if m in sys.modules])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    before, after = result.stdout.strip().splitlines()
+    assert before == "[]"
+    assert after.startswith("kerastutor.models.loading") and "saving_lib" in after
+
+
 def test_the_functional_api_guide_opening_runs():
     inputs = keras.Input(shape=(784,))
     x = keras.layers.Dense(64, activation="relu")(inputs)

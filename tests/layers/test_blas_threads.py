@@ -1,6 +1,8 @@
-"""The fused LSTM and GRU run their timestep loops on one BLAS thread (blas_threads.py)."""
+"""BLAS thread counts: one in the fused LSTM/GRU timestep loops, fewer on a busy machine (blas_threads.py)."""
 
 import contextlib
+import io
+import os
 
 import numpy as np
 import pytest
@@ -32,17 +34,120 @@ def test_without_threadpoolctl_the_block_runs_unchanged(monkeypatch):
 @pytest.mark.parametrize("module, recurrent", [(lstm_fast, "LSTM"), (gru_fast, "GRU")])
 def test_a_training_step_runs_both_loops_on_one_blas_thread(monkeypatch, module, recurrent):
     seen = []
+    one_blas_thread = blas_threads.one_blas_thread
 
     @contextlib.contextmanager
     def recording():
-        with blas_threads.one_blas_thread():
+        with one_blas_thread():
             seen.append(blas_thread_counts())
             yield
 
-    monkeypatch.setattr(module, "one_blas_thread", recording)
+    monkeypatch.setattr(blas_threads, "one_blas_thread", recording)
     x_in = layers.Input(shape=(5, 3))
     model = models.Model(x_in, layers.Dense(1)(getattr(layers, recurrent)(4)(x_in)))
     model.compile(optimizer="sgd", loss="mse")
     model.train_on_batch(np.ones((2, 5, 3), "float32"), np.ones((2, 1), "float32"))
     assert len(seen) == 2, "one block for the forward loop, one for the backward loop"
     assert all(counts and set(counts) == {1} for counts in seen)
+
+
+def test_a_loop_with_a_big_per_step_product_keeps_the_threads_it_has():
+    before = blas_thread_counts()
+    with blas_threads.loop_blas_threads(64, 256, 1024):  # LSTM(256), batch 64: 33 MFLOP a step
+        assert blas_thread_counts() == before
+    with blas_threads.loop_blas_threads(32, 64, 256):  # LSTM(64), batch 32
+        assert set(blas_thread_counts()) == {1}
+
+
+@pytest.fixture
+def machine(monkeypatch):
+    """A pretend machine: 4 cores, and `free` of them not used by other programs."""
+    state = {"free": 4}
+    monkeypatch.setattr(blas_threads, "_own_cores", lambda: 4)
+    monkeypatch.setattr(blas_threads, "_count_free_cores", lambda: state["free"])
+    monkeypatch.setattr(blas_threads, "_FREE_CORES", {"at": -1e9, "cores": None, "seen": []})
+    return state
+
+
+def test_on_a_busy_machine_blas_gets_only_the_free_cores_inside_the_block(machine):
+    machine["free"] = 1
+    before = blas_thread_counts()
+    with blas_threads.machine_sized_blas():
+        assert set(blas_thread_counts()) == {1}
+    assert blas_thread_counts() == before
+
+
+@pytest.mark.parametrize("free", [4, None])
+def test_on_a_quiet_or_unknown_machine_the_block_changes_nothing(machine, free):
+    machine["free"] = free
+    before = blas_thread_counts()
+    with blas_threads.machine_sized_blas():
+        assert blas_thread_counts() == before
+
+
+def test_the_running_threads_are_counted_again_only_after_a_while(machine, monkeypatch):
+    counts = []
+    monkeypatch.setattr(blas_threads, "_count_free_cores", lambda: counts.append(1) or 2)
+    for _ in range(5):
+        assert blas_threads.free_cores() == 2
+    assert len(counts) == 1
+    blas_threads._FREE_CORES["at"] -= blas_threads.RECOUNT_SECONDS
+    blas_threads.free_cores()
+    assert len(counts) == 2
+
+
+def test_the_free_cores_of_this_machine_are_between_one_and_all_of_its_cores():
+    free = blas_threads._count_free_cores()
+    if free is None:  # no /proc/loadavg: not Linux
+        assert not os.path.exists("/proc/loadavg")
+    else:
+        assert 1 <= free <= blas_threads._own_cores()
+
+
+def test_a_busy_process_takes_a_core_away(machine, monkeypatch):
+    monkeypatch.undo()
+    monkeypatch.setattr(blas_threads, "_own_cores", lambda: 2)
+    loadavg = "0.50 0.40 0.30 {running}/120 4242\n"
+    real_open = open
+
+    def fake_open(path, *args, **kwargs):
+        if path == "/proc/loadavg":
+            return io.StringIO(loadavg.format(running=running))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", fake_open)
+    running = 1  # this test's own thread only
+    assert blas_threads._count_free_cores() == 2
+    running = 2  # and one other program's
+    assert blas_threads._count_free_cores() == 1
+    running = 9
+    assert blas_threads._count_free_cores() == 1
+
+
+def test_a_training_step_runs_inside_machine_sized_blas(monkeypatch):
+    from kerastutor.training import trainer
+
+    entered = []
+
+    @contextlib.contextmanager
+    def recording():
+        entered.append(True)
+        yield
+
+    monkeypatch.setattr(trainer, "machine_sized_blas", recording)
+    x_in = layers.Input(shape=(3,))
+    model = models.Model(x_in, layers.Dense(1)(x_in))
+    model.compile(optimizer="sgd", loss="mse")
+    model.train_on_batch(np.ones((2, 3), "float32"), np.ones((2, 1), "float32"))
+    model.evaluate(np.ones((2, 3), "float32"), np.ones((2, 1), "float32"), verbose=0)
+    assert len(entered) == 2
+
+
+def test_a_core_counts_as_taken_only_when_every_recent_count_saw_it_taken(machine, monkeypatch):
+    counts = iter([4, 1, 4, 1, 1, 1, 4])
+    monkeypatch.setattr(blas_threads, "_count_free_cores", lambda: next(counts))
+    seen = []
+    for _ in range(7):
+        blas_threads._FREE_CORES["at"] -= blas_threads.RECOUNT_SECONDS
+        seen.append(blas_threads.free_cores())
+    assert seen == [4, 4, 4, 4, 4, 1, 4]  # busy only after three busy counts in a row
