@@ -23,7 +23,7 @@ from kerastutor import autodiff, ops
 from kerastutor import layers as L
 from kerastutor.autodiff import Variable, data_of
 from kerastutor.models import Model
-from kerastutor.ops import freed_memory
+from kerastutor.ops import freed_memory, threads
 from kerastutor.ops.nn import fast_kernels, fast_kernels_enabled
 from kerastutor.utils import grad_check
 
@@ -190,7 +190,8 @@ CONV_CASES = [
 def test_conv_in_chunks_equals_the_plain_code(
     monkeypatch, cores, chunk_bytes, x_shape, kernel_shape, kwargs
 ):
-    monkeypatch.setattr(ops.nn, "_cores", lambda: cores)
+    monkeypatch.setattr(ops.nn, "worker_cores", lambda: cores)  # how the batch is chunked
+    monkeypatch.setattr(threads, "worker_cores", lambda: cores)  # how many threads run them
     monkeypatch.setattr(ops.nn, "_CHUNK_BYTES", chunk_bytes)
     rng = np.random.default_rng(9)
     x = rng.standard_normal(x_shape).astype("float32")
@@ -212,10 +213,10 @@ def test_conv_gradients_by_central_differences_in_several_chunks(monkeypatch, en
 
 
 def test_tasks_on_every_core_return_their_results_in_order():
-    assert ops.nn._on_every_core(lambda n: n * n, list(range(7))) == [0, 1, 4, 9, 16, 25, 36]
+    assert threads.on_every_core(lambda n: n * n, list(range(7))) == [0, 1, 4, 9, 16, 25, 36]
     chunks = ops.nn._image_chunks(5, 1)  # tiny images: one chunk per core
     covered = [i for chunk in chunks for i in range(5)[chunk]]
-    assert covered == [0, 1, 2, 3, 4] and len(chunks) == min(5, ops.nn._cores())
+    assert covered == [0, 1, 2, 3, 4] and len(chunks) == min(5, threads.worker_cores())
 
 
 # ---------------------------------------------------------------- a whole model
@@ -274,18 +275,18 @@ def test_keep_freed_memory_takes_effect_on_glibc_and_can_be_turned_off(monkeypat
 
 
 @pytest.mark.skipif(
-    not hasattr(os, "fork") or ops.nn._cores() < 2, reason="needs os.fork and two cores"
+    not hasattr(os, "fork") or threads.worker_cores() < 2, reason="needs os.fork and two cores"
 )
 def test_a_forked_child_runs_tasks_on_every_core_with_threads_of_its_own():
     both_started = threading.Barrier(2, timeout=10)  # the parent's pool has both its threads
-    ops.nn._on_every_core(lambda _: both_started.wait(), [0, 1])
+    threads.on_every_core(lambda _: both_started.wait(), [0, 1])
     read, write = os.pipe()
     with warnings.catch_warnings():  # Python 3.12+ warns that fork copies no threads
         warnings.simplefilter("ignore", DeprecationWarning)
         pid = os.fork()
     if pid == 0:  # the child: the parent's threads are gone
         try:
-            os.write(write, bytes(ops.nn._on_every_core(abs, [-3, -4])))
+            os.write(write, bytes(threads.on_every_core(abs, [-3, -4])))
         finally:
             os._exit(0)
     os.close(write)

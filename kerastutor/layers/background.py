@@ -11,7 +11,7 @@ add block j's share of the kernel gradient as soon as the loop has left it.
 order while the loop runs here, and the loop takes the next one itself when
 it would otherwise wait for it. NumPy releases Python's GIL inside a matmul,
 so the two really run at once, each on one BLAS thread. When no second core
-is free (`blas_threads.free_cores()`: a busy machine, or a 1-core one), or
+is free (`ops.threads.free_cores()`: a busy machine, or a 1-core one), or
 the blocks are small, each job runs at once, inline: the same jobs, whose
 results are combined in the same order, so both ways give the same bits.
 
@@ -33,11 +33,9 @@ import threading
 
 import numpy as np
 
-from kerastutor.layers.blas_threads import free_cores, small_step_product
+from kerastutor.ops.threads import background_thread, free_cores, small_step_product
 
 __all__ = ["Background", "block_products", "block_size", "blocks", "project_in_blocks"]
-
-_EXECUTOR = []  # one worker thread, made on first use
 
 
 def blocks(timesteps, size):
@@ -96,7 +94,7 @@ class Background:
         if not self.threaded:
             self._run(self._take())
         else:
-            _executor().submit(self._take_and_run_all)
+            background_thread().submit(self._take_and_run_all)
 
     def wait(self, index):
         """Return once job `index` has run (here, with any before it nobody had started); re-raise its error."""
@@ -156,14 +154,6 @@ def block_products(block, products):
         left[steps].reshape(-1, left.shape[-1]).T @ right[steps].reshape(-1, right.shape[-1])
         for left, right, _ in products
     ]
-
-
-def _executor():
-    if not _EXECUTOR:
-        from concurrent.futures import ThreadPoolExecutor
-
-        _EXECUTOR.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="kerastutor"))
-    return _EXECUTOR[0]
 
 
 def project_in_blocks(jobs, x_in_order, kernel, bias):

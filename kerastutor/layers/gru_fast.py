@@ -15,7 +15,7 @@ import numpy as np
 
 from kerastutor.autodiff import data_of, record_outputs, wants_grad
 from kerastutor.layers import background
-from kerastutor.layers.blas_threads import loop_blas_threads
+from kerastutor.ops.threads import loop_blas_threads
 
 __all__ = ["gru_sequence"]
 
@@ -103,7 +103,7 @@ def _forward(
     w_first = np.ascontiguousarray((w_h * half)[:, : recurrent.shape[1]])
     w_candidate = np.ascontiguousarray(w_h[:, 2 * units :])
     output = outputs[0]
-    with loop_blas_threads(batch, units, 3 * units):  # one thread if small (blas_threads.py)
+    with loop_blas_threads(batch, units, 3 * units):  # one thread if small (ops/threads.py)
         jobs = background.Background(x.size * 3 * units, (batch, units, 3 * units), timesteps)
         x_in_order, w_x_loop = x.transpose(1, 0, 2)[time_order], (w_x * half).astype(dtype)
         x_steps, x_gates = background.project_in_blocks(jobs, x_in_order, w_x_loop, x_bias)
@@ -179,7 +179,7 @@ def _backward(saved, d_output, d_h, input_grad_wanted):
     scratch, dh_prev = np.empty((batch, units), dtype), np.empty((batch, units), dtype)
     derivative, d_kernel = np.empty((batch, 2 * units), dtype), np.zeros(s.kernel.shape, dtype)
     products = [(s.x_steps, d_x_gates, d_kernel)]
-    with loop_blas_threads(batch, 3 * units, units):  # one thread if small (blas_threads.py)
+    with loop_blas_threads(batch, 3 * units, units):  # one thread if small (ops/threads.py)
         work = s.x_steps.size * 3 * units
         jobs = background.Background(work, (batch, 3 * units, units), timesteps)
         for k in range(timesteps - 1, -1, -1):

@@ -13,7 +13,7 @@ central differences.
 * The loop runs time-major, (timesteps, batch, ...), so each step's rows sit
   together in memory; `go_backwards` just reverses the time axis of that copy.
 * Each step is a handful of NumPy calls into preallocated arrays (`out=`), on
-  one BLAS thread if its matmul is small (blas_threads.py).
+  one BLAS thread if its matmul is small (ops/threads.py).
 * The columns are reordered from Keras's i, f, c, o to i, f, o, g, so the
   three sigmoid gates sit side by side, and sigmoid(z) = 0.5 + 0.5 * tanh(z / 2)
   lets one `np.tanh` call activate all four gates (the sigmoid columns'
@@ -26,7 +26,7 @@ import numpy as np
 
 from kerastutor.autodiff import data_of, record_outputs, wants_grad
 from kerastutor.layers import background
-from kerastutor.layers.blas_threads import loop_blas_threads
+from kerastutor.ops.threads import loop_blas_threads
 
 __all__ = ["lstm_sequence"]
 
@@ -119,7 +119,7 @@ def _forward(inputs, kernel, recurrent_kernel, bias, h0, c0, mask, go_backwards,
     recurrent_share = np.empty((batch, 4 * units), dtype)
     input_times_candidate = np.empty((batch, units), dtype)
     output = outputs[0]
-    with loop_blas_threads(batch, units, 4 * units):  # one thread if small (blas_threads.py)
+    with loop_blas_threads(batch, units, 4 * units):  # one thread if small (ops/threads.py)
         # Time-major copy of the inputs, in processing order, and gates[k] = x_k @
         # kernel + bias (halved): one matmul per block of steps, on a second core.
         jobs = background.Background(x.size * 4 * units, (batch, units, 4 * units), timesteps)
@@ -194,7 +194,7 @@ def _backward(saved, d_output, d_h, d_c, input_grad_wanted):
     d_recurrent = np.zeros((units, 4 * units), dtype)
     # z = x @ kernel + h @ recurrent_kernel + bias: each block's share of the kernel gradients.
     products = [(s.x_steps, d_gates, d_kernel), (s.hiddens, d_gates, d_recurrent)]
-    with loop_blas_threads(batch, 4 * units, units):  # one thread if small (blas_threads.py)
+    with loop_blas_threads(batch, 4 * units, units):  # one thread if small (ops/threads.py)
         work = s.x_steps.size * 4 * units
         jobs = background.Background(work, (batch, 4 * units, units), timesteps)
         for k in range(timesteps - 1, -1, -1):

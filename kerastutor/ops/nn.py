@@ -5,12 +5,8 @@ handed to `record`.
 """
 
 import contextlib
-import functools
-import importlib.util
 import itertools
 import math
-import os
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -19,6 +15,7 @@ from kerastutor.autodiff import data_of, record, symbolic_aware, wants_grad
 from kerastutor.ops.core import float_data_of
 from kerastutor.ops.freed_memory import keep_freed_memory
 from kerastutor.ops.numpy import reshape
+from kerastutor.ops.threads import on_every_core, worker_cores
 
 __all__ = [
     "conv_padding",
@@ -47,7 +44,7 @@ __all__ = [
 # windows tile the input, `conv` without groups (`_conv_in_chunks`), and a
 # Conv layer's whole call, relu(conv + bias) (`conv_bias_relu`, used by
 # `BaseConv.call`). The fast paths of `conv` and `max_pool` split the batch
-# into chunks of a few images and run them on every core (`_on_every_core`).
+# into chunks of a few images and run them on every core (`on_every_core`).
 # The fast paths are on by default; `fast_kernels(False)` runs the plain
 # versions, and tests/test_conv_fast.py checks that both give the same numbers
 # (to float32 rounding, where a product sums in another order).
@@ -88,49 +85,8 @@ _CHUNK_BYTES = 4 * 2**20
 def _image_chunks(batch, bytes_per_image):
     """Slices of the batch axis, about _CHUNK_BYTES each, at least one per core."""
     per_chunk = _CHUNK_BYTES // max(1, bytes_per_image)
-    per_chunk = max(1, min(per_chunk, math.ceil(batch / _cores())))
+    per_chunk = max(1, min(per_chunk, math.ceil(batch / worker_cores())))
     return [slice(start, start + per_chunk) for start in range(0, batch, per_chunk)]
-
-
-_POOL = []  # the threads of `_on_every_core`, started on first use
-# A child made by os.fork (multiprocessing on Linux) has none of its parent's
-# threads: it starts a pool of its own.
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_POOL.clear)
-
-
-@functools.cache
-def _cores():
-    """How many threads `_on_every_core` runs: one per core this process may use.
-
-    One when threadpoolctl is missing: without it BLAS cannot be kept to one
-    thread per task, and several tasks' BLAS threads would fight for the cores.
-    """
-    if importlib.util.find_spec("threadpoolctl") is None:
-        return 1
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def _on_every_core(task, items):
-    """[task(item) for item in items], run on one thread per core, BLAS on one thread each.
-
-    NumPy lets other Python threads run while it computes on large arrays
-    (copies, ufuncs like +=, matrix products), so tasks on separate threads
-    use separate cores. Each task's BLAS calls run on their own thread: no
-    BLAS threads waiting (spinning) for each other when other programs hold
-    the cores. The tasks must write to separate arrays or slices.
-    """
-    if _cores() == 1 or len(items) == 1:
-        return [task(item) for item in items]
-    # Imported here: kerastutor.layers imports this module.
-    from kerastutor.layers.blas_threads import one_blas_thread
-
-    if not _POOL:
-        _POOL.append(ThreadPoolExecutor(_cores(), thread_name_prefix="kerastutor-ops"))
-    with one_blas_thread():
-        return list(_POOL[0].map(task, items))
 
 
 # ---------------------------------------------------------------- convolution
@@ -445,7 +401,7 @@ def _conv_in_chunks(padded, kernel_data, strides, dilation_rate, out_sizes, bias
     The plain code's steps, patches @ kernel (+ bias, relu) forward, then
     (the relu's mask, the bias's sum) patches.T @ g and the offset loop
     backward, computed for a few images at a time, the tasks shared among
-    one thread per core (`_on_every_core`), each calling BLAS on one
+    one thread per core (`on_every_core`), each calling BLAS on one
     thread. NumPy lets other threads run while it copies and adds, so the
     copies into the patch matrix and the additions of the input gradient
     run on every core too, where one whole-batch product in a multithreaded
@@ -478,7 +434,7 @@ def _conv_in_chunks(padded, kernel_data, strides, dilation_rate, out_sizes, bias
         if relu:
             np.maximum(out_rows, 0, out=out_rows)
 
-    _on_every_core(forward, chunks)
+    on_every_core(forward, chunks)
 
     def backward(g, input_grad):
         grad_padded = np.empty(padded.shape, g.dtype) if input_grad else None
@@ -494,7 +450,7 @@ def _conv_in_chunks(padded, kernel_data, strides, dilation_rate, out_sizes, bias
             grad_bias = None if bias is None else g_rows.sum(axis=0)
             return patch_rows(images).T @ g_rows, grad_bias
 
-        (grad_kernel, grad_bias), *others = _on_every_core(task, chunks)
+        (grad_kernel, grad_bias), *others = on_every_core(task, chunks)
         for other_kernel, other_bias in others:
             grad_kernel += other_kernel
             if bias is not None:
@@ -730,7 +686,7 @@ def _max_pool_tiles(x, pool_size, out_sizes):
     one strided slice of the input, read in place; the maximum is taken
     tap by tap, and each tap's gradient is written, not added, into its own
     slice; both passes a chunk of images per task on every core
-    (`_on_every_core`).
+    (`on_every_core`).
     """
     x_data = data_of(x)
     ones = (1,) * len(pool_size)
@@ -749,7 +705,7 @@ def _max_pool_tiles(x, pool_size, out_sizes):
         for tap in taps[1:]:
             np.maximum(out[images], x_data[images][tap], out=out[images])
 
-    _on_every_core(forward, chunks)
+    on_every_core(forward, chunks)
 
     def backward(g):
         grad = np.zeros(x_data.shape, g.dtype) if cut_off else np.empty(x_data.shape, g.dtype)
@@ -765,7 +721,7 @@ def _max_pool_tiles(x, pool_size, out_sizes):
                 free ^= first_max
                 np.multiply(g[images], first_max, out=grad[images][tap])
 
-        _on_every_core(task, chunks)
+        on_every_core(task, chunks)
         return (grad,)
 
     return record(out, (x,), backward, "max_pool")

@@ -49,7 +49,7 @@ def update_steps(optimizer, grads, variables, learning_rate):
 def _may_run_at_once(optimizer):
     if not getattr(type(optimizer).update_step, "independent_per_variable", False):
         return False
-    from kerastutor.layers.blas_threads import free_cores
+    from kerastutor.ops.threads import free_cores
 
     return (free_cores() or 1) > 1
 

@@ -48,7 +48,7 @@ from kerastutor.engine.arguments import keywords_checked
 from kerastutor.engine.traceback_utils import filter_traceback
 from kerastutor.engine.tree import flatten, map_structure, pack_like
 from kerastutor.engine.validation import positive_int
-from kerastutor.layers.blas_threads import machine_sized_blas
+from kerastutor.ops.threads import machine_sized_blas
 from kerastutor.training import data_adapter
 from kerastutor.training.compile_metrics import CompileMetrics
 from kerastutor.training.data_adapter import (

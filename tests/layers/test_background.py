@@ -44,7 +44,7 @@ def test_a_job_nobody_has_started_runs_in_the_thread_that_waits_for_it(monkeypat
         def submit(self, work):
             pass
 
-    monkeypatch.setattr(background, "_executor", Idle)
+    monkeypatch.setattr(background, "background_thread", Idle)
     on_main = []
     jobs = background.Background(threaded=True)
     for _ in range(3):
@@ -123,13 +123,13 @@ def test_the_fused_kernels_give_the_same_bits_threaded_or_inline(
 ):
     monkeypatch.setattr(background, "SMALL_BLOCK_WORK", 0)
     used = []
-    real_executor = background._executor
+    real_executor = background.background_thread
 
     def counting_executor():
         used.append(True)
         return real_executor()
 
-    monkeypatch.setattr(background, "_executor", counting_executor)
+    monkeypatch.setattr(background, "background_thread", counting_executor)
     monkeypatch.setattr(background, "free_cores", lambda: 2)
     threaded = _outputs_and_grads(kind, go_backwards, masked)
     jobs_per_pass = len(background.blocks(23, background.block_size(23)))

@@ -7,7 +7,7 @@ import pytest
 
 from kerastutor import optimizers
 from kerastutor.autodiff import Variable
-from kerastutor.layers import blas_threads
+from kerastutor.ops import threads as engine_threads
 from kerastutor.optimizers import parallel_updates
 
 SETTINGS = [
@@ -22,7 +22,7 @@ SHAPES = [(400, 300), (300,), (400, 300), (200, 100), (10,)]
 
 
 def train(name, kwargs, free_cores, monkeypatch, steps=4):
-    monkeypatch.setattr(blas_threads, "free_cores", lambda: free_cores)
+    monkeypatch.setattr(engine_threads, "free_cores", lambda: free_cores)
     rng = np.random.default_rng(0)
     variables = [
         Variable(rng.normal(size=s).astype("float32"), name=f"w{k}") for k, s in enumerate(SHAPES)
@@ -70,7 +70,7 @@ def test_an_update_step_of_ones_own_runs_in_order(monkeypatch):
             super().update_step(gradient, variable, learning_rate)
 
     threads = set()
-    monkeypatch.setattr(blas_threads, "free_cores", lambda: 2)
+    monkeypatch.setattr(engine_threads, "free_cores", lambda: 2)
     variables = [Variable(np.zeros(s, "float32"), name=f"w{k}") for k, s in enumerate(SHAPES)]
     MyAdam().apply([np.ones(v.data.shape, "float32") for v in variables], variables)
     assert threads == {True}

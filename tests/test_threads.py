@@ -1,4 +1,4 @@
-"""BLAS thread counts: one in the fused LSTM/GRU timestep loops, fewer on a busy machine (blas_threads.py)."""
+"""BLAS thread counts: one in the fused LSTM/GRU timestep loops, fewer on a busy machine (threads.py)."""
 
 import contextlib
 import io
@@ -9,7 +9,8 @@ import pytest
 from threadpoolctl import threadpool_info
 
 from kerastutor import layers, models
-from kerastutor.layers import blas_threads, gru_fast, lstm_fast
+from kerastutor.layers import gru_fast, lstm_fast
+from kerastutor.ops import threads
 
 
 def blas_thread_counts():
@@ -19,22 +20,22 @@ def blas_thread_counts():
 def test_one_blas_thread_limits_blas_inside_the_block_and_restores_it_after():
     before = blas_thread_counts()
     assert before, "NumPy's BLAS should be visible to threadpoolctl"
-    with blas_threads.one_blas_thread():
+    with threads.one_blas_thread():
         assert blas_thread_counts() == [1] * len(before)
     assert blas_thread_counts() == before
 
 
 def test_without_threadpoolctl_the_block_runs_unchanged(monkeypatch):
-    monkeypatch.setattr(blas_threads, "_CONTROLLER", [None])
+    monkeypatch.setattr(threads, "_CONTROLLER", [None])
     before = blas_thread_counts()
-    with blas_threads.one_blas_thread():
+    with threads.one_blas_thread():
         assert blas_thread_counts() == before
 
 
 @pytest.mark.parametrize("module, recurrent", [(lstm_fast, "LSTM"), (gru_fast, "GRU")])
 def test_a_training_step_runs_both_loops_on_one_blas_thread(monkeypatch, module, recurrent):
     seen = []
-    one_blas_thread = blas_threads.one_blas_thread
+    one_blas_thread = threads.one_blas_thread
 
     @contextlib.contextmanager
     def recording():
@@ -42,7 +43,7 @@ def test_a_training_step_runs_both_loops_on_one_blas_thread(monkeypatch, module,
             seen.append(blas_thread_counts())
             yield
 
-    monkeypatch.setattr(blas_threads, "one_blas_thread", recording)
+    monkeypatch.setattr(threads, "one_blas_thread", recording)
     x_in = layers.Input(shape=(5, 3))
     model = models.Model(x_in, layers.Dense(1)(getattr(layers, recurrent)(4)(x_in)))
     model.compile(optimizer="sgd", loss="mse")
@@ -53,9 +54,9 @@ def test_a_training_step_runs_both_loops_on_one_blas_thread(monkeypatch, module,
 
 def test_a_loop_with_a_big_per_step_product_keeps_the_threads_it_has():
     before = blas_thread_counts()
-    with blas_threads.loop_blas_threads(64, 256, 1024):  # LSTM(256), batch 64: 33 MFLOP a step
+    with threads.loop_blas_threads(64, 256, 1024):  # LSTM(256), batch 64: 33 MFLOP a step
         assert blas_thread_counts() == before
-    with blas_threads.loop_blas_threads(32, 64, 256):  # LSTM(64), batch 32
+    with threads.loop_blas_threads(32, 64, 256):  # LSTM(64), batch 32
         assert set(blas_thread_counts()) == {1}
 
 
@@ -63,16 +64,16 @@ def test_a_loop_with_a_big_per_step_product_keeps_the_threads_it_has():
 def machine(monkeypatch):
     """A pretend machine: 4 cores, and `free` of them not used by other programs."""
     state = {"free": 4}
-    monkeypatch.setattr(blas_threads, "_own_cores", lambda: 4)
-    monkeypatch.setattr(blas_threads, "_count_free_cores", lambda: state["free"])
-    monkeypatch.setattr(blas_threads, "_FREE_CORES", {"at": -1e9, "cores": None, "seen": []})
+    monkeypatch.setattr(threads, "_own_cores", lambda: 4)
+    monkeypatch.setattr(threads, "_count_free_cores", lambda: state["free"])
+    monkeypatch.setattr(threads, "_FREE_CORES", {"at": -1e9, "cores": None, "seen": []})
     return state
 
 
 def test_on_a_busy_machine_blas_gets_only_the_free_cores_inside_the_block(machine):
     machine["free"] = 1
     before = blas_thread_counts()
-    with blas_threads.machine_sized_blas():
+    with threads.machine_sized_blas():
         assert set(blas_thread_counts()) == {1}
     assert blas_thread_counts() == before
 
@@ -81,32 +82,32 @@ def test_on_a_busy_machine_blas_gets_only_the_free_cores_inside_the_block(machin
 def test_on_a_quiet_or_unknown_machine_the_block_changes_nothing(machine, free):
     machine["free"] = free
     before = blas_thread_counts()
-    with blas_threads.machine_sized_blas():
+    with threads.machine_sized_blas():
         assert blas_thread_counts() == before
 
 
 def test_the_running_threads_are_counted_again_only_after_a_while(machine, monkeypatch):
     counts = []
-    monkeypatch.setattr(blas_threads, "_count_free_cores", lambda: counts.append(1) or 2)
+    monkeypatch.setattr(threads, "_count_free_cores", lambda: counts.append(1) or 2)
     for _ in range(5):
-        assert blas_threads.free_cores() == 2
+        assert threads.free_cores() == 2
     assert len(counts) == 1
-    blas_threads._FREE_CORES["at"] -= blas_threads.RECOUNT_SECONDS
-    blas_threads.free_cores()
+    threads._FREE_CORES["at"] -= threads.RECOUNT_SECONDS
+    threads.free_cores()
     assert len(counts) == 2
 
 
 def test_the_free_cores_of_this_machine_are_between_one_and_all_of_its_cores():
-    free = blas_threads._count_free_cores()
+    free = threads._count_free_cores()
     if free is None:  # no /proc/loadavg: not Linux
         assert not os.path.exists("/proc/loadavg")
     else:
-        assert 1 <= free <= blas_threads._own_cores()
+        assert 1 <= free <= threads._own_cores()
 
 
 def test_a_busy_process_takes_a_core_away(machine, monkeypatch):
     monkeypatch.undo()
-    monkeypatch.setattr(blas_threads, "_own_cores", lambda: 2)
+    monkeypatch.setattr(threads, "_own_cores", lambda: 2)
     loadavg = "0.50 0.40 0.30 {running}/120 4242\n"
     real_open = open
 
@@ -117,11 +118,11 @@ def test_a_busy_process_takes_a_core_away(machine, monkeypatch):
 
     monkeypatch.setattr("builtins.open", fake_open)
     running = 1  # this test's own thread only
-    assert blas_threads._count_free_cores() == 2
+    assert threads._count_free_cores() == 2
     running = 2  # and one other program's
-    assert blas_threads._count_free_cores() == 1
+    assert threads._count_free_cores() == 1
     running = 9
-    assert blas_threads._count_free_cores() == 1
+    assert threads._count_free_cores() == 1
 
 
 def test_a_training_step_runs_inside_machine_sized_blas(monkeypatch):
@@ -145,9 +146,9 @@ def test_a_training_step_runs_inside_machine_sized_blas(monkeypatch):
 
 def test_a_core_counts_as_taken_only_when_every_recent_count_saw_it_taken(machine, monkeypatch):
     counts = iter([4, 1, 4, 1, 1, 1, 4])
-    monkeypatch.setattr(blas_threads, "_count_free_cores", lambda: next(counts))
+    monkeypatch.setattr(threads, "_count_free_cores", lambda: next(counts))
     seen = []
     for _ in range(7):
-        blas_threads._FREE_CORES["at"] -= blas_threads.RECOUNT_SECONDS
-        seen.append(blas_threads.free_cores())
+        threads._FREE_CORES["at"] -= threads.RECOUNT_SECONDS
+        seen.append(threads.free_cores())
     assert seen == [4, 4, 4, 4, 4, 1, 4]  # busy only after three busy counts in a row

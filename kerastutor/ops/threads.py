@@ -1,4 +1,14 @@
-"""How many BLAS threads NumPy's matmuls use: fewer on a busy machine and in the timestep loops.
+"""The engine's threads: how many BLAS uses, and the worker threads beside the main one.
+
+Two kinds of parallel work share the machine's cores, and both are set here:
+BLAS's own threads inside a matrix product, and kerastutor's worker threads,
+which run NumPy work (whose big operations let other Python threads run)
+next to the main thread: a convolution's chunks of images on every core
+(`on_every_core`), a fused LSTM's block matmuls beside its timestep loop
+(`background_thread`, used by layers/background.py).
+
+BLAS threads
+------------
 
 NumPy's matmul hands its work to a BLAS library (OpenBLAS in NumPy's wheels),
 which splits a product over every core and makes its threads wait for each
@@ -22,25 +32,40 @@ first use so that `import kerastutor` stays fast. Where it is missing, or
 the machine does not say what is running (`/proc` is Linux's), the blocks
 run unchanged.
 
+Worker threads
+--------------
+`on_every_core(task, items)` runs tasks on one thread per core, each task's
+BLAS on one thread; `background_thread()` is the single thread a fused
+recurrent kernel hands its block jobs to. Both start on first use, and a
+child made by os.fork (which has none of its parent's threads) starts its own.
+
 Example:
     >>> import numpy as np
-    >>> from kerastutor.layers.blas_threads import one_blas_thread
+    >>> from kerastutor.ops.threads import on_every_core, one_blas_thread
     >>> with one_blas_thread():
     ...     product = np.ones((2, 3)) @ np.ones((3, 4))
     >>> product.shape
     (2, 4)
+    >>> on_every_core(lambda n: n * n, [1, 2, 3])
+    [1, 4, 9]
 """
 
 import contextlib
+import functools
+import importlib.util
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 __all__ = [
+    "background_thread",
     "free_cores",
     "loop_blas_threads",
     "machine_sized_blas",
+    "on_every_core",
     "one_blas_thread",
     "small_step_product",
+    "worker_cores",
 ]
 
 _CONTROLLER = []  # the threadpoolctl controller, made on first use (None: no threadpoolctl)
@@ -152,3 +177,46 @@ def _own_running_threads():
         if stat[stat.rindex(")") + 2] == "R":
             running.add(thread)
     return running
+
+
+# ---------------------------------------------------------------- worker threads
+
+_WORKERS = {}  # {"every core": executor, "background": executor}, started on first use
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_WORKERS.clear)
+
+
+@functools.cache
+def worker_cores():
+    """How many threads `on_every_core` runs: one per core this process may use.
+
+    One when threadpoolctl is missing: without it BLAS cannot be kept to one
+    thread per task, and several tasks' BLAS threads would fight for the cores.
+    """
+    if importlib.util.find_spec("threadpoolctl") is None:
+        return 1
+    return _own_cores()
+
+
+def on_every_core(task, items):
+    """[task(item) for item in items], run on one thread per core, BLAS on one thread each.
+
+    NumPy lets other Python threads run while it computes on large arrays
+    (copies, ufuncs like +=, matrix products), so tasks on separate threads
+    use separate cores. Each task's BLAS calls run on their own thread: no
+    BLAS threads waiting (spinning) for each other when other programs hold
+    the cores. The tasks must write to separate arrays or slices.
+    """
+    if worker_cores() == 1 or len(items) == 1:
+        return [task(item) for item in items]
+    if "every core" not in _WORKERS:
+        _WORKERS["every core"] = ThreadPoolExecutor(worker_cores(), "kerastutor-ops")
+    with one_blas_thread():
+        return list(_WORKERS["every core"].map(task, items))
+
+
+def background_thread():
+    """The one worker thread that runs block jobs beside a timestep loop (layers/background.py)."""
+    if "background" not in _WORKERS:
+        _WORKERS["background"] = ThreadPoolExecutor(1, "kerastutor-background")
+    return _WORKERS["background"]
