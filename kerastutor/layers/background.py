@@ -49,8 +49,10 @@ def block_size(timesteps):
 
 
 # Below this many multiply-adds in all the blocks' matmuls together (an LSTM on
-# one sample), handing the blocks to a thread costs more than it saves.
-SMALL_BLOCK_WORK = 50_000_000
+# one sample; the text classifier's LSTM(64) over 100 steps, 105 million),
+# handing the blocks to a thread costs more than it saves (the Siamese
+# model's LSTM: 590 million).
+SMALL_BLOCK_WORK = 200_000_000
 
 
 class Background:
