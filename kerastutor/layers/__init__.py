@@ -164,3 +164,14 @@ __all__ += [
     "GlobalAvgPool1D",
     "GlobalAvgPool2D",
 ]
+
+
+def __getattr__(name):
+    # Only reached for a name this module lacks: say so as a teaching error.
+    from kerastutor.engine.arguments import did_you_mean
+
+    raise AttributeError(
+        f"module 'kerastutor.layers' has no attribute {name!r}: kerastutor does not have that "
+        f"layer (Keras 3 may; see docs/keras-differences.md).{did_you_mean(name, __all__)} "
+        f"The layers it has: {', '.join(sorted(n for n in __all__ if n[0].isupper()))}."
+    )

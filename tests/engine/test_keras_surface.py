@@ -301,3 +301,13 @@ def test_weight_names_keep_keras_2s_layer_prefix_and_path_is_keras_3s():
     dense.build((None, 3))
     assert [w.name for w in dense.weights] == ["dense/kernel", "dense/bias"]
     assert [w.path for w in dense.weights] == ["dense/kernel", "dense/bias"]
+
+
+def test_a_layer_kerastutor_lacks_is_named_with_a_suggestion_and_the_list():
+    with pytest.raises(AttributeError, match="kerastutor does not have that layer") as info:
+        layers.MultiHeadAttention  # noqa: B018
+    message = str(info.value)
+    assert "'MultiHeadAttention'" in message and "Dense, " in message and "LeakyReLU, " in message
+    with pytest.raises(AttributeError, match="Did you mean 'LeakyReLU'"):
+        layers.LeakyRelu  # noqa: B018
+    assert not hasattr(layers, "Attention")
