@@ -374,7 +374,9 @@ class Layer:
         """
         found = []
         for name, value in vars(self).items():
-            if not name.startswith("_"):
+            # (Only a layer or a container can hold one: numbers, strings and
+            # initializers are passed over without a call.)
+            if not name.startswith("_") and isinstance(value, (Layer, list, tuple, dict)):
                 _collect_layers(value, found, self)
         return found
 
