@@ -26,6 +26,7 @@ import inspect
 import re
 
 from kerastutor import initializers, layers
+from kerastutor.engine.backend_op import BackendOp
 from kerastutor.engine.base_layer import ALLOWED_KWARGS, get_layer_class
 from kerastutor.saving import keras_ops, object_registration
 from kerastutor.saving.errors import KerasFormatError
@@ -152,7 +153,7 @@ def _model_config_to_keras(model):
     config = model.get_config()
     entries = []
     for entry, layer in zip(config["layers"], model.operations, strict=True):
-        if getattr(layer, "is_op", False) or type(layer).__name__ == "BackendOp":
+        if isinstance(layer, BackendOp):  # `x + 1`, `ops.concatenate(...)`, `K.dot(...)`
             (node,) = entry["inbound_nodes"]
             tensors = _node_to_keras(node, model)["args"][0]
             try:
