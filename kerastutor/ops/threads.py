@@ -59,6 +59,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 __all__ = [
     "background_thread",
+    "blas_on_free_cores",
     "free_cores",
     "loop_blas_threads",
     "machine_sized_blas",
@@ -123,6 +124,20 @@ def machine_sized_blas():
     cores, free = _own_cores(), free_cores()
     controller = _controller()
     if controller is None or free is None or free >= cores:
+        return contextlib.nullcontext()
+    return controller.limit(limits=free, user_api="blas")
+
+
+def blas_on_free_cores():
+    """A context manager: BLAS on every core no other program is using, even inside `one_blas_thread()`.
+
+    For a big product that runs inside a timestep loop's one-thread block,
+    once, between the loop's steps (a fused LSTM's input projection, when
+    it is not handed to the background thread; see layers/background.py).
+    """
+    controller = _controller()
+    free = free_cores() or _own_cores()
+    if controller is None:
         return contextlib.nullcontext()
     return controller.limit(limits=free, user_api="blas")
 

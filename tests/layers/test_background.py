@@ -139,3 +139,27 @@ def test_the_fused_kernels_give_the_same_bits_threaded_or_inline(
     assert len(used) == 2 * jobs_per_pass, "no more jobs on the thread"
     for a, b in zip(threaded, inline, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def _blas_threads():
+    from threadpoolctl import threadpool_info
+
+    return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+
+@pytest.mark.parametrize("work, expected", [(10**8, {2}), (10**5, {1})])
+def test_an_inline_job_gets_the_free_cores_back_from_the_loops_one_blas_thread(
+    monkeypatch, work, expected
+):
+    # The text classifier's LSTM(64): 105 M multiply-adds in one inline block,
+    # inside the loop's one-thread block; a tiny one stays on the loop's thread.
+    monkeypatch.setattr(background, "free_cores", lambda: 2)
+    monkeypatch.setattr(ops.threads, "free_cores", lambda: 2)
+    seen = []
+    with ops.threads.one_blas_thread():
+        jobs = background.Background(work, (64, 64, 256), 100)
+        assert not jobs.threaded
+        jobs.submit(lambda: seen.append(_blas_threads()))
+        jobs.wait_all()
+        assert _blas_threads() == {1}, "the loop's own steps keep one thread"
+    assert seen == [expected]
