@@ -1,6 +1,6 @@
 """The Embedding's gradient (ops.take along axis 0) sums repeated rows as np.add.at does.
 
-`_add_rows_at` is the fast path (a stable sort and `np.add.reduceat`);
+`_add_rows_at` is the fast path (a stable sort, assignments and `np.add.reduceat`);
 `np.add.at` is its readable twin, the definition of Keras's dense rule
 (each looked-up row's gradient added to the row it was read from).
 """
@@ -17,6 +17,7 @@ CASES = [
     ("mostly padding", (50, 8), lambda rng: np.where(rng.random((8, 40)) < 0.8, 0, 7)),
     ("negative and positive spellings", (6, 3), lambda rng: np.array([-1, 5, 0, -6, 2, 5])),
     ("one id", (4, 2), lambda rng: np.array(3)),
+    ("every id read once", (20, 4), lambda rng: rng.permutation(20)[:12].reshape(3, 4)),
     ("no ids", (4, 2), lambda rng: np.zeros((2, 0), dtype=int)),
     ("rows of matrices", (5, 2, 3), lambda rng: rng.integers(0, 5, size=(4, 7))),
 ]

@@ -839,21 +839,30 @@ def take(x, indices, axis=0):
 def _add_rows_at(grad, indices, rows):
     """`np.add.at(grad, indices, rows)`: row `indices[k]` of grad gains `rows[k]`, repeats adding up.
 
-    np.add.at does one element at a time; this does it in three whole-array
-    steps. A stable sort puts the rows of equal indices side by side, in the
-    order they were read; `np.add.reduceat` sums each run of equal indices;
-    then every index appears once, so a plain assignment puts the sums in
-    place. The sums are the same as np.add.at's up to float rounding (the
-    order of the additions differs); tests/test_take_rows.py checks the two.
+    np.add.at does one element at a time; this does it in whole-array steps.
+    A stable sort puts the rows of equal indices side by side, in the order
+    they were read. An index read once (most of a batch's words) has its
+    row put in place by one assignment; `np.add.reduceat` sums each run of
+    an index read several times, and a second assignment puts those sums in
+    place (every index is then written once). The sums are np.add.at's up to
+    float rounding (the order of the additions differs);
+    tests/test_take_rows.py checks the two.
     """
     flat = np.ravel(indices) % len(grad)  # -1 and len(grad) - 1 are the same row
     if flat.size == 0:
         return
     order = np.argsort(flat, kind="stable")
     sorted_indices = flat[order]
-    starts = np.flatnonzero(np.r_[True, sorted_indices[1:] != sorted_indices[:-1]])
     sorted_rows = rows.reshape(flat.size, -1)[order]
-    grad.reshape(len(grad), -1)[sorted_indices[starts]] = np.add.reduceat(sorted_rows, starts)
+    grad_rows = grad.reshape(len(grad), -1)
+    first = np.r_[True, sorted_indices[1:] != sorted_indices[:-1]]  # of its run
+    last = np.r_[first[1:], True]
+    once = first & last
+    grad_rows[sorted_indices[once]] = sorted_rows[once]
+    repeated = ~once
+    if repeated.any():
+        starts = np.flatnonzero(first[repeated])  # of each run, among the repeated rows
+        grad_rows[sorted_indices[repeated][starts]] = np.add.reduceat(sorted_rows[repeated], starts)
 
 
 @symbolic_aware
