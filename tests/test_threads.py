@@ -125,23 +125,57 @@ def test_a_busy_process_takes_a_core_away(machine, monkeypatch):
     assert threads._count_free_cores() == 1
 
 
-def test_a_training_step_runs_inside_machine_sized_blas(monkeypatch):
-    from kerastutor.training import trainer
-
+def _record_machine_sized_blas(monkeypatch):
+    """Count the steps that run inside `machine_sized_blas()`."""
     entered = []
+    real = threads.machine_sized_blas
 
-    @contextlib.contextmanager
     def recording():
         entered.append(True)
-        yield
+        return real()
 
-    monkeypatch.setattr(trainer, "machine_sized_blas", recording)
+    monkeypatch.setattr(threads, "machine_sized_blas", recording)
+    return entered
+
+
+def test_a_training_step_runs_inside_machine_sized_blas(monkeypatch):
+    entered = _record_machine_sized_blas(monkeypatch)
     x_in = layers.Input(shape=(3,))
     model = models.Model(x_in, layers.Dense(1)(x_in))
     model.compile(optimizer="sgd", loss="mse")
     model.train_on_batch(np.ones((2, 3), "float32"), np.ones((2, 1), "float32"))
     model.evaluate(np.ones((2, 3), "float32"), np.ones((2, 1), "float32"), verbose=0)
-    assert len(entered) == 2
+    model.train_on_batch(np.ones((2, 3), "float32"), np.ones((2, 1), "float32"))
+    assert len(entered) == 3, "a model of Dense layers keeps BLAS's threads in every step"
+
+
+def test_after_a_step_shared_among_the_workers_the_next_steps_run_on_one_blas_thread(monkeypatch):
+    # A CNN: its convolutions' chunks run on kerastutor's worker threads, and
+    # OpenBLAS's spinning threads would take their cores (threads.step_blas).
+    if threads.worker_cores() == 1:
+        pytest.skip("one core (or no threadpoolctl): on_every_core runs its tasks in order")
+    entered = _record_machine_sized_blas(monkeypatch)
+    seen = []
+    one_blas_thread = threads.one_blas_thread
+
+    @contextlib.contextmanager
+    def recording_one():
+        with one_blas_thread():
+            seen.append(blas_thread_counts())
+            yield
+
+    monkeypatch.setattr(threads, "one_blas_thread", recording_one)
+    x_in = layers.Input(shape=(8, 8, 3))
+    h = layers.Flatten()(layers.Conv2D(4, 3)(x_in))
+    model = models.Model(x_in, layers.Dense(1)(h))
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = np.ones((4, 8, 8, 3), "float32"), np.ones((4, 1), "float32")
+    model.train_on_batch(x, y)
+    assert len(entered) == 1 and model._step_shared_among_workers
+    seen.clear()
+    model.train_on_batch(x, y)
+    assert len(entered) == 1, "the second step does not ask for the machine's cores"
+    assert seen and all(set(counts) == {1} for counts in seen)
 
 
 def test_a_core_counts_as_taken_only_when_every_recent_count_saw_it_taken(machine, monkeypatch):

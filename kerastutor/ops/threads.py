@@ -66,6 +66,8 @@ __all__ = [
     "on_every_core",
     "one_blas_thread",
     "small_step_product",
+    "step_blas",
+    "worker_runs",
     "worker_cores",
 ]
 
@@ -142,6 +144,29 @@ def blas_on_free_cores():
     return controller.limit(limits=free, user_api="blas")
 
 
+def step_blas(shared_among_workers):
+    """A context manager for one training or evaluation step: the BLAS threads it runs with.
+
+    `machine_sized_blas()`, or one thread for a model whose last step shared
+    work among kerastutor's worker threads (`on_every_core`: a convolution's
+    or a pooling's chunks of images), whatever products the step has besides.
+
+    Why: OpenBLAS's threads do not sleep when a product ends. They spin,
+    waiting for the next one, for about a tenth of a second, and next to
+    kerastutor's worker threads a spinning thread takes a core the workers
+    need. The Conv2D -> Conv2D -> Dense model of benchmarks/cnn_train_step.py
+    measured 0.68x its step time with the whole step on one BLAS thread
+    (its Dense layer's products too: nothing left to spin); a model of Dense
+    layers, whose products follow each other, is faster with the threads
+    spinning, and keeps `machine_sized_blas()`.
+
+    Args:
+        shared_among_workers: whether the model's last step did (compare
+            `worker_runs()` before and after it).
+    """
+    return one_blas_thread() if shared_among_workers else machine_sized_blas()
+
+
 def free_cores():
     """This process's cores minus the threads of other programs running now (None: unknown)."""
     now = time.monotonic()
@@ -197,6 +222,7 @@ def _own_running_threads():
 # ---------------------------------------------------------------- worker threads
 
 _WORKERS = {}  # {"every core": executor, "background": executor}, started on first use
+_WORKER_RUNS = [0]  # how many times on_every_core has shared tasks among its threads
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_WORKERS.clear)
 
@@ -226,8 +252,14 @@ def on_every_core(task, items):
         return [task(item) for item in items]
     if "every core" not in _WORKERS:
         _WORKERS["every core"] = ThreadPoolExecutor(worker_cores(), "kerastutor-ops")
+    _WORKER_RUNS[0] += 1
     with one_blas_thread():
         return list(_WORKERS["every core"].map(task, items))
+
+
+def worker_runs():
+    """How many times `on_every_core` has shared tasks among its threads in this process."""
+    return _WORKER_RUNS[0]
 
 
 def background_thread():

@@ -48,7 +48,7 @@ from kerastutor.engine.arguments import keywords_checked
 from kerastutor.engine.traceback_utils import filter_traceback
 from kerastutor.engine.tree import flatten, map_structure, pack_like
 from kerastutor.engine.validation import positive_int
-from kerastutor.ops.threads import machine_sized_blas
+from kerastutor.ops.threads import step_blas, worker_runs
 from kerastutor.training import data_adapter
 from kerastutor.training.compile_metrics import CompileMetrics
 from kerastutor.training.data_adapter import (
@@ -449,8 +449,12 @@ class Trainer(TrainingData):
     def _run_step(self, step_function, data, method):
         """Call `train_step` / `test_step` on one batch; its logs as Python floats."""
         self._output_masks = {}
-        with machine_sized_blas():  # fewer BLAS threads on a busy machine (issue 14)
+        # Fewer BLAS threads on a busy machine, one beside kerastutor's own
+        # worker threads (a CNN's convolutions): see ops/threads.py's `step_blas`.
+        runs_before = worker_runs()
+        with step_blas(getattr(self, "_step_shared_among_workers", False)):
             logs = step_function(data)
+        self._step_shared_among_workers = worker_runs() > runs_before
         if not isinstance(logs, dict):
             raise TypeError(
                 f"`{type(self).__name__}.{step_function.__name__}` must return a dict of "
