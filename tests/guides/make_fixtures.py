@@ -35,13 +35,21 @@ import keras  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-from guides import functional_api_sections, sequential_model_sections, subclassing_sections  # noqa: E402
+from guides import (  # noqa: E402
+    functional_api_sections,
+    sequential_model_sections,
+    subclassing_sections,
+    training_with_built_in_methods_sections,
+    writing_your_own_callbacks_sections,
+)
 from guides.guide_run import GuideRun  # noqa: E402
 
 GUIDES = {
     "functional_api": functional_api_sections,
     "sequential_model": sequential_model_sections,
     "subclassing": subclassing_sections,
+    "training_with_built_in_methods": training_with_built_in_methods_sections,
+    "writing_your_own_callbacks": writing_your_own_callbacks_sections,
 }
 
 
