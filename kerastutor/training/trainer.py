@@ -103,10 +103,12 @@ class Trainer(TrainingData):
             optimizer: a name ('sgd', 'rmsprop', 'adam', 'adagrad') or an
                 optimizer object.
             loss: a name ('mse', 'mae', 'binary_crossentropy',
-                'categorical_crossentropy', 'sparse_categorical_crossentropy'),
+                'categorical_crossentropy', 'sparse_categorical_crossentropy',
+                'kl_divergence', 'cosine_similarity'),
                 a Loss, or a function f(y_true, y_pred) written with
                 kerastutor.ops. With several outputs: one loss for all, or a
-                list (one per output) or a dict by output layer name.
+                list (one per output) or a dict by output layer name (naming
+                every output; None for an output not to train).
             loss_weights: with several outputs, a list or dict of numbers:
                 the total loss is the weighted sum of the outputs' losses.
             metrics: a list such as ['accuracy', 'mae']; with several

@@ -427,6 +427,16 @@ def validation_split(keras, run):
     _record_history(run, "history", history)
     run.fact("steps", history.params["steps"])
 
+    # [test] what validation_split refuses: a fraction outside (0, 1), and data
+    # that cannot be sliced ("you can only use validation_split when training
+    # with NumPy data").
+    run.error("validation_split=1.0", lambda: model.fit(x_train, y_train, validation_split=1.0))
+    Batches = _example_py_dataset(keras)
+    run.error(
+        "validation_split with a PyDataset",
+        lambda: model.fit(Batches(x_train, y_train, 64), validation_split=0.2),
+    )
+
 
 def tf_data_datasets(keras, run):
     """## Training & evaluation using tf.data Datasets (fit, evaluate, steps, validation).
@@ -529,6 +539,12 @@ def py_dataset(keras, run):
     _record_history(run, "history", history)
     run.fact("steps", history.params["steps"])
     run.array("evaluate", model.evaluate(val_py_dataset), atol=1e-4)
+    # [test] the dataset holds the targets: a y next to it is refused, as sample_weight is.
+    run.error("fit(dataset, y)", lambda: model.fit(train_py_dataset, y_train))
+    run.error(
+        "fit(dataset, sample_weight=...)",
+        lambda: model.fit(train_py_dataset, sample_weight=np.ones(len(y_train))),
+    )
 
 
 def py_dataset_workers(keras, run):
@@ -591,6 +607,11 @@ def sample_weights(keras, run):
         x_train, y_train, sample_weight=sample_weight, batch_size=64, epochs=1, shuffle=False
     )
     _record_history(run, "history", history)
+    # [test] one weight per sample, or none.
+    run.error(
+        "sample_weight of the wrong length",
+        lambda: model.fit(x_train, y_train, sample_weight=sample_weight[:-1], epochs=1),
+    )
 
 
 def sample_weights_tf_data(keras, run):
@@ -834,6 +855,14 @@ def multi_io_fit(keras, run):
         shuffle=False,  # [test]
     )
     _record_history(run, "dicts", history)
+
+    # [test] class weights need a single output.
+    run.error(
+        "class_weight with two outputs",
+        lambda: model.fit(
+            [img_data, ts_data], [score_targets, class_targets], class_weight={0: 1.0, 1: 2.0}
+        ),
+    )
 
 
 def multi_io_tf_data(keras, run):

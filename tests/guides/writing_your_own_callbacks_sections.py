@@ -100,6 +100,18 @@ def basic_example(keras, run):
     events = []
     CustomCallback = _events_callback(keras, events)
 
+    class Params(keras.callbacks.Callback):  # [test] what each call tells its callbacks
+        def on_train_begin(self, logs=None):
+            run.fact("fit: params", self.params)
+            run.fact("fit: self.model is the model", self.model is model)
+
+        def on_test_begin(self, logs=None):
+            if not self.model.stop_training and "evaluate: params" not in run.facts:
+                run.fact("evaluate: params", self.params)
+
+        def on_predict_begin(self, logs=None):
+            run.fact("predict: params", self.params)
+
     model = get_model(keras, run, "basic")
     model.fit(
         x_train,
@@ -112,14 +124,19 @@ def basic_example(keras, run):
         shuffle=False,  # [test]
     )
     run.fact("fit", events[:])
+    model.fit(
+        x_train[:256], y_train[:256], batch_size=128, verbose=0, callbacks=[Params()], shuffle=False
+    )
     del events[:]
 
-    res = model.evaluate(x_test, y_test, batch_size=128, verbose=0, callbacks=[CustomCallback()])
+    res = model.evaluate(
+        x_test, y_test, batch_size=128, verbose=0, callbacks=[CustomCallback(), Params()]
+    )
     run.fact("evaluate", events[:])
     run.array("evaluate: res", res, atol=1e-4)
     del events[:]
 
-    res = model.predict(x_test, batch_size=128, callbacks=[CustomCallback()])
+    res = model.predict(x_test, batch_size=128, callbacks=[CustomCallback(), Params()])
     run.fact("predict", events[:])
     run.fact("predict: res.shape", res.shape)
     run.array("predict: res[:4]", res[:4], atol=1e-4)
