@@ -594,6 +594,7 @@ _BY_NAME = {
     "SparseCategoricalCrossentropy": SparseCategoricalCrossentropy,
     "kl_divergence": KLDivergence,
     "kld": KLDivergence,
+    "KLD": KLDivergence,
     "KLDivergence": KLDivergence,
     "cosine_similarity": CosineSimilarity,
     "CosineSimilarity": CosineSimilarity,

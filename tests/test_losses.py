@@ -211,6 +211,7 @@ def test_kl_divergence_matches_keras_formula_with_clipping():
     np.testing.assert_allclose(losses.kl_divergence(y, p), expected, rtol=1e-5)
     np.testing.assert_allclose(loss(y, p), expected.mean(), rtol=1e-5)
     assert isinstance(losses.get("kld"), losses.KLDivergence)
+    assert isinstance(losses.get("KLD"), losses.KLDivergence)
 
 
 def test_cosine_similarity_is_minus_the_cosine_and_zero_for_a_zero_vector():
