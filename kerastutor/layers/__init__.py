@@ -37,6 +37,7 @@ from kerastutor.layers.global_average_pooling1d import GlobalAveragePooling1D
 from kerastutor.layers.global_average_pooling2d import GlobalAveragePooling2D
 from kerastutor.layers.global_max_pooling1d import GlobalMaxPooling1D
 from kerastutor.layers.global_max_pooling2d import GlobalMaxPooling2D
+from kerastutor.layers.group_normalization import GroupNormalization
 from kerastutor.layers.gru import GRU, GRUCell
 from kerastutor.layers.identity import Identity
 from kerastutor.layers.lambda_layer import Lambda
@@ -145,6 +146,7 @@ __all__ = [
     "Cropping2D",
     "Lambda",
     "BatchNormalization",
+    "GroupNormalization",
     "LayerNormalization",
 ]
 
