@@ -911,8 +911,8 @@ def test_keras_keyword_arguments():
 class TestTake:
     x = np.arange(12.0).reshape(3, 4)
 
-    def test_rows_by_default_and_other_axes(self):
-        np.testing.assert_array_equal(ops.take(self.x, [2, 0]), self.x[[2, 0]])
+    def test_rows_along_axis_0_and_other_axes(self):
+        np.testing.assert_array_equal(ops.take(self.x, [2, 0], axis=0), self.x[[2, 0]])
         np.testing.assert_array_equal(
             ops.take(self.x, [[1, 1]], axis=1), np.take(self.x, [[1, 1]], axis=1)
         )
@@ -920,6 +920,8 @@ class TestTake:
 
     def test_axis_none_picks_from_the_flattened_array_as_keras_defaults_to(self):
         np.testing.assert_array_equal(ops.take(self.x, [0, 11], axis=None), [0.0, 11.0])
+        # Keras 3's default: `take(embeddings, ids)` is one number per id, not a row.
+        assert ops.take(self.x, np.array([[0, 11]])).shape == (1, 2)
 
     def test_gradient_adds_up_repeated_reads_along_the_axis(self):
         grad = grad_of(ops.take, np.zeros((2, 3)), np.array([2, 2, 0]), axis=1)

@@ -156,9 +156,16 @@ def multiply(x1, x2):
 
 @symbolic_aware
 def divide(x1, x2):
+    """`x1 / x2`. A division by zero gives inf or NaN quietly, as in Keras (no NumPy warning)."""
     x1_data, x2_data = _operand(x1), _operand(x2)
-    out = _keras_float(np.asarray(x1_data / x2_data), x1, x2)
-    return record(out, (x1, x2), lambda g: (g / x2_data, -g * out / x2_data), "divide")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = _keras_float(np.asarray(x1_data / x2_data), x1, x2)
+
+    def backward(g):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return g / x2_data, -g * out / x2_data
+
+    return record(out, (x1, x2), backward, "divide")
 
 
 @symbolic_aware
@@ -811,13 +818,14 @@ def stack(tensors, axis=0):
 
 
 @symbolic_aware
-def take(x, indices, axis=0):
+def take(x, indices, axis=None):
     """Slices of `x` along `axis` picked by integer `indices`: rows for the Embedding lookup.
 
-    axis=None picks from the flattened x. (Keras's default is axis=None;
-    kerastutor's is 0, the lookup its layers use: pass `axis` to write code
-    that means the same in both.) The gradient adds each picked slice's
-    gradient back where it was read; a row read twice collects both.
+    As in Keras (and NumPy), axis=None, the default, picks from the
+    flattened x: `take(embeddings, ids)` gives one number per id, not a
+    row; the Embedding lookup is `take(embeddings, ids, axis=0)`. The
+    gradient adds each picked slice's gradient back where it was read; a
+    row read twice collects both.
     """
     x_data, indices = data_of(x), data_of(indices)
     source = x_data.reshape(-1) if axis is None else x_data
