@@ -801,15 +801,25 @@ def test_batched_matmul_gradients():
     np.testing.assert_allclose(kv.grad, np.ones((2, 5, 4)) @ q)
 
 
-def test_split_into_equal_pieces_or_listed_sizes():
+def test_split_into_equal_pieces_or_at_listed_positions():
     x = np.arange(12.0).reshape(2, 6)
     pieces = ops.split(x, 3, axis=-1)
     assert [p.shape for p in pieces] == [(2, 2)] * 3
     np.testing.assert_array_equal(pieces[1], x[:, 2:4])
-    assert [p.shape for p in ops.split(x, [1, 5], axis=1)] == [(2, 1), (2, 5)]
+    # As Keras and NumPy: a list gives the positions to cut at, not the sizes.
+    assert [p.shape for p in ops.split(x, [1, 5], axis=1)] == [(2, 1), (2, 4), (2, 1)]
     assert [p.shape for p in ops.split(x, 2)] == [(1, 6), (1, 6)]  # axis 0 by default, as Keras
     with pytest.raises(ValueError, match=r"cannot cut axis 1 \(size 6\) .* into 4 equal pieces"):
         ops.split(x, 4, axis=1)
+
+
+def test_a_symbolic_split_is_one_op_node_with_a_output_per_piece():
+    from kerastutor.layers import Input
+
+    first, second = ops.split(Input((6, 3)), 2, axis=1)
+    assert first.shape == second.shape == (None, 3, 3)
+    assert first._keras_history.layer is second._keras_history.layer
+    assert first._keras_history.layer.name == "split"
 
 
 # ---------------------------------------------------------------- dtypes as Keras promotes them

@@ -162,3 +162,28 @@ def test_dividing_by_zero_gives_inf_and_nan_without_a_warning():
         warnings.simplefilter("error")
         out = ops.divide(np.array([1.0, 0.0]), np.array([0.0, 0.0]))
     assert np.isinf(out[0]) and np.isnan(out[1])
+
+
+def test_the_mask_an_lstm_is_given_is_a_node_of_the_model_as_in_keras():
+    inputs = Input((None,), dtype="int32")
+    outputs = LSTM(3)(Embedding(50, 4, mask_zero=True)(inputs))
+    model = Model(inputs, outputs)
+    lines = []
+    model.summary(print_fn=lines.append)
+    text = "\n".join(lines)
+    assert "not_equal (NotEqual)" in text
+    assert [layer.name for layer in model.layers] == ["input_1", "embedding", "lstm"]
+    lstm_node = model.get_layer("lstm").inbound_nodes[0]
+    assert lstm_node.call_kwargs["mask"]._keras_history.layer.name == "not_equal"
+    np.testing.assert_allclose(
+        model.predict(np.array([[3, 1, 0, 0]]), verbose=0),
+        model.predict(np.array([[3, 1]]), verbose=0),
+        atol=1e-6,
+    )
+
+
+def test_training_given_by_position_is_refused_as_in_keras():
+    inputs = Input((None,), dtype="int32")
+    model = Model(inputs, Embedding(50, 4, mask_zero=True)(inputs))
+    with pytest.raises(TypeError, match="got multiple values for argument 'training'"):
+        model(IDS % 50, np.zeros((2, 6, 1)))

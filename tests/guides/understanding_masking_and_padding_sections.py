@@ -234,6 +234,7 @@ def layers_that_modify_the_mask(keras, run):
     outputs = [layers.LSTM(4)(first), layers.LSTM(4)(second)]
     model = keras.Model(inputs, outputs)
     run.model("model", model)
+    run.summary("model", model)  # the mask's ops (not_equal, any, split) are nodes too
     run.seed(model, "layers_that_modify_the_mask")
     first_out, second_out = model.predict(np.asarray(masked_embedding), verbose=0)
     run.array("predict[0]", first_out)
@@ -314,6 +315,7 @@ def opting_in_to_mask_propagation(keras, run):
 
     model = keras.Model(inputs, outputs)
     run.model("model", model)
+    run.summary("model", model)
 
     # [test] seeded weights: the padded batch gives each unpadded sequence's output
     run.seed(model, "opting_in_to_mask_propagation")
@@ -370,6 +372,7 @@ def layers_that_need_mask_information(keras, run):
 
     model = keras.Model(inputs, outputs)
     run.model("model", model)
+    run.summary("model", model)
     run.seed(model, "layers_that_need_mask_information")  # [test]
     rng = run.rng("data")  # [test] seeded in place of np.random
     ids = rng.integers(0, 10, size=(32, 100))
