@@ -660,11 +660,12 @@ class Layer:
                 self._build_shape_is_provisional = False
             outputs = self._call_with_options(inputs, *args, **kwargs)
             self._add_activity_losses(outputs)
+        output_masks = self._masks_for_outputs(inputs, mask)
+        if output_masks is None:
+            return outputs
         output_list = flatten(outputs)
-        if all(get_keras_mask(x) is not None for x in output_list):
-            return outputs  # masks made inside `call` (by the layer that made the outputs)
-        masks = mask_per_output(self._masks_for_outputs(inputs, mask), len(output_list))
-        # An output that already has a mask keeps it, as in Keras.
+        masks = mask_per_output(output_masks, len(output_list))
+        # An output that already has a mask (made inside `call`) keeps it, as in Keras.
         masks = [None if get_keras_mask(x) is not None else m for x, m in zip(output_list, masks)]
         return with_masks(outputs, masks)
 
@@ -680,10 +681,12 @@ class Layer:
         inputs_mask = self._mask_argument(inputs, input_masks)
         if kwargs.get("mask") is not None:
             return kwargs, kwargs["mask"]
+        if inputs_mask is None:
+            return kwargs, None
         accepted = _call_arguments(type(self))  # `training=` is passed to every layer
         passed = [list(args), {k: v for k, v in kwargs.items() if k in accepted}]
         others = [x for x in flatten(passed) if _is_tensor(x)]
-        if inputs_mask is not None and not others and _call_takes_mask(type(self)):
+        if not others and _call_takes_mask(type(self)):
             kwargs["mask"] = inputs_mask
         return kwargs, inputs_mask
 
@@ -708,6 +711,8 @@ class Layer:
 
     def _masks_for_outputs(self, inputs, mask):
         """`compute_mask`'s answer, for a layer that supports masking; a mask it drops is told."""
+        if mask is None and type(self).compute_mask is Layer.compute_mask:
+            return None  # nothing to pass on (the common case, kept quick)
         if self.supports_masking:
             return self.compute_mask(inputs, mask)
         if any(m is not None for m in flatten(mask)):
