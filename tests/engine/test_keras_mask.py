@@ -187,3 +187,23 @@ def test_training_given_by_position_is_refused_as_in_keras():
     model = Model(inputs, Embedding(50, 4, mask_zero=True)(inputs))
     with pytest.raises(TypeError, match="got multiple values for argument 'training'"):
         model(IDS % 50, np.zeros((2, 6, 1)))
+
+
+def test_a_saved_model_builds_the_lstm_for_its_input_not_for_the_mask(tmp_path):
+    import json
+    import zipfile
+
+    from kerastutor.models import load_model
+
+    inputs = Input((None,), dtype="int32")
+    model = Model(inputs, LSTM(3)(Embedding(50, 4, mask_zero=True)(inputs)))
+    model.save(tmp_path / "m.keras")
+    with zipfile.ZipFile(tmp_path / "m.keras") as archive:
+        config = json.loads(archive.read("config.json"))
+    lstm = next(layer for layer in config["config"]["layers"] if layer["class_name"] == "LSTM")
+    assert lstm["build_config"] == {"input_shape": [None, None, 4]}  # as Keras 3 writes it
+    assert lstm["inbound_nodes"][0]["kwargs"]["mask"]["config"]["keras_history"][0] == "not_equal"
+    ids = np.array([[3, 1, 0, 0]])
+    np.testing.assert_allclose(
+        load_model(tmp_path / "m.keras").predict(ids, verbose=0), model.predict(ids, verbose=0)
+    )
