@@ -170,7 +170,7 @@ OP_CASES = [
     ("concatenate", ops.concatenate, [[normal(2, 3), normal(2, 1)]], {"axis": 1}),
     ("split", ops.split, [normal(2, 5), [2, 3]], {"axis": -1}),
     ("split", ops.split, [normal(2, 6), 3], {"axis": 1}),
-    ("take", ops.take, [normal(5, 3), np.array([[0, 4], [4, 2]])], {}),
+    ("take", ops.take, [normal(5, 3), np.array([[0, 4], [4, 2]])], {"axis": 0}),
     ("take", ops.take, [normal(2, 5, 3), np.array([[0, 4], [4, 4]])], {"axis": 1}),
     ("take", ops.take, [normal(3, 4), np.array([11, 0, 11])], {"axis": None}),
     ("where", ops.where, [normal(3, 4) > 0, normal(3, 4), normal(3, 4)], {}),

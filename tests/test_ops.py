@@ -801,15 +801,25 @@ def test_batched_matmul_gradients():
     np.testing.assert_allclose(kv.grad, np.ones((2, 5, 4)) @ q)
 
 
-def test_split_into_equal_pieces_or_listed_sizes():
+def test_split_into_equal_pieces_or_at_listed_positions():
     x = np.arange(12.0).reshape(2, 6)
     pieces = ops.split(x, 3, axis=-1)
     assert [p.shape for p in pieces] == [(2, 2)] * 3
     np.testing.assert_array_equal(pieces[1], x[:, 2:4])
-    assert [p.shape for p in ops.split(x, [1, 5], axis=1)] == [(2, 1), (2, 5)]
+    # As Keras and NumPy: a list gives the positions to cut at, not the sizes.
+    assert [p.shape for p in ops.split(x, [1, 5], axis=1)] == [(2, 1), (2, 4), (2, 1)]
     assert [p.shape for p in ops.split(x, 2)] == [(1, 6), (1, 6)]  # axis 0 by default, as Keras
     with pytest.raises(ValueError, match=r"cannot cut axis 1 \(size 6\) .* into 4 equal pieces"):
         ops.split(x, 4, axis=1)
+
+
+def test_a_symbolic_split_is_one_op_node_with_a_output_per_piece():
+    from kerastutor.layers import Input
+
+    first, second = ops.split(Input((6, 3)), 2, axis=1)
+    assert first.shape == second.shape == (None, 3, 3)
+    assert first._keras_history.layer is second._keras_history.layer
+    assert first._keras_history.layer.name == "split"
 
 
 # ---------------------------------------------------------------- dtypes as Keras promotes them
@@ -911,8 +921,8 @@ def test_keras_keyword_arguments():
 class TestTake:
     x = np.arange(12.0).reshape(3, 4)
 
-    def test_rows_by_default_and_other_axes(self):
-        np.testing.assert_array_equal(ops.take(self.x, [2, 0]), self.x[[2, 0]])
+    def test_rows_along_axis_0_and_other_axes(self):
+        np.testing.assert_array_equal(ops.take(self.x, [2, 0], axis=0), self.x[[2, 0]])
         np.testing.assert_array_equal(
             ops.take(self.x, [[1, 1]], axis=1), np.take(self.x, [[1, 1]], axis=1)
         )
@@ -920,6 +930,8 @@ class TestTake:
 
     def test_axis_none_picks_from_the_flattened_array_as_keras_defaults_to(self):
         np.testing.assert_array_equal(ops.take(self.x, [0, 11], axis=None), [0.0, 11.0])
+        # Keras 3's default: `take(embeddings, ids)` is one number per id, not a row.
+        assert ops.take(self.x, np.array([[0, 11]])).shape == (1, 2)
 
     def test_gradient_adds_up_repeated_reads_along_the_axis(self):
         grad = grad_of(ops.take, np.zeros((2, 3)), np.array([2, 2, 0]), axis=1)

@@ -29,6 +29,7 @@ Example:
 import contextlib
 import functools
 import inspect
+import warnings
 
 import numpy as np
 
@@ -43,6 +44,7 @@ from kerastutor.engine.arguments import (
 )
 from kerastutor.engine.errors import LayerCallError
 from kerastutor.engine.input_spec import check_input_spec
+from kerastutor.engine.keras_mask import get_keras_mask, with_masks
 from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.node import Node
 from kerastutor.engine.traceback_utils import filter_traceback
@@ -168,7 +170,8 @@ class Layer:
         self._losses = []
         self.built = False
         self.input_spec = None
-        self.supports_masking = False
+        # As in Keras 3, a layer that writes its own `compute_mask` supports masking.
+        self._supports_masking = type(self).compute_mask is not Layer.compute_mask
         self._variables = []
         self._inbound_nodes = []
         self._outbound_nodes = []
@@ -197,6 +200,21 @@ class Layer:
         if not self.supports_masking:
             return None
         return mask
+
+    @property
+    def supports_masking(self):
+        """Whether the outputs get a mask from `compute_mask` (see `engine.keras_mask`).
+
+        False by default: a layer that is not told that masking is safe drops
+        the mask it receives (with a warning), since it may change the time
+        axis. Set it True in `__init__` for a layer that keeps the timesteps
+        as they are; a layer that writes its own `compute_mask` supports masking.
+        """
+        return self._supports_masking
+
+    @supports_masking.setter
+    def supports_masking(self, value):
+        self._supports_masking = value
 
     def get_config(self):
         """The constructor arguments that rebuild this layer (without weights)."""
@@ -588,25 +606,31 @@ class Layer:
         input_shape = map_structure(lambda t: t.shape, inputs)
         arg_shapes = map_structure(_shape_if_symbolic, args)
         kwarg_shapes = _tensor_keyword_shapes(kwargs, KerasTensor)
+        input_masks = [t._keras_mask for t in input_tensors]
+        call_kwargs, mask = self._with_mask_argument(inputs, input_masks, args, kwargs)
         # Check before building, so a refused call leaves no weights of the wrong shape.
         self._node_in_progress = node_index
         try:
             self._check_input_compatibility(input_tensors, node_index)
             self._build_for_call(input_shape, arg_shapes, kwarg_shapes)
-            if (args or kwarg_shapes) and self._traces_output_shape():
-                output_shape = self._trace_output_shape(input_shape, args, kwargs)
+            if self._traces_output_shape():
+                # `call` runs on zeros, with the mask it would get (all steps kept).
+                if not (args or kwarg_shapes):
+                    call_kwargs = {k: v for k, v in call_kwargs.items() if k == "mask"}
+                output_shape = self._trace_output_shape(input_shape, args, call_kwargs)
             else:
                 output_shape = self.compute_output_shape(input_shape)
             outputs = self._symbolic_outputs(output_shape)
         finally:
             self._node_in_progress = None
-        input_masks = [t._keras_mask for t in input_tensors]
-        mask = kwargs.get("mask", self._mask_argument(inputs, input_masks))
         output_list = flatten(outputs)
-        output_mask_list = mask_per_output(self.compute_mask(inputs, mask), len(output_list))
+        output_mask_list = mask_per_output(self._masks_for_outputs(inputs, mask), len(output_list))
         for tensor, tensor_mask in zip(output_list, output_mask_list):
             tensor._keras_mask = tensor_mask
-        node = Node(self, inputs, kwargs, outputs, input_masks, output_mask_list, extra_args=args)
+        node_kwargs = self._recorded_kwargs(inputs, args, kwargs, call_kwargs)
+        node = Node(
+            self, inputs, node_kwargs, outputs, input_masks, output_mask_list, extra_args=args
+        )
         for listener in list(self._node_listeners):
             listener(self, node)
         return outputs
@@ -618,11 +642,12 @@ class Layer:
         )
 
     def _call_eager(self, inputs, args, kwargs):
+        input_masks = [get_keras_mask(x) for x in flatten(inputs)]
         inputs = map_structure(self._to_array, inputs)
         args = map_structure(self._positional_array, args)
         input_list = flatten(inputs)
         self._check_input_compatibility(input_list, node_index=None)
-        kwargs = dict(kwargs)
+        kwargs, mask = self._with_mask_argument(inputs, input_masks, args, kwargs)
         training = self._resolve_training(kwargs)
         with eager_call(self, training):
             self._build_for_call(
@@ -635,7 +660,70 @@ class Layer:
                 self._build_shape_is_provisional = False
             outputs = self._call_with_options(inputs, *args, **kwargs)
             self._add_activity_losses(outputs)
-        return outputs
+        output_masks = self._masks_for_outputs(inputs, mask)
+        if output_masks is None:
+            return outputs
+        output_list = flatten(outputs)
+        masks = mask_per_output(output_masks, len(output_list))
+        # An output that already has a mask (made inside `call`) keeps it, as in Keras.
+        masks = [None if get_keras_mask(x) is not None else m for x, m in zip(output_list, masks)]
+        return with_masks(outputs, masks)
+
+    def _with_mask_argument(self, inputs, input_masks, args, kwargs):
+        """`kwargs` with `mask=` filled in as Keras 3 does, and the mask the outputs start from.
+
+        A `call` that takes `mask` gets the inputs' mask when nothing else
+        is passed as a tensor (with an LSTM's `initial_state`, it gets none).
+        Either way the outputs' mask is worked out from the mask given, or
+        else from the inputs' mask.
+        """
+        kwargs = dict(kwargs)
+        inputs_mask = self._mask_argument(inputs, input_masks)
+        if kwargs.get("mask") is not None:
+            return kwargs, kwargs["mask"]
+        if inputs_mask is None:
+            return kwargs, None
+        accepted = _call_arguments(type(self))  # `training=` is passed to every layer
+        passed = [list(args), {k: v for k, v in kwargs.items() if k in accepted}]
+        others = [x for x in flatten(passed) if _is_tensor(x)]
+        if not others and _call_takes_mask(type(self)):
+            kwargs["mask"] = inputs_mask
+        return kwargs, inputs_mask
+
+    def _recorded_kwargs(self, inputs, args, kwargs, call_kwargs):
+        """The keyword arguments the node records: `kwargs`, or with the mask filled in.
+
+        Keras 3 writes the mask it fills in into the call's own arguments when
+        it had nothing to convert (one input of the layer's dtype, nothing
+        else passed). The mask's op (Embedding's `not_equal`) then is a node of
+        the model, listed in `summary()`, and the model passes its value by
+        keyword, as for an LSTM's `initial_state`.
+        """
+        filled = "mask" in call_kwargs and "mask" not in kwargs
+        single = isinstance(inputs, KerasTensor) and inputs.dtype == self.dtype
+        # Only a mask made by ops of the graph (not a bare symbolic shape) can be passed so.
+        from_graph = isinstance(call_kwargs.get("mask"), KerasTensor) and (
+            call_kwargs["mask"]._keras_history is not None
+        )
+        if filled and single and from_graph and not args and not kwargs:
+            return {"mask": call_kwargs["mask"]}
+        return kwargs
+
+    def _masks_for_outputs(self, inputs, mask):
+        """`compute_mask`'s answer, for a layer that supports masking; a mask it drops is told."""
+        if mask is None and type(self).compute_mask is Layer.compute_mask:
+            return None  # nothing to pass on (the common case, kept quick)
+        if self.supports_masking:
+            return self.compute_mask(inputs, mask)
+        if any(m is not None for m in flatten(mask)):
+            warnings.warn(
+                f"Layer '{self.name}' (of type {type(self).__name__}) was passed an input with "
+                "a mask attached to it. However, this layer does not support masking and will "
+                "therefore destroy the mask information. Downstream layers will not see the "
+                "mask.",
+                stacklevel=4,
+            )
+        return None
 
     def _resolve_training(self, kwargs):
         """Keras 3's rule for `training`, written into `kwargs` when `call` takes it.
@@ -658,6 +746,14 @@ class Layer:
     def _call_with_options(self, inputs, *args, **kwargs):
         """Call `call`, dropping `mask` / `training` if this layer's call has no such argument."""
         accepted = _call_arguments(type(self))
+        if "training" in _positional_after_inputs(type(self))[: len(args)]:
+            raise TypeError(
+                f"{type(self).__name__}.call() got multiple values for argument 'training': "
+                f"layer '{self.name}' was given a value by position where its `call` takes "
+                "`training`. Keras fills `training` in by keyword itself (True in fit, False "
+                "in predict), so pass it as `training=True`; a layer's inputs go first, in one "
+                "argument (a list for several)."
+            )
         for option in ("mask", "training"):
             if option in kwargs and option not in accepted:
                 kwargs.pop(option)
@@ -820,8 +916,16 @@ class Layer:
             def as_zeros(a):
                 return zeros(a.shape, fill) if isinstance(a, KerasTensor) else a
 
+            def as_kept(m):
+                return (
+                    np.ones(zeros(m.shape, fill).shape, bool) if isinstance(m, KerasTensor) else m
+                )
+
             extra = map_structure(as_zeros, args)
-            keywords = map_structure(as_zeros, dict(kwargs or {}))
+            keywords = {
+                key: map_structure(as_kept if key == "mask" else as_zeros, value)
+                for key, value in dict(kwargs or {}).items()
+            }
             outputs = self._call_with_options(dummy, *extra, **keywords)
             shapes = [tuple(np.shape(data_of(o))) for o in flatten(outputs)]
             return shapes, isinstance(outputs, (list, tuple))
@@ -1190,6 +1294,24 @@ def _shape_arguments(layer_class, method):
     parameters = list(inspect.signature(getattr(layer_class, method)).parameters.values())[1:]
     names = [p.name for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
     return tuple(names) if len(names) > 1 else ()
+
+
+@functools.cache
+def _positional_after_inputs(layer_class):
+    """The names of the arguments `layer_class.call` takes by position after the inputs."""
+    parameters = list(inspect.signature(layer_class.call).parameters.values())[2:]
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return tuple(p.name for p in parameters if p.kind in positional)
+
+
+@functools.cache
+def _call_takes_mask(layer_class):
+    """Whether `layer_class.call` names a `mask` argument (not only `**kwargs`)."""
+    return "mask" in inspect.signature(layer_class.call).parameters
+
+
+def _is_tensor(x):
+    return isinstance(x, (np.ndarray, Tensor, KerasTensor))
 
 
 @functools.cache

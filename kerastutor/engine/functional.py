@@ -26,13 +26,13 @@ from kerastutor.engine.base_layer import (
     eager_call,
     get_layer_class,
     map_shapes,
-    mask_per_output,
     record_new_weights,
 )
 from kerastutor.engine.errors import LayerCallError
 from kerastutor.engine.graph_walk import depth_first
 from kerastutor.engine.input_layer import InputLayer
 from kerastutor.engine.input_spec import InputSpec, check_input_spec
+from kerastutor.engine.keras_mask import get_keras_mask, set_keras_mask
 from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.shape_trace import trace_shapes
 from kerastutor.engine.tree import flatten, map_structure, pack_like
@@ -396,17 +396,17 @@ class Functional(Layer):
                 inputs = inputs[0]
             kwargs = {} if training is None else {"training": training}
             outputs = self._call_subclassed(inputs, (), kwargs)
-            return outputs, [None] * len(self.outputs)
+            return outputs, [get_keras_mask(x) for x in flatten(outputs)]
         with eager_call(self, training):
             return self._run_nodes(inputs, training, mask)
 
     def _run_nodes(self, inputs, training, mask):
         arrays = flatten(inputs)
+        if mask is not None:  # the masks given travel with the inputs, as a layer's would
+            arrays = [
+                x if m is None else set_keras_mask(x, m) for x, m in zip(arrays, flatten(mask))
+            ]
         values = {id(t): x for t, x in zip(self.inputs, arrays)}
-        masks = dict.fromkeys(values)
-        if mask is not None:
-            for tensor, tensor_mask in zip(self.inputs, flatten(mask)):
-                masks[id(tensor)] = tensor_mask
 
         def lookup(x):
             return values[id(x)] if isinstance(x, KerasTensor) else x
@@ -418,13 +418,7 @@ class Functional(Layer):
             args = map_structure(lookup, node.call_args)
             extra_args = map_structure(lookup, node.extra_args)  # `b` of `layer(a, b)`
             kwargs = map_structure(lookup, node.call_kwargs)
-            input_masks = [masks.get(id(t)) for t in flatten(node.call_args)]
-            node_mask = layer._mask_argument(node.call_args, input_masks)
-            # As in Keras 3, `mask=` is filled in only for a call with one tensor
-            # argument: with more (an LSTM's `initial_state`) the layer computes
-            # unmasked, though its first input's mask still reaches its outputs.
-            if node_mask is not None and "mask" not in kwargs and not _has_tensor_kwargs(node):
-                kwargs["mask"] = node_mask
+            # Each layer reads its inputs' masks and attaches its outputs' (see `keras_mask`).
             # `training=` given when the layer was called in the graph wins, as in Keras.
             if training is not None and "training" not in kwargs:
                 kwargs["training"] = training
@@ -436,19 +430,18 @@ class Functional(Layer):
             if refused is not None:  # the error names this node's layer, not the whole model
                 shapes = [tuple(np.shape(data_of(x))) for x in flatten(args)]
                 raise LayerCallError.from_error(refused, layer, node.index, shapes)
-            output_list = flatten(outputs)
-            output_masks = mask_per_output(
-                layer.compute_mask(args, kwargs.get("mask", node_mask)), len(output_list)
-            )
-            for tensor, value, value_mask in zip(node.output_tensors, output_list, output_masks):
+            for tensor, value in zip(node.output_tensors, flatten(outputs)):
                 values[id(tensor)] = value
-                masks[id(tensor)] = value_mask
         outputs = map_structure(lambda t: values[id(t)], self._nested_outputs)
-        return outputs, [masks[id(t)] for t in self.outputs]
+        return outputs, [get_keras_mask(values[id(t)]) for t in self.outputs]
 
     def _call_eager(self, inputs, args, kwargs):
         if self._is_subclassed():
             return self._call_subclassed(inputs, args, kwargs)
+        if kwargs.get("mask") is None:  # inputs that carry masks (an Embedding's output) pass them
+            masks = [get_keras_mask(x) for x in self._in_input_order(inputs, _is_one_array)]
+            if any(m is not None for m in masks):
+                kwargs = {**kwargs, "mask": masks}
         inputs = self._standardize_inputs(inputs)
         return self._call_with_options(inputs, *args, **kwargs)
 
@@ -845,11 +838,6 @@ def _check_unique_names(layers):
                 f'The name "{name}" is used {names.count(name)} times in the model. All layer '
                 "names should be unique: `get_layer` and `from_config` find layers by name."
             )
-
-
-def _has_tensor_kwargs(node):
-    """Whether a call passed symbolic tensors by keyword (e.g. `initial_state=[h, c]`)."""
-    return any(isinstance(x, KerasTensor) for x in flatten(node.call_kwargs))
 
 
 def _input_layer_of(tensor):

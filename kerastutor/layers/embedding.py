@@ -4,10 +4,8 @@ import numpy as np
 
 from kerastutor import constraints, initializers, ops, regularizers
 from kerastutor.autodiff import data_of
-from kerastutor.engine.backend_op import register_operation, symbolic_call
 from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.input_spec import InputSpec
-from kerastutor.engine.keras_tensor import KerasTensor
 from kerastutor.engine.validation import positive_int
 
 __all__ = ["Embedding", "EmbeddingIndexError"]
@@ -116,16 +114,15 @@ class Embedding(Layer):
 
     def call(self, inputs):
         indices = self._checked_indices(inputs)
-        return ops.take(self.embeddings, indices)
+        return ops.take(self.embeddings, indices, axis=0)
 
     def compute_mask(self, inputs, mask=None):
         if not self.mask_zero:
             return None
-        if isinstance(inputs, KerasTensor):
-            # A graph node of its own (as in Keras 3), so that the mask can
-            # also be passed on by hand: `lstm(x, mask=embedding.compute_mask(ids))`.
-            return symbolic_call("not_equal", [inputs, 0])
-        return _not_equal(inputs, 0)
+        # On symbolic inputs an op node of the graph (as in Keras 3): summary() lists it
+        # as `not_equal (NotEqual)` when an LSTM receives the mask, and the mask can also
+        # be passed on by hand: `lstm(x, mask=embedding.compute_mask(ids))`.
+        return ops.not_equal(inputs, 0)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape) + (self.output_dim,)
@@ -192,16 +189,3 @@ class Embedding(Layer):
             f"It was created with input_length={self.input_length}, which fixes the number "
             f"of indices per sample to {size}. Leave input_length out to accept any length."
         )
-
-
-def _not_equal(x, value):
-    """Where `x` differs from `value`: the mask, True at real (non-padding) indices."""
-    return data_of(x) != value
-
-
-register_operation(
-    "not_equal",
-    _not_equal,
-    lambda x_shape, value_shape: x_shape,
-    lambda x_dtype, value_dtype: "bool",
-)

@@ -5,11 +5,8 @@ import numbers
 import numpy as np
 
 from kerastutor import ops
-from kerastutor.autodiff import data_of
-from kerastutor.engine.backend_op import register_operation, symbolic_call
 from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.input_spec import InputSpec
-from kerastutor.engine.keras_tensor import KerasTensor
 
 __all__ = ["Masking"]
 
@@ -68,10 +65,6 @@ class Masking(Layer):
         return ops.where(keep[..., np.newaxis], inputs, 0.0)
 
     def compute_mask(self, inputs, mask=None):
-        if isinstance(inputs, KerasTensor):
-            # A graph node of its own, as Embedding's mask, so that it can also
-            # be handed on by hand: `lstm(x, mask=masking.compute_mask(x))`.
-            return symbolic_call("timesteps_to_keep", [inputs, self.mask_value])
         return _timesteps_to_keep(inputs, self.mask_value)
 
     def compute_output_shape(self, input_shape):
@@ -84,13 +77,11 @@ class Masking(Layer):
 
 
 def _timesteps_to_keep(inputs, mask_value):
-    """True where a timestep has at least one feature that is not `mask_value`."""
-    return np.any(data_of(inputs) != mask_value, axis=-1)
+    """True where a timestep has at least one feature that is not `mask_value`.
 
-
-register_operation(
-    "timesteps_to_keep",
-    _timesteps_to_keep,
-    lambda inputs_shape, value_shape: tuple(inputs_shape[:-1]),
-    lambda inputs_dtype, value_dtype: "bool",
-)
+    Written with `kerastutor.ops`, as Keras 3 writes it: on symbolic inputs
+    the mask is made by two op nodes of the graph (`not_equal`, `any`), which
+    a model lists in `summary()` when an LSTM receives the mask, and which
+    can also be handed on by hand: `lstm(x, mask=masking.compute_mask(x))`.
+    """
+    return ops.any(ops.not_equal(inputs, mask_value), axis=-1)

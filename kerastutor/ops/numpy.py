@@ -156,9 +156,16 @@ def multiply(x1, x2):
 
 @symbolic_aware
 def divide(x1, x2):
+    """`x1 / x2`. A division by zero gives inf or NaN quietly, as in Keras (no NumPy warning)."""
     x1_data, x2_data = _operand(x1), _operand(x2)
-    out = _keras_float(np.asarray(x1_data / x2_data), x1, x2)
-    return record(out, (x1, x2), lambda g: (g / x2_data, -g * out / x2_data), "divide")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = _keras_float(np.asarray(x1_data / x2_data), x1, x2)
+
+    def backward(g):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return g / x2_data, -g * out / x2_data
+
+    return record(out, (x1, x2), backward, "divide")
 
 
 @symbolic_aware
@@ -752,35 +759,45 @@ def concatenate(tensors, axis=0):
     return record(out, tuple(tensors), backward, "concatenate")
 
 
-def split(x, sizes, axis=0):
-    """Cut `x` along `axis`: into `sizes` equal pieces (an int), or pieces of the sizes listed.
+def split(x, indices_or_sections, axis=0):
+    """Cut `x` along `axis`: into equal pieces (an int), or at the positions listed.
 
-    `split(z, 4, axis=-1)` gives LSTM's four gates. Note: Keras reads a
-    list as the positions to cut at (`[2, 5]` cuts before 2 and before 5);
-    kerastutor reads it as the sizes of the pieces. An int means the same
-    in both.
+    `split(z, 4, axis=-1)` gives LSTM's four gates; `split(x, [2, 5])`
+    cuts before index 2 and before index 5 (three pieces), as in Keras and
+    NumPy. On a symbolic tensor it is one op node with one output per piece.
     """
-    if isinstance(sizes, (int, np.integer)):
-        x_shape = core.shape(x)  # works for symbolic tensors too
-        length = x_shape[axis]
-        if length is None:
-            raise ValueError(
-                f"`split` cannot cut axis {axis} of a tensor of shape {x_shape} into {sizes} "
-                "equal pieces: the size of that axis is not known until the model runs. "
-                "Give the sizes as a list instead."
-            )
-        if sizes <= 0 or length % sizes:
+    x_shape = core.shape(x)  # works for symbolic tensors too
+    if isinstance(indices_or_sections, (int, np.integer)) and x_shape[axis] is None:
+        # (Keras lets it through, with unknown piece sizes, and fails when data comes.)
+        raise ValueError(
+            f"`split` cannot cut axis {axis} of a tensor of shape {x_shape} into "
+            f"{indices_or_sections} equal pieces: the size of that axis is not known until "
+            "the model runs. Give the positions to cut at as a list instead."
+        )
+    return _split(x, indices_or_sections, axis)
+
+
+def _split(x, indices_or_sections, axis):
+    x_shape = core.shape(x)
+    length = x_shape[axis]
+    if isinstance(indices_or_sections, (int, np.integer)):
+        sections = int(indices_or_sections)
+        if sections <= 0 or length % sections:
             raise ValueError(
                 f"`split` cannot cut axis {axis} (size {length}) of an array of shape "
-                f"{x_shape} into {sizes} equal pieces: {length} is not a multiple of {sizes}."
+                f"{x_shape} into {sections} equal pieces: {length} is not a multiple of "
+                f"{sections}."
             )
-        sizes = [length // sizes] * sizes
-    pieces = []
-    start = 0
-    for size in sizes:
-        pieces.append(slice_axis(x, start, start + size, axis))
-        start += size
-    return pieces
+        cuts = [length // sections * k for k in range(1, sections)]
+    else:
+        cuts = [int(i) for i in indices_or_sections]
+    bounds = [0, *cuts, length]
+    return [slice_axis(x, start, stop, axis) for start, stop in zip(bounds[:-1], bounds[1:])]
+
+
+# A symbolic split is one node of the op `ops.split` (which a model runs again on data).
+_split.__name__ = "split"
+_split = symbolic_aware(_split)
 
 
 @symbolic_aware
@@ -811,13 +828,14 @@ def stack(tensors, axis=0):
 
 
 @symbolic_aware
-def take(x, indices, axis=0):
+def take(x, indices, axis=None):
     """Slices of `x` along `axis` picked by integer `indices`: rows for the Embedding lookup.
 
-    axis=None picks from the flattened x. (Keras's default is axis=None;
-    kerastutor's is 0, the lookup its layers use: pass `axis` to write code
-    that means the same in both.) The gradient adds each picked slice's
-    gradient back where it was read; a row read twice collects both.
+    As in Keras (and NumPy), axis=None, the default, picks from the
+    flattened x: `take(embeddings, ids)` gives one number per id, not a
+    row; the Embedding lookup is `take(embeddings, ids, axis=0)`. The
+    gradient adds each picked slice's gradient back where it was read; a
+    row read twice collects both.
     """
     x_data, indices = data_of(x), data_of(indices)
     source = x_data.reshape(-1) if axis is None else x_data

@@ -301,7 +301,8 @@ def _build_config(layer, model):
         shapes = {f"{first}_shape": _shapes(node.call_args)}
         shapes.update({f"{key}_shape": _shapes(value) for key, value in tensor_kwargs.items()})
         return {"shapes_dict": shapes}
-    inputs = node.input_tensors
+    mask = node.call_kwargs.get("mask")  # a mask passed on by the model is no input to build for
+    inputs = [tensor for tensor in node.input_tensors if tensor is not mask]
     if len(inputs) == 1 and not isinstance(node.call_args, (list, tuple)):
         return {"input_shape": list(inputs[0].shape)}
     return {"input_shape": [list(tensor.shape) for tensor in inputs]}

@@ -2,8 +2,9 @@
 
     cd <repo> && TF_CPP_MIN_LOG_LEVEL=3 /tmp/kerasref/bin/python tests/guides/make_fixtures.py
 
-Writes ``fixtures/functional_api.json``, ``fixtures/sequential_model.json`` and
-``fixtures/subclassing.json`` (name guides on the command line to write only those):
+Writes ``fixtures/functional_api.json``, ``fixtures/sequential_model.json``,
+``fixtures/subclassing.json`` and ``fixtures/understanding_masking_and_padding.json``
+(name guides on the command line to write only those):
 ``{section: {"facts": {...}, "arrays": {key: nested lists}, "tolerances": {key: atol}}}``.
 Every section must run under Keras (also those whose layers kerastutor does not
 have yet), so the fixtures are complete the day a layer lands. CI never runs
@@ -40,6 +41,7 @@ from guides import (  # noqa: E402
     sequential_model_sections,
     subclassing_sections,
     training_with_built_in_methods_sections,
+    understanding_masking_and_padding_sections,
     writing_your_own_callbacks_sections,
 )
 from guides.guide_run import GuideRun  # noqa: E402
@@ -50,6 +52,7 @@ GUIDES = {
     "subclassing": subclassing_sections,
     "training_with_built_in_methods": training_with_built_in_methods_sections,
     "writing_your_own_callbacks": writing_your_own_callbacks_sections,
+    "understanding_masking_and_padding": understanding_masking_and_padding_sections,
 }
 
 

@@ -36,6 +36,7 @@ from guides import (
     sequential_model_sections,
     subclassing_sections,
     training_with_built_in_methods_sections,
+    understanding_masking_and_padding_sections,
     writing_your_own_callbacks_sections,
 )
 from guides.guide_run import GuideRun
@@ -47,6 +48,7 @@ GUIDES = {
     "subclassing": subclassing_sections,
     "training_with_built_in_methods": training_with_built_in_methods_sections,
     "writing_your_own_callbacks": writing_your_own_callbacks_sections,
+    "understanding_masking_and_padding": understanding_masking_and_padding_sections,
 }
 
 # (guide, section) -> what kerastutor lacks (attribute paths under kerastutor).

@@ -36,6 +36,9 @@ class MaskAsOutput(Layer):
     def compute_output_shape(self, input_shape):
         return input_shape[:-1]
 
+    def compute_mask(self, inputs, mask=None):
+        return None  # its output is the mask itself (and so it consumes it without a warning)
+
 
 # The masks of the Keras check in the report: Embedding(mask_zero=True) on
 # [[1, 2, 0, 0], [3, 0, 0, 0]] and on [[1, 0, 4, 0], [0, 0, 0, 5]].

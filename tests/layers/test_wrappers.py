@@ -459,6 +459,7 @@ class _MaskedDense(Wrapper):
 
     def __init__(self, units, **kwargs):
         super().__init__(Dense(units, kernel_initializer="ones", use_bias=False), **kwargs)
+        self.supports_masking = True  # else, as in Keras, it warns that it drops the mask
 
     def call(self, inputs, mask=None):
         outputs = self.layer(inputs)
