@@ -66,8 +66,9 @@ def _plain(value):
 # Keras 3 draws the table with box characters; kerastutor prints Keras 2's plain table.
 # Both wrap a long first cell, putting "(Type)" at the start of the next line, and
 # Keras 3 cuts what still does not fit with "…" (the comparison reads it as a prefix).
+# kerastutor adds what a wrapper wraps, "(Bidirectional(LSTM))": the type is the first word.
 _NAME = r"[\w./-]+…?"
-_TYPE = r"\((\w+…?)\)?"
+_TYPE = r"\((\w+…?)(?:\([\w, ]+\))?\)?"
 _ROW = re.compile(rf"^[\s│|]*({_NAME}) {_TYPE}")
 _NAME_ONLY = re.compile(rf"^[\s│|]*({_NAME})(\s|│|$)")
 _TYPE_ONLY = re.compile(rf"^[\s│|]*{_TYPE}(\s|│|$)")

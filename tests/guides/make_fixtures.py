@@ -2,8 +2,9 @@
 
     cd <repo> && TF_CPP_MIN_LOG_LEVEL=3 /tmp/kerasref/bin/python tests/guides/make_fixtures.py
 
-Writes ``fixtures/functional_api.json``, ``fixtures/sequential_model.json`` and
-``fixtures/subclassing.json`` (name guides on the command line to write only those):
+Writes ``fixtures/<guide>.json`` for every guide in GUIDES (``functional_api``,
+``sequential_model``, ``subclassing``, ``working_with_rnns``; name guides on the
+command line to write only those):
 ``{section: {"facts": {...}, "arrays": {key: nested lists}, "tolerances": {key: atol}}}``.
 Every section must run under Keras (also those whose layers kerastutor does not
 have yet), so the fixtures are complete the day a layer lands. CI never runs
@@ -35,13 +36,19 @@ import keras  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-from guides import functional_api_sections, sequential_model_sections, subclassing_sections  # noqa: E402
+from guides import (  # noqa: E402
+    functional_api_sections,
+    sequential_model_sections,
+    subclassing_sections,
+    working_with_rnns_sections,
+)
 from guides.guide_run import GuideRun  # noqa: E402
 
 GUIDES = {
     "functional_api": functional_api_sections,
     "sequential_model": sequential_model_sections,
     "subclassing": subclassing_sections,
+    "working_with_rnns": working_with_rnns_sections,
 }
 
 

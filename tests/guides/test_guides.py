@@ -31,7 +31,12 @@ import pytest
 from keras_ports.pending import PENDING as PORTS_PENDING
 
 import kerastutor as keras
-from guides import functional_api_sections, sequential_model_sections, subclassing_sections
+from guides import (
+    functional_api_sections,
+    sequential_model_sections,
+    subclassing_sections,
+    working_with_rnns_sections,
+)
 from guides.guide_run import GuideRun
 
 HERE = Path(__file__).resolve().parent
@@ -39,6 +44,7 @@ GUIDES = {
     "functional_api": functional_api_sections,
     "sequential_model": sequential_model_sections,
     "subclassing": subclassing_sections,
+    "working_with_rnns": working_with_rnns_sections,
 }
 
 # (guide, section) -> what kerastutor lacks (attribute paths under kerastutor).
