@@ -158,9 +158,7 @@ class RNN(WeightRules, Layer):
         else:
             output_shape = (batch, self._output_size())
         if self.return_state:
-            return [output_shape] + [
-                rnn_states.state_shapes(batch, size) for size in self.state_size
-            ]
+            return [output_shape, *rnn_states.state_shapes(batch, self.state_size)]
         return output_shape
 
     def compute_mask(self, inputs, mask=None):
@@ -171,6 +169,10 @@ class RNN(WeightRules, Layer):
         if self.return_state:
             return [output_mask] + [None] * len(flatten(self.state_size))
         return output_mask
+
+    def get_initial_state(self, batch_size):
+        """The zero states a call starts from: one (batch_size, size) array per state."""
+        return rnn_states.zero_states(self, batch_size)
 
     def reset_states(self):
         """Zero the states a `stateful` layer carries from one batch to the next."""

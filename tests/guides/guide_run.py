@@ -70,6 +70,8 @@ def _plain(value):
 _NAME = r"[\w./-]+…?"
 _TYPE = r"\((\w+…?)(?:\([\w, ]+\))?\)?"
 _ROW = re.compile(rf"^[\s│|]*({_NAME}) {_TYPE}")
+# kerastutor gives a shared layer one row per node ("lstm (LSTM) node 1"); Keras one row.
+_LATER_NODE = re.compile(r"^[\s│|]*\S+ \(.*\) node [1-9]\d*\s")
 _NAME_ONLY = re.compile(rf"^[\s│|]*({_NAME})(\s|│|$)")
 _TYPE_ONLY = re.compile(rf"^[\s│|]*{_TYPE}(\s|│|$)")
 _TOTAL = re.compile(r"^\s*(Total|Trainable|Non-trainable) params: ([\d,]+)")
@@ -138,7 +140,7 @@ class GuideRun:
             wrapped = _TYPE_ONLY.match(line)
             if total:
                 totals[total.group(1)] = int(total.group(2).replace(",", ""))
-            elif row and row.group(2) != "type":
+            elif row and row.group(2) != "type" and not _LATER_NODE.match(line):
                 rows.append([row.group(1), row.group(2)])
             elif wrapped and name:
                 rows.append([name, wrapped.group(1)])

@@ -103,3 +103,10 @@ def test_nested_inputs_are_refused_with_what_to_do_instead():
         rnn((L.Input(shape=(None, 3)), L.Input(shape=(None, 2))))
     assert "received a list of 2" in str(error.value)
     assert not rnn.built
+
+
+def test_get_initial_state_gives_the_zero_states_a_call_starts_from():
+    assert [s.shape for s in L.LSTM(3).get_initial_state(2)] == [(2, 3), (2, 3)]
+    assert [s.shape for s in L.GRU(3).get_initial_state(batch_size=2)] == [(2, 3)]
+    stacked = L.RNN([L.LSTMCell(4), L.GRUCell(2)]).get_initial_state(2)
+    assert _shapes(stacked) == [[(2, 4), (2, 4)], (2, 2)] and not np.any(stacked[0][0])
