@@ -60,8 +60,7 @@ class Embedding(Layer):
             use to skip padded steps; row 0 of W is still looked up.
         input_length: the length of the sequences, when it is fixed. As in
             Keras 2, it sets `input_shape=(input_length,)`, so a Sequential
-            model that starts with this layer is built at once. Without it (as
-            in Keras 3) the model is built by its first call.
+            model that starts with this layer is built at once.
         **kwargs: the base Layer's arguments (`name`, `trainable`, `weights`,
             `input_shape`, ...).
 
@@ -88,11 +87,7 @@ class Embedding(Layer):
         input_length=None,
         **kwargs,
     ):
-        if (
-            input_length is not None
-            and "input_shape" not in kwargs
-            and "batch_input_shape" not in kwargs
-        ):
+        if "input_shape" not in kwargs and "batch_input_shape" not in kwargs:
             kwargs["input_shape"] = (input_length,)
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         input_dim = positive_int(self, "input_dim", input_dim)

@@ -7,7 +7,7 @@ import pytest
 
 from kerastutor import autodiff, ops
 from kerastutor.engine.keras_tensor import KerasTensor
-from kerastutor.layers import LSTM, Dense, Embedding, Input
+from kerastutor.layers import LSTM, Embedding, Input
 from kerastutor.layers.embedding import EmbeddingIndexError
 from kerastutor.models import Model, Sequential
 
@@ -94,7 +94,7 @@ def test_weights_of_the_wrong_shape_are_refused_at_build():
 def test_config_round_trip():
     layer = Embedding(12, 3, mask_zero=True, name="words")
     config = layer.get_config()
-    assert "batch_input_shape" not in config  # Keras 3: no input shape unless one is given
+    assert config["batch_input_shape"] == (None, None)  # Keras 2: input_shape=(None,)
     clone = Embedding.from_config(config)
     assert clone.get_config() == config
     assert clone.mask_zero and clone.input_dim == 12 and clone.output_dim == 3
@@ -104,17 +104,6 @@ def test_input_length_builds_a_sequential_at_once():
     model = Sequential()
     model.add(Embedding(6, 2, input_length=3))
     assert model.built and model.input_shape == (None, 3)
-
-
-def test_without_input_length_a_sequential_waits_for_its_first_call_as_keras_3():
-    # keras-io's "Working with RNNs": Embedding, LSTM, Dense; summary() before any call.
-    model = Sequential([Embedding(1000, 64), LSTM(128), Dense(10)])
-    assert not model.built
-    lines = []
-    model.summary(print_fn=lines.append)
-    assert any("Total params: 0" in line for line in lines)
-    model(np.zeros((3, 12), "int64"))
-    assert model.input_shape == (3, 12) and model.count_params() == 164106
 
 
 def test_an_explicit_input_shape_wins_over_input_length():
