@@ -330,11 +330,17 @@ _BY_CLASS_NAME = {cls.__name__: cls for cls in set(_BY_NAME.values())}
 
 
 def get(identifier):
-    """Turn a name, a config dict or an initializer into an initializer.
+    """Turn a name, a config dict or an initializer into an initializer; None stays None.
+
+    None, as in Keras, means "the default": a layer's `add_weight` then
+    draws a float weight with glorot_uniform (a bias too) and fills any
+    other with zeros, whatever default the layer's own argument has.
 
     Raises:
         ValueError: for an unknown name, listing the valid ones.
     """
+    if identifier is None:
+        return None
     if isinstance(identifier, Initializer):
         return identifier
     if isinstance(identifier, str):
@@ -354,7 +360,9 @@ def get(identifier):
 
 
 def serialize(initializer):
-    """The `{'class_name': ..., 'config': ...}` dict that `get_config` shows."""
+    """The `{'class_name': ..., 'config': ...}` dict that `get_config` shows (None for None)."""
+    if initializer is None:
+        return None
     return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
 
 

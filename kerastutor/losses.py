@@ -44,11 +44,15 @@ __all__ = [
     "BinaryCrossentropy",
     "CategoricalCrossentropy",
     "SparseCategoricalCrossentropy",
+    "KLDivergence",
+    "CosineSimilarity",
     "mean_squared_error",
     "mean_absolute_error",
     "binary_crossentropy",
     "categorical_crossentropy",
     "sparse_categorical_crossentropy",
+    "kl_divergence",
+    "cosine_similarity",
     "get",
     "serialize",
 ]
@@ -168,6 +172,39 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
     classes = data_of(y_pred).shape[-1]
     one_hot = np.eye(classes, dtype=data_of(y_pred).dtype)[labels.astype(np.int64)]
     return categorical_crossentropy(one_hot, y_pred, from_logits=from_logits)
+
+
+def kl_divergence(y_true, y_pred):
+    """sum(y_true * log(y_true / y_pred)) over the last axis: how far y_pred is from y_true.
+
+    Both are probability distributions; each is clipped to [epsilon, 1]
+    first, as in Keras, so that neither log(0) nor a division by 0 happens.
+    """
+    epsilon = config.epsilon()
+    y_true = np.clip(_as_float(y_true, y_pred), epsilon, 1.0)
+    y_pred = ops.clip(y_pred, epsilon, 1.0)
+    return ops.sum(y_true * ops.log(ops.divide(y_true, y_pred)), axis=-1)
+
+
+def _l2_normalize(x, axis):
+    """x / |x| along `axis`, with |x| at least epsilon, as Keras does.
+
+    (Keras writes x * min(1 / sqrt(sum(x ** 2)), 1 / epsilon): the same
+    numbers.) A zero vector stays zero instead of being divided by 0.
+    """
+    squares = ops.sum(ops.square(x), axis=axis, keepdims=True)
+    squares = ops.maximum(squares, _constant(config.epsilon() ** 2, x))
+    return ops.divide(x, ops.sqrt(squares))
+
+
+def cosine_similarity(y_true, y_pred, axis=-1):
+    """-sum(y_true / |y_true| * y_pred / |y_pred|) along `axis`: -1 when they point the same way.
+
+    Minimising it turns the predictions towards the targets; a zero vector
+    on either side gives 0.
+    """
+    y_true = _as_float(_match_rank(y_true, y_pred), y_pred)
+    return -ops.sum(_l2_normalize(y_true, axis) * _l2_normalize(y_pred, axis), axis=axis)
 
 
 # ---------------------------------------------------------------- reduction
@@ -463,6 +500,31 @@ class SparseCategoricalCrossentropy(Loss):
         return {**super().get_config(), "from_logits": self.from_logits}
 
 
+class KLDivergence(Loss):
+    """Kullback-Leibler divergence between target and predicted distributions ('kl_divergence')."""
+
+    def __init__(self, name="kl_divergence", reduction="sum_over_batch_size"):
+        super().__init__(name=name, reduction=reduction)
+
+    def call(self, y_true, y_pred):
+        return kl_divergence(y_true, y_pred)
+
+
+class CosineSimilarity(Loss):
+    """Minus the cosine of the angle between targets and predictions ('cosine_similarity').
+
+    Args:
+        axis: the features axis, along which the vectors are compared.
+    """
+
+    def __init__(self, axis=-1, name="cosine_similarity", reduction="sum_over_batch_size"):
+        super().__init__(name=name, reduction=reduction)
+        self.axis = axis
+
+    def call(self, y_true, y_pred):
+        return cosine_similarity(y_true, y_pred, axis=self.axis)
+
+
 # ---------------------------------------------------------------- target checks
 
 
@@ -530,6 +592,12 @@ _BY_NAME = {
     "CategoricalCrossentropy": CategoricalCrossentropy,
     "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
     "SparseCategoricalCrossentropy": SparseCategoricalCrossentropy,
+    "kl_divergence": KLDivergence,
+    "kld": KLDivergence,
+    "KLD": KLDivergence,
+    "KLDivergence": KLDivergence,
+    "cosine_similarity": CosineSimilarity,
+    "CosineSimilarity": CosineSimilarity,
 }
 
 _BY_FUNCTION = {
@@ -538,6 +606,8 @@ _BY_FUNCTION = {
     binary_crossentropy: BinaryCrossentropy,
     categorical_crossentropy: CategoricalCrossentropy,
     sparse_categorical_crossentropy: SparseCategoricalCrossentropy,
+    kl_divergence: KLDivergence,
+    cosine_similarity: CosineSimilarity,
 }
 
 

@@ -562,6 +562,15 @@ LAYER_CASES = [
         [(3, 2, 4)],
         [(3, 2)],
     ),
+    LayerCase(
+        "group_normalization", lambda: L.GroupNormalization(groups=2), [(3, 4)], [(4,), (4,)]
+    ),
+    LayerCase(
+        "group_normalization_channels_first",
+        lambda: L.GroupNormalization(groups=-1, axis=1, center=False),
+        [(3, 2, 2)],
+        [(3,)],
+    ),
     LayerCase("lambda_named_function", lambda: L.Lambda(ops.tanh), [(3, 2)]),
     LayerCase(
         "lambda_output_shape",
@@ -632,6 +641,7 @@ COVERED_CLASSES = {
     "Lambda",
     "BatchNormalization",
     "LayerNormalization",
+    "GroupNormalization",
 }
 
 # Cells run one timestep on (inputs, states), so the harness checks them

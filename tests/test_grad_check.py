@@ -572,6 +572,13 @@ LAYER_CASES = [
     ),
     ("layer_normalization", L.LayerNormalization, normal(3, 4), {}),
     ("layer_normalization_axes", lambda: L.LayerNormalization(axis=[1, 2]), normal(2, 3, 2), {}),
+    ("group_normalization", lambda: L.GroupNormalization(groups=2), normal(2, 3, 4), {}),
+    (
+        "group_normalization_axis_1",
+        lambda: L.GroupNormalization(groups=1, axis=1),
+        normal(2, 2, 3),
+        {},
+    ),
     ("unit_normalization", L.UnitNormalization, normal(3, 4), {}),
     ("subtract", lambda: L.Subtract(), [normal(2, 3), normal(2, 3)], {}),
     ("multiply", lambda: L.Multiply(), [normal(2, 3, 2), normal(2, 2), normal(2, 3, 2)], {}),

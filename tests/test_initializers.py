@@ -143,3 +143,33 @@ def test_layers_take_the_new_initializers_by_any_name():
     conv.build((None, 5, 5, 4))
     limit = math.sqrt(3.0 / 36)
     assert np.abs(conv.kernel.numpy()).max() <= limit
+
+
+def test_none_means_the_default_of_add_weight_as_in_keras():
+    # Keras: initializers.get(None) is None, and add_weight then draws a float
+    # weight with glorot_uniform, the bias of Dense(bias_initializer=None) too.
+    assert I.get(None) is None and I.serialize(None) is None
+    set_random_seed(3)
+    given_none = L.Dense(3, kernel_initializer=None, bias_initializer=None)
+    given_none.build((None, 2))
+    set_random_seed(3)
+    explicit = L.Dense(3, kernel_initializer="glorot_uniform", bias_initializer="glorot_uniform")
+    explicit.build((None, 2))
+    for weight, same in zip(given_none.weights, explicit.weights, strict=True):
+        np.testing.assert_array_equal(weight.numpy(), same.numpy())
+    assert np.abs(given_none.bias.numpy()).max() > 0, "not zeros: glorot_uniform"
+    config = given_none.get_config()
+    assert config["kernel_initializer"] is None and config["bias_initializer"] is None
+    rebuilt = L.Dense.from_config(json.loads(json.dumps(config)))
+    assert rebuilt.kernel_initializer is None
+
+
+def test_none_initializers_build_every_layer_that_takes_one():
+    for layer, shape in [
+        (L.Conv2D(2, 3, kernel_initializer=None, bias_initializer=None), (None, 5, 5, 1)),
+        (L.Embedding(5, 2, embeddings_initializer=None), (None, 4)),
+        (L.BatchNormalization(gamma_initializer=None), (None, 3)),
+        (L.GRU(2, kernel_initializer=None), (None, 3, 4)),
+    ]:
+        layer.build(shape)
+        assert all(np.isfinite(w.numpy()).all() for w in layer.weights), type(layer).__name__

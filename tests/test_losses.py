@@ -196,3 +196,39 @@ def test_valid_targets_pass():
         np.zeros((2, 5), int), (None, 5, 3), "o"
     )
     losses.get("categorical_crossentropy").check_targets(np.eye(3), (None, 3), "o")
+
+
+def test_kl_divergence_matches_keras_formula_with_clipping():
+    rng = np.random.default_rng(7)
+    y = rng.random((5, 4)).astype("float32")
+    y[0, 1] = 0.0  # clipped to epsilon: 0 * log(0) never happens
+    p = rng.random((5, 4)).astype("float32")
+    p[2, 3] = 0.0
+    yc, pc = np.clip(y.astype(np.float64), EPS, 1), np.clip(p.astype(np.float64), EPS, 1)
+    expected = np.sum(yc * np.log(yc / pc), axis=-1)
+    loss = losses.KLDivergence()
+    assert loss.name == "kl_divergence"
+    np.testing.assert_allclose(losses.kl_divergence(y, p), expected, rtol=1e-5)
+    np.testing.assert_allclose(loss(y, p), expected.mean(), rtol=1e-5)
+    assert isinstance(losses.get("kld"), losses.KLDivergence)
+    assert isinstance(losses.get("KLD"), losses.KLDivergence)
+
+
+def test_cosine_similarity_is_minus_the_cosine_and_zero_for_a_zero_vector():
+    y = np.array([[1.0, 0.0], [3.0, 4.0], [0.0, 0.0]], "float32")
+    p = np.array([[2.0, 0.0], [-3.0, -4.0], [1.0, 2.0]], "float32")
+    loss = losses.CosineSimilarity()
+    assert loss.name == "cosine_similarity"
+    assert loss.get_config() == {"name": "cosine_similarity", "reduction": "sum_over_batch_size"}
+    np.testing.assert_allclose(losses.cosine_similarity(y, p), [-1.0, 1.0, 0.0], atol=1e-6)
+    np.testing.assert_allclose(loss(y, p), 0.0, atol=1e-6)
+    weights = Variable(p, name="p")
+    with watch([weights]):
+        loss(y, weights).backward()
+    assert np.all(np.isfinite(weights.grad))
+    # Along the first axis instead: the columns are the vectors.
+    column = losses.CosineSimilarity(axis=0, reduction="none")(y[:2], p[:2])
+    expected = -np.sum(y[:2] * p[:2], 0) / (
+        np.linalg.norm(y[:2], axis=0) * np.linalg.norm(p[:2], axis=0)
+    )
+    np.testing.assert_allclose(column, expected, rtol=1e-6)

@@ -261,6 +261,42 @@ def test_loss_weights_weight_the_total():
     np.testing.assert_allclose(total, loss_a + 3 * loss_b, rtol=1e-6)
 
 
+def _two_output_model():
+    x = Input(shape=(2,))
+    return Model(x, [Dense(1, name="a")(x), Dense(1, name="b")(x)])
+
+
+def test_one_output_with_a_loss_reports_only_the_loss_as_keras_3():
+    # Keras 3 adds '<output>_loss' entries only when more than one output has a loss.
+    model = _two_output_model()
+    model.compile("sgd", [None, "mse"])
+    data, targets = np.ones((4, 2)), [np.zeros((4, 1)), np.ones((4, 1))]
+    with pytest.warns(UserWarning, match="Gradients do not exist for variables"):
+        history = model.fit(data, targets, verbose=0)
+    assert list(history.history) == ["loss"]
+    assert model.metrics_names == ["loss"]
+
+
+def test_a_loss_dict_must_name_every_output_of_a_list_model():
+    model = _two_output_model()
+    model.compile("sgd", {"b": "mse"})  # compile accepts it, as Keras 3's does
+    before = model.get_weights()
+    data, targets = np.ones((4, 2)), {"a": np.zeros((4, 1)), "b": np.ones((4, 1))}
+    message = (
+        re.escape("Expected keys ['a', 'b'] in loss dict, but found loss.keys()=['b']")
+        + r".*loss=\{'a': None, 'b': \.\.\.\}"
+    )
+    with pytest.raises(ValueError, match=message):
+        model.fit(data, targets, verbose=0)
+    for weight, old in zip(model.get_weights(), before, strict=True):
+        np.testing.assert_array_equal(weight, old)
+    with pytest.raises(ValueError, match="Expected keys"):
+        model.evaluate(data, targets, verbose=0)
+    model.compile("sgd", {"a": None, "b": "mse"})
+    with pytest.warns(UserWarning, match="Gradients do not exist"):
+        assert list(model.fit(data, targets, verbose=0).history) == ["loss"]
+
+
 def test_validation_split_holds_out_the_last_samples():
     x, y = blobs(40)
     model = classifier()

@@ -37,6 +37,7 @@ from kerastutor.layers.global_average_pooling1d import GlobalAveragePooling1D
 from kerastutor.layers.global_average_pooling2d import GlobalAveragePooling2D
 from kerastutor.layers.global_max_pooling1d import GlobalMaxPooling1D
 from kerastutor.layers.global_max_pooling2d import GlobalMaxPooling2D
+from kerastutor.layers.group_normalization import GroupNormalization
 from kerastutor.layers.gru import GRU, GRUCell
 from kerastutor.layers.identity import Identity
 from kerastutor.layers.lambda_layer import Lambda
@@ -67,6 +68,7 @@ from kerastutor.layers.time_distributed import TimeDistributed
 from kerastutor.layers.unit_normalization import UnitNormalization
 from kerastutor.layers.up_sampling1d import UpSampling1D
 from kerastutor.layers.up_sampling2d import UpSampling2D
+from kerastutor.layers.wrapper import Wrapper
 from kerastutor.layers.zero_padding1d import ZeroPadding1D
 from kerastutor.layers.zero_padding2d import ZeroPadding2D
 
@@ -139,12 +141,14 @@ __all__ = [
     "Permute",
     "UpSampling1D",
     "UpSampling2D",
+    "Wrapper",
     "ZeroPadding1D",
     "ZeroPadding2D",
     "Cropping1D",
     "Cropping2D",
     "Lambda",
     "BatchNormalization",
+    "GroupNormalization",
     "LayerNormalization",
 ]
 
@@ -164,6 +168,11 @@ __all__ += [
     "GlobalAvgPool1D",
     "GlobalAvgPool2D",
 ]
+
+# Keras 2's longer names for the convolution layers, kept by Keras 3: the same classes.
+Convolution1D, Convolution2D = Conv1D, Conv2D
+Convolution2DTranspose, SeparableConvolution2D = Conv2DTranspose, SeparableConv2D
+__all__ += ["Convolution1D", "Convolution2D", "Convolution2DTranspose", "SeparableConvolution2D"]
 
 
 def __getattr__(name):

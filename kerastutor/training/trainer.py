@@ -103,10 +103,12 @@ class Trainer(TrainingData):
             optimizer: a name ('sgd', 'rmsprop', 'adam', 'adagrad') or an
                 optimizer object.
             loss: a name ('mse', 'mae', 'binary_crossentropy',
-                'categorical_crossentropy', 'sparse_categorical_crossentropy'),
+                'categorical_crossentropy', 'sparse_categorical_crossentropy',
+                'kl_divergence', 'cosine_similarity'),
                 a Loss, or a function f(y_true, y_pred) written with
                 kerastutor.ops. With several outputs: one loss for all, or a
-                list (one per output) or a dict by output layer name.
+                list (one per output) or a dict by output layer name (naming
+                every output; None for an output not to train).
             loss_weights: with several outputs, a list or dict of numbers:
                 the total loss is the weighted sum of the outputs' losses.
             metrics: a list such as ['accuracy', 'mae']; with several
@@ -180,7 +182,9 @@ class Trainer(TrainingData):
         self._compile_metrics = None
         if any(metric_lists) or any(weighted_lists):
             self._compile_metrics = CompileMetrics(self, metric_lists, weighted_lists)
-        several = len(names) > 1
+        # As in Keras 3, each output's loss is reported ('<name>_loss') only when
+        # more than one output has a loss: with one, it is the 'loss' itself.
+        several = sum(item is not None for item in loss_objects) > 1
         self._output_loss_trackers = [
             metrics_module.Mean(name=f"{name}_loss") if several and item is not None else None
             for name, item in zip(names, loss_objects, strict=True)
@@ -348,6 +352,7 @@ class Trainer(TrainingData):
     def _compiled_loss(self, y, y_pred, sample_weight):
         """The loss of `compile(loss=...)`: each output's, weighted by `loss_weights`, summed."""
         self._resolve_compile()
+        self._check_loss_dict_names()
         if y is None:
             raise ValueError(
                 f"Model '{self.name}' was compiled with a loss, which needs targets y: pass "
@@ -376,6 +381,26 @@ class Trainer(TrainingData):
                 value = ops.multiply(value, np.asarray(loss_weight, dtype=data_of(value).dtype))
             total = value if total is None else ops.add(total, value)
         return total
+
+    def _check_loss_dict_names(self):
+        """A loss dict names every output, unless the model returns a dict (Keras 3's rule).
+
+        Keras 3 reads a loss dict by the names of a list of outputs only when
+        it covers them all; it raises here, at the first loss computed.
+        """
+        loss = self._compile_arguments["loss"]
+        if not isinstance(loss, dict) or isinstance(getattr(self, "_nested_outputs", None), dict):
+            return
+        names = self._output_names()
+        if set(loss) == set(names):
+            return
+        example = ", ".join(f"{name!r}: {'...' if name in loss else None}" for name in names)
+        raise ValueError(
+            f"Expected keys {names} in loss dict, but found loss.keys()={list(loss)}. Model "
+            f"'{self.name}' returns its outputs as a list, so a loss dict must name each of "
+            f"them; give None to an output that should not be trained: loss={{{example}}}. "
+            "(No weight was changed.)"
+        )
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         """Update the compiled metrics on a batch; return the results of `self.metrics`."""

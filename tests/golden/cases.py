@@ -1850,6 +1850,16 @@ def layer_norm(L, M):
     return M.Model(x, y)
 
 
+@case(floats(3, 4), tags=("normalization", "train_base"))
+def group_norm(L, M):
+    """GroupNormalization(groups=2) on (3, 4), then GroupNormalization(groups=-1, axis=1)."""
+    x = L.Input(shape=(3, 4))
+    h = L.Dense(4)(x)
+    h = L.GroupNormalization(groups=2)(h)
+    y = L.GroupNormalization(groups=-1, axis=1, epsilon=0.01)(h)
+    return M.Model(x, y)
+
+
 @case(floats(3, 4), tags=("normalization",))
 def unit_normalization(L, M):
     """UnitNormalization() and UnitNormalization(axis=[1, 2])."""
@@ -2005,6 +2015,7 @@ _TRAIN += [
     ),
     TrainCase("batch_norm_frozen", "sgd", "mse", "a frozen BN: inference mode, nothing moves"),
     TrainCase("layer_norm", "adam", "mse", "gradients through LayerNormalization"),
+    TrainCase("group_norm", "sgd", "mse", "gradients through GroupNormalization"),
     TrainCase(
         "upsampling_autoencoder", "sgd", "mse", "gradients through UpSampling2D and Cropping2D"
     ),

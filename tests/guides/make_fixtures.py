@@ -2,8 +2,7 @@
 
     cd <repo> && TF_CPP_MIN_LOG_LEVEL=3 /tmp/kerasref/bin/python tests/guides/make_fixtures.py
 
-Writes ``fixtures/<guide>.json`` for every guide in GUIDES (``functional_api``,
-``sequential_model``, ``subclassing``, ``working_with_rnns``; name guides on the
+Writes ``fixtures/<guide>.json`` for every guide in GUIDES (name guides on the
 command line to write only those):
 ``{section: {"facts": {...}, "arrays": {key: nested lists}, "tolerances": {key: atol}}}``.
 Every section must run under Keras (also those whose layers kerastutor does not
@@ -40,7 +39,9 @@ from guides import (  # noqa: E402
     functional_api_sections,
     sequential_model_sections,
     subclassing_sections,
+    training_with_built_in_methods_sections,
     working_with_rnns_sections,
+    writing_your_own_callbacks_sections,
 )
 from guides.guide_run import GuideRun  # noqa: E402
 
@@ -48,6 +49,8 @@ GUIDES = {
     "functional_api": functional_api_sections,
     "sequential_model": sequential_model_sections,
     "subclassing": subclassing_sections,
+    "training_with_built_in_methods": training_with_built_in_methods_sections,
+    "writing_your_own_callbacks": writing_your_own_callbacks_sections,
     "working_with_rnns": working_with_rnns_sections,
 }
 

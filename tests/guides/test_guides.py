@@ -35,7 +35,9 @@ from guides import (
     functional_api_sections,
     sequential_model_sections,
     subclassing_sections,
+    training_with_built_in_methods_sections,
     working_with_rnns_sections,
+    writing_your_own_callbacks_sections,
 )
 from guides.guide_run import GuideRun
 
@@ -44,6 +46,8 @@ GUIDES = {
     "functional_api": functional_api_sections,
     "sequential_model": sequential_model_sections,
     "subclassing": subclassing_sections,
+    "training_with_built_in_methods": training_with_built_in_methods_sections,
+    "writing_your_own_callbacks": writing_your_own_callbacks_sections,
     "working_with_rnns": working_with_rnns_sections,
 }
 
@@ -51,6 +55,14 @@ GUIDES = {
 NEEDS = {
     # keras.applications is in no issue: pretrained networks need downloads.
     ("functional_api", "extract_and_reuse_nodes"): ["applications"],
+    # tf.data is TensorFlow's input pipeline: kerastutor's fit reads NumPy arrays,
+    # PyDatasets and Python generators (steps_per_epoch_and_validation_steps
+    # runs the tf.data section's calls on a PyDataset).
+    ("training_with_built_in_methods", "tf_data_datasets"): ["tf.data"],
+    ("training_with_built_in_methods", "sample_weights_tf_data"): ["tf.data"],
+    ("training_with_built_in_methods", "multi_io_tf_data"): ["tf.data"],
+    # TensorBoard writes TensorFlow event files; kerastutor's widgets plot the History.
+    ("training_with_built_in_methods", "tensorboard"): ["callbacks.TensorBoard"],
 }
 
 # "guide.section" -> first error with main as merged; mirrored in PENDING.md.

@@ -165,3 +165,25 @@ def test_pooling_aliases_are_the_same_classes():
         "MaxPooling2D",
         "GlobalAveragePooling2D",
     ]
+
+
+def test_keras_2_convolution_names_are_the_same_classes():
+    assert L.Convolution1D is L.Conv1D and L.Convolution2D is L.Conv2D
+    assert L.Convolution2DTranspose is L.Conv2DTranspose
+    assert L.SeparableConvolution2D is L.SeparableConv2D
+    model = Sequential([L.Input((5, 5, 1)), L.Convolution2D(2, 3)])
+    assert type(model.layers[0]).__name__ == "Conv2D" and model.layers[0].name.startswith("conv2d")
+
+
+def test_a_learner_s_wrapper_subclasses_keras_s_wrapper():
+    class Twice(L.Wrapper):
+        """Applies the wrapped layer twice (its weights shared)."""
+
+        def call(self, x):
+            return self.layer(self.layer(x))
+
+    twice = Twice(L.Dense(3))
+    assert twice(np.ones((2, 3), "float32")).shape == (2, 3)
+    assert [w.path for w in twice.weights] == [w.path for w in twice.layer.weights]
+    with pytest.raises(ValueError, match="wraps a layer instance"):
+        Twice("dense")
