@@ -215,7 +215,8 @@ class RNN(WeightRules, Layer):
             features = sequence_features(self, input_shape)
             super()._maybe_build(input_shape)
             self.input_spec = InputSpec(ndim=3, axes={-1: features})
-            if self.stateful and self.states is None and input_shape[0] is not None:
+            if self.stateful and input_shape[0] is not None:  # zero states for this batch
+                self.states = None
                 rnn_states.keep_states(self, rnn_states.zero_states(self, input_shape[0]))
 
     def _state_names(self):

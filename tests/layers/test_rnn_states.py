@@ -110,3 +110,25 @@ def test_get_initial_state_gives_the_zero_states_a_call_starts_from():
     assert [s.shape for s in L.GRU(3).get_initial_state(batch_size=2)] == [(2, 3)]
     stacked = L.RNN([L.LSTMCell(4), L.GRUCell(2)]).get_initial_state(2)
     assert _shapes(stacked) == [[(2, 4), (2, 4)], (2, 2)] and not np.any(stacked[0][0])
+
+
+def test_a_failed_first_call_leaves_no_states_for_its_batch():
+    class FailsOnce(L.Layer):
+        failed = False
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.state_size = 2
+
+        def call(self, inputs, states):
+            if not FailsOnce.failed:
+                FailsOnce.failed = True
+                raise ValueError("the first step fails")
+            return states[0] + 1, [states[0] + 1]
+
+    layer = L.RNN(FailsOnce(), stateful=True)
+    with pytest.raises(ValueError, match="the first step fails"):
+        layer(X)
+    layer(X[:1])  # another batch size: the failed call kept nothing
+    assert [s.shape for s in layer.states] == [(1, 2)]
+    np.testing.assert_allclose(layer.states[0].numpy(), [[5, 5]])
