@@ -75,7 +75,17 @@ class LayerCase:
 
 
 def as_list(x):
-    return list(x) if isinstance(x, (list, tuple)) else [x]
+    """Every output, flat: stacked cells' states come nested, `[out, [h1, c1], h2]`."""
+    if isinstance(x, (list, tuple)):
+        return [leaf for item in x for leaf in as_list(item)]
+    return [x]
+
+
+def _flat_shapes(shapes):
+    """compute_output_shape's shapes, flat: a shape is a tuple of sizes, lists nest them."""
+    if all(size is None or isinstance(size, int) for size in shapes):
+        return [tuple(shapes)]
+    return [shape for item in shapes for shape in _flat_shapes(item)]
 
 
 def make_data(case, rng, batch=BATCH):
@@ -109,7 +119,7 @@ def check_shapes(case):
     symbolic_shapes = [t.shape for t in symbolic]
     batch_shapes = [(None,) + tuple(shape) for shape in case.input_shapes]
     computed = layer.compute_output_shape(_single_or_list(batch_shapes))
-    computed_shapes = [tuple(s) for s in computed] if len(symbolic) > 1 else [tuple(computed)]
+    computed_shapes = _flat_shapes(computed) if len(symbolic) > 1 else [tuple(computed)]
     assert computed_shapes == symbolic_shapes, (computed_shapes, symbolic_shapes)
 
     data = make_data(case, np.random.default_rng(0))

@@ -176,7 +176,7 @@ class Bidirectional(Layer):
             outputs = [tuple(output_shape), tuple(output_shape)]
         else:
             outputs = [tuple(output_shape)]
-        shapes = outputs + [tuple(s) for s in state_shapes] * 2
+        shapes = outputs + list(state_shapes) * 2
         return shapes[0] if len(shapes) == 1 else shapes
 
     def compute_mask(self, inputs, mask=None):

@@ -7,6 +7,7 @@ from kerastutor.autodiff import data_of
 from kerastutor.engine.base_layer import Layer
 from kerastutor.engine.input_spec import InputSpec
 from kerastutor.engine.tree import flatten
+from kerastutor.layers import rnn_states
 from kerastutor.layers.rnn_utils import (
     check_flag,
     checked_call,
@@ -17,7 +18,6 @@ from kerastutor.layers.rnn_utils import (
     fused_kernels_enabled,
     mask_in_output_order,
     sequence_features,
-    starting_states,
 )
 from kerastutor.layers.weight_rules import WeightRules, pop_weight_rules, weight_rules_config
 
@@ -47,11 +47,12 @@ class RNN(WeightRules, Layer):
             state) and `call(inputs, states)` returning (output, new_states);
             or a list of cells (stacked with `StackedRNNCells`).
         return_sequences: return the output of every timestep, not only the last.
-        return_state: also return the final states: `[output, *states]` (stacked
-            cells give one flat list, `[output, h1, h2, c2]`; Keras nests them).
+        return_state: also return the final states, one entry per `state_size`
+            entry: `[output, h, c]`; stacked cells `[output, [h1, c1], h2]`.
         go_backwards: read the sequence last step first (and return it so, as Keras).
-        stateful: the final states of a batch are the initial states of the
-            next call (sample i continues sample i); `reset_states()` zeroes them.
+        stateful: the final states of a batch start the next call (sample i
+            continues sample i); `layer.states` holds them (variables, not
+            weights, see rnn_states.py); `reset_states()` zeroes them.
         unroll: accepted for Keras compatibility (the loop is Python either way).
         zero_output_for_mask: masked steps output zeros instead of repeating.
         kernel_regularizer, recurrent_regularizer, bias_regularizer, and the
@@ -104,7 +105,7 @@ class RNN(WeightRules, Layer):
 
     def call(self, sequences, initial_state=None, mask=None, training=None):
         batch = data_of(sequences).shape[0]
-        states = starting_states(self, batch, initial_state)
+        states = rnn_states.starting_states(self, batch, initial_state)
         if mask is not None:
             mask = np.asarray(data_of(mask)).astype(bool)
         forget_dropout_masks(self)
@@ -118,9 +119,9 @@ class RNN(WeightRules, Layer):
         if self.zero_output_for_mask and mask is not None:
             output = ops.where(mask_in_output_order(self, mask), output, 0.0)
         if self.stateful:
-            self.states = [np.array(data_of(s)) for s in flatten(states)]
+            rnn_states.keep_states(self, states)
         if self.return_state:
-            return [output, *flatten(states)]
+            return [output, *states]
         return output
 
     def _fused_sequence(self, sequences, states, mask, training):
@@ -141,7 +142,7 @@ class RNN(WeightRules, Layer):
             else:
                 keep = mask[:, t : t + 1]
                 output = ops.where(keep, new_output, output)
-                states = _where(keep, new_states, states)
+                states = rnn_states.kept_states(keep, new_states, states)
             outputs.append(output)
         return (ops.stack(outputs, axis=1) if self.return_sequences else output), states
 
@@ -157,7 +158,7 @@ class RNN(WeightRules, Layer):
         else:
             output_shape = (batch, self._output_size())
         if self.return_state:
-            return [output_shape] + [(batch, size) for size in flatten(self.state_size)]
+            return [output_shape, *rnn_states.state_shapes(batch, self.state_size)]
         return output_shape
 
     def compute_mask(self, inputs, mask=None):
@@ -169,10 +170,13 @@ class RNN(WeightRules, Layer):
             return [output_mask] + [None] * len(flatten(self.state_size))
         return output_mask
 
+    def get_initial_state(self, batch_size):
+        """The zero states a call starts from: one (batch_size, size) array per state."""
+        return rnn_states.zero_states(self, batch_size)
+
     def reset_states(self):
         """Zero the states a `stateful` layer carries from one batch to the next."""
-        if self.states is not None:
-            self.states = [np.zeros_like(s) for s in self.states]
+        rnn_states.reset_states(self)
 
     reset_state = reset_states
 
@@ -211,6 +215,9 @@ class RNN(WeightRules, Layer):
             features = sequence_features(self, input_shape)
             super()._maybe_build(input_shape)
             self.input_spec = InputSpec(ndim=3, axes={-1: features})
+            if self.stateful and input_shape[0] is not None:  # zero states for this batch
+                self.states = None
+                rnn_states.keep_states(self, rnn_states.zero_states(self, input_shape[0]))
 
     def _state_names(self):
         return [f"state_{i}" for i in range(len(flatten(self.state_size)))]
@@ -241,10 +248,3 @@ class RNN(WeightRules, Layer):
 
 def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
-
-
-def _where(keep, new, old):
-    """`ops.where(keep, new, old)` on every state (states of stacked cells are nested)."""
-    if isinstance(new, (list, tuple)):
-        return [_where(keep, n, o) for n, o in zip(new, old, strict=True)]
-    return ops.where(keep, new, old)

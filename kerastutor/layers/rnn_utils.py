@@ -7,7 +7,7 @@ import numpy as np
 from kerastutor import ops, random
 from kerastutor.autodiff import data_of
 from kerastutor.engine.base_layer import get_layer_class
-from kerastutor.engine.tree import flatten, map_structure
+from kerastutor.engine.tree import flatten
 
 __all__ = [
     "check_flag",
@@ -23,7 +23,6 @@ __all__ = [
     "mask_in_output_order",
     "sequence_features",
     "shape_of",
-    "starting_states",
 ]
 
 
@@ -65,7 +64,9 @@ def checked_call(layer, inputs, kwargs, node_index):
         raise TypeError(
             prefix + f"it takes one sequence tensor, received a list of "
             f"{len(flatten(inputs))}. To start from given states, pass them separately: "
-            f"`layer(x, initial_state=[{', '.join(names)}])`."
+            f"`layer(x, initial_state=[{', '.join(names)}])`. For several inputs per "
+            "timestep (Keras 2's nested inputs), concatenate their features into one "
+            "(batch, timesteps, features) tensor first: Keras 3's RNN reads one."
         )
     shape = shape_of(inputs)
     if len(shape) == 3 and shape[1] == 0:
@@ -87,6 +88,9 @@ def checked_call(layer, inputs, kwargs, node_index):
     if initial_state is not None:
         if not isinstance(initial_state, (list, tuple)) and len(names) == 1:
             initial_state = [initial_state]
+        elif isinstance(initial_state, (list, tuple)):
+            # Stacked cells' states as return_state gives them, [[h1, c1], h2], or flat.
+            initial_state = flatten(initial_state)
         _check_initial_state(layer, prefix, shape, initial_state, names)
         kwargs = dict(kwargs, initial_state=list(initial_state))
     mask = kwargs.get("mask")
@@ -213,26 +217,6 @@ def checked_cell(layer, cell):
 def shape_of(x):
     """The shape of an array, a Tensor, a KerasTensor or a nested list."""
     return tuple(x.shape) if hasattr(x, "shape") else tuple(np.shape(x))
-
-
-def starting_states(layer, batch, initial_state):
-    """The states before the first step: given, carried over (stateful), or zeros."""
-    if initial_state is not None:
-        return _unflatten(layer.state_size, [layer._to_array(s) for s in flatten(initial_state)])
-    if layer.stateful and layer.states is not None:
-        if layer.states[0].shape[0] != batch:
-            raise ValueError(
-                f"Layer '{layer.name}' is stateful and carries states for a batch of "
-                f"{layer.states[0].shape[0]}, received a batch of {batch}. Call "
-                "`reset_states()` or keep the batch size fixed."
-            )
-        return _unflatten(layer.state_size, layer.states)
-    return map_structure(lambda size: np.zeros((batch, size), layer.dtype), layer.state_size)
-
-
-def _unflatten(structure, leaves):
-    leaves = iter(leaves)
-    return map_structure(lambda _: next(leaves), structure)
 
 
 def mask_in_output_order(layer, mask):

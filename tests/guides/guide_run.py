@@ -66,9 +66,12 @@ def _plain(value):
 # Keras 3 draws the table with box characters; kerastutor prints Keras 2's plain table.
 # Both wrap a long first cell, putting "(Type)" at the start of the next line, and
 # Keras 3 cuts what still does not fit with "…" (the comparison reads it as a prefix).
+# kerastutor adds what a wrapper wraps, "(Bidirectional(LSTM))": the type is the first word.
 _NAME = r"[\w./-]+…?"
-_TYPE = r"\((\w+…?)\)?"
+_TYPE = r"\((\w+…?)(?:\([\w, ]+\))?\)?"
 _ROW = re.compile(rf"^[\s│|]*({_NAME}) {_TYPE}")
+# kerastutor gives a shared layer one row per node ("lstm (LSTM) node 1"); Keras one row.
+_LATER_NODE = re.compile(r"^[\s│|]*\S+ \(.*\) node [1-9]\d*\s")
 _NAME_ONLY = re.compile(rf"^[\s│|]*({_NAME})(\s|│|$)")
 _TYPE_ONLY = re.compile(rf"^[\s│|]*{_TYPE}(\s|│|$)")
 _TOTAL = re.compile(r"^\s*(Total|Trainable|Non-trainable) params: ([\d,]+)")
@@ -137,7 +140,7 @@ class GuideRun:
             wrapped = _TYPE_ONLY.match(line)
             if total:
                 totals[total.group(1)] = int(total.group(2).replace(",", ""))
-            elif row and row.group(2) != "type":
+            elif row and row.group(2) != "type" and not _LATER_NODE.match(line):
                 rows.append([row.group(1), row.group(2)])
             elif wrapped and name:
                 rows.append([name, wrapped.group(1)])

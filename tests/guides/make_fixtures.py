@@ -5,6 +5,8 @@
 Writes ``fixtures/functional_api.json``, ``fixtures/sequential_model.json``,
 ``fixtures/subclassing.json`` and ``fixtures/understanding_masking_and_padding.json``
 (name guides on the command line to write only those):
+Writes ``fixtures/<guide>.json`` for every guide in GUIDES (name guides on the
+command line to write only those):
 ``{section: {"facts": {...}, "arrays": {key: nested lists}, "tolerances": {key: atol}}}``.
 Every section must run under Keras (also those whose layers kerastutor does not
 have yet), so the fixtures are complete the day a layer lands. CI never runs
@@ -42,6 +44,7 @@ from guides import (  # noqa: E402
     subclassing_sections,
     training_with_built_in_methods_sections,
     understanding_masking_and_padding_sections,
+    working_with_rnns_sections,
     writing_your_own_callbacks_sections,
 )
 from guides.guide_run import GuideRun  # noqa: E402
@@ -53,6 +56,7 @@ GUIDES = {
     "training_with_built_in_methods": training_with_built_in_methods_sections,
     "writing_your_own_callbacks": writing_your_own_callbacks_sections,
     "understanding_masking_and_padding": understanding_masking_and_padding_sections,
+    "working_with_rnns": working_with_rnns_sections,
 }
 
 

@@ -147,7 +147,8 @@ def test_stacked_cells_equal_stacked_layers():
     np.testing.assert_allclose(rnn(x), expected, atol=1e-6)
     assert isinstance(rnn.cell, L.StackedRNNCells)
     assert rnn.state_size == [4, [2, 2]]
-    output, h1, h2, c2 = L.RNN(rnn.cell, return_state=True)(x)
+    # As Keras 3: the output, then each cell's states (the LSTM's [h, c] as a list).
+    output, h1, (h2, c2) = L.RNN(rnn.cell, return_state=True)(x)
     np.testing.assert_allclose(output, h2)
     assert h1.shape == (2, 4) and c2.shape == (2, 2)
 
