@@ -1,20 +1,23 @@
-"""keras-io's functional-API and sequential-model guides, run with `import kerastutor as keras`.
+"""keras-io's guides, run with `import kerastutor as keras` and compared with Keras 3.
 
-Every section of both guides (``functional_api_sections.py``,
-``sequential_model_sections.py``) runs here with kerastutor, and what it shows
-(shapes, layer names, parameter counts, summary rows, predictions for seeded
-weights) is compared with what the same code showed under Keras 3
-(``fixtures/*.json``, made by ``make_fixtures.py``). All differences of a
-section are reported together, so one run shows everything that is off.
+Every section of each guide in ``GUIDES`` (the functional API, the
+sequential model, subclassing, training with the built-in methods, writing
+your own callbacks, masking and padding, working with RNNs; one
+``<guide>_sections.py`` each) runs here with kerastutor, and what it shows
+(shapes, layer names, parameter counts, summary rows, losses and metrics,
+predictions for seeded weights, errors) is compared with what the same code
+showed under Keras 3 (``fixtures/<guide>.json``, made by ``make_fixtures.py``).
+All differences of a section are reported together, so one run shows
+everything that is off.
 
 Sections are left out of the run for one of two stated reasons, each in a
 table below:
 
-* ``NEEDS``: the section uses layers (or modules) that belong to later issues.
+* ``NEEDS``: the section uses layers (or modules) kerastutor does not have.
   ``test_needed_layers_are_still_missing`` fails as soon as one lands, so the
   table must then be updated and the section runs.
-* ``PENDING``: the section fails because the engine side of issue 9 is not
-  merged yet (its first error is here and in ``PENDING.md``). It runs as a
+* ``PENDING``: the section differs from Keras for a reason stated above the
+  table (its first error is here and in ``PENDING.md``). It runs as a
   strict expected failure: once it matches Keras, the run fails (XPASS) and
   the entry must go. ``KERASTUTOR_GUIDES_PENDING=1`` runs them as plain tests.
 """

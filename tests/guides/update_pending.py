@@ -94,7 +94,7 @@ def main():
     )
 
     md = [
-        "# Tests waiting for issue 9's engine work",
+        "# Guide sections and ported tests that differ from Keras today",
         "",
         "Guide sections (tests/guides/test_guides.py) and ported Keras tests (tests/keras_ports/)",
         "that fail on main today, with the first error under `import kerastutor as keras`. They run",
