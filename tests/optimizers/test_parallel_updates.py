@@ -45,11 +45,23 @@ def test_two_lanes_give_the_same_bits_as_one_weight_after_another(name, kwargs, 
 
     recording.independent_per_variable = True
     monkeypatch.setattr(getattr(optimizers, name), "update_step", recording)
+    lanes = []
+    real_two_lanes = parallel_updates._two_lanes
+    monkeypatch.setattr(
+        parallel_updates,
+        "_two_lanes",
+        lambda pairs: lanes.append(real_two_lanes(pairs)) or lanes[-1],
+    )
     in_lanes = train(name, kwargs, 2, monkeypatch)
-    assert threads == {True, False}, "one lane on this thread, one on the background thread"
+    assert lanes and all(lane is not None for lane in lanes), "two lanes at every step"
+    # The second lane is handed to the background thread; on a busy machine this
+    # thread may take it back before the background thread starts (background.py),
+    # so which thread ran it is not fixed: the bits must not depend on it.
+    assert True in threads
     threads.clear()
+    lanes.clear()
     in_order = train(name, kwargs, 1, monkeypatch)
-    assert threads == {True}
+    assert threads == {True} and lanes == []
     for a, b in zip(in_lanes, in_order, strict=True):
         np.testing.assert_array_equal(a, b)
 
