@@ -30,14 +30,17 @@ def map_structure(fn, structure):
 
 def pack_like(structure, leaves):
     """Put `leaves` (in `flatten` order) back into the nesting of `structure`."""
-    leaves = iter(leaves)
+    return _pack(structure, iter(leaves))
 
-    def pack(item):
-        if isinstance(item, (list, tuple)):
-            return type(item)(pack(x) for x in item)
-        if isinstance(item, dict):
-            packed = {key: pack(item[key]) for key in sorted(item)}
-            return {key: packed[key] for key in item}
-        return next(leaves)
 
-    return pack(structure)
+def _pack(item, leaves):
+    # A module-level function, not a closure inside pack_like: a recursive
+    # closure refers to itself, and that reference cycle would keep `leaves`
+    # (a layer's output tensors, and the whole gradient graph behind them)
+    # alive until Python's cycle collector happens to run.
+    if isinstance(item, (list, tuple)):
+        return type(item)(_pack(x, leaves) for x in item)
+    if isinstance(item, dict):
+        packed = {key: _pack(item[key], leaves) for key in sorted(item)}
+        return {key: packed[key] for key in item}
+    return next(leaves)
