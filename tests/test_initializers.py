@@ -173,3 +173,13 @@ def test_none_initializers_build_every_layer_that_takes_one():
     ]:
         layer.build(shape)
         assert all(np.isfinite(w.numpy()).all() for w in layer.weights), type(layer).__name__
+
+
+def test_an_lstm_bias_initializer_of_none_follows_keras():
+    # Without unit_forget_bias, None is add_weight's default (glorot_uniform), as in Keras.
+    lstm = L.LSTM(2, bias_initializer=None, unit_forget_bias=False)
+    lstm.build((None, 3, 4))
+    assert np.abs(lstm.bias.numpy()).max() > 0
+    # With it, Keras fails at build ('NoneType' object is not callable): here at once, saying why.
+    with pytest.raises(TypeError, match="unit_forget_bias=True draws the bias"):
+        L.LSTM(2, bias_initializer=None)

@@ -120,6 +120,14 @@ class LSTM(RNN):
         self.recurrent_initializer = initializers.get(recurrent_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         self.unit_forget_bias = bool(unit_forget_bias)
+        if self.unit_forget_bias and self.use_bias and self.bias_initializer is None:
+            raise TypeError(
+                f"{type(self).__name__} layer '{self.name}': unit_forget_bias=True draws the bias "
+                "with `bias_initializer` and then sets the forget gate's part to ones, so "
+                "`bias_initializer` cannot be None (Keras fails on it too, at build). Pass "
+                "'zeros' (the default), or unit_forget_bias=False to draw the whole bias with "
+                "the default initializer."
+            )
         self.dropout = check_rate(self, "dropout", dropout)
         self.recurrent_dropout = check_rate(self, "recurrent_dropout", recurrent_dropout)
         self.seed = seed
@@ -146,7 +154,8 @@ class LSTM(RNN):
 
     def _bias_initializer(self, shape, dtype=None):
         """The bias initializer, with ones in the forget-gate slice if unit_forget_bias."""
-        bias = self.bias_initializer(shape, dtype=dtype)
+        # None is add_weight's default, glorot_uniform, as in Keras (then no unit_forget_bias).
+        bias = (self.bias_initializer or initializers.get("glorot_uniform"))(shape, dtype=dtype)
         if self.unit_forget_bias:
             bias[self.units : 2 * self.units] = 1.0
         return bias
